@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/**
+ * Environment of each service, validated once at start-up. A missing or malformed variable
+ * stops the service with a message naming it. Secrets (bot tokens, webhook secret) have no
+ * defaults.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const common = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://postgres@127.0.0.1:5432/field_service'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; the braces make it a Redis Cluster hash tag. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^\{[a-z0-9_-]+\}$/i, 'must be a hash tag like {fs}')
+    .default('{fs}'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.optional(),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
+};
+
+const telegram = {
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+};
+
+const botToken = z
+  .string()
+  .regex(/^\d+:[\w-]{10,}$/, 'must look like 123456:ABC-DEF… (a Telegram bot token)');
+
+const bot = {
+  ...telegram,
+  BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  WEBHOOK_URL: z.url().optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
+  /** How long a half-filled wizard lives in Redis. */
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
+};
+
+function requireWebhook<T extends { BOT_MODE: string; WEBHOOK_URL?: string; WEBHOOK_SECRET?: string }>(
+  v: T,
+  ctx: z.RefinementCtx,
+) {
+  if (v.BOT_MODE !== 'webhook') return;
+  if (!v.WEBHOOK_URL)
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when BOT_MODE=webhook' });
+  if (!v.WEBHOOK_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when BOT_MODE=webhook' });
+}
+
+export const masterBotSchema = z
+  .object({
+    ...common,
+    ...bot,
+    MASTER_BOT_TOKEN: botToken,
+    HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8082),
+  })
+  .superRefine(requireWebhook);
+
+export const adminBotSchema = z
+  .object({
+    ...common,
+    ...bot,
+    ADMIN_BOT_TOKEN: botToken,
+    HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8081),
+    /** Comma-separated Telegram ids that are global admins from the first start. */
+    GLOBAL_ADMIN_TG_IDS: z
+      .string()
+      .regex(/^(\d+(,\s*\d+)*)?$/, 'must be comma-separated Telegram user ids')
+      .default('')
+      .transform((s) => (s ? s.split(',').map((x) => Number(x.trim())) : [])),
+  })
+  .superRefine(requireWebhook);
+
+export const schedulerSchema = z.object({
+  ...common,
+  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8083),
+  DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  /** How often the outbox relay looks for rows whose enqueue was lost. */
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(3000),
+});
+
+export const senderSchema = z.object({
+  ...common,
+  ...telegram,
+  MASTER_BOT_TOKEN: botToken,
+  ADMIN_BOT_TOKEN: botToken,
+  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8084),
+  /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
+  SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
+  SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SENDER_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+  /** A 429 asking for longer than this delays only that job instead of pausing the token. */
+  SENDER_MAX_RETRY_AFTER_S: z.coerce.number().int().min(1).default(60),
+  /** Minimum spacing between two messages to the same chat. */
+  SENDER_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+});
+
+export type MasterBotConfig = z.infer<typeof masterBotSchema>;
+export type AdminBotConfig = z.infer<typeof adminBotSchema>;
+export type SchedulerConfig = z.infer<typeof schedulerSchema>;
+export type SenderConfig = z.infer<typeof senderSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`${service}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem by variable name. */
+export function parseConfig<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.infer<S>> {
+  // Empty strings count as unset, so `FOO=` in a .env file means "use the default".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const name = i.path.join('.') || '(environment)';
+      const missing = i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined;
+      return missing ? `${name} is required but not set` : `${name} ${i.message}`;
+    });
+    throw new ConfigError(service, problems);
+  }
+  return Object.freeze(result.data);
+}
+
+/** For a service's main(): parse, or print every problem and exit 1. */
+export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S): Readonly<z.infer<S>> {
+  try {
+    return parseConfig(service, schema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,24 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as m0001 from './migrations/2026_11_24_0001_initial';
+
+/**
+ * Migrations are listed here (not read from disk) so that bundled services and tests see the
+ * same ordered set. Add a new file under migrations/ and one line below.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_24_0001_initial': m0001,
+};
+
+export function createMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+}
+
+/** Applies every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { CATEGORIES, CATEGORY_LABELS, SETTINGS } from '@fs/domain';
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import { SEED_CITIES } from './geo';
+
+export interface SeedResult {
+  cities: number;
+  districts: number;
+  /** The one-time code of the first global admin, when one was created by this run. */
+  firstAdminCode: string | null;
+}
+
+/** Idempotent reference data: skills, cities, districts, default settings, first admin code. */
+export async function seed(db: Db): Promise<SeedResult> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('skills')
+      .values(CATEGORIES.map((code) => ({ code, label: CATEGORY_LABELS[code] })))
+      .onConflict((oc) => oc.column('code').doUpdateSet({ label: (eb) => eb.ref('excluded.label') }))
+      .execute();
+
+    await trx
+      .insertInto('cities')
+      .values(SEED_CITIES.map((c) => ({ name: c.name, timezone: c.timezone })))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const cities = await trx.selectFrom('cities').select(['id', 'name']).execute();
+    const cityId = new Map(cities.map((c) => [c.name, c.id]));
+    const districtRows = SEED_CITIES.flatMap((c) =>
+      (c.districts ?? []).map((name) => ({ city_id: cityId.get(c.name)!, name })),
+    );
+    if (districtRows.length > 0) {
+      await trx
+        .insertInto('districts')
+        .values(districtRows)
+        .onConflict((oc) => oc.columns(['city_id', 'name']).doNothing())
+        .execute();
+    }
+
+    await trx
+      .insertInto('settings')
+      .values(
+        Object.entries(SETTINGS).map(([key, def]) => ({
+          key,
+          value: JSON.stringify(def.default),
+          description: def.description,
+        })),
+      )
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    await trx
+      .insertInto('owner_requisites')
+      .values({ data: '{}' })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+
+    // The first global admin joins with a one-time code; issue one only while nobody can log in.
+    const { count: staffCount } = await trx
+      .selectFrom('staff_users')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('role', '=', 'global_admin')
+      .where('is_active', '=', true)
+      .executeTakeFirstOrThrow();
+    let firstAdminCode: string | null = null;
+    if (Number(staffCount) === 0) {
+      const existing = await trx
+        .selectFrom('staff_access_codes')
+        .select('code')
+        .where('role', '=', 'global_admin')
+        .where('issued_by_staff_id', 'is', null)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now() + interval '1 day'`)
+        .executeTakeFirst();
+      firstAdminCode = existing?.code ?? randomBytes(4).toString('hex').toUpperCase();
+      if (!existing) {
+        await trx
+          .insertInto('staff_access_codes')
+          .values({
+            code: firstAdminCode,
+            role: 'global_admin',
+            comment: 'first global admin (seed)',
+            expires_at: sql<Date>`now() + interval '7 days'`,
+          })
+          .execute();
+      }
+    }
+    const { count: districtCount } = await trx
+      .selectFrom('districts')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return { cities: cities.length, districts: Number(districtCount), firstAdminCode };
+  });
+}

@@ -1,0 +1,416 @@
+import type {
+  ActorType,
+  AttachmentEntity,
+  AttachmentFileType,
+  BotKind,
+  Category,
+  CommissionStatus,
+  ModerationStatus,
+  NotificationEvent,
+  OfferState,
+  OrderStatus,
+  OrderType,
+  OutboxStatus,
+  PayoutMethod,
+  ReferralRewardStatus,
+  ShiftStatus,
+  StaffRole,
+} from '@fs/domain/enums';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** timestamptz: read as Date, written as Date or SQL expressions. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** int8 columns are parsed to number by the db factory (Telegram ids and kopecks fit in 2^53). */
+type Int8 = ColumnType<number, number | string, number | string>;
+/** numeric columns come back as strings from pg; write numbers or strings. */
+type Numeric = ColumnType<string, number | string, number | string>;
+export type Json = ColumnType<unknown, unknown, unknown>;
+type JsonObject = ColumnType<
+  Record<string, unknown>,
+  Record<string, unknown> | string | undefined,
+  Record<string, unknown> | string
+>;
+
+export interface CitiesTable {
+  id: Generated<number>;
+  name: string;
+  timezone: string;
+  is_active: Generated<boolean>;
+  centroid_lat: number | null;
+  centroid_lon: number | null;
+  working_hours_start: string | null;
+  working_hours_end: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface DistrictsTable {
+  id: Generated<number>;
+  city_id: number;
+  name: string;
+  centroid_lat: number | null;
+  centroid_lon: number | null;
+  created_at: CreatedAt;
+}
+
+export interface StreetsTable {
+  id: Generated<number>;
+  city_id: number;
+  district_id: number | null;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface SkillsTable {
+  code: Category;
+  label: string;
+  is_active: Generated<boolean>;
+}
+
+export interface StaffUsersTable {
+  id: Generated<number>;
+  tg_user_id: Int8 | null;
+  username: string | null;
+  full_name: Generated<string>;
+  phone: string | null;
+  role: StaffRole;
+  is_active: Generated<boolean>;
+  is_unreachable: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface StaffCitiesTable {
+  staff_user_id: number;
+  city_id: number;
+  created_at: CreatedAt;
+}
+
+export interface StaffAccessCodesTable {
+  id: Generated<number>;
+  code: string;
+  role: StaffRole;
+  issued_by_staff_id: number | null;
+  used_by_staff_id: number | null;
+  expires_at: Timestamp | null;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  comment: string | null;
+  created_at: CreatedAt;
+}
+
+export interface StaffAccessCodeCitiesTable {
+  access_code_id: number;
+  city_id: number;
+}
+
+export interface MastersTable {
+  id: Generated<number>;
+  tg_user_id: Int8;
+  username: string | null;
+  full_name: Generated<string>;
+  phone: string | null;
+  city_id: number | null;
+  rating: ColumnType<string, number | string | undefined, number | string>;
+  has_vehicle: Generated<boolean>;
+  vehicle_plate: string | null;
+  moderation_status: Generated<ModerationStatus>;
+  moderation_reason: string | null;
+  verified: Generated<boolean>;
+  verified_at: Timestamp | null;
+  verified_by_staff_id: number | null;
+  shift_status: Generated<ShiftStatus>;
+  break_until: Timestamp | null;
+  is_active: Generated<boolean>;
+  is_blocked: Generated<boolean>;
+  blocked_reason: string | null;
+  blocked_at: Timestamp | null;
+  is_deleted: Generated<boolean>;
+  is_unreachable: Generated<boolean>;
+  max_active_orders_override: number | null;
+  payout_method: PayoutMethod | null;
+  payout_data: JsonObject;
+  pdn_accepted_at: Timestamp | null;
+  referral_code: string | null;
+  referred_by_master_id: number | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  version: Generated<number>;
+}
+
+export interface MasterDistrictsTable {
+  master_id: number;
+  district_id: number;
+  created_at: CreatedAt;
+}
+
+export interface MasterSkillsTable {
+  master_id: number;
+  skill_code: Category;
+  created_at: CreatedAt;
+}
+
+export interface MasterInviteCodesTable {
+  id: Generated<number>;
+  code: string;
+  city_id: number | null;
+  issued_by_staff_id: number | null;
+  used_by_master_id: number | null;
+  used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  comment: string | null;
+  created_at: CreatedAt;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  city_id: number;
+  district_id: number | null;
+  street_id: number | null;
+  street: string | null;
+  house: string | null;
+  apartment: string | null;
+  address_comment: string | null;
+  lat: number | null;
+  lon: number | null;
+  client_name: Generated<string>;
+  client_phone: string | null;
+  category: Category;
+  description: Generated<string>;
+  status: Generated<OrderStatus>;
+  type: Generated<OrderType>;
+  timeslot_start: Timestamp | null;
+  timeslot_end: Timestamp | null;
+  is_asap: Generated<boolean>;
+  deferred_until: Timestamp | null;
+  preferred_master_id: number | null;
+  assigned_master_id: number | null;
+  total_amount_kopecks: Int8 | null;
+  company_payment_kopecks: ColumnType<number, number | undefined, number>;
+  cancel_reason: string | null;
+  guarantee_source_order_id: number | null;
+  created_by_staff_id: number | null;
+  dist_rounds_used: Generated<number>;
+  first_offer_at: Timestamp | null;
+  escalation_reason: string | null;
+  escalated_logist_at: Timestamp | null;
+  escalated_admin_at: Timestamp | null;
+  escalation_logist_notified_at: Timestamp | null;
+  escalation_admin_notified_at: Timestamp | null;
+  assigned_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  version: Generated<number>;
+}
+
+export interface OrderStatusHistoryTable {
+  id: Generated<number>;
+  order_id: number;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus;
+  actor_type: ActorType;
+  actor_id: number | null;
+  reason: string | null;
+  context: JsonObject;
+  created_at: CreatedAt;
+}
+
+export interface OffersTable {
+  id: Generated<number>;
+  order_id: number;
+  master_id: number;
+  round_number: number;
+  state: Generated<OfferState>;
+  sent_at: CreatedAt;
+  expires_at: Timestamp;
+  viewed_at: Timestamp | null;
+  responded_at: Timestamp | null;
+  close_reason: string | null;
+  tg_chat_id: Int8 | null;
+  tg_message_id: Int8 | null;
+  created_at: CreatedAt;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  entity_type: AttachmentEntity;
+  entity_id: number;
+  file_type: AttachmentFileType;
+  file_id: string;
+  file_unique_id: string | null;
+  file_name: string | null;
+  mime_type: string | null;
+  size: number | null;
+  caption: string | null;
+  document_kind: string | null;
+  uploaded_by_master_id: number | null;
+  uploaded_by_staff_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface CommissionsTable {
+  id: Generated<number>;
+  order_id: number;
+  master_id: number;
+  amount_kopecks: Int8;
+  rate: Numeric;
+  status: Generated<CommissionStatus>;
+  deadline_at: Timestamp;
+  reported_at: Timestamp | null;
+  approved_at: Timestamp | null;
+  approved_by_staff_id: number | null;
+  paid_amount_kopecks: Int8 | null;
+  reject_reason: string | null;
+  pay_to_snapshot: JsonObject;
+  blocked_applied: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface CommissionDeadlineNotificationsTable {
+  commission_id: number;
+  minutes_before: number;
+  sent_at: CreatedAt;
+}
+
+export interface OwnerRequisitesTable {
+  id: Generated<number>;
+  data: JsonObject;
+  updated_at: CreatedAt;
+  updated_by_staff_id: number | null;
+}
+
+export interface ReferralsTable {
+  id: Generated<number>;
+  master_id: number;
+  referrer_id: number;
+  created_at: CreatedAt;
+}
+
+export interface ReferralRewardsTable {
+  id: Generated<number>;
+  referrer_id: number;
+  referred_master_id: number;
+  commission_id: number;
+  level: number;
+  rate: Numeric;
+  amount_kopecks: Int8;
+  status: Generated<ReferralRewardStatus>;
+  paid_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  description: Generated<string>;
+  updated_at: CreatedAt;
+  updated_by_staff_id: number | null;
+}
+
+export interface NotificationsOutboxTable {
+  id: Generated<number>;
+  bot: BotKind;
+  event: NotificationEvent;
+  master_id: number | null;
+  staff_user_id: number | null;
+  chat_id: Int8 | null;
+  order_id: number | null;
+  offer_id: number | null;
+  payload: JsonObject;
+  dedup_key: string | null;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  enqueued_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  tg_message_id: Int8 | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface DistributionMetricsTable {
+  id: Generated<number>;
+  order_id: number;
+  master_id: number | null;
+  city_id: number;
+  district_id: number | null;
+  category: Category;
+  order_type: OrderType;
+  round_number: number;
+  masters_offered: number;
+  seconds_from_creation: number;
+  seconds_from_first_offer: number | null;
+  escalated_logist: Generated<boolean>;
+  escalated_admin: Generated<boolean>;
+  preferred_master_used: Generated<boolean>;
+  via: 'auto' | 'manual';
+  assigned_at: CreatedAt;
+}
+
+export interface AdminAuditLogTable {
+  id: Generated<number>;
+  staff_user_id: number | null;
+  action: string;
+  entity_type: string;
+  entity_id: number | null;
+  payload: JsonObject;
+  created_at: CreatedAt;
+}
+
+export interface SystemEventsTable {
+  id: Generated<number>;
+  source: string;
+  level: Generated<string>;
+  message: string;
+  order_id: number | null;
+  master_id: number | null;
+  context: JsonObject;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  cities: CitiesTable;
+  districts: DistrictsTable;
+  streets: StreetsTable;
+  skills: SkillsTable;
+  staff_users: StaffUsersTable;
+  staff_cities: StaffCitiesTable;
+  staff_access_codes: StaffAccessCodesTable;
+  staff_access_code_cities: StaffAccessCodeCitiesTable;
+  masters: MastersTable;
+  master_districts: MasterDistrictsTable;
+  master_skills: MasterSkillsTable;
+  master_invite_codes: MasterInviteCodesTable;
+  orders: OrdersTable;
+  order_status_history: OrderStatusHistoryTable;
+  offers: OffersTable;
+  attachments: AttachmentsTable;
+  commissions: CommissionsTable;
+  commission_deadline_notifications: CommissionDeadlineNotificationsTable;
+  owner_requisites: OwnerRequisitesTable;
+  referrals: ReferralsTable;
+  referral_rewards: ReferralRewardsTable;
+  settings: SettingsTable;
+  notifications_outbox: NotificationsOutboxTable;
+  distribution_metrics: DistributionMetricsTable;
+  admin_audit_log: AdminAuditLogTable;
+  system_events: SystemEventsTable;
+}
+
+export type City = Selectable<CitiesTable>;
+export type District = Selectable<DistrictsTable>;
+export type Master = Selectable<MastersTable>;
+export type NewMaster = Insertable<MastersTable>;
+export type MasterUpdate = Updateable<MastersTable>;
+export type StaffUser = Selectable<StaffUsersTable>;
+export type Order = Selectable<OrdersTable>;
+export type NewOrder = Insertable<OrdersTable>;
+export type OrderUpdate = Updateable<OrdersTable>;
+export type Offer = Selectable<OffersTable>;
+export type OutboxRow = Selectable<NotificationsOutboxTable>;
+export type NewOutboxRow = Insertable<NotificationsOutboxTable>;
+export type Commission = Selectable<CommissionsTable>;

@@ -1,0 +1,109 @@
+/**
+ * Every enum value of the platform, in one place. The database migration creates its
+ * Postgres ENUM types from these arrays, and domain code types itself from them.
+ */
+export const CATEGORIES = ['electrics', 'plumbing', 'appliances', 'windows', 'handyman', 'roadside'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  electrics: '⚡ Электрика',
+  plumbing: '🚰 Сантехника',
+  appliances: '🔌 Бытовая техника',
+  windows: '🪟 Окна',
+  handyman: '🔧 Мелкий ремонт',
+  roadside: '🚗 Помощь на дороге',
+};
+
+export const ORDER_STATUSES = [
+  'created',
+  'deferred',
+  'searching',
+  'guarantee',
+  'assigned',
+  'en_route',
+  'working',
+  'payment',
+  'closed',
+  'canceled',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Orders the scheduler may offer to masters. */
+export const DISTRIBUTABLE_STATUSES = ['searching', 'guarantee'] as const satisfies readonly OrderStatus[];
+/** Orders that count against a master's active-order limit. */
+export const ACTIVE_ORDER_STATUSES = [
+  'assigned',
+  'en_route',
+  'working',
+  'payment',
+] as const satisfies readonly OrderStatus[];
+
+export const ORDER_TYPES = ['normal', 'guarantee'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+export const ACTOR_TYPES = ['system', 'staff', 'master', 'auto_distribution'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const OFFER_STATES = ['sent', 'viewed', 'accepted', 'declined', 'expired', 'canceled'] as const;
+export type OfferState = (typeof OFFER_STATES)[number];
+/** Offers still waiting for the master's answer. */
+export const OPEN_OFFER_STATES = ['sent', 'viewed'] as const satisfies readonly OfferState[];
+/** Offers that block another offer to the same master for the same order. */
+export const LIVE_OFFER_STATES = ['sent', 'viewed', 'accepted'] as const satisfies readonly OfferState[];
+
+export const MODERATION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type ModerationStatus = (typeof MODERATION_STATUSES)[number];
+
+export const SHIFT_STATUSES = ['off', 'on', 'break'] as const;
+export type ShiftStatus = (typeof SHIFT_STATUSES)[number];
+
+export const PAYOUT_METHODS = ['card', 'sbp', 'yoomoney', 'bank_account'] as const;
+export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
+
+export const STAFF_ROLES = ['global_admin', 'city_admin', 'logist'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const COMMISSION_STATUSES = ['wait_pay', 'reported', 'approved', 'overdue'] as const;
+export type CommissionStatus = (typeof COMMISSION_STATUSES)[number];
+
+export const REFERRAL_REWARD_STATUSES = ['accrued', 'paid', 'canceled'] as const;
+export type ReferralRewardStatus = (typeof REFERRAL_REWARD_STATUSES)[number];
+
+export const ATTACHMENT_ENTITIES = ['order', 'offer', 'commission', 'master'] as const;
+export type AttachmentEntity = (typeof ATTACHMENT_ENTITIES)[number];
+
+export const ATTACHMENT_FILE_TYPES = ['photo', 'document', 'audio', 'video', 'other'] as const;
+export type AttachmentFileType = (typeof ATTACHMENT_FILE_TYPES)[number];
+
+export const BOTS = ['master', 'admin'] as const;
+export type BotKind = (typeof BOTS)[number];
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export const NOTIFICATION_EVENTS = [
+  'new_offer',
+  'offer_closed',
+  'order_assigned',
+  'moderation_approved',
+  'moderation_rejected',
+  'account_blocked',
+  'account_unblocked',
+  'limit_changed',
+  'break_reminder',
+  'break_ended',
+  'commission_due',
+  'commission_overdue',
+  'referral_registered',
+  'referral_reward',
+  'escalation_logist',
+  'escalation_admin',
+  'unassigned_orders',
+  'delivery_failed',
+  'recipient_unreachable',
+  'staff_message',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export const ESCALATION_REASONS = ['rounds_exhausted', 'no_candidates', 'no_district'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];

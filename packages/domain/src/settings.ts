@@ -1,0 +1,178 @@
+/**
+ * Business settings staff change at run time (table `settings`). One definition per key:
+ * default, description, validation. The seed writes the defaults; services read through a
+ * short cache (see @fs/db settings reader) so a change reaches them within seconds.
+ */
+export type SettingKind = 'int' | 'time' | 'string' | 'bool';
+
+export interface SettingDef {
+  kind: SettingKind;
+  default: number | string | boolean;
+  description: string;
+  min?: number;
+  max?: number;
+}
+
+export const SETTINGS = {
+  distribution_sla_seconds: {
+    kind: 'int',
+    default: 120,
+    min: 15,
+    max: 3600,
+    description: 'Сколько секунд открыто одно предложение мастеру',
+  },
+  distribution_rounds: {
+    kind: 'int',
+    default: 2,
+    min: 1,
+    max: 20,
+    description: 'Раундов автораспределения до эскалации логисту',
+  },
+  distribution_offers_per_round: {
+    kind: 'int',
+    default: 1,
+    min: 1,
+    max: 20,
+    description: 'Мастеров в одном раунде',
+  },
+  distribution_tick_seconds: {
+    kind: 'int',
+    default: 15,
+    min: 5,
+    max: 600,
+    description: 'Страховочный тик планировщика, секунд',
+  },
+  escalate_to_admin_after_min: {
+    kind: 'int',
+    default: 10,
+    min: 1,
+    max: 1440,
+    description: 'Минут после эскалации логисту до эскалации админу',
+  },
+  max_active_orders: {
+    kind: 'int',
+    default: 1,
+    min: 0,
+    max: 50,
+    description: 'Лимит активных заказов мастера по умолчанию',
+  },
+  working_hours_start: { kind: 'time', default: '10:00', description: 'Начало рабочего дня (время города)' },
+  working_hours_end: { kind: 'time', default: '20:00', description: 'Конец рабочего дня (время города)' },
+  asap_late_threshold: {
+    kind: 'time',
+    default: '19:30',
+    description: '«Как можно скорее» после этого времени переносится на завтра',
+  },
+  commission_deadline_hours: {
+    kind: 'int',
+    default: 3,
+    min: 1,
+    max: 168,
+    description: 'Срок оплаты комиссии, часов',
+  },
+  commission_rate_default_pct: {
+    kind: 'int',
+    default: 50,
+    min: 0,
+    max: 100,
+    description: 'Ставка комиссии, %',
+  },
+  commission_rate_high_pct: {
+    kind: 'int',
+    default: 40,
+    min: 0,
+    max: 100,
+    description: 'Ставка при высоком среднем чеке, %',
+  },
+  commission_high_avg_check_rub: {
+    kind: 'int',
+    default: 7000,
+    min: 0,
+    max: 10_000_000,
+    description: 'Порог среднего чека за 7 дней, ₽',
+  },
+  guarantee_payment_rub: {
+    kind: 'int',
+    default: 2500,
+    min: 0,
+    max: 1_000_000,
+    description: 'Выплата мастеру за гарантийный заказ, ₽',
+  },
+  warranty_days: { kind: 'int', default: 30, min: 1, max: 365, description: 'Гарантийный срок, дней' },
+  unassigned_digest_minutes: {
+    kind: 'int',
+    default: 10,
+    min: 1,
+    max: 1440,
+    description: 'Заказ без мастера дольше — попадает в сводку',
+  },
+  notify_staff_on_assign: {
+    kind: 'bool',
+    default: false,
+    description: 'Сообщать персоналу города о назначении мастера',
+  },
+  alerts_channel_id: { kind: 'string', default: '', description: 'ID канала алертов (пусто — нет)' },
+  logs_channel_id: { kind: 'string', default: '', description: 'ID канала логов (пусто — нет)' },
+  support_contact: { kind: 'string', default: '@support', description: 'Контакты поддержки для мастеров' },
+} as const satisfies Record<string, SettingDef>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K]['default'] extends number
+  ? number
+  : (typeof SETTINGS)[K]['default'] extends boolean
+    ? boolean
+    : string;
+export type Settings = { [K in SettingKey]: SettingValue<K> };
+
+export function defaultSettings(): Settings {
+  const out: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(SETTINGS)) out[key] = def.default;
+  return out as Settings;
+}
+
+const TIME_RE = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** Parses staff input for a setting. Returns the value or a Russian error message. */
+export function parseSettingInput(
+  key: SettingKey,
+  input: string,
+): { ok: true; value: number | string | boolean } | { ok: false; error: string } {
+  const def: SettingDef = SETTINGS[key];
+  const raw = input.trim();
+  switch (def.kind) {
+    case 'int': {
+      if (!/^-?\d+$/.test(raw)) return { ok: false, error: 'Введите целое число.' };
+      const n = Number(raw);
+      if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max))
+        return { ok: false, error: `Допустимо от ${def.min} до ${def.max}.` };
+      return { ok: true, value: n };
+    }
+    case 'time': {
+      const m = TIME_RE.exec(raw);
+      if (!m) return { ok: false, error: 'Введите время в формате ЧЧ:ММ, например 09:30.' };
+      return { ok: true, value: `${m[1]!.padStart(2, '0')}:${m[2]}` };
+    }
+    case 'bool': {
+      const v = raw.toLowerCase();
+      if (['да', 'yes', 'true', '1', 'on', 'вкл'].includes(v)) return { ok: true, value: true };
+      if (['нет', 'no', 'false', '0', 'off', 'выкл'].includes(v)) return { ok: true, value: false };
+      return { ok: false, error: 'Ответьте «да» или «нет».' };
+    }
+    default:
+      if (raw.length > 500) return { ok: false, error: 'Слишком длинное значение (до 500 символов).' };
+      return { ok: true, value: raw === '-' ? '' : raw };
+  }
+}
+
+/** Coerces a stored jsonb value to the setting's type, falling back to the default if malformed. */
+export function coerceSetting(key: SettingKey, stored: unknown): number | string | boolean {
+  const def: SettingDef = SETTINGS[key];
+  if (def.kind === 'int' && typeof stored === 'number' && Number.isInteger(stored)) return stored;
+  if (def.kind === 'bool' && typeof stored === 'boolean') return stored;
+  if ((def.kind === 'string' || def.kind === 'time') && typeof stored === 'string') {
+    if (def.kind === 'time' && !TIME_RE.test(stored)) return def.default;
+    return stored;
+  }
+  if (def.kind === 'string' && typeof stored === 'number') return String(stored);
+  return def.default;
+}

@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './names';
+export * from './outbox';
+export * from './payloads';
+export * from './queues';

@@ -1,0 +1,31 @@
+import type { BotKind } from '@fs/domain';
+
+/** Queue names. One notification queue per bot token: Telegram meters each token separately. */
+export const QUEUES = {
+  distribution: 'distribution',
+  notifyMaster: 'notify-master',
+  notifyStaff: 'notify-staff',
+} as const;
+
+export function notifyQueueName(bot: BotKind): string {
+  return bot === 'master' ? QUEUES.notifyMaster : QUEUES.notifyStaff;
+}
+
+/** Job names on the distribution queue. */
+export const DISTRIBUTION_JOBS = {
+  /** Run the per-order algorithm for one order (creation, decline, staff action, wake-up). */
+  order: 'order',
+  /** Delayed to an offer's expires_at; runs the per-order algorithm, which expires it. */
+  offerExpiry: 'offer-expiry',
+  /** Job Scheduler safety tick: finds orders that need work and wakes them. */
+  tick: 'tick',
+} as const;
+
+export const TICK_SCHEDULER_ID = 'distribution-tick';
+
+/** BullMQ refuses numeric custom ids and ids containing ':'; these are safe and stable. */
+export const jobIds = {
+  outbox: (outboxId: number) => `outbox-${outboxId}`,
+  orderDedup: (orderId: number) => `order-${orderId}`,
+  offerExpiry: (orderId: number, round: number) => `expiry-${orderId}-${round}`,
+};

@@ -1,0 +1,100 @@
+import type { Database, Db, NewOutboxRow } from '@fs/db';
+import type { BotKind } from '@fs/domain';
+import { sql, type Transaction } from 'kysely';
+import type { Queues } from './queues';
+
+export type OutboxInsert = Omit<
+  NewOutboxRow,
+  'status' | 'attempts' | 'enqueued_at' | 'sent_at' | 'tg_message_id'
+>;
+export interface OutboxRef {
+  id: number;
+  bot: BotKind;
+}
+
+/**
+ * Writes outbox rows inside the caller's transaction (the change and its message commit
+ * together). Rows with a dedup_key that already exists are skipped, so an event is recorded
+ * once however often the code path runs.
+ */
+export async function insertOutbox(
+  trx: Transaction<Database> | Db,
+  rows: readonly OutboxInsert[],
+): Promise<OutboxRef[]> {
+  if (rows.length === 0) return [];
+  return trx
+    .insertInto('notifications_outbox')
+    .values(rows.map((r) => ({ ...r, payload: JSON.stringify(r.payload ?? {}) })))
+    .onConflict((oc) => oc.column('dedup_key').where('dedup_key', 'is not', null).doNothing())
+    .returning(['id', 'bot'])
+    .execute();
+}
+
+/**
+ * After commit: enqueue and stamp enqueued_at. If Redis is down this throws; the rows stay
+ * pending with enqueued_at NULL and the relay delivers them later. Never lose the commit for it.
+ */
+export async function enqueueOutbox(db: Db, queues: Queues, refs: readonly OutboxRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  await queues.enqueueOutbox(refs);
+  await db
+    .updateTable('notifications_outbox')
+    .set({ enqueued_at: sql<Date>`now()` })
+    .where(
+      'id',
+      'in',
+      refs.map((r) => r.id),
+    )
+    .where('enqueued_at', 'is', null)
+    .execute();
+}
+
+export interface RelayOptions {
+  /** Pending rows younger than this are left to the normal after-commit path. */
+  graceMs?: number;
+  /** Rows enqueued this long ago and still pending are enqueued again (lost job). */
+  staleMs?: number;
+  batch?: number;
+}
+
+/**
+ * Re-enqueues outbox rows that are pending and not (or no longer) in Redis: the enqueue after
+ * commit was lost (Redis down, process died), or a job vanished. Safe to run on every replica:
+ * jobIds derived from the outbox id deduplicate, and the sender skips rows already sent.
+ */
+export async function relayOutbox(db: Db, queues: Queues, opts: RelayOptions = {}): Promise<number> {
+  const grace = opts.graceMs ?? 2000;
+  const stale = opts.staleMs ?? 10 * 60_000;
+  const rows = await db
+    .selectFrom('notifications_outbox')
+    .select(['id', 'bot'])
+    .where('status', '=', 'pending')
+    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${grace / 1000})`)
+    .where((eb) =>
+      eb.or([
+        eb('enqueued_at', 'is', null),
+        eb('enqueued_at', '<', sql<Date>`now() - make_interval(secs => ${stale / 1000})`),
+      ]),
+    )
+    .orderBy('created_at')
+    .limit(opts.batch ?? 500)
+    .execute();
+  if (rows.length === 0) return 0;
+  // A stale row's old job id may still be retained as completed/failed; remove it so re-adding works.
+  for (const r of rows) {
+    const q = queues.notifyQueue(r.bot);
+    const job = await q.getJob(`outbox-${r.id}`);
+    if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove().catch(() => {});
+  }
+  await queues.enqueueOutbox(rows);
+  await db
+    .updateTable('notifications_outbox')
+    .set({ enqueued_at: sql<Date>`now()` })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
+  return rows.length;
+}

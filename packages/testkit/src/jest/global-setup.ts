@@ -1,0 +1,33 @@
+import { createDb, migrateToLatest, seed } from '@fs/db';
+import { Client } from 'pg';
+import { pgUrlFor, TEST_PG_ADMIN_URL } from '../env';
+
+/** Builds this run's template database once: migrated and seeded. Workers clone it per file. */
+export default async function globalSetup(): Promise<void> {
+  const template = `fs_tpl_${Date.now()}_${process.pid}`;
+  process.env.FS_TEST_TEMPLATE_DB = template;
+  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    // Databases of crashed runs older than an hour are abandoned: drop them.
+    const stale = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'fs_test_%' OR datname LIKE 'fs_tpl_%'",
+    );
+    for (const { datname } of stale.rows) {
+      const ts = Number(datname.split('_')[2]);
+      if (Number.isFinite(ts) && Date.now() - ts > 3600_000) {
+        await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
+      }
+    }
+    await admin.query(`CREATE DATABASE "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  const db = createDb(pgUrlFor(template), { poolSize: 1 });
+  try {
+    await migrateToLatest(db);
+    await seed(db);
+  } finally {
+    await db.destroy();
+  }
+}
