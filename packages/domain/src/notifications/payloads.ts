@@ -1,0 +1,86 @@
+import type { Category, EscalationReason, NotificationEvent } from '../enums';
+
+/**
+ * What an outbox row's `payload` holds for each event: a snapshot of the data needed to
+ * render the message (templates.ts renders it at send time, so e.g. the time left of an offer
+ * is computed when the push actually goes out). Times are ISO strings (UTC); `timezone` is the
+ * city's IANA zone used to show them.
+ */
+export interface OrderSnapshot {
+  order_id: number;
+  city: string;
+  timezone: string;
+  district: string | null;
+  street: string | null;
+  category: Category;
+  description: string;
+  timeslot_start: string | null;
+  timeslot_end: string | null;
+  is_asap: boolean;
+  type: 'normal' | 'guarantee';
+}
+
+export interface NewOfferPayload extends OrderSnapshot {
+  offer_id: number;
+  expires_at: string;
+}
+
+export type OfferClosedReason = 'expired' | 'taken' | 'canceled' | 'declined' | 'accepted';
+export interface OfferClosedPayload {
+  offer_id: number;
+  order_id: number;
+  reason: OfferClosedReason;
+}
+
+export interface OrderAssignedPayload extends OrderSnapshot {
+  master_id: number;
+  master_name: string;
+}
+
+export interface EscalationPayload extends OrderSnapshot {
+  reason: EscalationReason;
+  rounds_used: number;
+}
+
+export interface DeliveryFailedPayload {
+  outbox_id: number;
+  event: NotificationEvent;
+  recipient: string;
+  error: string;
+}
+
+export interface RecipientUnreachablePayload {
+  recipient_kind: 'master' | 'staff';
+  recipient_id: number;
+  recipient_name: string;
+  error: string;
+}
+
+export interface ReasonPayload {
+  reason: string;
+}
+
+export interface LimitChangedPayload {
+  limit: number;
+}
+
+export interface StaffMessagePayload {
+  text: string;
+  from: string;
+}
+
+export interface NotificationPayloads {
+  new_offer: NewOfferPayload;
+  offer_closed: OfferClosedPayload;
+  order_assigned: OrderAssignedPayload;
+  escalation_logist: EscalationPayload;
+  escalation_admin: EscalationPayload;
+  delivery_failed: DeliveryFailedPayload;
+  recipient_unreachable: RecipientUnreachablePayload;
+  moderation_approved: Record<string, never>;
+  moderation_rejected: ReasonPayload;
+  account_blocked: ReasonPayload;
+  account_unblocked: Record<string, never>;
+  limit_changed: LimitChangedPayload;
+  staff_message: StaffMessagePayload;
+}
