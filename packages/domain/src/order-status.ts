@@ -47,7 +47,9 @@ export function canTransition(from: OrderStatus, to: OrderStatus, actor: ActorTy
 
 /** Statuses `actor` may move an order in `from` to (e.g. to build a staff menu). */
 export function allowedTransitions(from: OrderStatus, actor: ActorType): OrderStatus[] {
-  return [...new Set(RULES.filter((r) => r.from.includes(from) && r.actors.includes(actor)).map((r) => r.to))];
+  return [
+    ...new Set(RULES.filter((r) => r.from.includes(from) && r.actors.includes(actor)).map((r) => r.to)),
+  ];
 }
 
 export class OrderTransitionError extends Error {

@@ -50,7 +50,10 @@ export function cityWorkingWindow(
     return { start: normalizeTime(city.working_hours_start!), end: normalizeTime(city.working_hours_end!) };
   }
   if (isValidWindow(settings.working_hours_start, settings.working_hours_end)) {
-    return { start: normalizeTime(settings.working_hours_start), end: normalizeTime(settings.working_hours_end) };
+    return {
+      start: normalizeTime(settings.working_hours_start),
+      end: normalizeTime(settings.working_hours_end),
+    };
   }
   return { start: SETTINGS.working_hours_start.default, end: SETTINGS.working_hours_end.default };
 }
