@@ -30,6 +30,11 @@ export interface OfferClosedPayload {
   offer_id: number;
   order_id: number;
   reason: OfferClosedReason;
+  /**
+   * The order lines of the original push. Optional: when absent the sender takes them from the
+   * offer's `new_offer` outbox row, so the edited push shows exactly what the master saw.
+   */
+  order?: OrderSnapshot;
 }
 
 export interface OrderAssignedPayload extends OrderSnapshot {

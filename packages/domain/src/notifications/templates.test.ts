@@ -1,0 +1,315 @@
+import type { EscalationPayload, NewOfferPayload, OrderSnapshot } from './payloads';
+import { hasTemplate, NOTIFICATION_EVENT_LABELS, renderNotification } from './templates';
+
+// 10:00 UTC = 13:00 in Moscow, 20:00 in Vladivostok.
+const now = new Date('2026-11-24T10:00:00Z');
+const inSeconds = (s: number) => new Date(now.getTime() + s * 1000).toISOString();
+
+const order: OrderSnapshot = {
+  order_id: 123,
+  city: 'Москва',
+  timezone: 'Europe/Moscow',
+  district: 'ЦАО',
+  street: 'Тверская',
+  category: 'electrics',
+  description: 'Не работает розетка',
+  timeslot_start: '2026-11-24T11:00:00Z',
+  timeslot_end: '2026-11-24T13:00:00Z',
+  is_asap: false,
+  type: 'normal',
+};
+const offer: NewOfferPayload = { ...order, offer_id: 77, expires_at: inSeconds(120) };
+const OFFER_BUTTONS = [
+  [
+    { text: '✅ Принять', callback_data: 'm:oa:77' },
+    { text: '✖️ Отказаться', callback_data: 'm:od:77' },
+  ],
+];
+const OPEN_ORDER = [[{ text: '📂 Открыть заказ', callback_data: 'a:o:123' }]];
+
+describe('new_offer', () => {
+  it('renders the push with time left and the accept/decline buttons', () => {
+    expect(renderNotification('new_offer', offer, now)).toEqual({
+      text: [
+        '<b>🆕 Новый заказ #123</b>',
+        '',
+        '📍 Москва, ЦАО',
+        '⏰ сегодня 14:00–16:00',
+        '🛠 ⚡ Электрика',
+        '📝 Не работает розетка',
+        '⏳ Ответьте в течение 2 мин',
+        '',
+        'Примите заказ кнопкой ниже или откройте бот.',
+      ].join('\n'),
+      buttons: OFFER_BUTTONS,
+    });
+  });
+
+  it('shows the slot in the city zone: Vladivostok vs Moscow', () => {
+    const slot = { timeslot_start: '2026-11-24T15:00:00Z', timeslot_end: '2026-11-24T17:00:00Z' };
+    const moscow = renderNotification('new_offer', { ...offer, ...slot }, now).text;
+    const vlad = renderNotification(
+      'new_offer',
+      { ...offer, ...slot, city: 'Владивосток', timezone: 'Asia/Vladivostok', district: 'Ленинский' },
+      now,
+    ).text;
+    expect(moscow).toContain('\n⏰ сегодня 18:00–20:00\n');
+    expect(vlad).toContain('\n📍 Владивосток, Ленинский\n⏰ завтра 01:00–03:00\n');
+  });
+
+  it('shows a date when the slot is not today or tomorrow', () => {
+    const text = renderNotification(
+      'new_offer',
+      { ...offer, timeslot_start: '2026-11-27T06:00:00Z', timeslot_end: '2026-11-27T08:00:00Z' },
+      now,
+    ).text;
+    expect(text).toContain('\n⏰ 27.11 09:00–11:00\n');
+  });
+
+  it('says "как можно скорее", "не указано" and "не указан" for missing data', () => {
+    const asap = renderNotification(
+      'new_offer',
+      { ...offer, is_asap: true, timeslot_start: null, timeslot_end: null },
+      now,
+    );
+    expect(asap.text).toContain('\n⏰ как можно скорее\n');
+    const bare = renderNotification(
+      'new_offer',
+      { ...offer, district: null, timeslot_start: null, timeslot_end: null, description: '  ' },
+      now,
+    );
+    expect(bare.text).toBe(
+      [
+        '<b>🆕 Новый заказ #123</b>',
+        '',
+        '📍 Москва, не указан',
+        '⏰ не указано',
+        '🛠 ⚡ Электрика',
+        '⏳ Ответьте в течение 2 мин',
+        '',
+        'Примите заказ кнопкой ниже или откройте бот.',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes user text and truncates a long description', () => {
+    const text = renderNotification(
+      'new_offer',
+      { ...offer, description: '<script>alert(1)</script> & "x"', district: 'Р<н>' },
+      now,
+    ).text;
+    expect(text).toContain('\n📝 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;\n');
+    expect(text).toContain('\n📍 Москва, Р&lt;н&gt;\n');
+    const long = renderNotification('new_offer', { ...offer, description: 'я'.repeat(400) }, now).text;
+    expect(long).toContain(`\n📝 ${'я'.repeat(299)}…\n`);
+  });
+
+  it('computes the time left at render time', () => {
+    expect(renderNotification('new_offer', { ...offer, expires_at: inSeconds(90) }, now).text).toContain(
+      '\n⏳ Ответьте в течение 1 мин 30 сек\n',
+    );
+    expect(renderNotification('new_offer', { ...offer, expires_at: inSeconds(45) }, now).text).toContain(
+      '\n⏳ Ответьте в течение 45 сек\n',
+    );
+  });
+
+  it('marks guarantee orders', () => {
+    const text = renderNotification(
+      'new_offer',
+      { ...offer, type: 'guarantee', category: 'plumbing' },
+      now,
+    ).text;
+    expect(text).toContain('\n🛠 🚰 Сантехника\n🛡 Гарантийный заказ\n');
+  });
+
+  it('has no buttons once the offer has expired', () => {
+    const r = renderNotification('new_offer', { ...offer, expires_at: inSeconds(-1) }, now);
+    expect(r.buttons).toBeUndefined();
+    expect(r.text.endsWith('\n📝 Не работает розетка\n⌛ Время на ответ истекло')).toBe(true);
+  });
+});
+
+describe('offer_closed', () => {
+  const lines = ['📍 Москва, ЦАО', '⏰ сегодня 14:00–16:00', '🛠 ⚡ Электрика', '📝 Не работает розетка'];
+  it.each([
+    ['expired', '⌛ Время на ответ истекло'],
+    ['taken', '🔒 Заказ взят другим мастером'],
+    ['canceled', '❌ Заказ отменён'],
+    ['declined', '✖️ Вы отказались'],
+    ['accepted', '✅ Вы приняли заказ'],
+  ] as const)('%s: the order lines and why, no buttons', (reason, why) => {
+    expect(renderNotification('offer_closed', { offer_id: 77, order_id: 123, reason, order }, now)).toEqual({
+      text: ['<b>Заказ #123</b>', '', ...lines, '', why].join('\n'),
+    });
+  });
+  it('without the order snapshot still says why', () => {
+    expect(
+      renderNotification('offer_closed', { offer_id: 77, order_id: 123, reason: 'taken' }, now).text,
+    ).toBe('<b>Заказ #123</b>\n\n🔒 Заказ взят другим мастером');
+  });
+});
+
+describe('staff notifications', () => {
+  const esc: EscalationPayload = { ...order, district: null, reason: 'rounds_exhausted', rounds_used: 2 };
+
+  it('escalation_logist', () => {
+    expect(renderNotification('escalation_logist', esc, now)).toEqual({
+      text: [
+        '<b>⚠️ Эскалация заявки #123</b>',
+        '',
+        '🏙 Город: Москва',
+        '📍 Район: не указан',
+        '⏰ Время: сегодня 14:00–16:00',
+        '🛠 Категория: ⚡ Электрика',
+        '❓ Причина: Мастера не приняли заказ за 2 раунда',
+        '',
+        'Заявка долго не назначена. Требуется вмешательство логиста.',
+      ].join('\n'),
+      buttons: OPEN_ORDER,
+    });
+  });
+
+  it('escalation_admin', () => {
+    expect(
+      renderNotification('escalation_admin', { ...esc, reason: 'no_candidates', district: 'ЦАО' }, now),
+    ).toEqual({
+      text: [
+        '<b>🚨 Критичная эскалация #123</b>',
+        '',
+        '🏙 Город: Москва',
+        '📍 Район: ЦАО',
+        '⏰ Время: сегодня 14:00–16:00',
+        '🛠 Категория: ⚡ Электрика',
+        '❓ Причина: Нет подходящих свободных мастеров',
+        '',
+        'Заявка долго без мастера. Требуется срочное вмешательство администратора.',
+      ].join('\n'),
+      buttons: OPEN_ORDER,
+    });
+    expect(renderNotification('escalation_admin', { ...esc, reason: 'no_district' }, now).text).toContain(
+      '❓ Причина: Не указан район, автораспределение невозможно',
+    );
+  });
+
+  it('order_assigned', () => {
+    expect(
+      renderNotification('order_assigned', { ...order, master_id: 7, master_name: 'Иван <Пётр>' }, now),
+    ).toEqual({
+      text: [
+        '<b>✅ Мастер назначен на заказ #123</b>',
+        '',
+        '📍 Москва, ЦАО',
+        '⏰ сегодня 14:00–16:00',
+        '🛠 ⚡ Электрика',
+        '📝 Не работает розетка',
+        '👷 Мастер: Иван &lt;Пётр&gt; (#7)',
+      ].join('\n'),
+      buttons: OPEN_ORDER,
+    });
+  });
+
+  it('delivery_failed', () => {
+    expect(
+      renderNotification(
+        'delivery_failed',
+        {
+          outbox_id: 42,
+          event: 'new_offer',
+          recipient: 'мастер Иван (#7)',
+          error: '500: Internal <Server> Error',
+        },
+        now,
+      ),
+    ).toEqual({
+      text: [
+        '<b>❗ Сообщение не доставлено</b>',
+        '',
+        'Событие: Новый заказ (пуш мастеру)',
+        'Получатель: мастер Иван (#7)',
+        'Ошибка: 500: Internal &lt;Server&gt; Error',
+        'Запись outbox: #42',
+      ].join('\n'),
+    });
+  });
+
+  it('recipient_unreachable', () => {
+    expect(
+      renderNotification(
+        'recipient_unreachable',
+        {
+          recipient_kind: 'master',
+          recipient_id: 7,
+          recipient_name: 'Иван',
+          error: '403: Forbidden: bot was blocked by the user',
+        },
+        now,
+      ),
+    ).toEqual({
+      text: [
+        '<b>📵 Получатель недоступен</b>',
+        '',
+        'Мастер Иван (#7) заблокировал бота или удалил аккаунт.',
+        'Сообщения ему не доставляются, новые заказы ему не предлагаются, пока он снова не откроет бот.',
+        'Ошибка: 403: Forbidden: bot was blocked by the user',
+      ].join('\n'),
+    });
+    expect(
+      renderNotification(
+        'recipient_unreachable',
+        { recipient_kind: 'staff', recipient_id: 3, recipient_name: 'Ольга', error: 'x' },
+        now,
+      ).text,
+    ).toContain(
+      'Сотрудник Ольга (#3) заблокировал бота или удалил аккаунт.\nСообщения ему не доставляются, пока',
+    );
+  });
+
+  it('staff_message escapes both the author and the text', () => {
+    expect(
+      renderNotification('staff_message', { from: 'Админ <Оля>', text: 'Привет & <b>пока</b>' }, now),
+    ).toEqual({
+      text: '<b>✉️ Сообщение от Админ &lt;Оля&gt;</b>\n\nПривет &amp; &lt;b&gt;пока&lt;/b&gt;',
+    });
+  });
+});
+
+describe('master account notifications', () => {
+  it.each([
+    [
+      'moderation_approved',
+      {},
+      '<b>✅ Анкета одобрена!</b>\n\nВаша анкета проверена и одобрена. Теперь вы можете получать заказы.',
+    ],
+    [
+      'moderation_rejected',
+      { reason: 'Нет фото <паспорта>' },
+      '<b>❌ Анкета отклонена</b>\n\nПричина: Нет фото &lt;паспорта&gt;\n\nИсправьте данные и отправьте анкету заново.',
+    ],
+    [
+      'account_blocked',
+      { reason: '' },
+      '<b>🚫 Аккаунт заблокирован</b>\n\nПричина: не указана\n\nСвяжитесь с администрацией для разблокировки.',
+    ],
+    [
+      'account_unblocked',
+      {},
+      '<b>🔓 Аккаунт разблокирован</b>\n\nВаш аккаунт снова активен. Можете продолжать работу.',
+    ],
+    ['limit_changed', { limit: 3 }, '<b>📦 Изменён лимит активных заказов</b>\n\nНовый лимит: 3'],
+  ] as const)('%s', (event, payload, text) => {
+    // biome-ignore lint/suspicious/noExplicitAny: table-driven over several payload types
+    expect(renderNotification(event, payload as any, now)).toEqual({ text });
+  });
+});
+
+describe('coverage of events', () => {
+  it('knows which events have templates and labels every event', () => {
+    expect(hasTemplate('new_offer')).toBe(true);
+    expect(hasTemplate('toString')).toBe(false);
+    expect(Object.keys(NOTIFICATION_EVENT_LABELS)).toHaveLength(20);
+  });
+  it('throws for an event without a template', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong
+    expect(() => renderNotification('nope' as any, {} as any, now)).toThrow('no template');
+  });
+});

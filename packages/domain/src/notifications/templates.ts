@@ -1,0 +1,273 @@
+import { CATEGORY_LABELS, type EscalationReason, type NotificationEvent } from '../enums';
+import { escapeHtml, formatRemaining, formatTimeslot, pluralRu, truncate } from '../format';
+import type {
+  DeliveryFailedPayload,
+  EscalationPayload,
+  NewOfferPayload,
+  NotificationPayloads,
+  OfferClosedPayload,
+  OfferClosedReason,
+  OrderAssignedPayload,
+  OrderSnapshot,
+  ReasonPayload,
+  RecipientUnreachablePayload,
+  StaffMessagePayload,
+} from './payloads';
+
+/**
+ * Every notification text of the platform (Telegram HTML). User-provided values go through
+ * escapeHtml exactly once, here; nothing else escapes or builds these texts.
+ */
+
+export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };
+
+export interface RenderedNotification {
+  /** Telegram HTML (parse_mode HTML). */
+  text: string;
+  buttons?: InlineButton[][];
+}
+
+export type TemplatedEvent = keyof NotificationPayloads;
+
+/**
+ * Callback data of the buttons in notifications. Must equal what @fs/telegram's codec encodes
+ * (`offerAccept`, `offerDecline`, `adminOrderOpen`); a test in packages/telegram checks it.
+ */
+export const NOTIFICATION_CALLBACKS = {
+  offerAccept: (offerId: number) => `m:oa:${offerId}`,
+  offerDecline: (offerId: number) => `m:od:${offerId}`,
+  adminOrderOpen: (orderId: number) => `a:o:${orderId}`,
+} as const;
+
+const DESCRIPTION_MAX = 300;
+const STAFF_TEXT_MAX = 3500;
+const NOT_SET_M = 'не указан';
+
+const OFFER_CLOSED_LINES: Record<OfferClosedReason, string> = {
+  expired: '⌛ Время на ответ истекло',
+  taken: '🔒 Заказ взят другим мастером',
+  canceled: '❌ Заказ отменён',
+  declined: '✖️ Вы отказались',
+  accepted: '✅ Вы приняли заказ',
+};
+
+/** Russian names of events, for staff alerts about delivery. */
+export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
+  new_offer: 'Новый заказ (пуш мастеру)',
+  offer_closed: 'Закрытие предложения',
+  order_assigned: 'Назначение мастера',
+  moderation_approved: 'Анкета одобрена',
+  moderation_rejected: 'Анкета отклонена',
+  account_blocked: 'Блокировка аккаунта',
+  account_unblocked: 'Разблокировка аккаунта',
+  limit_changed: 'Изменение лимита',
+  break_reminder: 'Напоминание о перерыве',
+  break_ended: 'Окончание перерыва',
+  commission_due: 'Напоминание о комиссии',
+  commission_overdue: 'Просрочка комиссии',
+  referral_registered: 'Новый реферал',
+  referral_reward: 'Реферальный бонус',
+  escalation_logist: 'Эскалация логисту',
+  escalation_admin: 'Эскалация администратору',
+  unassigned_orders: 'Сводка заявок без мастера',
+  delivery_failed: 'Сбой доставки',
+  recipient_unreachable: 'Получатель недоступен',
+  staff_message: 'Сообщение персонала',
+};
+
+function reasonText(reason: string | null | undefined): string {
+  const r = (reason ?? '').trim();
+  return r ? escapeHtml(r) : 'не указана';
+}
+
+function escalationReason(reason: EscalationReason, rounds: number): string {
+  switch (reason) {
+    case 'rounds_exhausted':
+      return rounds > 0
+        ? `Мастера не приняли заказ за ${rounds} ${pluralRu(rounds, 'раунд', 'раунда', 'раундов')}`
+        : 'Мастера не приняли заказ';
+    case 'no_candidates':
+      return 'Нет подходящих свободных мастеров';
+    case 'no_district':
+      return 'Не указан район, автораспределение невозможно';
+    default:
+      return escapeHtml(String(reason));
+  }
+}
+
+function categoryLabel(o: OrderSnapshot): string {
+  return CATEGORY_LABELS[o.category] ?? 'не указано';
+}
+
+function slot(o: OrderSnapshot, now: Date): string {
+  return formatTimeslot({ start: o.timeslot_start, end: o.timeslot_end, isAsap: o.is_asap }, o.timezone, now);
+}
+
+/** The order lines of the master's push (also kept when the push is edited). */
+function orderLines(o: OrderSnapshot, now: Date): string[] {
+  const lines = [
+    `📍 ${escapeHtml(o.city || NOT_SET_M)}, ${escapeHtml(o.district || NOT_SET_M)}`,
+    `⏰ ${slot(o, now)}`,
+    `🛠 ${categoryLabel(o)}`,
+  ];
+  if (o.type === 'guarantee') lines.push('🛡 Гарантийный заказ');
+  const description = (o.description ?? '').trim();
+  if (description) lines.push(`📝 ${escapeHtml(truncate(description, DESCRIPTION_MAX))}`);
+  return lines;
+}
+
+function openOrderButton(orderId: number): InlineButton[][] {
+  return [[{ text: '📂 Открыть заказ', callback_data: NOTIFICATION_CALLBACKS.adminOrderOpen(orderId) }]];
+}
+
+function newOffer(p: NewOfferPayload, now: Date): RenderedNotification {
+  const remaining = formatRemaining(p.expires_at, now);
+  const head = [`<b>🆕 Новый заказ #${p.order_id}</b>`, '', ...orderLines(p, now)];
+  if (!remaining) return { text: [...head, '⌛ Время на ответ истекло'].join('\n') };
+  return {
+    text: [
+      ...head,
+      `⏳ Ответьте в течение ${remaining}`,
+      '',
+      'Примите заказ кнопкой ниже или откройте бот.',
+    ].join('\n'),
+    buttons: [
+      [
+        { text: '✅ Принять', callback_data: NOTIFICATION_CALLBACKS.offerAccept(p.offer_id) },
+        { text: '✖️ Отказаться', callback_data: NOTIFICATION_CALLBACKS.offerDecline(p.offer_id) },
+      ],
+    ],
+  };
+}
+
+function offerClosed(p: OfferClosedPayload, now: Date): RenderedNotification {
+  const why = OFFER_CLOSED_LINES[p.reason] ?? OFFER_CLOSED_LINES.expired;
+  const body = p.order ? orderLines(p.order, now) : [];
+  return { text: [`<b>Заказ #${p.order_id}</b>`, '', ...body, ...(body.length ? [''] : []), why].join('\n') };
+}
+
+function orderAssigned(p: OrderAssignedPayload, now: Date): RenderedNotification {
+  return {
+    text: [
+      `<b>✅ Мастер назначен на заказ #${p.order_id}</b>`,
+      '',
+      ...orderLines(p, now),
+      `👷 Мастер: ${escapeHtml(p.master_name || 'без имени')} (#${p.master_id})`,
+    ].join('\n'),
+    buttons: openOrderButton(p.order_id),
+  };
+}
+
+function escalation(level: 'logist' | 'admin', p: EscalationPayload, now: Date): RenderedNotification {
+  const title =
+    level === 'logist' ? `⚠️ Эскалация заявки #${p.order_id}` : `🚨 Критичная эскалация #${p.order_id}`;
+  const footer =
+    level === 'logist'
+      ? 'Заявка долго не назначена. Требуется вмешательство логиста.'
+      : 'Заявка долго без мастера. Требуется срочное вмешательство администратора.';
+  return {
+    text: [
+      `<b>${title}</b>`,
+      '',
+      `🏙 Город: ${escapeHtml(p.city || NOT_SET_M)}`,
+      `📍 Район: ${escapeHtml(p.district || NOT_SET_M)}`,
+      `⏰ Время: ${slot(p, now)}`,
+      `🛠 Категория: ${categoryLabel(p)}`,
+      `❓ Причина: ${escalationReason(p.reason, p.rounds_used)}`,
+      '',
+      footer,
+    ].join('\n'),
+    buttons: openOrderButton(p.order_id),
+  };
+}
+
+function deliveryFailed(p: DeliveryFailedPayload): RenderedNotification {
+  return {
+    text: [
+      '<b>❗ Сообщение не доставлено</b>',
+      '',
+      `Событие: ${NOTIFICATION_EVENT_LABELS[p.event] ?? escapeHtml(p.event)}`,
+      `Получатель: ${escapeHtml(p.recipient)}`,
+      `Ошибка: ${escapeHtml(truncate(p.error, 500))}`,
+      `Запись outbox: #${p.outbox_id}`,
+    ].join('\n'),
+  };
+}
+
+function recipientUnreachable(p: RecipientUnreachablePayload): RenderedNotification {
+  const who =
+    p.recipient_kind === 'master'
+      ? `Мастер ${escapeHtml(p.recipient_name || 'без имени')} (#${p.recipient_id})`
+      : `Сотрудник ${escapeHtml(p.recipient_name || 'без имени')} (#${p.recipient_id})`;
+  const consequence =
+    p.recipient_kind === 'master'
+      ? 'Сообщения ему не доставляются, новые заказы ему не предлагаются, пока он снова не откроет бот.'
+      : 'Сообщения ему не доставляются, пока он снова не откроет бот.';
+  return {
+    text: [
+      '<b>📵 Получатель недоступен</b>',
+      '',
+      `${who} заблокировал бота или удалил аккаунт.`,
+      consequence,
+      `Ошибка: ${escapeHtml(truncate(p.error, 500))}`,
+    ].join('\n'),
+  };
+}
+
+function withReason(title: string, tail: string) {
+  return (p: ReasonPayload): RenderedNotification => ({
+    text: `<b>${title}</b>\n\nПричина: ${reasonText(p.reason)}\n\n${tail}`,
+  });
+}
+
+function staffMessage(p: StaffMessagePayload): RenderedNotification {
+  return {
+    text: `<b>✉️ Сообщение от ${escapeHtml(p.from || 'администрации')}</b>\n\n${escapeHtml(truncate(p.text ?? '', STAFF_TEXT_MAX))}`,
+  };
+}
+
+type Renderers = {
+  [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
+};
+
+const RENDERERS: Renderers = {
+  new_offer: newOffer,
+  offer_closed: offerClosed,
+  order_assigned: orderAssigned,
+  escalation_logist: (p, now) => escalation('logist', p, now),
+  escalation_admin: (p, now) => escalation('admin', p, now),
+  delivery_failed: deliveryFailed,
+  recipient_unreachable: recipientUnreachable,
+  moderation_approved: () => ({
+    text: '<b>✅ Анкета одобрена!</b>\n\nВаша анкета проверена и одобрена. Теперь вы можете получать заказы.',
+  }),
+  moderation_rejected: withReason('❌ Анкета отклонена', 'Исправьте данные и отправьте анкету заново.'),
+  account_blocked: withReason('🚫 Аккаунт заблокирован', 'Свяжитесь с администрацией для разблокировки.'),
+  account_unblocked: () => ({
+    text: '<b>🔓 Аккаунт разблокирован</b>\n\nВаш аккаунт снова активен. Можете продолжать работу.',
+  }),
+  limit_changed: (p) => ({
+    text: `<b>📦 Изменён лимит активных заказов</b>\n\nНовый лимит: ${escapeHtml(p.limit)}`,
+  }),
+  staff_message: staffMessage,
+};
+
+export function hasTemplate(event: string): event is TemplatedEvent {
+  return Object.hasOwn(RENDERERS, event);
+}
+
+/**
+ * Renders one notification at send time (`now` is when it goes out: time left and
+ * "сегодня/завтра" are computed then, in the order city's zone).
+ */
+export function renderNotification<E extends TemplatedEvent>(
+  event: E,
+  payload: NotificationPayloads[E],
+  now: Date,
+): RenderedNotification {
+  const render = RENDERERS[event] as
+    | ((p: NotificationPayloads[E], now: Date) => RenderedNotification)
+    | undefined;
+  if (!render) throw new Error(`no template for notification event ${String(event)}`);
+  return render(payload, now);
+}
