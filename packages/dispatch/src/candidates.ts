@@ -1,0 +1,253 @@
+import type { Category, OrderType, ShiftStatus } from '@fs/domain';
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor } from './deps';
+import { activeOrderCountSql, orderLimitSql } from './master-load';
+
+/** What the candidate query needs to know about the order. */
+export interface CandidateOrder {
+  id: number;
+  city_id: number;
+  district_id: number | null;
+  category: Category;
+  type: OrderType;
+  preferred_master_id: number | null;
+}
+
+/** An eligible master with the figures the ranking used. */
+export interface Candidate {
+  masterId: number;
+  fullName: string;
+  /** The guarantee order's preferred master (ranked first). */
+  preferred: boolean;
+  inDistrict: boolean;
+  hasVehicle: boolean;
+  /** Average total of the master's orders closed in the last 7 days, kopecks (0 if none). */
+  avgCheckKopecks: number;
+  rating: number;
+  activeOrders: number;
+  orderLimit: number;
+}
+
+/** Why a master of the city is not a candidate; labels are shown to staff in the admin bot. */
+export const CANDIDATE_REJECTIONS = {
+  not_verified: 'Не прошёл модерацию',
+  inactive: 'Неактивен',
+  blocked: 'Заблокирован',
+  deleted: 'Удалён',
+  unreachable: 'Заблокировал бота',
+  off_shift: 'Не на смене',
+  on_break: 'На перерыве',
+  no_skill: 'Нет навыка по категории заказа',
+  limit_reached: 'Достигнут лимит активных заказов',
+  refused: 'Уже отказался от этого заказа или пропустил его',
+  already_offered: 'Уже получил предложение по этому заказу',
+  wrong_district: 'Не работает в районе заказа',
+} as const;
+export type CandidateRejection = keyof typeof CANDIDATE_REJECTIONS;
+
+export interface CandidateExplanation {
+  masterId: number;
+  fullName: string;
+  eligible: boolean;
+  /** Empty when eligible. */
+  rejections: CandidateRejection[];
+  /** 1-based position in the ranking for eligible masters, else null. */
+  rank: number | null;
+  candidate: Candidate;
+}
+
+export interface FindCandidatesOptions {
+  /** How many candidates to return (ignored with `explain`, which lists the whole city). */
+  limit: number;
+  explain?: boolean;
+  /** The `max_active_orders` setting; read from the settings table when omitted. */
+  maxActiveOrders?: number;
+}
+
+/**
+ * Per-master rules, each TRUE when the master passes. In the scheduler's mode they form the
+ * WHERE clause (the first six match the partial index ix_masters__available_city clause by
+ * clause, so the planner uses it); with `explain` each becomes a column.
+ */
+function masterRules(order: CandidateOrder) {
+  return {
+    verified: sql<boolean>`m.verified AND m.moderation_status = 'approved'`,
+    active: sql<boolean>`m.is_active`,
+    not_blocked: sql<boolean>`NOT m.is_blocked`,
+    not_deleted: sql<boolean>`NOT m.is_deleted`,
+    reachable: sql<boolean>`NOT m.is_unreachable`,
+    on_shift: sql<boolean>`m.shift_status = 'on'`,
+    skill: sql<boolean>`EXISTS (SELECT 1 FROM master_skills ms JOIN skills k ON k.code = ms.skill_code
+      WHERE ms.master_id = m.id AND ms.skill_code = ${order.category}::category AND k.is_active)`,
+    not_refused: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
+      AND f.master_id = m.id AND f.state IN ('declined', 'expired'))`,
+    not_offered: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
+      AND f.master_id = m.id AND f.state IN ('sent', 'viewed', 'accepted'))`,
+  };
+}
+type RuleName = keyof ReturnType<typeof masterRules>;
+
+const REJECTION_OF: Record<Exclude<RuleName, 'on_shift'>, CandidateRejection> = {
+  verified: 'not_verified',
+  active: 'inactive',
+  not_blocked: 'blocked',
+  not_deleted: 'deleted',
+  reachable: 'unreachable',
+  skill: 'no_skill',
+  not_refused: 'refused',
+  not_offered: 'already_offered',
+};
+
+function limitSetting(opts: FindCandidatesOptions): RawBuilder<number> | number {
+  if (opts.maxActiveOrders !== undefined) return opts.maxActiveOrders;
+  return sql<number>`coalesce((SELECT CASE WHEN jsonb_typeof(value) = 'number' THEN (value #>> '{}')::int END
+    FROM settings WHERE key = 'max_active_orders'), 1)`;
+}
+
+/** Columns every mode computes for a master that passed (or, with explain, was examined). */
+function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+  const preferredId = order.type === 'guarantee' ? order.preferred_master_id : null;
+  const defaultLimit = limitSetting(opts);
+  return sql`
+    m.id, m.full_name, m.has_vehicle, m.rating::float8 AS rating, m.shift_status,
+    coalesce(m.id = ${preferredId}::int, false) AS preferred,
+    (${order.district_id}::int IS NOT NULL AND EXISTS (SELECT 1 FROM master_districts md
+      WHERE md.master_id = m.id AND md.district_id = ${order.district_id}::int)) AS in_district,
+    ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
+    ${orderLimitSql('m', defaultLimit)} AS order_limit`;
+}
+
+/** Average check over the last 7 days (closed orders), via ix_orders__master_closed. */
+const AVG_CHECK = sql<number>`(SELECT coalesce(avg(c.total_amount_kopecks), 0)::float8 FROM orders c
+  WHERE c.assigned_master_id = s.id AND c.status = 'closed' AND c.closed_at >= now() - interval '7 days')`;
+
+/** Ranking, best first: preferred (guarantee), car, average check, rating, fewer active orders, random. */
+const RANKING = sql`s.preferred DESC, s.has_vehicle DESC, avg_check DESC, s.rating DESC, s.active_orders ASC, random()`;
+
+interface RankedRow {
+  id: number;
+  full_name: string;
+  has_vehicle: boolean;
+  rating: number;
+  shift_status: ShiftStatus;
+  preferred: boolean;
+  in_district: boolean;
+  active_orders: number;
+  order_limit: number;
+  avg_check: number;
+}
+
+function toCandidate(r: RankedRow): Candidate {
+  return {
+    masterId: r.id,
+    fullName: r.full_name,
+    preferred: r.preferred,
+    inDistrict: r.in_district,
+    hasVehicle: r.has_vehicle,
+    avgCheckKopecks: Math.round(r.avg_check),
+    rating: r.rating,
+    activeOrders: r.active_orders,
+    orderLimit: r.order_limit,
+  };
+}
+
+/**
+ * THE candidate query (scheduler, admin bot candidate list, manual offers): one statement.
+ * Same city; the order's district, or citywide when the order has no district or nobody in
+ * the district qualifies; active skill = category; approved and verified, active, not
+ * blocked/deleted/unreachable; on shift (not on break); under the active-order limit; never
+ * declined or let expire an offer for this order and holds no live one. One row per master.
+ */
+export function findCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions & { explain: true },
+): Promise<CandidateExplanation[]>;
+export function findCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions & { explain?: false },
+): Promise<Candidate[]>;
+export async function findCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions,
+): Promise<Candidate[] | CandidateExplanation[]> {
+  return opts.explain ? explainCandidates(db, order, opts) : rankCandidates(db, order, opts);
+}
+
+async function rankCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions,
+): Promise<Candidate[]> {
+  const rules = Object.values(masterRules(order));
+  const { rows } = await sql<RankedRow>`
+    WITH eligible AS (
+      SELECT * FROM (
+        SELECT ${rankingColumns(order, opts)}
+        FROM masters m
+        WHERE m.city_id = ${order.city_id}::int AND ${sql.join(rules, sql` AND `)}
+      ) p
+      WHERE p.active_orders < p.order_limit
+    ), scoped AS (
+      SELECT * FROM eligible
+      WHERE in_district OR NOT EXISTS (SELECT 1 FROM eligible WHERE in_district)
+    )
+    SELECT s.*, ${AVG_CHECK} AS avg_check
+    FROM scoped s
+    ORDER BY ${RANKING}
+    LIMIT ${opts.limit}::int
+  `.execute(db);
+  return rows.map(toCandidate);
+}
+
+type ExplainRow = RankedRow & Record<`ok_${RuleName}`, boolean> & { ok_district: boolean; eligible: boolean };
+
+async function explainCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions,
+): Promise<CandidateExplanation[]> {
+  const rules = masterRules(order);
+  const ruleColumns = Object.entries(rules).map(([name, expr]) => sql`(${expr}) AS ${sql.ref(`ok_${name}`)}`);
+  const allRules = sql.join(
+    Object.keys(rules).map((name) => sql.ref(`ok_${name}`)),
+    sql` AND `,
+  );
+  const { rows } = await sql<ExplainRow>`
+    WITH examined AS (
+      SELECT p.*, (${allRules} AND p.active_orders < p.order_limit) AS passes_master_rules
+      FROM (
+        SELECT ${rankingColumns(order, opts)}, ${sql.join(ruleColumns)}
+        FROM masters m
+        WHERE m.city_id = ${order.city_id}::int
+      ) p
+    ), scoped AS (
+      SELECT e.*, (e.in_district OR NOT EXISTS (SELECT 1 FROM examined x WHERE x.passes_master_rules AND x.in_district))
+        AS ok_district
+      FROM examined e
+    )
+    SELECT s.*, (s.passes_master_rules AND s.ok_district) AS eligible, ${AVG_CHECK} AS avg_check
+    FROM scoped s
+    ORDER BY eligible DESC, ${RANKING}, s.full_name
+  `.execute(db);
+  let rank = 0;
+  return rows.map((r) => {
+    const rejections: CandidateRejection[] = [];
+    for (const [rule, rejection] of Object.entries(REJECTION_OF) as [RuleName, CandidateRejection][]) {
+      if (!r[`ok_${rule}`]) rejections.push(rejection);
+    }
+    if (!r.ok_on_shift) rejections.push(r.shift_status === 'break' ? 'on_break' : 'off_shift');
+    if (r.active_orders >= r.order_limit) rejections.push('limit_reached');
+    if (!r.ok_district) rejections.push('wrong_district');
+    return {
+      masterId: r.id,
+      fullName: r.full_name,
+      eligible: r.eligible,
+      rejections,
+      rank: r.eligible ? ++rank : null,
+      candidate: toCandidate(r),
+    };
+  });
+}

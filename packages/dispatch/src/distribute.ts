@@ -1,0 +1,281 @@
+import { DISTRIBUTABLE_STATUSES, type NewOfferPayload, type OrderStatus, type Settings } from '@fs/domain';
+import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
+import { sql } from 'kysely';
+import { type AfterCommitWork, runAfterCommit } from './after-commit';
+import { type Candidate, findCandidates } from './candidates';
+import { deferredOrderWakeAt } from './deferred';
+import { type DispatchDeps, type Executor, nowOf } from './deps';
+import {
+  type EscalationOutcome,
+  type EscalationTarget,
+  escalateToAdminIfDue,
+  escalateToLogist,
+} from './escalation';
+import { offerClosedRows } from './offer-closed';
+import { type SnapshotSource, toOrderSnapshot } from './order-snapshot';
+import { transitionOrder } from './order-transition';
+
+export type DistributeOutcome =
+  | 'not_found'
+  /** Another worker holds the order row right now; it is doing the work. */
+  | 'locked'
+  /** Assigned, closed, cancelled or still a draft: nothing to distribute. */
+  | 'not_distributable'
+  /** Deferred and its wake time has not come. */
+  | 'deferred'
+  /** Offers of the current round are still open. */
+  | 'offers_open'
+  /** No offer was made; staff were (or already had been) told. */
+  | 'escalated'
+  | 'offered';
+
+export interface DistributeResult {
+  orderId: number;
+  outcome: DistributeOutcome;
+  /** Offers this run expired (by the database clock). */
+  expiredOffers: number;
+  escalations: Omit<EscalationOutcome, 'outbox'>[];
+  offers: { offerId: number; masterId: number }[];
+  round?: number;
+  expiresAt?: Date;
+  /** The order was deferred and woke in this run. */
+  wokeFromDeferred: boolean;
+  /** When it stays deferred: its wake time. */
+  wakeAt?: Date;
+  /** Seconds from creation to this run's offer, when it was the order's first. */
+  secondsToFirstOffer?: number;
+}
+
+interface LockedOrder extends SnapshotSource {
+  city_id: number;
+  district_id: number | null;
+  status: OrderStatus;
+  preferred_master_id: number | null;
+  assigned_master_id: number | null;
+  dist_rounds_used: number;
+  escalated_logist_at: Date | null;
+  escalated_admin_at: Date | null;
+  first_offer_at: Date | null;
+  deferred_until: Date | null;
+  created_at: Date;
+  city_hours_start: string | null;
+  city_hours_end: string | null;
+  open_offers: number;
+  due_offers: number;
+  age_seconds: number;
+}
+
+/** The order row locked for this run, with what the algorithm reads; null if missing or locked. */
+async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | null> {
+  const { rows } = await sql<LockedOrder>`
+    SELECT o.id, o.city_id, o.district_id, o.category, o.type, o.status, o.preferred_master_id, o.assigned_master_id,
+      o.dist_rounds_used, o.escalated_logist_at, o.escalated_admin_at, o.first_offer_at, o.deferred_until, o.created_at,
+      o.street, o.description, o.timeslot_start, o.timeslot_end, o.is_asap,
+      c.name AS city_name, c.timezone, c.working_hours_start AS city_hours_start, c.working_hours_end AS city_hours_end,
+      d.name AS district_name,
+      (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
+      (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
+        AND f.expires_at <= now()) AS due_offers,
+      extract(epoch FROM now() - o.created_at)::float8 AS age_seconds
+    FROM orders o
+    JOIN cities c ON c.id = o.city_id
+    LEFT JOIN districts d ON d.id = o.district_id
+    WHERE o.id = ${orderId}::int
+    FOR UPDATE OF o SKIP LOCKED
+  `.execute(trx);
+  return rows[0] ?? null;
+}
+
+const isDistributable = (s: OrderStatus) => (DISTRIBUTABLE_STATUSES as readonly OrderStatus[]).includes(s);
+
+/**
+ * The per-order algorithm (spec "Per-order algorithm"), in one transaction holding the order
+ * row with SKIP LOCKED so any number of scheduler replicas can run it: wake a due deferred
+ * order, expire due offers, stop while offers are open, escalate to admins when due, escalate
+ * to logists when rounds are exhausted or nobody qualifies, else offer the next round.
+ * Pushes and the expiry job are enqueued after commit.
+ */
+export async function distributeOrder(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
+  const settings = await deps.settings.get();
+  const result: DistributeResult = {
+    orderId,
+    outcome: 'not_found',
+    expiredOffers: 0,
+    escalations: [],
+    offers: [],
+    wokeFromDeferred: false,
+  };
+  const after: AfterCommitWork = {};
+
+  await deps.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, orderId);
+    if (!order) {
+      const exists = await trx.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst();
+      result.outcome = exists ? 'locked' : 'not_found';
+      return;
+    }
+
+    if (order.status === 'deferred') {
+      const wakeAt = deferredOrderWakeAt(order, settings);
+      if (wakeAt.getTime() > nowOf(deps).getTime()) {
+        result.outcome = 'deferred';
+        result.wakeAt = wakeAt;
+        return;
+      }
+      await transitionOrder(trx, {
+        orderId,
+        from: 'deferred',
+        to: 'searching',
+        actorType: 'system',
+        reason: 'deferred_wakeup',
+        context: { wake_at: wakeAt.toISOString() },
+      });
+      order.status = 'searching';
+      result.wokeFromDeferred = true;
+    }
+    if (!isDistributable(order.status) || order.assigned_master_id !== null) {
+      result.outcome = 'not_distributable';
+      return;
+    }
+
+    const outbox: OutboxInsert[] = [];
+    const flush = async () => (outbox.length > 0 ? insertOutbox(trx, outbox) : []);
+
+    if (order.due_offers > 0) {
+      const expired = await expireDueOffers(trx, orderId);
+      result.expiredOffers = expired.length;
+      outbox.push(...offerClosedRows(expired, orderId, 'expired'));
+    }
+    if (order.open_offers - result.expiredOffers > 0) {
+      result.outcome = 'offers_open';
+      after.outbox = await flush();
+      return;
+    }
+
+    const target: EscalationTarget = {
+      orderId,
+      cityId: order.city_id,
+      roundsUsed: order.dist_rounds_used,
+      snapshot: toOrderSnapshot(order),
+    };
+    const escalate = async (e: EscalationOutcome | null) => {
+      if (!e) return;
+      result.escalations.push({ level: e.level, reason: e.reason, notified: e.notified });
+      outbox.push(...e.outbox);
+    };
+    if (order.escalated_logist_at && !order.escalated_admin_at) {
+      await escalate(await escalateToAdminIfDue(trx, target, settings));
+    }
+
+    if (order.dist_rounds_used >= settings.distribution_rounds) {
+      await escalate(await escalateToLogist(trx, target, 'rounds_exhausted', settings));
+      result.outcome = 'escalated';
+      after.outbox = await flush();
+      return;
+    }
+
+    const candidates = pickRound(
+      await findCandidates(trx, order, {
+        limit: settings.distribution_offers_per_round,
+        maxActiveOrders: settings.max_active_orders,
+      }),
+    );
+    if (candidates.length === 0) {
+      const reason = order.district_id === null ? 'no_district' : 'no_candidates';
+      await escalate(await escalateToLogist(trx, target, reason, settings));
+      result.outcome = 'escalated';
+      after.outbox = await flush();
+      return;
+    }
+
+    const round = order.dist_rounds_used + 1;
+    const made = await insertRound(trx, order, candidates, round, settings);
+    result.outcome = 'offered';
+    result.offers = made.offers;
+    result.round = round;
+    result.expiresAt = made.expiresAt;
+    if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
+    after.outbox = [...(await flush()), ...made.outbox];
+    after.expiry = { orderId, round, expiresAt: made.expiresAt, roundReused: made.roundReused };
+  });
+
+  await runAfterCommit(deps, after);
+  deps.logger.debug({ order_id: orderId, ...result }, 'distribution run');
+  return result;
+}
+
+/** A guarantee order goes to its preferred master first, alone (the ranking puts them first). */
+function pickRound(ranked: Candidate[]): Candidate[] {
+  return ranked[0]?.preferred ? [ranked[0]] : ranked;
+}
+
+async function expireDueOffers(trx: Executor, orderId: number) {
+  return trx
+    .updateTable('offers')
+    .set({ state: 'expired', responded_at: sql<Date>`now()`, close_reason: 'expired' })
+    .where('order_id', '=', orderId)
+    .where('state', 'in', ['sent', 'viewed'])
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .returning(['id', 'master_id'])
+    .execute();
+}
+
+type SnapshotWithoutOffer = Omit<NewOfferPayload, 'offer_id' | 'expires_at'>;
+
+/**
+ * One statement for the hot path: insert the round's offers, their `new_offer` outbox rows
+ * (the payload is the order snapshot plus each offer's id and expiry, formatted like
+ * Date.toISOString()) and the order's bookkeeping (round used, first offer time, escalation
+ * episode closed). `expires_at = now() + SLA` by the database clock.
+ */
+async function insertRound(
+  trx: Executor,
+  order: LockedOrder,
+  candidates: Candidate[],
+  round: number,
+  settings: Settings,
+): Promise<{
+  offers: { offerId: number; masterId: number }[];
+  outbox: OutboxRef[];
+  expiresAt: Date;
+  roundReused: boolean;
+}> {
+  const snapshot: SnapshotWithoutOffer = toOrderSnapshot(order);
+  const masterIds = candidates.map((c) => c.masterId);
+  const { rows } = await sql<{
+    offer_id: number;
+    master_id: number;
+    expires_at: Date;
+    outbox_id: number;
+    round_reused: boolean;
+  }>`
+    WITH new_offers AS (
+      INSERT INTO offers (order_id, master_id, round_number, state, sent_at, expires_at)
+      SELECT ${order.id}::int, m.id, ${round}::int, 'sent', now(), now() + make_interval(secs => ${settings.distribution_sla_seconds}::int)
+      FROM unnest(${masterIds}::int[]) AS m(id)
+      RETURNING id, master_id, expires_at
+    ), pushes AS (
+      INSERT INTO notifications_outbox (bot, event, master_id, order_id, offer_id, payload, dedup_key)
+      SELECT 'master', 'new_offer', n.master_id, ${order.id}::int, n.id,
+        ${JSON.stringify(snapshot)}::jsonb || jsonb_build_object(
+          'offer_id', n.id,
+          'expires_at', to_char(n.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+        'new-offer-' || n.id
+      FROM new_offers n
+      RETURNING id, offer_id
+    ), bookkeeping AS (
+      UPDATE orders SET dist_rounds_used = ${round}::int, first_offer_at = coalesce(first_offer_at, now()),
+        escalation_reason = NULL, escalated_logist_at = NULL, escalated_admin_at = NULL, updated_at = now()
+      WHERE id = ${order.id}::int
+    )
+    SELECT n.id AS offer_id, n.master_id, n.expires_at, p.id AS outbox_id,
+      EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int AND f.round_number = ${round}::int) AS round_reused
+    FROM new_offers n JOIN pushes p ON p.offer_id = n.id
+  `.execute(trx);
+  return {
+    offers: rows.map((r) => ({ offerId: r.offer_id, masterId: r.master_id })),
+    outbox: rows.map((r) => ({ id: r.outbox_id, bot: 'master' as const })),
+    expiresAt: rows[0]!.expires_at,
+    roundReused: rows[0]!.round_reused,
+  };
+}

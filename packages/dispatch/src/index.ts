@@ -1,0 +1,31 @@
+export { type AfterCommitWork, runAfterCommit } from './after-commit';
+export {
+  CANDIDATE_REJECTIONS,
+  type Candidate,
+  type CandidateExplanation,
+  type CandidateOrder,
+  type CandidateRejection,
+  type FindCandidatesOptions,
+  findCandidates,
+} from './candidates';
+export { deferredOrderWakeAt } from './deferred';
+export type { DispatchDeps, DispatchLogger, Executor } from './deps';
+export { type DistributeOutcome, type DistributeResult, distributeOrder } from './distribute';
+export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './due-work';
+export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './escalation';
+export {
+  type AcceptOfferOutcome,
+  type AcceptOfferResult,
+  acceptOffer,
+  recordAssignmentMetrics,
+} from './offer-accept';
+export { offerClosedRows } from './offer-closed';
+export {
+  type DeclineOfferOutcome,
+  type DeclineOfferResult,
+  declineOffer,
+  markOfferViewed,
+} from './offer-decline';
+export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
+export { type TransitionOrderInput, transitionOrder } from './order-transition';
+export { staffRecipients } from './staff-recipients';
