@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Logger } from '@fs/observability';
+import { type Logger, prom } from '@fs/observability';
 import type { FastifyInstance } from 'fastify';
 import { type Context, type MiddlewareFn, Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -285,4 +285,36 @@ async function startWebhook<C extends Context>(bot: Telegraf<C>, opts: StartBotO
 /** For SIGTERM: stop taking updates and finish the ones in flight. */
 export async function stopBot(running: RunningBot | null | undefined): Promise<void> {
   await running?.stop();
+}
+
+type Registry = InstanceType<typeof prom.Registry>;
+
+/** Counts updates by type and outcome and times their handling (put right after createBot). */
+export function botMetrics<C extends Context>(registry: Registry): MiddlewareFn<C> {
+  const updates = new prom.Counter({
+    name: 'bot_updates_total',
+    help: 'Telegram updates handled, by update type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new prom.Histogram({
+    name: 'bot_update_duration_seconds',
+    help: 'Time to handle one Telegram update',
+    labelNames: ['type'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return async (ctx, next) => {
+    const type = ctx.updateType;
+    const end = duration.startTimer({ type });
+    try {
+      await next();
+      updates.inc({ type, outcome: 'ok' });
+    } catch (err) {
+      updates.inc({ type, outcome: 'error' });
+      throw err;
+    } finally {
+      end();
+    }
+  };
 }

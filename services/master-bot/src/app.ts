@@ -1,0 +1,90 @@
+import type { MasterBotConfig } from '@fs/config';
+import { SettingsCache } from '@fs/db';
+import type { Logger } from '@fs/observability';
+import { createServiceBase } from '@fs/runtime';
+import { botMetrics, createBot, type RunningBot, redisSession, staleCallbacks, startBot } from '@fs/telegram';
+import type { Telegraf } from 'telegraf';
+import type { MasterBotDeps, MasterContext, MasterSession } from './context';
+import { offerAcceptFeature } from './features/offer-accept';
+import { offerDeclineFeature } from './features/offer-decline';
+import { startFeature } from './features/start';
+
+import { texts } from './texts';
+
+export interface MasterBotOptions {
+  logger?: Logger;
+  /** Overrides HTTP_PORT (0 = any free port; tests). */
+  httpPort?: number;
+  /** Polling mode: the loop died (bad token, 409 from a second poller). */
+  onFatal?: (err: unknown) => void;
+}
+
+export interface MasterBot {
+  bot: Telegraf<MasterContext>;
+  /** Base URL of the health/metrics (and webhook) server. */
+  httpUrl: string;
+  running: RunningBot;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the master bot (polling or webhook) with its health/metrics server. */
+export async function startMasterBot(
+  config: MasterBotConfig,
+  opts: MasterBotOptions = {},
+): Promise<MasterBot> {
+  const base = await createServiceBase('master-bot', config, opts.logger);
+  const { logger, db, queues, redis } = base;
+  const deps: MasterBotDeps = {
+    db,
+    logger,
+    dispatch: { db, queues, logger, settings: new SettingsCache(db) },
+  };
+
+  const bot = createBot<MasterContext>(config.MASTER_BOT_TOKEN, {
+    apiRoot: config.TELEGRAM_API_ROOT,
+    logger,
+    errorText: texts.error,
+  });
+  bot.use(botMetrics(base.registry));
+  bot.use(
+    redisSession<MasterSession, MasterContext>({
+      redis,
+      prefix: config.REDIS_PREFIX,
+      bot: 'master',
+      ttlSeconds: config.SESSION_TTL_SECONDS,
+    }),
+  );
+  startFeature(bot, deps);
+  offerAcceptFeature(bot, deps);
+  offerDeclineFeature(bot, deps);
+  bot.use(staleCallbacks(texts.staleButton, logger));
+
+  let running: RunningBot | undefined;
+  try {
+    running = await startBot(bot, {
+      mode: config.BOT_MODE,
+      logger,
+      app: base.health.app,
+      webhookUrl: config.WEBHOOK_URL,
+      secret: config.WEBHOOK_SECRET,
+      onFatal: opts.onFatal,
+    });
+    const httpUrl = await base.health.listen(opts.httpPort ?? config.HTTP_PORT, config.HTTP_HOST);
+    logger.info({ http: httpUrl, mode: config.BOT_MODE }, 'master bot started');
+    const started = running;
+    return {
+      bot,
+      httpUrl,
+      running: started,
+      async stop() {
+        base.health.setDraining();
+        await started.stop();
+        await base.close();
+      },
+    };
+  } catch (err) {
+    await running?.stop().catch(() => {});
+    await base.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+import { declineOffer } from '@fs/dispatch';
+import { declineConfirmKeyboard, offerKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import type { Telegraf } from 'telegraf';
+import type { MasterBotDeps, MasterContext } from '../context';
+import { editPush } from '../push';
+import { findOffer } from '../queries';
+import { closedLine, texts } from '../texts';
+import { actingMaster } from './guard';
+
+const { buttons } = texts;
+const confirmSuffix = (orderId: number) => `\n\n${texts.decline.confirm(orderId)}`;
+
+/** The offer can no longer be answered: say so, drop the question and the buttons. */
+async function notOpen(ctx: MasterContext, orderId: number): Promise<void> {
+  await ctx.answerCbQuery(texts.decline.notOpen, { show_alert: true });
+  await editPush(ctx, { strip: confirmSuffix(orderId), append: closedLine(texts.decline.notOpen) });
+}
+
+/**
+ * ✖️ Отказаться under the push: ask (`m:od`), then either confirm (`m:odc`: decline, which
+ * wakes the scheduler) or go back (`m:odn`: restore the push buttons).
+ */
+export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
+  /** The acting master's own offer, or undefined after answering why not. */
+  async function ownOffer(ctx: MasterContext, offerId: number) {
+    const master = await actingMaster(ctx, deps);
+    if (!master) return undefined;
+    const offer = await findOffer(deps.db, offerId);
+    if (!offer) {
+      await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
+      return undefined;
+    }
+    if (offer.masterId !== master.id) {
+      deps.logger.warn(
+        { master_id: master.id, offer_id: offerId },
+        'decline of another master’s offer refused',
+      );
+      await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
+      return undefined;
+    }
+    return { master, offer };
+  }
+
+  bot.use(
+    onCallback('offerDecline', async (ctx: MasterContext, { offerId }) => {
+      const own = await ownOffer(ctx, offerId);
+      if (!own) return;
+      if (!own.offer.open) return notOpen(ctx, own.offer.orderId);
+      await ctx.answerCbQuery();
+      await editPush(ctx, {
+        append: confirmSuffix(own.offer.orderId),
+        markup: declineConfirmKeyboard(offerId, { confirm: buttons.declineConfirm, back: buttons.back }),
+      });
+    }),
+  );
+
+  bot.use(
+    onCallback('offerDeclineCancel', async (ctx: MasterContext, { offerId }) => {
+      const own = await ownOffer(ctx, offerId);
+      if (!own) return;
+      if (!own.offer.open) return notOpen(ctx, own.offer.orderId);
+      await ctx.answerCbQuery();
+      await editPush(ctx, {
+        strip: confirmSuffix(own.offer.orderId),
+        markup: offerKeyboard(offerId, { accept: buttons.accept, decline: buttons.decline }),
+      });
+    }),
+  );
+
+  bot.use(
+    onCallback('offerDeclineConfirm', async (ctx: MasterContext, { offerId }) => {
+      const own = await ownOffer(ctx, offerId);
+      if (!own) return;
+      const { orderId } = own.offer;
+      const result = await declineOffer(deps.dispatch, { offerId, masterId: own.master.id });
+      deps.logger.info(
+        { master_id: own.master.id, offer_id: offerId, order_id: orderId, outcome: result.kind },
+        'offer decline confirmed',
+      );
+      switch (result.kind) {
+        case 'declined':
+          await ctx.answerCbQuery(texts.decline.done(orderId));
+          await safeEdit(ctx, texts.decline.done(orderId), { reply_markup: { inline_keyboard: [] } });
+          return;
+        case 'already_closed':
+          return notOpen(ctx, orderId);
+        case 'not_yours':
+          await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
+          return;
+        case 'not_found':
+          await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
+          return;
+      }
+    }),
+  );
+}
