@@ -1,3 +1,4 @@
+import { NOTIFICATION_CALLBACKS } from '@fs/domain';
 import {
   CALLBACKS,
   type CallbackName,
@@ -107,5 +108,14 @@ describe('callback-data codec', () => {
     expect(period.parse('week')).toBe('week');
     expect(period.parse('year')).toBeNull();
     expect(() => period.format('year' as never)).toThrow(RangeError);
+  });
+});
+
+describe('buttons built by the notification templates', () => {
+  it('match what the codec encodes and decodes', () => {
+    expect(NOTIFICATION_CALLBACKS.offerAccept(17)).toBe(encode('offerAccept', { offerId: 17 }));
+    expect(NOTIFICATION_CALLBACKS.offerDecline(17)).toBe(encode('offerDecline', { offerId: 17 }));
+    expect(NOTIFICATION_CALLBACKS.adminOrderOpen(9)).toBe(encode('adminOrderOpen', { orderId: 9 }));
+    expect(decode(NOTIFICATION_CALLBACKS.offerAccept(17))?.name).toBe('offerAccept');
   });
 });

@@ -1,10 +1,6 @@
-import { CATEGORY_LABELS, type Category } from '@fs/domain';
+import { CATEGORY_LABELS, type Category, escapeHtml, formatTimeslot } from '@fs/domain';
 
 /** Every text the master bot sends. Russian; user-provided values are HTML-escaped. */
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 export const texts = {
   error: '⚠️ Что-то пошло не так. Попробуйте ещё раз или нажмите /start.',
@@ -65,16 +61,6 @@ export interface AssignedOrderCard {
   isAsap: boolean;
 }
 
-function formatSlot(
-  o: Pick<AssignedOrderCard, 'timeslotStart' | 'timeslotEnd' | 'isAsap' | 'timezone'>,
-): string {
-  if (o.isAsap) return 'как можно скорее';
-  if (!o.timeslotStart || !o.timeslotEnd) return 'не указано';
-  const date = new Intl.DateTimeFormat('ru-RU', { timeZone: o.timezone, day: '2-digit', month: '2-digit' });
-  const time = new Intl.DateTimeFormat('ru-RU', { timeZone: o.timezone, hour: '2-digit', minute: '2-digit' });
-  return `${date.format(o.timeslotStart)} ${time.format(o.timeslotStart)}–${time.format(o.timeslotEnd)}`;
-}
-
 function formatAddress(o: AssignedOrderCard): string {
   const parts = [o.street ?? 'улица не указана'];
   if (o.house) parts.push(`д. ${o.house}`);
@@ -83,7 +69,7 @@ function formatAddress(o: AssignedOrderCard): string {
 }
 
 /** The push after a win: full address and client contacts (shown only once assigned). */
-export function assignedOrderCard(o: AssignedOrderCard): string {
+export function assignedOrderCard(o: AssignedOrderCard, now = new Date()): string {
   const lines = [
     `<b>${texts.accept.won(o.id)}</b>`,
     '',
@@ -93,7 +79,9 @@ export function assignedOrderCard(o: AssignedOrderCard): string {
   if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
   lines.push(`👤 ${escapeHtml(o.clientName || 'имя не указано')}`);
   lines.push(`📞 ${o.clientPhone ? `<code>${escapeHtml(o.clientPhone)}</code>` : 'не указан'}`);
-  lines.push(`⏰ ${formatSlot(o)}`);
+  lines.push(
+    `⏰ ${formatTimeslot({ start: o.timeslotStart, end: o.timeslotEnd, isAsap: o.isAsap }, o.timezone, now)}`,
+  );
   lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
   if (o.description) lines.push(`📝 ${escapeHtml(o.description)}`);
   lines.push('', 'Свяжитесь с клиентом и подтвердите время визита.');
