@@ -1,5 +1,4 @@
 import type { Db } from '@fs/db';
-import { sql } from 'kysely';
 
 /** Minimal rows for the offer flow (testkit factories will replace these). */
 let tg = 7_000_000 + Math.floor(Math.random() * 1_000_000);
@@ -77,7 +76,7 @@ export async function insertOffer(db: Db, orderId: number, masterId: number, exp
       order_id: orderId,
       master_id: masterId,
       state: 'sent',
-      expires_at: sql<Date>`now() + make_interval(secs => ${expiresInSeconds})`,
+      expires_at: new Date(Date.now() + expiresInSeconds * 1000),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
