@@ -1,4 +1,6 @@
 export * from './bot';
 export * from './callback-data';
+export * from './errors';
+export * from './gateway';
 export * from './keyboards';
 export * from './session';
