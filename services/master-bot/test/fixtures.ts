@@ -75,6 +75,7 @@ export async function insertOffer(db: Db, orderId: number, masterId: number, exp
     .values({
       order_id: orderId,
       master_id: masterId,
+      round_number: 1,
       state: 'sent',
       expires_at: new Date(Date.now() + expiresInSeconds * 1000),
     })
