@@ -1,10 +1,6 @@
-import type { StaffRole } from '@fs/domain';
+import { escapeHtml, type StaffRole } from '@fs/domain';
 
 /** Every text the admin bot sends. Russian; user-provided values are HTML-escaped. */
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 export const ROLE_LABELS: Record<StaffRole, string> = {
   global_admin: 'Глобальный администратор',

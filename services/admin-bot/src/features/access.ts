@@ -31,7 +31,7 @@ export function accessFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): 
     if (!failed) return Number(await redis.get(key)) >= MAX_FAILED_CODES;
     const n = await redis.incr(key);
     if (n === 1) await redis.expire(key, FAILED_CODES_WINDOW_S);
-    return n > MAX_FAILED_CODES;
+    return n >= MAX_FAILED_CODES;
   }
 
   async function tryCode(ctx: AdminContext, user: TgUser, code: string): Promise<void> {

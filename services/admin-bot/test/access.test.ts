@@ -1,0 +1,181 @@
+import { adminBotSchema, parseConfig } from '@fs/config';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
+import type { Update } from 'telegraf/types';
+import { BotApiRecorder } from '../../../packages/telegram/test/bot-api-recorder';
+import { type AdminBot, startAdminBot } from '../src/app';
+
+const GLOBAL_ADMIN = 5_550_001;
+let tdb: TestDatabase;
+let redis: TestRedis;
+let api: BotApiRecorder;
+let ab: AdminBot;
+let seq = 1;
+let nextUser = 6_000_000;
+
+const textUpdate = (userId: number, text: string): Update =>
+  ({
+    update_id: seq++,
+    message: {
+      message_id: seq,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: 'Иван' },
+      from: { id: userId, is_bot: false, first_name: 'Иван', last_name: 'Петров', username: `user${userId}` },
+      text,
+      ...(text.startsWith('/')
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
+        : {}),
+    },
+  }) as unknown as Update;
+
+/** Sends a message and returns the bot's replies to it. */
+async function say(userId: number, text: string): Promise<string[]> {
+  const from = api.calls.length;
+  await ab.bot.handleUpdate(textUpdate(userId, text));
+  return api.calls
+    .slice(from)
+    .filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === userId)
+    .map((c) => String(c.params.text));
+}
+
+async function issueCode(code: string, role: 'city_admin' | 'logist', cities: string[], patch = {}) {
+  const row = await tdb.db
+    .insertInto('staff_access_codes')
+    .values({ code, role, expires_at: new Date(Date.now() + 86_400_000), ...patch })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (cities.length > 0) {
+    const ids = await tdb.db.selectFrom('cities').select('id').where('name', 'in', cities).execute();
+    await tdb.db
+      .insertInto('staff_access_code_cities')
+      .values(ids.map((c) => ({ access_code_id: row.id, city_id: c.id })))
+      .execute();
+  }
+  return row.id;
+}
+
+const staffByTg = (tg: number) =>
+  tdb.db.selectFrom('staff_users').select(['id', 'role', 'is_active']).where('tg_user_id', '=', tg).execute();
+
+beforeAll(async () => {
+  [tdb, redis, api] = await Promise.all([
+    createTestDatabase(),
+    createTestRedis(),
+    new BotApiRecorder().start(),
+  ]);
+  const config = parseConfig('admin-bot', adminBotSchema, {
+    DATABASE_URL: tdb.url,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    ADMIN_BOT_TOKEN: '222222:admin-bot-test-token',
+    TELEGRAM_API_ROOT: api.url,
+    BOT_MODE: 'polling',
+    GLOBAL_ADMIN_TG_IDS: String(GLOBAL_ADMIN),
+    LOG_LEVEL: 'silent',
+    HTTP_HOST: '127.0.0.1',
+  });
+  ab = await startAdminBot(config, { httpPort: 0 });
+});
+
+afterAll(async () => {
+  await ab?.stop();
+  await Promise.all([tdb?.drop(), redis?.cleanup(), api?.close()]);
+});
+
+describe('admin bot access', () => {
+  it('asks unknown users for a code', async () => {
+    const replies = await say(nextUser++, '/start');
+    expect(replies).toEqual([expect.stringContaining('Отправьте код доступа')]);
+  });
+
+  it('a one-time code creates exactly one staff row with its role and cities, and cannot be reused', async () => {
+    const codeId = await issueCode('CITY7788', 'city_admin', ['Москва', 'Санкт-Петербург']);
+    const user = nextUser++;
+    const replies = await say(user, '/start city7788');
+    expect(replies[0]).toContain('Код принят');
+    expect(replies[1]).toContain('Администратор города');
+    expect(replies[1]).toContain('Москва, Санкт-Петербург');
+
+    const rows = await staffByTg(user);
+    expect(rows).toEqual([expect.objectContaining({ role: 'city_admin', is_active: true })]);
+    const cities = await tdb.db
+      .selectFrom('staff_cities')
+      .select('city_id')
+      .where('staff_user_id', '=', rows[0]!.id)
+      .execute();
+    expect(cities).toHaveLength(2);
+    const code = await tdb.db
+      .selectFrom('staff_access_codes')
+      .select(['used_at', 'used_by_staff_id'])
+      .where('id', '=', codeId)
+      .executeTakeFirstOrThrow();
+    expect(code.used_at).toBeInstanceOf(Date);
+    expect(code.used_by_staff_id).toBe(rows[0]!.id);
+
+    // Someone else tries the same code as plain text: refused, nobody created.
+    const other = nextUser++;
+    expect(await say(other, 'CITY7788')).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await staffByTg(other)).toEqual([]);
+    // The owner is recognised from now on; still one row.
+    expect((await say(user, '/start'))[0]).toContain('Администратор города');
+    expect(await staffByTg(user)).toHaveLength(1);
+  });
+
+  it('two people racing for one code: exactly one wins', async () => {
+    await issueCode('RACE1234', 'logist', ['Москва']);
+    const [u1, u2] = [nextUser++, nextUser++];
+    await Promise.all([
+      ab.bot.handleUpdate(textUpdate(u1, 'RACE1234')),
+      ab.bot.handleUpdate(textUpdate(u2, 'RACE1234')),
+    ]);
+    const created = [...(await staffByTg(u1)), ...(await staffByTg(u2))];
+    expect(created).toHaveLength(1);
+  });
+
+  it('expired and revoked codes are refused', async () => {
+    await issueCode('OLDCODE1', 'logist', [], { expires_at: new Date(Date.now() - 1000) });
+    await issueCode('REVOKED1', 'logist', [], { revoked_at: new Date() });
+    const user = nextUser++;
+    expect(await say(user, 'OLDCODE1')).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await say(user, 'REVOKED1')).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await staffByTg(user)).toEqual([]);
+  });
+
+  it('stops guessing after five wrong codes', async () => {
+    await issueCode('GOOD5555', 'logist', []);
+    const user = nextUser++;
+    for (let i = 0; i < 4; i++)
+      expect(await say(user, `WRONG00${i}`)).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await say(user, 'WRONG009')).toEqual([expect.stringContaining('Слишком много')]);
+    expect(await say(user, 'GOOD5555')).toEqual([expect.stringContaining('Слишком много')]);
+    expect(await staffByTg(user)).toEqual([]);
+  });
+
+  it('GLOBAL_ADMIN_TG_IDS become global admins on first contact, once', async () => {
+    expect((await say(GLOBAL_ADMIN, '/start'))[0]).toContain('Глобальный администратор');
+    expect((await say(GLOBAL_ADMIN, '/start'))[0]).toContain('Глобальный администратор');
+    expect(await staffByTg(GLOBAL_ADMIN)).toEqual([expect.objectContaining({ role: 'global_admin' })]);
+  });
+
+  it('the seed’s first-admin code works; polling mode delivers updates', async () => {
+    const seeded = await tdb.db
+      .selectFrom('staff_access_codes')
+      .select('code')
+      .where('role', '=', 'global_admin')
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    const user = nextUser++;
+    api.push(textUpdate(user, `/start ${seeded.code}`));
+    const reply = await api.waitFor(
+      'sendMessage',
+      (c) => Number(c.params.chat_id) === user && String(c.params.text).includes('Глобальный администратор'),
+    );
+    expect(reply).toBeDefined();
+    expect(await staffByTg(user)).toEqual([expect.objectContaining({ role: 'global_admin' })]);
+  });
+
+  it('serves health and metrics', async () => {
+    expect((await fetch(`${ab.httpUrl}/health/ready`)).status).toBe(200);
+    expect(await (await fetch(`${ab.httpUrl}/metrics`)).text()).toContain('bot_updates_total');
+  });
+});
