@@ -54,10 +54,10 @@ function trackAnswers(ctx: Context): void {
   }) as typeof tg.callApi;
 }
 
-async function answerIfNeeded(ctx: Context, logger?: Logger, text?: string): Promise<void> {
+async function answerIfNeeded(ctx: Context, logger?: Logger): Promise<void> {
   if (!ctx.callbackQuery || answered.has(ctx)) return;
   try {
-    await ctx.answerCbQuery(text);
+    await ctx.answerCbQuery();
   } catch (err) {
     logger?.warn({ err: String(err), user_id: ctx.from?.id }, 'answerCallbackQuery failed');
   }
