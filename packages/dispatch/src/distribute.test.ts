@@ -1,6 +1,5 @@
 import type { Db } from '@fs/db';
-import { Queues } from '@fs/queue';
-import IORedis from 'ioredis';
+import { createRedis, Queues } from '@fs/queue';
 import { sql } from 'kysely';
 import {
   createCity,
@@ -168,7 +167,7 @@ describe('distributeOrder: offering', () => {
     const { cityId } = await createCity(db);
     await createMaster(db, { cityId });
     const orderId = await createOrder(db, { cityId });
-    const dead = new IORedis('redis://127.0.0.1:1', {
+    const dead = createRedis('redis://127.0.0.1:1', {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: null,
