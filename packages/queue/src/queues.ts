@@ -14,6 +14,13 @@ const KEEP = {
   removeOnFail: { count: 10_000, age: 7 * 86400 },
 };
 
+/**
+ * Retries of notify jobs. The sender's backoff strategy `outbox` spaces them (exponential with
+ * jitter, SENDER_BACKOFF_MS) and the outbox row's attempts count against SENDER_MAX_ATTEMPTS
+ * decides when a message fails for good, so this only has to be at least that setting's maximum.
+ */
+const NOTIFY_RETRY = { attempts: 50, backoff: { type: 'outbox' } };
+
 /** Producers used after a commit: wake an order, schedule an expiry, enqueue outbox rows. */
 export class Queues {
   readonly distribution: Queue;
@@ -66,7 +73,7 @@ export class Queues {
         mine.map((r) => ({
           name: 'send',
           data: { outboxId: r.id } satisfies NotifyJob,
-          opts: { jobId: jobIds.outbox(r.id), ...KEEP },
+          opts: { jobId: jobIds.outbox(r.id), ...NOTIFY_RETRY, ...KEEP },
         })),
       );
     }

@@ -1,5 +1,5 @@
 import type { EscalationPayload, NewOfferPayload, OrderSnapshot } from './payloads';
-import { hasTemplate, NOTIFICATION_EVENT_LABELS, renderNotification } from './templates';
+import { describeRecipient, hasTemplate, NOTIFICATION_EVENT_LABELS, renderNotification } from './templates';
 
 // 10:00 UTC = 13:00 in Moscow, 20:00 in Vladivostok.
 const now = new Date('2026-11-24T10:00:00Z');
@@ -311,5 +311,13 @@ describe('coverage of events', () => {
   it('throws for an event without a template', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong
     expect(() => renderNotification('nope' as any, {} as any, now)).toThrow('no template');
+  });
+});
+
+describe('describeRecipient', () => {
+  it('names masters, staff and chats for staff alerts', () => {
+    expect(describeRecipient({ kind: 'master', id: 7, name: 'Иван' })).toBe('мастер Иван (#7)');
+    expect(describeRecipient({ kind: 'staff', id: 3, name: ' ' })).toBe('сотрудник без имени (#3)');
+    expect(describeRecipient({ kind: 'chat', id: -100123 })).toBe('чат -100123');
   });
 });

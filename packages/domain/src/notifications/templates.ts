@@ -75,6 +75,17 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   staff_message: 'Сообщение персонала',
 };
 
+/** How staff alerts name a recipient: "мастер Иван (#7)", "сотрудник Ольга (#3)", "чат -100123". */
+export function describeRecipient(r: {
+  kind: 'master' | 'staff' | 'chat';
+  id: number | string;
+  name?: string | null;
+}): string {
+  if (r.kind === 'chat') return `чат ${r.id}`;
+  const who = r.kind === 'master' ? 'мастер' : 'сотрудник';
+  return `${who} ${r.name?.trim() || 'без имени'} (#${r.id})`;
+}
+
 function reasonText(reason: string | null | undefined): string {
   const r = (reason ?? '').trim();
   return r ? escapeHtml(r) : 'не указана';

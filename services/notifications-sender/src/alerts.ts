@@ -1,0 +1,92 @@
+import type { Db, SettingsCache } from '@fs/db';
+import { staffRecipients } from '@fs/dispatch';
+import type { DeliveryFailedPayload, NotificationEvent, RecipientUnreachablePayload } from '@fs/domain';
+import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
+
+/**
+ * Staff alerts written by the sender itself, as admin-bot outbox rows in the same transaction
+ * as the failure they report: DMs to the city's admins/staff (global admins when there is no
+ * city) plus the alerts channel when configured. Dedup keys make each alert happen once.
+ */
+
+type AlertEvent = Extract<NotificationEvent, 'delivery_failed' | 'recipient_unreachable'>;
+
+/** Alerts about alerts would loop; their failures are only logged and counted. */
+export function isAlertEvent(event: NotificationEvent): boolean {
+  return event === 'delivery_failed' || event === 'recipient_unreachable';
+}
+
+function alertsChannelId(setting: string): number | null {
+  const trimmed = setting.trim();
+  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : null;
+}
+
+async function globalAdmins(trx: Db): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('staff_users')
+    .select('id')
+    .where('role', '=', 'global_admin')
+    .where('is_active', '=', true)
+    .where('is_unreachable', '=', false)
+    .where('tg_user_id', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+async function writeAlert(
+  trx: Db,
+  settings: SettingsCache,
+  a: {
+    event: AlertEvent;
+    cityId: number | null;
+    audience: 'city_staff' | 'city_admins';
+    orderId: number | null;
+    payload: DeliveryFailedPayload | RecipientUnreachablePayload;
+    dedupPrefix: string;
+  },
+): Promise<OutboxRef[]> {
+  const staffIds =
+    a.cityId !== null ? await staffRecipients(trx, a.cityId, a.audience) : await globalAdmins(trx);
+  const channelId = alertsChannelId((await settings.get()).alerts_channel_id);
+  const base = { bot: 'admin' as const, event: a.event, order_id: a.orderId, payload: { ...a.payload } };
+  const rows: OutboxInsert[] = staffIds.map((id) => ({
+    ...base,
+    staff_user_id: id,
+    dedup_key: `${a.dedupPrefix}:s${id}`,
+  }));
+  if (channelId !== null)
+    rows.push({ ...base, chat_id: channelId, dedup_key: `${a.dedupPrefix}:c${channelId}` });
+  return insertOutbox(trx, rows);
+}
+
+export function unreachableAlert(
+  trx: Db,
+  settings: SettingsCache,
+  p: { payload: RecipientUnreachablePayload; cityId: number | null; day: string },
+): Promise<OutboxRef[]> {
+  return writeAlert(trx, settings, {
+    event: 'recipient_unreachable',
+    cityId: p.cityId,
+    audience: 'city_staff',
+    orderId: null,
+    payload: p.payload,
+    // Per recipient and day: a burst (or a flapping block/unblock) alerts once a day at most.
+    dedupPrefix: `unreachable:${p.payload.recipient_kind}${p.payload.recipient_id}:${p.day}`,
+  });
+}
+
+export function deliveryFailedAlert(
+  trx: Db,
+  settings: SettingsCache,
+  p: { payload: DeliveryFailedPayload; cityId: number | null; orderId: number | null },
+): Promise<OutboxRef[]> {
+  return writeAlert(trx, settings, {
+    event: 'delivery_failed',
+    cityId: p.cityId,
+    audience: 'city_admins',
+    orderId: p.orderId,
+    payload: p.payload,
+    dedupPrefix: `delivery-failed:${p.payload.outbox_id}`,
+  });
+}

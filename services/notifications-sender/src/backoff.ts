@@ -1,0 +1,37 @@
+/**
+ * Exponential backoff with jitter for transient Telegram/network errors: attempt n waits a
+ * random time in [d/2, d] with d = base · 2^(n-1), capped. The jitter spreads the retries of
+ * a burst that failed together (e.g. one Telegram 5xx episode) instead of retrying in lockstep.
+ */
+export function backoffDelayMs(
+  attempt: number,
+  baseMs: number,
+  capMs = 10 * 60_000,
+  random = Math.random,
+): number {
+  const n = Math.max(1, Math.floor(attempt));
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(n - 1, 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Thrown to let BullMQ retry a job; `attempt` is the outbox row's attempt count (the truth). */
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly attempt: number,
+  ) {
+    super(message);
+    this.name = 'RetryableDeliveryError';
+  }
+}
+
+/**
+ * BullMQ custom backoff strategy (`backoff: { type: 'outbox' }` on notify jobs). Telegram
+ * failures carry the row's attempt count; anything else (database down, a bug) uses BullMQ's.
+ */
+export function outboxBackoffStrategy(baseMs: number) {
+  return (attemptsMade: number, _type?: string, err?: Error): number => {
+    const attempt = err instanceof RetryableDeliveryError ? err.attempt : attemptsMade;
+    return backoffDelayMs(attempt, baseMs);
+  };
+}
