@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# `pnpm dev`: the whole system on this machine, for development.
+#
+#   1. loads .env (if present), checks that PostgreSQL and Redis are reachable (starts the local
+#      ones when they are installed but stopped),
+#   2. creates the database of DATABASE_URL if missing, applies migrations, seeds reference data,
+#   3. starts the four services (and, without bot tokens, a fake Telegram Bot API) with
+#      prefixed, coloured, human-readable logs. Ctrl-C stops everything gracefully.
+#
+# Services run with `node --import tsx` (tsx's loader in the service's own process, exactly like
+# `tsx file.ts` but without tsx's wrapper process), so each gets one signal on Ctrl-C and
+# drains cleanly instead of being killed by a second relayed signal.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=../infra/scripts/local-services.sh
+. infra/scripts/local-services.sh
+
+if [ -f .env ]; then
+  fs_info "loading .env"
+  set -a
+  # shellcheck disable=SC1091
+  . ./.env
+  set +a
+else
+  fs_info "no .env file: using defaults (copy .env.example to .env to change them)"
+fi
+
+export DATABASE_URL=${DATABASE_URL:-$FS_PG_DEFAULT_URL}
+export REDIS_URL=${REDIS_URL:-$FS_REDIS_DEFAULT_URL}
+export NODE_ENV=${NODE_ENV:-development}
+export LOG_PRETTY=true
+# One HTTP port per service (health, metrics, webhook). A single HTTP_PORT from .env would make
+# the four collide, so it is ignored here; change the ports with these variables instead.
+unset HTTP_PORT
+ADMIN_BOT_PORT=${ADMIN_BOT_PORT:-8081}
+MASTER_BOT_PORT=${MASTER_BOT_PORT:-8082}
+SCHEDULER_PORT=${SCHEDULER_PORT:-8083}
+SENDER_PORT=${SENDER_PORT:-8084}
+FAKE_TELEGRAM_PORT=${FAKE_TELEGRAM_PORT:-8090}
+
+fs_section "dependencies"
+if [ ! -x node_modules/.bin/tsx ] || [ ! -x node_modules/.bin/concurrently ]; then
+  fs_info "node_modules missing: running pnpm install"
+  pnpm install --frozen-lockfile
+fi
+fs_ensure_postgres "$DATABASE_URL"
+fs_ensure_redis "$REDIS_URL"
+
+fs_section "database"
+node infra/scripts/ensure-database.cjs "$DATABASE_URL"
+pnpm -s db:migrate
+pnpm -s db:seed
+
+fs_section "telegram"
+SANDBOX=false
+if [ -n "${MASTER_BOT_TOKEN:-}" ] && [ -n "${ADMIN_BOT_TOKEN:-}" ]; then
+  fs_info "mode: ${FS_BOLD}real Telegram${FS_RESET} — bots use MASTER_BOT_TOKEN / ADMIN_BOT_TOKEN from the environment"
+  fs_info "Bot API at ${TELEGRAM_API_ROOT:-https://api.telegram.org}, BOT_MODE=${BOT_MODE:-polling}"
+else
+  missing=()
+  [ -z "${MASTER_BOT_TOKEN:-}" ] && missing+=(MASTER_BOT_TOKEN)
+  [ -z "${ADMIN_BOT_TOKEN:-}" ] && missing+=(ADMIN_BOT_TOKEN)
+  fs_warn "${missing[*]} not set: the bots cannot talk to real Telegram without their tokens."
+  fs_warn "  To use real Telegram: create two bots with @BotFather and put their tokens in .env."
+  if [ -f scripts/fake-telegram.ts ] && [ -d packages/testkit/src/fake-telegram ]; then
+    SANDBOX=true
+    export TELEGRAM_API_ROOT="http://127.0.0.1:${FAKE_TELEGRAM_PORT}"
+    export MASTER_BOT_TOKEN='111111:dev-master-token-placeholder'
+    export ADMIN_BOT_TOKEN='222222:dev-admin-token-placeholder'
+    export BOT_MODE=polling
+    fs_info "mode: ${FS_BOLD}sandbox${FS_RESET} — a local fake Bot API on $TELEGRAM_API_ROOT, placeholder tokens, polling."
+    fs_info "  Nothing reaches real Telegram; every bot call is recorded by the fake server."
+  else
+    fs_error "No fake Telegram server is available in this checkout (packages/testkit fake-telegram)."
+    fs_error "Set MASTER_BOT_TOKEN and ADMIN_BOT_TOKEN in .env (see .env.example) and run pnpm dev again."
+    exit 1
+  fi
+fi
+
+# The services' commands. Each is run by concurrently through /bin/sh; `exec` leaves one process.
+run() { # run PORT ENTRY
+  local wait=''
+  if [ "$SANDBOX" = true ]; then
+    # Bots call getMe at start-up: wait until the fake Bot API listens.
+    wait="until bash -c '</dev/tcp/127.0.0.1/${FAKE_TELEGRAM_PORT}' 2>/dev/null; do sleep 0.2; done; "
+  fi
+  printf '%sexec env HTTP_PORT=%s node --import tsx %s' "$wait" "$1" "$2"
+}
+names=(admin-bot master-bot scheduler sender)
+colors=(blue magenta cyan green)
+commands=(
+  "$(run "$ADMIN_BOT_PORT" services/admin-bot/src/main.ts)"
+  "$(run "$MASTER_BOT_PORT" services/master-bot/src/main.ts)"
+  "$(run "$SCHEDULER_PORT" services/distribution-scheduler/src/main.ts)"
+  "$(run "$SENDER_PORT" services/notifications-sender/src/main.ts)"
+)
+if [ "$SANDBOX" = true ]; then
+  names+=(telegram)
+  colors+=(yellow)
+  commands+=("exec env FAKE_TELEGRAM_PORT=${FAKE_TELEGRAM_PORT} node --import tsx scripts/fake-telegram.ts")
+fi
+
+fs_section "services"
+fs_info "admin-bot :$ADMIN_BOT_PORT  master-bot :$MASTER_BOT_PORT  distribution-scheduler :$SCHEDULER_PORT  notifications-sender :$SENDER_PORT"
+fs_info "each serves /health/live, /health/ready and /metrics on its port. Ctrl-C stops everything."
+
+# concurrently runs in its own process group (job control), so the terminal's Ctrl-C reaches
+# only this script, which forwards one SIGINT: concurrently passes it to each service once.
+set -m
+node_modules/.bin/concurrently \
+  --names "$(IFS=,; echo "${names[*]}")" \
+  --prefix-colors "$(IFS=,; echo "${colors[*]}")" \
+  --prefix '[{name}]' --pad-prefix \
+  --kill-timeout 15000 \
+  "${commands[@]}" </dev/null &
+pid=$!
+set +m
+
+stopping=false
+stop() {
+  if [ "$stopping" = true ]; then return 0; fi
+  stopping=true
+  printf '\n'
+  fs_info "stopping all services (graceful; they drain in-flight work)…"
+  kill -INT "$pid" 2>/dev/null || true
+}
+trap stop INT TERM HUP
+
+rc=0
+while kill -0 "$pid" 2>/dev/null; do
+  if wait "$pid"; then rc=0; else rc=$?; fi
+done
+if [ "$stopping" = true ]; then
+  # A signal-interrupted wait (128+n) is not the services' status; concurrently reports a
+  # service that failed to stop cleanly with a non-zero code.
+  if [ "$rc" -gt 128 ]; then rc=0; fi
+  fs_info "stopped (exit code $rc)"
+fi
+exit "$rc"

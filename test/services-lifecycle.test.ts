@@ -1,0 +1,230 @@
+/**
+ * Each service as a real child process (`tsx services/<name>/src/main.ts`), the way it runs in
+ * production: reads its env, connects to a fresh test database and a private Redis prefix,
+ * becomes ready, serves /health/live and /metrics, and on SIGTERM drains and exits 0.
+ * A bad environment stops it with exit code 1 and the variable's name on stderr.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const MASTER_TOKEN = '111111:lifecycle-master-token';
+const ADMIN_TOKEN = '222222:lifecycle-admin-token';
+
+jest.setTimeout(60_000);
+
+/** A minimal Bot API stand-in: answers every method with ok, long-polls getUpdates with nothing. */
+class StubBotApi {
+  readonly calls: { token: string; method: string }[] = [];
+  private server: Server = createServer((req, res) => void this.handle(req, res));
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    for await (const _chunk of req) {
+      // drain the body; the stub does not need the parameters
+    }
+    const m = /^\/bot([^/]+)\/([A-Za-z]+)/.exec(req.url ?? '');
+    if (!m) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":404}');
+      return;
+    }
+    const [, token = '', method = ''] = m;
+    this.calls.push({ token, method });
+    let result: unknown = true;
+    if (method === 'getMe') {
+      const id = Number(token.split(':')[0]);
+      result = { id, is_bot: true, first_name: 'Lifecycle', username: `lifecycle_${id}_bot` };
+    } else if (method === 'getUpdates') {
+      await new Promise((r) => setTimeout(r, 500));
+      result = [];
+    } else if (method === 'getMyCommands') {
+      result = [];
+    } else if (method === 'getWebhookInfo') {
+      result = { url: '', has_custom_certificate: false, pending_update_count: 0 };
+    }
+    if (res.destroyed) return;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startService(name: string, env: Record<string, string>): Running {
+  const child = spawn(TSX, [`services/${name}/src/main.ts`], {
+    cwd: ROOT,
+    // Only what the test gives (plus PATH/HOME): nothing leaks in from the developer's shell.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  running.add(child);
+  void exited.then(() => running.delete(child));
+  return {
+    child,
+    exited,
+    stderr: () => err,
+    output: () => `--- stdout ---\n${out.slice(-4000)}\n--- stderr ---\n${err.slice(-4000)}`,
+  };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Polls /health/ready until 200; fails early if the process exits. */
+async function waitReady(svc: Running, base: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  let gone = false;
+  void svc.exited.then(() => {
+    gone = true;
+  });
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`exited before becoming ready (${last})\n${svc.output()}`);
+    try {
+      const res = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`/health/ready not 200 within ${timeoutMs} ms (last: ${last})\n${svc.output()}`);
+}
+
+const running = new Set<ChildProcess>();
+let api: StubBotApi;
+let redis: TestRedis;
+const databases: TestDatabase[] = [];
+
+beforeAll(async () => {
+  [api, redis] = await Promise.all([new StubBotApi().start(), createTestRedis()]);
+});
+
+afterAll(async () => {
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(databases.map((d) => d.drop()));
+  await redis?.cleanup();
+  await api?.stop();
+});
+
+async function baseEnv(): Promise<Record<string, string>> {
+  const tdb = await createTestDatabase({ poolSize: 1 });
+  databases.push(tdb);
+  return {
+    DATABASE_URL: tdb.url,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_TIMEOUT_MS: '8000',
+    TELEGRAM_API_ROOT: api.url,
+    BOT_MODE: 'polling',
+    MASTER_BOT_TOKEN: MASTER_TOKEN,
+    ADMIN_BOT_TOKEN: ADMIN_TOKEN,
+  };
+}
+
+const SERVICES: { name: string; polls?: string }[] = [
+  { name: 'admin-bot', polls: ADMIN_TOKEN },
+  { name: 'master-bot', polls: MASTER_TOKEN },
+  { name: 'distribution-scheduler' },
+  { name: 'notifications-sender' },
+];
+
+describe.each(SERVICES)('$name as a process', ({ name, polls }) => {
+  it('becomes ready, serves health and metrics, and exits 0 on SIGTERM', async () => {
+    const env = await baseEnv();
+    const base = `http://127.0.0.1:${env.HTTP_PORT}`;
+    const svc = startService(name, env);
+
+    await waitReady(svc, base, 20_000);
+
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('process_cpu_user_seconds_total');
+
+    if (polls) {
+      // The bot talks to TELEGRAM_API_ROOT with its own token (long polling in BOT_MODE=polling).
+      const deadline = Date.now() + 5000;
+      while (!api.calls.some((c) => c.token === polls && c.method === 'getUpdates') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(api.calls.filter((c) => c.token === polls).map((c) => c.method)).toContain('getUpdates');
+    }
+
+    svc.child.kill('SIGTERM');
+    const { code, signal } = await within(svc.exited, 10_000, `${name} exit after SIGTERM`).catch((err) => {
+      throw new Error(`${err.message}\n${svc.output()}`);
+    });
+    if (code !== 0) throw new Error(`${name} exited with code ${code} (signal ${signal})\n${svc.output()}`);
+    expect(code).toBe(0);
+  });
+});
+
+describe('a bad environment', () => {
+  it('stops master-bot with exit code 1 naming the missing MASTER_BOT_TOKEN', async () => {
+    const { MASTER_BOT_TOKEN: _omitted, ...env } = await baseEnv();
+    const svc = startService('master-bot', env);
+    const { code } = await within(svc.exited, 15_000, 'master-bot exit');
+    expect(code).toBe(1);
+    expect(svc.stderr()).toContain('MASTER_BOT_TOKEN');
+  });
+
+  it('stops notifications-sender with exit code 1 naming a malformed REDIS_PREFIX and ADMIN_BOT_TOKEN', async () => {
+    const env = { ...(await baseEnv()), REDIS_PREFIX: 'no-hash-tag', ADMIN_BOT_TOKEN: 'not-a-token' };
+    const svc = startService('notifications-sender', env);
+    const { code } = await within(svc.exited, 15_000, 'notifications-sender exit');
+    expect(code).toBe(1);
+    expect(svc.stderr()).toContain('REDIS_PREFIX');
+    expect(svc.stderr()).toContain('ADMIN_BOT_TOKEN');
+  });
+});
