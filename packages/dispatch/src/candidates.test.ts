@@ -10,7 +10,7 @@ import {
   type MasterOpts,
   setupDispatchEnv,
 } from '../test/fixtures';
-import { type CandidateOrder, type CandidateRejection, findCandidates } from './candidates';
+import { type CandidateOrder, type CandidateRejection, findCandidates, selectCandidates } from './candidates';
 
 let env: DispatchTestEnv;
 let db: Db;
@@ -98,6 +98,25 @@ describe('findCandidates: each rule', () => {
     const orderId = await createOrder(db, { cityId });
     expect(await candidateIds(orderId)).toEqual([raised]);
     expect((await explain(orderId)).find((r) => r.masterId === busy)?.rejections).toEqual(['limit_reached']);
+  });
+
+  it('counts unanswered offers for other orders against the limit', async () => {
+    const { cityId } = await createCity(db);
+    const answering = await createMaster(db, { cityId });
+    const roomy = await createMaster(db, { cityId, limitOverride: 2 });
+    const elsewhere = await createOrder(db, { cityId });
+    await createOffer(db, elsewhere, answering);
+    await createOffer(db, elsewhere, roomy);
+    const lapsed = await createOrder(db, { cityId });
+    const free = await createMaster(db, { cityId });
+    await createOffer(db, lapsed, free, { expiresInSec: -5 }); // past its expiry: no longer holds the master
+    const orderId = await createOrder(db, { cityId });
+    expect((await candidateIds(orderId)).sort()).toEqual([roomy, free].sort());
+    expect((await explain(orderId)).find((r) => r.masterId === answering)?.rejections).toEqual([
+      'busy_with_offers',
+    ]);
+    const sel = await selectCandidates(db, await loadOrder(orderId), { limit: 5, maxActiveOrders: 1 });
+    expect(sel.busy).toBe(1);
   });
 
   it('never re-offers to a master who declined or let the offer expire; a cancelled offer does not count', async () => {

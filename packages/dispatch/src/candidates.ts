@@ -1,7 +1,7 @@
 import type { Category, OrderType, ShiftStatus } from '@fs/domain';
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './deps';
-import { activeOrderCountSql, orderLimitSql } from './master-load';
+import { activeOrderCountSql, orderLimitSql, pendingOfferCountSql } from './master-load';
 
 /** What the candidate query needs to know about the order. */
 export interface CandidateOrder {
@@ -25,6 +25,8 @@ export interface Candidate {
   avgCheckKopecks: number;
   rating: number;
   activeOrders: number;
+  /** Open offers for other orders the master has not answered yet. */
+  pendingOffers: number;
   orderLimit: number;
 }
 
@@ -39,6 +41,7 @@ export const CANDIDATE_REJECTIONS = {
   on_break: 'На перерыве',
   no_skill: 'Нет навыка по категории заказа',
   limit_reached: 'Достигнут лимит активных заказов',
+  busy_with_offers: 'Ждём ответа на другое предложение (лимит заказов)',
   refused: 'Уже отказался от этого заказа или пропустил его',
   already_offered: 'Уже получил предложение по этому заказу',
   wrong_district: 'Не работает в районе заказа',
@@ -114,6 +117,7 @@ function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
     (${order.district_id}::int IS NOT NULL AND EXISTS (SELECT 1 FROM master_districts md
       WHERE md.master_id = m.id AND md.district_id = ${order.district_id}::int)) AS in_district,
     ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
+    ${pendingOfferCountSql(sql.ref('m.id'), order.id)} AS pending_offers,
     ${orderLimitSql('m', defaultLimit)} AS order_limit`;
 }
 
@@ -133,6 +137,7 @@ interface RankedRow {
   preferred: boolean;
   in_district: boolean;
   active_orders: number;
+  pending_offers: number;
   order_limit: number;
   avg_check: number;
 }
@@ -147,6 +152,7 @@ function toCandidate(r: RankedRow): Candidate {
     avgCheckKopecks: Math.round(r.avg_check),
     rating: r.rating,
     activeOrders: r.active_orders,
+    pendingOffers: r.pending_offers,
     orderLimit: r.order_limit,
   };
 }
@@ -155,8 +161,9 @@ function toCandidate(r: RankedRow): Candidate {
  * THE candidate query (scheduler, admin bot candidate list, manual offers): one statement.
  * Same city; the order's district, or citywide when the order has no district or nobody in
  * the district qualifies; active skill = category; approved and verified, active, not
- * blocked/deleted/unreachable; on shift (not on break); under the active-order limit; never
- * declined or let expire an offer for this order and holds no live one. One row per master.
+ * blocked/deleted/unreachable; on shift (not on break); under the active-order limit, counting
+ * unanswered offers for other orders (see master-load.ts); never declined or let expire an
+ * offer for this order and holds no live one. One row per master.
  */
 export function findCandidates(
   db: Executor,
@@ -181,9 +188,30 @@ async function rankCandidates(
   order: CandidateOrder,
   opts: FindCandidatesOptions,
 ): Promise<Candidate[]> {
+  return (await selectCandidates(db, order, opts)).candidates;
+}
+
+export interface CandidateSelection {
+  /** Free candidates, best first, at most `limit`. */
+  candidates: Candidate[];
+  /** Masters who qualify but are answering offers for other orders up to their limit. */
+  busy: number;
+}
+
+/**
+ * The scheduler's form of the query: also counts qualified masters who are only busy with
+ * other offers, so that "nobody free right now" is told apart from "nobody at all".
+ * The district fallback looks at qualified masters, busy or not: a district master who will
+ * answer within the SLA is preferred over sending the order across the city.
+ */
+export async function selectCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: Omit<FindCandidatesOptions, 'explain'>,
+): Promise<CandidateSelection> {
   const rules = Object.values(masterRules(order));
-  const { rows } = await sql<RankedRow>`
-    WITH eligible AS (
+  const { rows } = await sql<RankedRow & { busy: number }>`
+    WITH qualified AS (
       SELECT * FROM (
         SELECT ${rankingColumns(order, opts)}
         FROM masters m
@@ -191,18 +219,30 @@ async function rankCandidates(
       ) p
       WHERE p.active_orders < p.order_limit
     ), scoped AS (
-      SELECT * FROM eligible
-      WHERE in_district OR NOT EXISTS (SELECT 1 FROM eligible WHERE in_district)
+      SELECT * FROM qualified
+      WHERE in_district OR NOT EXISTS (SELECT 1 FROM qualified WHERE in_district)
+    ), ranked AS (
+      SELECT s.*, ${AVG_CHECK} AS avg_check
+      FROM scoped s
+      WHERE s.active_orders + s.pending_offers < s.order_limit
+      ORDER BY ${RANKING}
+      LIMIT ${opts.limit}::int
+    ), numbered AS (
+      SELECT row_number() OVER () AS pos, r.* FROM ranked r
     )
-    SELECT s.*, ${AVG_CHECK} AS avg_check
-    FROM scoped s
-    ORDER BY ${RANKING}
-    LIMIT ${opts.limit}::int
+    SELECT b.busy, n.*
+    FROM (SELECT count(*)::int AS busy FROM scoped WHERE active_orders + pending_offers >= order_limit) b
+    LEFT JOIN numbered n ON true
+    ORDER BY n.pos
   `.execute(db);
-  return rows.map(toCandidate);
+  return {
+    candidates: rows.filter((r) => r.id !== null).map(toCandidate),
+    busy: rows[0]?.busy ?? 0,
+  };
 }
 
-type ExplainRow = RankedRow & Record<`ok_${RuleName}`, boolean> & { ok_district: boolean; eligible: boolean };
+type ExplainRow = RankedRow &
+  Record<`ok_${RuleName}`, boolean> & { ok_district: boolean; free: boolean; eligible: boolean };
 
 async function explainCandidates(
   db: Executor,
@@ -217,7 +257,8 @@ async function explainCandidates(
   );
   const { rows } = await sql<ExplainRow>`
     WITH examined AS (
-      SELECT p.*, (${allRules} AND p.active_orders < p.order_limit) AS passes_master_rules
+      SELECT p.*, (${allRules} AND p.active_orders < p.order_limit) AS passes_master_rules,
+        p.active_orders + p.pending_offers < p.order_limit AS free
       FROM (
         SELECT ${rankingColumns(order, opts)}, ${sql.join(ruleColumns)}
         FROM masters m
@@ -228,7 +269,7 @@ async function explainCandidates(
         AS ok_district
       FROM examined e
     )
-    SELECT s.*, (s.passes_master_rules AND s.ok_district) AS eligible, ${AVG_CHECK} AS avg_check
+    SELECT s.*, (s.passes_master_rules AND s.ok_district AND s.free) AS eligible, ${AVG_CHECK} AS avg_check
     FROM scoped s
     ORDER BY eligible DESC, ${RANKING}, s.full_name
   `.execute(db);
@@ -240,6 +281,7 @@ async function explainCandidates(
     }
     if (!r.ok_on_shift) rejections.push(r.shift_status === 'break' ? 'on_break' : 'off_shift');
     if (r.active_orders >= r.order_limit) rejections.push('limit_reached');
+    else if (!r.free) rejections.push('busy_with_offers');
     if (!r.ok_district) rejections.push('wrong_district');
     return {
       masterId: r.id,

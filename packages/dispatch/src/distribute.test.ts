@@ -299,6 +299,18 @@ describe('distributeOrder: escalation', () => {
     expect([o.escalation_reason, o.escalated_logist_at]).toEqual([null, null]);
   });
 
+  it('waits without escalating while the only masters are answering other offers', async () => {
+    const { cityId } = await createCity(db);
+    await createMaster(db, { cityId });
+    const first = await createOrder(db, { cityId });
+    const second = await createOrder(db, { cityId });
+    expect((await distributeOrder(deps, first)).outcome).toBe('offered');
+    const res = await distributeOrder(deps, second);
+    expect(res).toMatchObject({ outcome: 'masters_busy', escalations: [] });
+    expect((await order(second)).escalated_logist_at).toBeNull();
+    expect(await findDueWork(db)).toContain(second);
+  });
+
   it('escalates no_candidates for an order with a district', async () => {
     const { cityId, districtIds } = await createCity(db, { districts: ['Центр'] });
     const orderId = await createOrder(db, { cityId, districtId: districtIds[0]! });

@@ -2,7 +2,7 @@ import { DISTRIBUTABLE_STATUSES, type NewOfferPayload, type OrderStatus, type Se
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
 import { type AfterCommitWork, runAfterCommit } from './after-commit';
-import { type Candidate, findCandidates } from './candidates';
+import { type Candidate, selectCandidates } from './candidates';
 import { deferredOrderWakeAt } from './deferred';
 import { type DispatchDeps, type Executor, nowOf } from './deps';
 import {
@@ -11,14 +11,17 @@ import {
   escalateToAdminIfDue,
   escalateToLogist,
 } from './escalation';
+import { activeOrderCountSql, orderLimitSql, pendingOfferCountSql } from './master-load';
 import { offerClosedRows } from './offer-closed';
 import { type SnapshotSource, toOrderSnapshot } from './order-snapshot';
 import { transitionOrder } from './order-transition';
 
 export type DistributeOutcome =
   | 'not_found'
-  /** Another worker holds the order row right now; it is doing the work. */
+  /** Another worker holds the order row right now (the caller retries shortly). */
   | 'locked'
+  /** Concurrent runs took every free candidate while this one ranked (the caller retries shortly). */
+  | 'contended'
   /** Assigned, closed, cancelled or still a draft: nothing to distribute. */
   | 'not_distributable'
   /** Deferred and its wake time has not come. */
@@ -27,6 +30,11 @@ export type DistributeOutcome =
   | 'offers_open'
   /** No offer was made; staff were (or already had been) told. */
   | 'escalated'
+  /**
+   * Masters qualify but are all answering other offers up to their limit: no escalation; the
+   * safety tick retries (and so does any wake-up of the city).
+   */
+  | 'masters_busy'
   | 'offered';
 
 export interface DistributeResult {
@@ -174,29 +182,44 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
       return;
     }
 
-    const candidates = pickRound(
-      await findCandidates(trx, order, {
-        limit: settings.distribution_offers_per_round,
+    const round = order.dist_rounds_used + 1;
+    for (let attempt = 0; attempt < OFFER_ATTEMPTS; attempt++) {
+      const selection = await selectCandidates(trx, order, {
+        limit: settings.distribution_offers_per_round + RACE_SLACK,
         maxActiveOrders: settings.max_active_orders,
-      }),
-    );
-    if (candidates.length === 0) {
-      const reason = order.district_id === null ? 'no_district' : 'no_candidates';
-      await escalate(await escalateToLogist(trx, target, reason, settings));
-      result.outcome = 'escalated';
-      after.outbox = await flush();
+      });
+      const picked = pickRound(selection.candidates);
+      if (picked.length === 0) {
+        if (selection.busy > 0) {
+          result.outcome = 'masters_busy';
+        } else {
+          const reason = order.district_id === null ? 'no_district' : 'no_candidates';
+          await escalate(await escalateToLogist(trx, target, reason, settings));
+          result.outcome = 'escalated';
+        }
+        after.outbox = await flush();
+        return;
+      }
+      const locked = await lockFreeMasters(
+        trx,
+        orderId,
+        picked,
+        settings.distribution_offers_per_round,
+        settings.max_active_orders,
+      );
+      const made = await insertRound(trx, order, locked, round, settings);
+      if (!made) continue; // every picked master was taken by a concurrent run: rank again
+      result.outcome = 'offered';
+      result.offers = made.offers;
+      result.round = round;
+      result.expiresAt = made.expiresAt;
+      if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
+      after.outbox = [...(await flush()), ...made.outbox];
+      after.expiry = { orderId, round, expiresAt: made.expiresAt, roundReused: made.roundReused };
       return;
     }
-
-    const round = order.dist_rounds_used + 1;
-    const made = await insertRound(trx, order, candidates, round, settings);
-    result.outcome = 'offered';
-    result.offers = made.offers;
-    result.round = round;
-    result.expiresAt = made.expiresAt;
-    if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
-    after.outbox = [...(await flush()), ...made.outbox];
-    after.expiry = { orderId, round, expiresAt: made.expiresAt, roundReused: made.roundReused };
+    result.outcome = 'contended';
+    after.outbox = await flush();
   });
 
   await runAfterCommit(deps, after);
@@ -204,9 +227,41 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
   return result;
 }
 
+/**
+ * Concurrent runs for other orders of the same city rank the same masters first. Each run
+ * ranks a few more than it needs, locks the ones it uses with SKIP LOCKED and re-checks their
+ * load in the insert (a later statement, so it sees offers committed meanwhile): two runs
+ * never offer one master beyond their limit. When all were taken it ranks again.
+ */
+const RACE_SLACK = 8;
+const OFFER_ATTEMPTS = 5;
+
 /** A guarantee order goes to its preferred master first, alone (the ranking puts them first). */
 function pickRound(ranked: Candidate[]): Candidate[] {
   return ranked[0]?.preferred ? [ranked[0]] : ranked;
+}
+
+/**
+ * Locks up to `count` of the picked masters, in ranking order, skipping masters another run
+ * holds and masters whose load (as of this statement) no longer leaves room.
+ */
+async function lockFreeMasters(
+  trx: Executor,
+  orderId: number,
+  picked: Candidate[],
+  count: number,
+  maxActiveOrders: number,
+): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    SELECT m.id FROM masters m
+    JOIN unnest(${picked.map((c) => c.masterId)}::int[]) WITH ORDINALITY AS u(id, ord) ON u.id = m.id
+    WHERE ${activeOrderCountSql(sql.ref('m.id'))} + ${pendingOfferCountSql(sql.ref('m.id'), orderId)}
+      < ${orderLimitSql('m', maxActiveOrders)}
+    ORDER BY u.ord
+    LIMIT ${count}::int
+    FOR UPDATE OF m SKIP LOCKED
+  `.execute(trx);
+  return rows.map((r) => r.id);
 }
 
 async function expireDueOffers(trx: Executor, orderId: number) {
@@ -222,26 +277,30 @@ async function expireDueOffers(trx: Executor, orderId: number) {
 
 type SnapshotWithoutOffer = Omit<NewOfferPayload, 'offer_id' | 'expires_at'>;
 
-/**
- * One statement for the hot path: insert the round's offers, their `new_offer` outbox rows
- * (the payload is the order snapshot plus each offer's id and expiry, formatted like
- * Date.toISOString()) and the order's bookkeeping (round used, first offer time, escalation
- * episode closed). `expires_at = now() + SLA` by the database clock.
- */
-async function insertRound(
-  trx: Executor,
-  order: LockedOrder,
-  candidates: Candidate[],
-  round: number,
-  settings: Settings,
-): Promise<{
+interface InsertedRound {
   offers: { offerId: number; masterId: number }[];
   outbox: OutboxRef[];
   expiresAt: Date;
   roundReused: boolean;
-}> {
+}
+
+/**
+ * One statement for the hot path: re-check the locked masters' load (this statement sees
+ * offers committed by concurrent runs), insert the round's offers to the first
+ * `offers_per_round` of them, their `new_offer` outbox rows (the payload is the order snapshot
+ * plus each offer's id and expiry, formatted like Date.toISOString()) and the order's
+ * bookkeeping (round used, first offer time, escalation episode closed).
+ * `expires_at = now() + SLA` by the database clock. Null when no master was still free.
+ */
+async function insertRound(
+  trx: Executor,
+  order: LockedOrder,
+  masterIds: number[],
+  round: number,
+  settings: Settings,
+): Promise<InsertedRound | null> {
+  if (masterIds.length === 0) return null;
   const snapshot: SnapshotWithoutOffer = toOrderSnapshot(order);
-  const masterIds = candidates.map((c) => c.masterId);
   const { rows } = await sql<{
     offer_id: number;
     master_id: number;
@@ -249,10 +308,17 @@ async function insertRound(
     outbox_id: number;
     round_reused: boolean;
   }>`
-    WITH new_offers AS (
+    WITH chosen AS (
+      SELECT u.id FROM unnest(${masterIds}::int[]) WITH ORDINALITY AS u(id, ord)
+      JOIN masters m ON m.id = u.id
+      WHERE ${activeOrderCountSql(sql.ref('m.id'))} + ${pendingOfferCountSql(sql.ref('m.id'), order.id)}
+        < ${orderLimitSql('m', settings.max_active_orders)}
+      ORDER BY u.ord
+      LIMIT ${settings.distribution_offers_per_round}::int
+    ), new_offers AS (
       INSERT INTO offers (order_id, master_id, round_number, state, sent_at, expires_at)
-      SELECT ${order.id}::int, m.id, ${round}::int, 'sent', now(), now() + make_interval(secs => ${settings.distribution_sla_seconds}::int)
-      FROM unnest(${masterIds}::int[]) AS m(id)
+      SELECT ${order.id}::int, c.id, ${round}::int, 'sent', now(), now() + make_interval(secs => ${settings.distribution_sla_seconds}::int)
+      FROM chosen c
       RETURNING id, master_id, expires_at
     ), pushes AS (
       INSERT INTO notifications_outbox (bot, event, master_id, order_id, offer_id, payload, dedup_key)
@@ -266,12 +332,13 @@ async function insertRound(
     ), bookkeeping AS (
       UPDATE orders SET dist_rounds_used = ${round}::int, first_offer_at = coalesce(first_offer_at, now()),
         escalation_reason = NULL, escalated_logist_at = NULL, escalated_admin_at = NULL, updated_at = now()
-      WHERE id = ${order.id}::int
+      WHERE id = ${order.id}::int AND EXISTS (SELECT 1 FROM new_offers)
     )
     SELECT n.id AS offer_id, n.master_id, n.expires_at, p.id AS outbox_id,
       EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int AND f.round_number = ${round}::int) AS round_reused
     FROM new_offers n JOIN pushes p ON p.offer_id = n.id
   `.execute(trx);
+  if (rows.length === 0) return null;
   return {
     offers: rows.map((r) => ({ offerId: r.offer_id, masterId: r.master_id })),
     outbox: rows.map((r) => ({ id: r.outbox_id, bot: 'master' as const })),

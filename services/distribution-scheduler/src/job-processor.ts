@@ -1,0 +1,102 @@
+import { type DispatchDeps, distributeOrder, findDueWork } from '@fs/dispatch';
+import { DISTRIBUTION_JOBS, distributionJobSchema, tickJobSchema } from '@fs/queue';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { z } from 'zod';
+import type { SchedulerMetrics } from './metrics';
+
+/** How long to wait before re-running an order another transaction held (e.g. an accept in progress). */
+const LOCKED_RETRY_MS = 1000;
+/** Wake-ups are enqueued in chunks, in priority order. */
+const WAKE_CHUNK = 500;
+
+function parsePayload<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`)
+      .join('; ');
+    throw new UnrecoverableError(`malformed ${job.name} job payload: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** The `distribution` queue's processor: per-order runs and the safety tick. */
+export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics) {
+  async function runOrder(job: Job) {
+    const { orderId, reason } = parsePayload(distributionJobSchema, job);
+    const result = await distributeOrder(deps, orderId);
+    metrics.recordRun(result);
+    if (result.outcome === 'locked' || result.outcome === 'contended') await retryLater(orderId);
+    const log = { job_id: job.id, order_id: orderId, reason, outcome: result.outcome };
+    if (result.outcome === 'offered' || result.outcome === 'escalated') {
+      deps.logger.info(
+        {
+          ...log,
+          round: result.round,
+          masters: result.offers.map((o) => o.masterId),
+          escalations: result.escalations,
+        },
+        'distribution run',
+      );
+    } else {
+      deps.logger.debug(log, 'distribution run');
+    }
+    return result.outcome;
+  }
+
+  // A wake-up of its own dedup id, so a storm of skips schedules one retry per order.
+  async function retryLater(orderId: number) {
+    await deps.queues.distribution.add(
+      DISTRIBUTION_JOBS.order,
+      { orderId, reason: 'retry_locked' },
+      {
+        delay: LOCKED_RETRY_MS,
+        deduplication: { id: `order-retry-${orderId}`, ttl: LOCKED_RETRY_MS },
+        removeOnComplete: { count: 1000, age: 3600 },
+        removeOnFail: { count: 1000 },
+      },
+    );
+  }
+
+  async function runTick(job: Job) {
+    parsePayload(tickJobSchema, job);
+    const due = await findDueWork(deps.db, { settings: await deps.settings.get(), now: deps.clock?.() });
+    metrics.tickDueOrders.set(due.length);
+    for (let i = 0; i < due.length; i += WAKE_CHUNK) {
+      await deps.queues.wakeOrders(due.slice(i, i + WAKE_CHUNK), 'tick');
+    }
+    if (due.length > 0) deps.logger.info({ job_id: job.id, orders: due.length }, 'safety tick woke orders');
+    return 'ok';
+  }
+
+  return async function process(job: Job): Promise<string> {
+    const started = performance.now();
+    let outcome = 'error';
+    try {
+      switch (job.name) {
+        case DISTRIBUTION_JOBS.order:
+        case DISTRIBUTION_JOBS.offerExpiry:
+          outcome = await runOrder(job);
+          break;
+        case DISTRIBUTION_JOBS.tick:
+          outcome = await runTick(job);
+          break;
+        default:
+          outcome = 'unknown_job';
+          throw new UnrecoverableError(`unknown job name ${job.name}`);
+      }
+      return outcome;
+    } catch (err) {
+      if (err instanceof UnrecoverableError) {
+        outcome = 'malformed';
+        deps.logger.error(
+          { job_id: job.id, job: job.name, data: job.data, err: err.message },
+          'rejected job',
+        );
+      }
+      throw err;
+    } finally {
+      metrics.jobDuration.observe({ job: job.name, outcome }, (performance.now() - started) / 1000);
+    }
+  };
+}

@@ -1,0 +1,89 @@
+import type { SchedulerConfig } from '@fs/config';
+import { SettingsCache } from '@fs/db';
+import type { DispatchDeps } from '@fs/dispatch';
+import type { Logger } from '@fs/observability';
+import { createRedis, QUEUES } from '@fs/queue';
+import { createServiceBase, type ServiceBase } from '@fs/runtime';
+import { Worker } from 'bullmq';
+import { createJobProcessor } from './job-processor';
+import { SchedulerMetrics } from './metrics';
+import { OutboxRelayLoop } from './outbox-relay';
+import { TickSchedule } from './tick-schedule';
+
+export const SERVICE_NAME = 'distribution-scheduler';
+
+export interface StartSchedulerOptions {
+  logger?: Logger;
+  /** Wall clock for working-hours decisions (tests). */
+  clock?: () => Date;
+  /** How often to check whether `distribution_tick_seconds` changed. */
+  tickSyncMs?: number;
+}
+
+export interface SchedulerHandle {
+  base: ServiceBase;
+  deps: DispatchDeps;
+  worker: Worker;
+  /** The health/metrics server address. */
+  address: string;
+  /** Stop taking jobs, finish the ones in flight, close every connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts the scheduler: the `distribution` queue worker (per-order runs, expiries,
+ * the safety tick), the tick's Job Scheduler, the outbox relay and the health server.
+ */
+export async function startScheduler(
+  config: SchedulerConfig,
+  opts: StartSchedulerOptions = {},
+): Promise<SchedulerHandle> {
+  const base = await createServiceBase(SERVICE_NAME, config, opts.logger);
+  const { logger, db, queues } = base;
+  const settings = new SettingsCache(db, config.SETTINGS_CACHE_MS);
+  const deps: DispatchDeps = { db, queues, settings, logger, clock: opts.clock };
+  const metrics = new SchedulerMetrics(base.registry);
+
+  const workerRedis = createRedis(config.REDIS_URL, { connectionName: `${SERVICE_NAME}-worker` });
+  workerRedis.on('error', (err) => logger.warn({ err: String(err) }, 'worker redis connection error'));
+  const worker = new Worker(QUEUES.distribution, createJobProcessor(deps, metrics), {
+    connection: workerRedis,
+    prefix: config.REDIS_PREFIX,
+    concurrency: config.DISTRIBUTION_CONCURRENCY,
+  });
+  worker.on('failed', (job, err) =>
+    logger.warn(
+      { job_id: job?.id, job: job?.name, data: job?.data, err: err.message },
+      'distribution job failed',
+    ),
+  );
+  worker.on('error', (err) => logger.error({ err: String(err) }, 'distribution worker error'));
+
+  const tick = new TickSchedule(queues.distribution, settings, logger, opts.tickSyncMs);
+  await tick.start();
+  const relay = new OutboxRelayLoop(db, queues, logger, config.OUTBOX_RELAY_INTERVAL_MS, (n) =>
+    metrics.outboxRelayed.inc(n),
+  );
+  relay.start();
+  const address = await base.health.listen(config.HTTP_PORT, config.HTTP_HOST);
+  logger.info({ address, concurrency: config.DISTRIBUTION_CONCURRENCY }, 'distribution scheduler started');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    base,
+    deps,
+    worker,
+    address,
+    stop() {
+      stopping ??= (async () => {
+        base.health.setDraining();
+        await tick.stop();
+        await relay.stop();
+        await worker.close();
+        workerRedis.disconnect();
+        await base.close();
+      })();
+      return stopping;
+    },
+  };
+}
