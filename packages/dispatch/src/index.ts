@@ -26,6 +26,7 @@ export {
   declineOffer,
   markOfferViewed,
 } from './offer-decline';
+export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';
 export { staffRecipients } from './staff-recipients';

@@ -26,6 +26,8 @@ const RULES: readonly TransitionRule[] = [
   // Draft confirmed: searched at once, or deferred when created outside working hours.
   { from: ['created'], to: 'searching', actors: ['staff', 'system'] },
   { from: ['created'], to: 'deferred', actors: ['staff', 'system'] },
+  // A warranty order is distributed as a guarantee order (preferred master first).
+  { from: ['created'], to: 'guarantee', actors: ['staff', 'system'] },
   // The scheduler's wake-up, or staff "distribute now".
   { from: ['deferred'], to: 'searching', actors: ['system', 'staff'] },
   // A master accepts an offer, or staff assign directly.

@@ -1,0 +1,111 @@
+import type { Category, OrderType } from '@fs/domain';
+import { cityWorkingWindow, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
+import { runAfterCommit } from './after-commit';
+import { type DispatchDeps, nowOf } from './deps';
+import { transitionOrder } from './order-transition';
+
+/** An order as staff confirmed it (the admin bot validates and normalises the fields). */
+export interface CreateOrderInput {
+  cityId: number;
+  districtId?: number | null;
+  streetId?: number | null;
+  street?: string | null;
+  house?: string | null;
+  apartment?: string | null;
+  addressComment?: string | null;
+  clientName?: string;
+  clientPhone?: string | null;
+  category: Category;
+  description?: string;
+  timeslot?: { start: Date; end: Date } | null;
+  isAsap?: boolean;
+  type?: OrderType;
+  preferredMasterId?: number | null;
+  guaranteeSourceOrderId?: number | null;
+  createdByStaffId?: number | null;
+}
+
+export interface CreateOrderResult {
+  orderId: number;
+  status: 'searching' | 'guarantee' | 'deferred';
+  /** When a deferred order will be woken for distribution. */
+  deferredUntil: Date | null;
+}
+
+/**
+ * Creates a confirmed order in one transaction (row + history), `deferred` when the city is
+ * outside its working hours, and wakes distribution after commit. Creation never waits for
+ * distribution; if Redis is down the safety tick finds the order.
+ */
+export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): Promise<CreateOrderResult> {
+  const { db } = deps;
+  const settings = await deps.settings.get();
+  const now = nowOf(deps);
+  const result = await db.transaction().execute(async (trx) => {
+    const city = await trx
+      .selectFrom('cities')
+      .select(['timezone', 'working_hours_start', 'working_hours_end'])
+      .where('id', '=', input.cityId)
+      .executeTakeFirstOrThrow(() => new Error(`city ${input.cityId} not found`));
+    const window = cityWorkingWindow(city, settings);
+    const open = isWithinWorkingHours(now, city.timezone, window.start, window.end);
+    const type = input.type ?? 'normal';
+    const status = !open ? 'deferred' : type === 'guarantee' ? 'guarantee' : 'searching';
+    const deferredUntil = open ? null : nextWorkingStart(now, city.timezone, window.start, window.end);
+
+    const order = await trx
+      .insertInto('orders')
+      .values({
+        city_id: input.cityId,
+        district_id: input.districtId ?? null,
+        street_id: input.streetId ?? null,
+        street: input.street ?? null,
+        house: input.house ?? null,
+        apartment: input.apartment ?? null,
+        address_comment: input.addressComment ?? null,
+        client_name: input.clientName ?? '',
+        client_phone: input.clientPhone ?? null,
+        category: input.category,
+        description: input.description ?? '',
+        status: 'created',
+        type,
+        timeslot_start: input.timeslot?.start ?? null,
+        timeslot_end: input.timeslot?.end ?? null,
+        is_asap: input.isAsap ?? false,
+        preferred_master_id: input.preferredMasterId ?? null,
+        guarantee_source_order_id: input.guaranteeSourceOrderId ?? null,
+        created_by_staff_id: input.createdByStaffId ?? null,
+        company_payment_kopecks: type === 'guarantee' ? settings.guarantee_payment_rub * 100 : 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const actor = input.createdByStaffId ? ('staff' as const) : ('system' as const);
+    await trx
+      .insertInto('order_status_history')
+      .values({
+        order_id: order.id,
+        from_status: null,
+        to_status: 'created',
+        actor_type: actor,
+        actor_id: input.createdByStaffId ?? null,
+        reason: 'order_created',
+        context: '{}',
+      })
+      .execute();
+    await transitionOrder(trx, {
+      orderId: order.id,
+      from: 'created',
+      to: status,
+      actorType: actor,
+      actorId: input.createdByStaffId ?? null,
+      reason: status === 'deferred' ? 'outside_working_hours' : 'order_confirmed',
+      context: deferredUntil ? { deferred_until: deferredUntil.toISOString() } : {},
+      patch: { deferred_until: deferredUntil },
+    });
+    return { orderId: order.id, status, deferredUntil } as const;
+  });
+  if (result.status !== 'deferred') {
+    await runAfterCommit(deps, { wake: { orderId: result.orderId, reason: 'order_created' } });
+  }
+  return result;
+}
