@@ -8,26 +8,27 @@ import {
   type TelegramGateway,
 } from '@fs/telegram';
 import { deliveryFailedAlert, isAlertEvent, unreachableAlert } from './alerts';
-import type { ChatGate } from './chat-gate';
 import {
-  lockOutboxRow,
+  type LockedOutbox,
+  lockForDelivery,
   markSent,
   markSkipped,
   type OutboxRow,
   outboxRowExists,
   recordFailedAttempt,
-  savePushMessage,
 } from './outbox-store';
 import { type Plan, planDelivery } from './plan';
 import { markUnreachable, type Recipient, resolveRecipient } from './recipients';
+import type { SendGate } from './send-gate';
 
 const LOCKED_RETRY_MS = 200;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DeliverDeps {
   db: Db;
   bot: BotKind;
   gateway: TelegramGateway;
-  gate: ChatGate;
+  gate: SendGate;
   settings: SettingsCache;
   maxAttempts: number;
   now: () => Date;
@@ -58,7 +59,7 @@ export interface DeliveryResult {
 export async function deliverOutbox(deps: DeliverDeps, outboxId: number): Promise<DeliveryResult> {
   const alerts: OutboxRef[] = [];
   const { outcome, row } = await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockOutboxRow(trx, outboxId);
+    const locked = await lockForDelivery(trx, outboxId);
     if (!locked) {
       // Not only another sender locks the row: the producer's or relay's `UPDATE … enqueued_at`
       // right after the enqueue does too. Completing now could strand the row until the relay's
@@ -68,7 +69,7 @@ export async function deliverOutbox(deps: DeliverDeps, outboxId: number): Promis
         : { kind: 'noop', reason: 'outbox row not found' };
       return { outcome, row: null };
     }
-    return { outcome: await deliverLocked(trx, deps, locked, alerts), row: locked };
+    return { outcome: await deliverLocked(trx, deps, locked, alerts), row: locked.row };
   });
   return { outcome, alerts, ...(row ? { row } : {}) };
 }
@@ -76,9 +77,10 @@ export async function deliverOutbox(deps: DeliverDeps, outboxId: number): Promis
 async function deliverLocked(
   trx: Db,
   deps: DeliverDeps,
-  row: OutboxRow,
+  locked: LockedOutbox,
   alerts: OutboxRef[],
 ): Promise<DeliveryOutcome> {
+  const { row } = locked;
   if (row.status !== 'pending') return { kind: 'noop', reason: `already ${row.status}` };
   if (row.bot !== deps.bot) {
     await recordFailedAttempt(
@@ -89,12 +91,12 @@ async function deliverLocked(
     );
     return { kind: 'failed', reason: 'wrong bot queue', unreachable: false };
   }
-  const recipient = await resolveRecipient(trx, row);
+  const recipient = resolveRecipient(locked);
   if (recipient.kind === 'skip') {
     await markSkipped(trx, row.id, recipient.reason);
     return { kind: 'skipped', reason: recipient.reason };
   }
-  const plan = await planDelivery(trx, row, deps.now());
+  const plan = await planDelivery(trx, locked, deps.now());
   switch (plan.kind) {
     case 'skip':
       await markSkipped(trx, row.id, plan.reason);
@@ -105,8 +107,9 @@ async function deliverLocked(
       return failForGood(trx, deps, row, recipient, plan.reason, alerts);
   }
   const chatId = plan.kind === 'edit' ? plan.chatId : recipient.chatId;
-  const wait = await deps.gate.tryAcquire(deps.bot, chatId);
-  if (wait > 0) return { kind: 'delay', ms: wait, reason: 'per-chat interval' };
+  const gate = await deps.gate.acquire(deps.bot, chatId);
+  if (!gate.ok) return { kind: 'delay', ms: gate.retryInMs, reason: 'per-chat interval' };
+  if (gate.waitMs > 0) await sleep(gate.waitMs);
 
   let messageId: number;
   try {
@@ -120,8 +123,12 @@ async function deliverLocked(
     if (!(err instanceof TelegramDeliveryError)) throw err;
     return onTelegramFailure(trx, deps, row, recipient, plan, err.failure, alerts);
   }
-  await markSent(trx, row.id, messageId);
-  if (plan.kind === 'send' && plan.offerId) await savePushMessage(trx, plan.offerId, chatId, messageId);
+  await markSent(
+    trx,
+    row.id,
+    messageId,
+    plan.kind === 'send' && plan.offerId ? { offerId: plan.offerId, chatId } : undefined,
+  );
   return { kind: 'sent' };
 }
 

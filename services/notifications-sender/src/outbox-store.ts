@@ -5,16 +5,118 @@ import { type Selectable, sql } from 'kysely';
 
 export type OutboxRow = Selectable<Database['notifications_outbox']>;
 
-/** The row, locked for this transaction; null when missing or another sender holds it. */
-export async function lockOutboxRow(trx: Db, id: number): Promise<OutboxRow | null> {
-  const row = await trx
-    .selectFrom('notifications_outbox')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
+export interface MasterRecipient {
+  id: number;
+  tg_user_id: number;
+  full_name: string;
+  city_id: number | null;
+  is_unreachable: boolean;
+}
+export interface StaffRecipient {
+  id: number;
+  tg_user_id: number | null;
+  full_name: string;
+  is_active: boolean;
+  is_unreachable: boolean;
+}
+export interface OfferForPush {
+  state: string;
+  expires_at: Date;
+  /** expires_at > now() by the database clock. */
+  is_open_in_time: boolean;
+  tg_chat_id: number | null;
+  tg_message_id: number | null;
+}
+
+/** A locked outbox row with what delivery needs about its recipient and offer. */
+export interface LockedOutbox {
+  row: OutboxRow;
+  master: MasterRecipient | null;
+  staff: StaffRecipient | null;
+  offer: OfferForPush | null;
+}
+
+/**
+ * Locks the row for this transaction (null when missing or locked by someone else) and reads
+ * its recipient and offer in the same round trip: the sender's throughput is bounded by
+ * statements per message, so the hot path is BEGIN, this, one UPDATE, COMMIT.
+ */
+export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox | null> {
+  const r = await trx
+    .selectFrom('notifications_outbox as o')
+    .leftJoin('masters as m', 'm.id', 'o.master_id')
+    .leftJoin('staff_users as s', 's.id', 'o.staff_user_id')
+    .leftJoin('offers as f', 'f.id', 'o.offer_id')
+    .selectAll('o')
+    .select([
+      'm.tg_user_id as m_tg_user_id',
+      'm.full_name as m_full_name',
+      'm.city_id as m_city_id',
+      'm.is_unreachable as m_is_unreachable',
+      's.tg_user_id as s_tg_user_id',
+      's.full_name as s_full_name',
+      's.is_active as s_is_active',
+      's.is_unreachable as s_is_unreachable',
+      'f.state as f_state',
+      'f.expires_at as f_expires_at',
+      sql<boolean>`f.expires_at > now()`.as('f_is_open_in_time'),
+      'f.tg_chat_id as f_tg_chat_id',
+      'f.tg_message_id as f_tg_message_id',
+    ])
+    .where('o.id', '=', id)
+    .forUpdate(['o'])
     .skipLocked()
     .executeTakeFirst();
-  return row ?? null;
+  if (!r) return null;
+  const {
+    m_tg_user_id,
+    m_full_name,
+    m_city_id,
+    m_is_unreachable,
+    s_tg_user_id,
+    s_full_name,
+    s_is_active,
+    s_is_unreachable,
+    f_state,
+    f_expires_at,
+    f_is_open_in_time,
+    f_tg_chat_id,
+    f_tg_message_id,
+    ...row
+  } = r;
+  return {
+    row,
+    master:
+      row.master_id !== null && m_tg_user_id !== null
+        ? {
+            id: row.master_id,
+            tg_user_id: m_tg_user_id,
+            full_name: m_full_name ?? '',
+            city_id: m_city_id,
+            is_unreachable: m_is_unreachable ?? false,
+          }
+        : null,
+    staff:
+      row.staff_user_id !== null && s_full_name !== null
+        ? {
+            id: row.staff_user_id,
+            tg_user_id: s_tg_user_id,
+            full_name: s_full_name,
+            is_active: s_is_active ?? false,
+            is_unreachable: s_is_unreachable ?? false,
+          }
+        : null,
+    offer:
+      f_state !== null && f_expires_at !== null
+        ? {
+            state: f_state,
+            expires_at: f_expires_at,
+            is_open_in_time: f_is_open_in_time,
+            tg_chat_id: f_tg_chat_id,
+            tg_message_id: f_tg_message_id,
+          }
+        : null,
+  };
 }
 
 export async function outboxRowExists(db: Db, id: number): Promise<boolean> {
@@ -26,8 +128,14 @@ export async function outboxRowExists(db: Db, id: number): Promise<boolean> {
   return row !== undefined;
 }
 
-export async function markSent(trx: Db, id: number, messageId: number | null): Promise<void> {
-  await trx
+/** Final success; for a push also remembers where it went (offer_closed edits it later). */
+export async function markSent(
+  trx: Db,
+  id: number,
+  messageId: number | null,
+  push?: { offerId: number; chatId: number },
+): Promise<void> {
+  const update = trx
     .updateTable('notifications_outbox')
     .set((eb) => ({
       status: 'sent',
@@ -37,7 +145,17 @@ export async function markSent(trx: Db, id: number, messageId: number | null): P
       last_error: null,
       updated_at: sql<Date>`now()`,
     }))
-    .where('id', '=', id)
+    .where('id', '=', id);
+  if (!push || messageId === null) {
+    await update.execute();
+    return;
+  }
+  // One statement for both rows (a data-modifying CTE): one round trip fewer on the hot path.
+  await trx
+    .with('sent', () => update.returning('id'))
+    .updateTable('offers')
+    .set({ tg_chat_id: push.chatId, tg_message_id: messageId })
+    .where('id', '=', push.offerId)
     .execute();
 }
 
@@ -70,15 +188,6 @@ export async function recordFailedAttempt(
   return row.attempts;
 }
 
-export interface OfferForPush {
-  state: string;
-  expires_at: Date;
-  /** expires_at > now() by the database clock. */
-  is_open_in_time: boolean;
-  tg_chat_id: number | null;
-  tg_message_id: number | null;
-}
-
 export async function findOffer(trx: Db, offerId: number): Promise<OfferForPush | null> {
   const row = await trx
     .selectFrom('offers')
@@ -92,20 +201,6 @@ export async function findOffer(trx: Db, offerId: number): Promise<OfferForPush 
     .where('id', '=', offerId)
     .executeTakeFirst();
   return row ?? null;
-}
-
-/** Remembers where the push went, so offer_closed can edit it later. */
-export async function savePushMessage(
-  trx: Db,
-  offerId: number,
-  chatId: number,
-  messageId: number,
-): Promise<void> {
-  await trx
-    .updateTable('offers')
-    .set({ tg_chat_id: chatId, tg_message_id: messageId })
-    .where('id', '=', offerId)
-    .execute();
 }
 
 /** The offer's new_offer outbox row (the push that offer_closed edits). */

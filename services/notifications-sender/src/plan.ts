@@ -10,7 +10,7 @@ import {
   renderNotification,
   type TemplatedEvent,
 } from '@fs/domain';
-import { findOffer, findPushRow, type OutboxRow } from './outbox-store';
+import { findOffer, findPushRow, type LockedOutbox, type OfferForPush } from './outbox-store';
 
 /** What to do with one pending outbox row, decided before anything goes to Telegram. */
 export type Plan =
@@ -40,10 +40,20 @@ function isPlan(x: Plan | RenderedNotification): x is Plan {
   return 'kind' in x;
 }
 
-async function planNewOffer(trx: Db, row: OutboxRow, now: Date): Promise<Plan> {
-  const payload = row.payload as unknown as NewOfferPayload;
-  const offerId = row.offer_id ?? payload.offer_id;
-  const offer = offerId ? await findOffer(trx, offerId) : null;
+/** The offer joined to the row, or looked up by the payload's offer_id when the row has none. */
+async function offerOf(
+  trx: Db,
+  locked: LockedOutbox,
+  offerId: number | undefined,
+): Promise<OfferForPush | null> {
+  if (locked.row.offer_id !== null) return locked.offer;
+  return offerId ? findOffer(trx, offerId) : null;
+}
+
+async function planNewOffer(trx: Db, locked: LockedOutbox, now: Date): Promise<Plan> {
+  const payload = locked.row.payload as unknown as NewOfferPayload;
+  const offerId = locked.row.offer_id ?? payload.offer_id;
+  const offer = await offerOf(trx, locked, offerId);
   const open =
     offer && (OPEN_OFFER_STATES as readonly string[]).includes(offer.state) && offer.is_open_in_time;
   // A push for an offer that already expired or was answered would only confuse the master.
@@ -56,10 +66,11 @@ async function planNewOffer(trx: Db, row: OutboxRow, now: Date): Promise<Plan> {
   return isPlan(message) ? message : { kind: 'send', message, offerId };
 }
 
-async function planOfferClosed(trx: Db, row: OutboxRow, now: Date): Promise<Plan> {
+async function planOfferClosed(trx: Db, locked: LockedOutbox, now: Date): Promise<Plan> {
+  const { row } = locked;
   const payload = row.payload as unknown as OfferClosedPayload;
   const offerId = row.offer_id ?? payload.offer_id;
-  const offer = offerId ? await findOffer(trx, offerId) : null;
+  const offer = await offerOf(trx, locked, offerId);
   const push = offerId ? await findPushRow(trx, offerId) : null;
   if (offer?.tg_chat_id && offer.tg_message_id) {
     const order = payload.order ?? (push?.payload as unknown as OrderSnapshot | undefined);
@@ -76,12 +87,13 @@ async function planOfferClosed(trx: Db, row: OutboxRow, now: Date): Promise<Plan
   return { kind: 'skip', reason: 'the push was never sent, nothing to edit' };
 }
 
-export async function planDelivery(trx: Db, row: OutboxRow, now: Date): Promise<Plan> {
+export async function planDelivery(trx: Db, locked: LockedOutbox, now: Date): Promise<Plan> {
+  const { row } = locked;
   switch (row.event) {
     case 'new_offer':
-      return planNewOffer(trx, row, now);
+      return planNewOffer(trx, locked, now);
     case 'offer_closed':
-      return planOfferClosed(trx, row, now);
+      return planOfferClosed(trx, locked, now);
     default: {
       if (!hasTemplate(row.event)) return { kind: 'fail', reason: `no template for event ${row.event}` };
       const message = render(row.event, row.payload as never, now);

@@ -1,6 +1,6 @@
 import type { Db } from '@fs/db';
 import { sql } from 'kysely';
-import type { OutboxRow } from './outbox-store';
+import type { LockedOutbox } from './outbox-store';
 
 export interface Person {
   kind: 'master' | 'staff';
@@ -14,35 +14,26 @@ export type Recipient =
   | { kind: 'skip'; reason: string };
 
 /** The Telegram chat of an outbox row: a master, a staff member or a raw chat (the alerts channel). */
-export async function resolveRecipient(trx: Db, row: OutboxRow): Promise<Recipient> {
+export function resolveRecipient({ row, master, staff }: LockedOutbox): Recipient {
   if (row.master_id !== null) {
-    const m = await trx
-      .selectFrom('masters')
-      .select(['id', 'tg_user_id', 'full_name', 'city_id', 'is_unreachable'])
-      .where('id', '=', row.master_id)
-      .executeTakeFirst();
-    if (!m) return { kind: 'skip', reason: 'master not found' };
-    if (m.is_unreachable) return { kind: 'skip', reason: 'master is unreachable (blocked the bot)' };
+    if (!master) return { kind: 'skip', reason: 'master not found' };
+    if (master.is_unreachable) return { kind: 'skip', reason: 'master is unreachable (blocked the bot)' };
     return {
       kind: 'chat',
-      chatId: m.tg_user_id,
-      person: { kind: 'master', id: m.id, name: m.full_name, cityId: m.city_id },
+      chatId: master.tg_user_id,
+      person: { kind: 'master', id: master.id, name: master.full_name, cityId: master.city_id },
     };
   }
   if (row.staff_user_id !== null) {
-    const s = await trx
-      .selectFrom('staff_users')
-      .select(['id', 'tg_user_id', 'full_name', 'is_active', 'is_unreachable'])
-      .where('id', '=', row.staff_user_id)
-      .executeTakeFirst();
-    if (!s) return { kind: 'skip', reason: 'staff member not found' };
-    if (!s.is_active) return { kind: 'skip', reason: 'staff member is inactive' };
-    if (s.tg_user_id === null) return { kind: 'skip', reason: 'staff member has no Telegram chat' };
-    if (s.is_unreachable) return { kind: 'skip', reason: 'staff member is unreachable (blocked the bot)' };
+    if (!staff) return { kind: 'skip', reason: 'staff member not found' };
+    if (!staff.is_active) return { kind: 'skip', reason: 'staff member is inactive' };
+    if (staff.tg_user_id === null) return { kind: 'skip', reason: 'staff member has no Telegram chat' };
+    if (staff.is_unreachable)
+      return { kind: 'skip', reason: 'staff member is unreachable (blocked the bot)' };
     return {
       kind: 'chat',
-      chatId: s.tg_user_id,
-      person: { kind: 'staff', id: s.id, name: s.full_name, cityId: null },
+      chatId: staff.tg_user_id,
+      person: { kind: 'staff', id: staff.id, name: staff.full_name, cityId: null },
     };
   }
   if (row.chat_id !== null) return { kind: 'chat', chatId: row.chat_id, person: null };

@@ -5,9 +5,9 @@ import type { Logger, ServiceHandle } from '@fs/observability';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
-import { ChatGate } from './chat-gate';
 import { createSenderMetrics } from './metrics';
 import { startRelayLoop } from './relay-loop';
+import { SendGate } from './send-gate';
 import { createNotifyWorker } from './worker';
 
 export const SERVICE_NAME = 'notifications-sender';
@@ -35,7 +35,10 @@ export async function startSender(
   const base = await createServiceBase(SERVICE_NAME, config, opts.logger);
   const { logger, registry, db, redis, queues } = base;
   const settings = new SettingsCache(db);
-  const gate = new ChatGate(redis, config.REDIS_PREFIX, config.SENDER_PER_CHAT_INTERVAL_MS);
+  const gate = new SendGate(redis, config.REDIS_PREFIX, {
+    perChatIntervalMs: config.SENDER_PER_CHAT_INTERVAL_MS,
+    ratePerSecond: config.SENDER_RATE_PER_SECOND,
+  });
   const metrics = createSenderMetrics(registry, db, [queues.notifyMaster, queues.notifyStaff]);
   const tokens: Record<BotKind, string> = { master: config.MASTER_BOT_TOKEN, admin: config.ADMIN_BOT_TOKEN };
 

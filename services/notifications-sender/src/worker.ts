@@ -47,19 +47,20 @@ export function createNotifyWorker(opts: NotifyWorkerOptions): Worker {
     const result = await deliverOutbox(opts.deps, parsed.data.outboxId);
     const { outcome, row } = result;
     const event = row?.event ?? 'unknown';
-    const jobLog = log.child({
+    // Plain bindings, not a child logger per job: a child serialises its bindings eagerly.
+    const ctx = {
       job_id: job.id,
       outbox_id: parsed.data.outboxId,
       event,
       ...(row?.master_id ? { master_id: row.master_id } : {}),
       ...(row?.staff_user_id ? { staff_user_id: row.staff_user_id } : {}),
       ...(row?.order_id ? { order_id: row.order_id } : {}),
-    });
+    };
     opts.metrics.results.inc({ bot, event, result: resultLabel(result) });
     if (result.alerts.length > 0) {
       // After commit. If Redis refuses now, the rows are pending in Postgres and the relay sends them.
       await enqueueOutbox(opts.db, opts.queues, result.alerts).catch((err) =>
-        jobLog.warn({ err }, 'could not enqueue staff alerts; the relay will'),
+        log.warn({ ...ctx, err }, 'could not enqueue staff alerts; the relay will'),
       );
     }
 
@@ -67,36 +68,39 @@ export function createNotifyWorker(opts: NotifyWorkerOptions): Worker {
       case 'sent':
         if (row)
           opts.metrics.endToEnd.observe({ bot, event }, (Date.now() - row.created_at.getTime()) / 1000);
-        jobLog.debug('delivered');
+        log.debug(ctx, 'delivered');
         return 'sent';
       case 'skipped':
       case 'noop':
-        jobLog.info({ reason: outcome.reason }, `notification ${outcome.kind}`);
+        log.info({ ...ctx, reason: outcome.reason }, `notification ${outcome.kind}`);
         return outcome.kind;
       case 'delay':
-        jobLog.debug({ delayMs: outcome.ms, reason: outcome.reason }, 'delivery deferred');
+        log.debug({ ...ctx, delayMs: outcome.ms, reason: outcome.reason }, 'delivery deferred');
         await job.moveToDelayed(Date.now() + outcome.ms, token);
         throw new DelayedError();
       case 'rate_limited': {
         opts.metrics.rateLimited.inc({ bot });
         const ms = outcome.retryAfterS * 1000;
         if (outcome.retryAfterS <= opts.maxRetryAfterS) {
-          jobLog.warn({ retryAfterS: outcome.retryAfterS }, 'telegram 429: pausing the queue');
+          log.warn({ ...ctx, retryAfterS: outcome.retryAfterS }, 'telegram 429: pausing the queue');
           await queue.rateLimit(ms);
           throw Worker.RateLimitError();
         }
-        jobLog.warn(
-          { retryAfterS: outcome.retryAfterS },
+        log.warn(
+          { ...ctx, retryAfterS: outcome.retryAfterS },
           'telegram 429 with a long retry_after: delaying this job',
         );
         await job.moveToDelayed(Date.now() + ms, token);
         throw new DelayedError();
       }
       case 'retry':
-        jobLog.warn({ attempt: outcome.attempt, err: outcome.error }, 'transient delivery error; will retry');
+        log.warn(
+          { ...ctx, attempt: outcome.attempt, err: outcome.error },
+          'transient delivery error; will retry',
+        );
         throw new RetryableDeliveryError(outcome.error, outcome.attempt);
       case 'failed':
-        jobLog.error({ reason: outcome.reason }, 'notification failed for good');
+        log.error({ ...ctx, reason: outcome.reason }, 'notification failed for good');
         throw new UnrecoverableError(outcome.reason);
     }
   }
