@@ -304,3 +304,21 @@ describe('durability', () => {
     expect(h.api.calls).toHaveLength(0);
   });
 });
+
+describe('shutdown', () => {
+  it('stop() lets the in-flight send finish and record it', async () => {
+    const { ref, masterId } = await newOfferRow(h.db);
+    const master = await h.db
+      .selectFrom('masters')
+      .select('tg_user_id')
+      .where('id', '=', masterId)
+      .executeTakeFirstOrThrow();
+    h.api.fail({ chatId: master.tg_user_id }, { status: 'slow', ms: 400 });
+    await h.enqueue([ref]);
+    await waitFor('the send in flight', () => h.api.callsTo(master.tg_user_id)[0]);
+    await h.sender.stop();
+    const row = await outboxRow(h.db, ref.id);
+    expect(row.status).toBe('sent');
+    expect(row.tg_message_id).toEqual(expect.any(Number));
+  });
+});

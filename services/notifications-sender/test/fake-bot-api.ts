@@ -19,6 +19,8 @@ export interface RecordedCall {
 export type FakeReply =
   | { status: number; description: string; retryAfter?: number }
   | { status: 'hang' }
+  /** Succeed, but only after `ms`. */
+  | { status: 'slow'; ms: number }
   | { status: 'raw'; code: number; text: string };
 
 interface Script {
@@ -99,6 +101,10 @@ export class FakeBotApi {
       const call: RecordedCall = { token, method, body, at: Date.now(), status: 200 };
       this.calls.push(call);
       const reply = this.scripted(token, method, body.chat_id) ?? this.limited(token);
+      if (reply?.status === 'slow') {
+        setTimeout(() => this.json(res, 200, { ok: true, result: this.result(method, body) }), reply.ms);
+        return;
+      }
       if (reply) {
         if (reply.status === 'hang') return;
         if (reply.status === 'raw') {

@@ -10,7 +10,9 @@
  * Env: BENCH_LIMITED_N (default 1500), BENCH_UNLIMITED_N (default 10000),
  *      BENCH_LIMITED_RATE (override SENDER_RATE_PER_SECOND for scenario 1).
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseConfig, type SenderConfig, senderSchema } from '@fs/config';
 import { createDb, type Db, migrateToLatest, seed } from '@fs/db';
 import { createLogger } from '@fs/observability';
@@ -18,7 +20,6 @@ import { createRedis } from '@fs/queue';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '@fs/testkit';
 import { sql } from 'kysely';
 import { startSender } from '../../src/sender';
-import { FakeBotApi } from '../fake-bot-api';
 
 const TELEGRAM_LIMIT = 30;
 
@@ -90,6 +91,37 @@ async function seedPushes(db: Db, n: number, tag: string): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+interface FakeStats {
+  at: number[];
+  rateLimited: number;
+}
+
+/** Starts the fake Bot API in a child process; `stats()` fetches what it accepted. */
+async function startFake(
+  limit: number | null,
+): Promise<{ url: string; stats(): Promise<FakeStats>; stop(): void }> {
+  const child: ChildProcess = fork(
+    join(__dirname, 'fake-process.ts'),
+    [limit === null ? 'none' : String(limit)],
+    {
+      execArgv: process.execArgv,
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { url: string }).url));
+    child.once('error', reject);
+  });
+  return {
+    url,
+    stats: () =>
+      new Promise<FakeStats>((resolve) => {
+        child.once('message', (m) => resolve(m as FakeStats));
+        child.send('stats');
+      }),
+    stop: () => child.send('exit'),
+  };
+}
+
 async function runScenario(p: {
   name: string;
   dbUrl: string;
@@ -100,8 +132,7 @@ async function runScenario(p: {
   env: Record<string, string>;
   rateOverride?: number;
 }): Promise<{ perSecond: number; seconds: number; rateLimited: number; delivered: number }> {
-  const api = await new FakeBotApi().start();
-  api.setRateLimit(p.fakeLimit);
+  const api = await startFake(p.fakeLimit);
   const parsed = parseConfig('bench', senderSchema, {
     DATABASE_URL: p.dbUrl,
     REDIS_URL: TEST_REDIS_URL,
@@ -138,18 +169,13 @@ async function runScenario(p: {
     await new Promise((r) => setTimeout(r, 100));
   }
   await sender.stop();
-  await api.close();
-  const ok = api.delivered();
-  const first = Math.min(...ok.map((c) => c.at));
-  const last = Math.max(...ok.map((c) => c.at));
+  const { at, rateLimited } = await api.stats();
+  api.stop();
+  const first = Math.min(...at);
+  const last = Math.max(...at);
   // n messages span n-1 intervals between the first and the last accepted send.
   const seconds = (last - first) / 1000;
-  return {
-    perSecond: (ok.length - 1) / seconds,
-    seconds,
-    rateLimited: api.rateLimited,
-    delivered: ok.length,
-  };
+  return { perSecond: (at.length - 1) / seconds, seconds, rateLimited, delivered: at.length };
 }
 
 export async function runSenderBench(): Promise<void> {
@@ -187,7 +213,10 @@ export async function runSenderBench(): Promise<void> {
       prefix,
       n: unlimitedN,
       fakeLimit: null,
-      env: { SENDER_CONCURRENCY: '100', DATABASE_POOL_SIZE: '60' },
+      env: {
+        SENDER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '100',
+        DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '60',
+      },
       rateOverride: 100_000,
     });
     console.log(
