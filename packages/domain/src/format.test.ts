@@ -1,4 +1,12 @@
-import { escapeHtml, formatMoney, formatRemaining, formatTimeslot, pluralRu, truncate } from './format';
+import {
+  escapeHtml,
+  formatMoment,
+  formatMoney,
+  formatRemaining,
+  formatTimeslot,
+  pluralRu,
+  truncate,
+} from './format';
 
 describe('escapeHtml', () => {
   it('escapes the characters Telegram HTML needs escaped', () => {
@@ -88,8 +96,22 @@ describe('formatRemaining', () => {
     expect(formatRemaining(at(90), now)).toBe('1 мин 30 сек');
     expect(formatRemaining(at(45), now)).toBe('45 сек');
   });
+  it('switches to hours and days for long deadlines', () => {
+    expect(formatRemaining(at(3600), now)).toBe('1 ч');
+    expect(formatRemaining(at(2 * 3600 + 15 * 60), now)).toBe('2 ч 15 мин');
+    expect(formatRemaining(at(27 * 3600), now)).toBe('1 д 3 ч');
+  });
   it('is null once the deadline has passed', () => {
     expect(formatRemaining(at(0), now)).toBeNull();
     expect(formatRemaining(at(-5), now)).toBeNull();
+  });
+});
+
+describe('formatMoment', () => {
+  const now = new Date('2026-11-24T10:00:00Z');
+  it('shows an instant in the zone with сегодня/завтра/date', () => {
+    expect(formatMoment('2026-11-24T15:00:00Z', 'Europe/Moscow', now)).toBe('сегодня 18:00');
+    expect(formatMoment('2026-11-24T15:00:00Z', 'Asia/Vladivostok', now)).toBe('завтра 01:00');
+    expect(formatMoment('2026-11-27T15:00:00Z', 'Europe/Moscow', now)).toBe('27.11 18:00');
   });
 });

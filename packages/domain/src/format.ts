@@ -80,12 +80,25 @@ export function formatTimeslot(slot: TimeslotInput, tz: string, now: Date): stri
   return `${from} – ${dayLabel(end, tz, now)} ${formatInTimeZone(end, tz, 'HH:mm')}`;
 }
 
-/** Time left until `deadline`: "2 мин", "1 мин 30 сек", "45 сек"; null when it has passed. */
+/**
+ * Time left until `deadline`: "45 сек", "1 мин 30 сек", "2 мин", "2 ч 15 мин", "1 д 3 ч";
+ * null when it has passed.
+ */
 export function formatRemaining(deadline: string | Date, now: Date): string | null {
   const seconds = Math.ceil((new Date(deadline).getTime() - now.getTime()) / 1000);
   if (!Number.isFinite(seconds) || seconds <= 0) return null;
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  if (m === 0) return `${s} сек`;
-  return s === 0 ? `${m} мин` : `${m} мин ${s} сек`;
+  const join = (a: number, ua: string, b: number, ub: string) =>
+    b === 0 ? `${a} ${ua}` : `${a} ${ua} ${b} ${ub}`;
+  if (seconds < 60) return `${seconds} сек`;
+  if (seconds < 3600) return join(Math.floor(seconds / 60), 'мин', seconds % 60, 'сек');
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 24 * 60) return join(Math.floor(minutes / 60), 'ч', minutes % 60, 'мин');
+  const hours = Math.floor(minutes / 60);
+  return join(Math.floor(hours / 24), 'д', hours % 24, 'ч');
+}
+
+/** An instant in the city's zone: "сегодня 18:00", "завтра 09:30", "27.11 18:00". */
+export function formatMoment(instant: string | Date, tz: string, now: Date): string {
+  const at = new Date(instant);
+  return `${dayLabel(at, tz, now)} ${formatInTimeZone(at, tz, 'HH:mm')}`;
 }

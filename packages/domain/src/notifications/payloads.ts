@@ -74,6 +74,46 @@ export interface StaffMessagePayload {
   from: string;
 }
 
+/** Reminder before the payment deadline of a commission (to the master). */
+export interface CommissionDuePayload {
+  commission_id: number;
+  order_id: number;
+  amount_kopecks: number;
+  deadline_at: string;
+  /** The master's city zone, to show the deadline. */
+  timezone: string;
+}
+
+/**
+ * The deadline passed and the master is blocked. One row to the master (`audience: master`,
+ * master bot) and rows to staff (`audience: staff`, admin bot); the texts differ.
+ */
+export interface CommissionOverduePayload {
+  audience: 'master' | 'staff';
+  commission_id: number;
+  order_id: number;
+  amount_kopecks: number;
+  master_id: number;
+  master_name: string;
+}
+
+export interface ReferralRegisteredPayload {
+  referred_name: string;
+}
+
+export interface ReferralRewardPayload {
+  amount_kopecks: number;
+  level: 1 | 2;
+  order_id: number;
+}
+
+/** Digest of orders waiting for a master too long (staff / alerts channel). */
+export interface UnassignedOrdersPayload {
+  city: string | null;
+  minutes: number;
+  order_ids: number[];
+}
+
 export interface NotificationPayloads {
   new_offer: NewOfferPayload;
   offer_closed: OfferClosedPayload;
@@ -88,4 +128,9 @@ export interface NotificationPayloads {
   account_unblocked: Record<string, never>;
   limit_changed: LimitChangedPayload;
   staff_message: StaffMessagePayload;
+  commission_due: CommissionDuePayload;
+  commission_overdue: CommissionOverduePayload;
+  referral_registered: ReferralRegisteredPayload;
+  referral_reward: ReferralRewardPayload;
+  unassigned_orders: UnassignedOrdersPayload;
 }

@@ -321,3 +321,81 @@ describe('describeRecipient', () => {
     expect(describeRecipient({ kind: 'chat', id: -100123 })).toBe('чат -100123');
   });
 });
+
+describe('commission and referral notifications', () => {
+  it('commission_due shows the amount and the deadline in the city zone with time left', () => {
+    expect(
+      renderNotification(
+        'commission_due',
+        {
+          commission_id: 5,
+          order_id: 123,
+          amount_kopecks: 150_000,
+          deadline_at: '2026-11-24T12:30:00Z',
+          timezone: 'Asia/Vladivostok',
+        },
+        now,
+      ),
+    ).toEqual({
+      text: [
+        '<b>⏰ Оплатите комиссию</b>',
+        '',
+        'Заказ #123: комиссия 1\u00a0500\u00a0₽.',
+        'Срок оплаты: сегодня 22:30 (осталось 2 ч 30 мин).',
+        '',
+        'Если не оплатить в срок, аккаунт будет заблокирован до оплаты.',
+      ].join('\n'),
+    });
+  });
+
+  it('commission_overdue has a master text and a staff text', () => {
+    const base = {
+      commission_id: 5,
+      order_id: 123,
+      amount_kopecks: 150_050,
+      master_id: 7,
+      master_name: 'Иван & Ко',
+    };
+    expect(renderNotification('commission_overdue', { ...base, audience: 'master' }, now)).toEqual({
+      text: [
+        '<b>🚫 Комиссия просрочена</b>',
+        '',
+        'Комиссия 1\u00a0500,50\u00a0₽ по заказу #123 не оплачена в срок.',
+        'Аккаунт заблокирован: новые заказы не поступают.',
+        '',
+        'Оплатите комиссию и отправьте подтверждение в боте — после проверки аккаунт разблокируют.',
+      ].join('\n'),
+    });
+    expect(renderNotification('commission_overdue', { ...base, audience: 'staff' }, now)).toEqual({
+      text: [
+        '<b>🚫 Просрочка комиссии #5</b>',
+        '',
+        'Заказ: #123',
+        'Мастер: Иван &amp; Ко (#7)',
+        'Сумма: 1\u00a0500,50\u00a0₽',
+        '',
+        'Мастер заблокирован до оплаты.',
+      ].join('\n'),
+      buttons: OPEN_ORDER,
+    });
+  });
+
+  it('referral_registered and referral_reward', () => {
+    expect(renderNotification('referral_registered', { referred_name: 'Пётр <new>' }, now).text).toBe(
+      '<b>🎉 Новый реферал!</b>\n\nПо вашему коду зарегистрировался мастер Пётр &lt;new&gt;.\n\nВы будете получать бонус с каждого его заказа.',
+    );
+    expect(
+      renderNotification('referral_reward', { amount_kopecks: 25_000, level: 2, order_id: 9 }, now).text,
+    ).toBe('<b>💰 Начислен реферальный бонус</b>\n\nСумма: 250\u00a0₽\nУровень: 2\nЗаказ: #9');
+  });
+
+  it('unassigned_orders lists the orders, capped', () => {
+    expect(
+      renderNotification('unassigned_orders', { city: 'Москва', minutes: 10, order_ids: [12, 15] }, now).text,
+    ).toBe('<b>⚠️ Заявки без мастера: 2</b>\n\n🏙 Город: Москва\nБез мастера дольше 10 мин: #12, #15');
+    const many = Array.from({ length: 25 }, (_, i) => i + 1);
+    expect(
+      renderNotification('unassigned_orders', { city: null, minutes: 10, order_ids: many }, now).text,
+    ).toMatch(/^<b>⚠️ Заявки без мастера: 25<\/b>\n\nБез мастера дольше 10 мин: #1, .*, #20 и ещё 5$/);
+  });
+});

@@ -1,6 +1,16 @@
 import { CATEGORY_LABELS, type EscalationReason, type NotificationEvent } from '../enums';
-import { escapeHtml, formatRemaining, formatTimeslot, pluralRu, truncate } from '../format';
+import {
+  escapeHtml,
+  formatMoment,
+  formatMoney,
+  formatRemaining,
+  formatTimeslot,
+  pluralRu,
+  truncate,
+} from '../format';
 import type {
+  CommissionDuePayload,
+  CommissionOverduePayload,
   DeliveryFailedPayload,
   EscalationPayload,
   NewOfferPayload,
@@ -12,6 +22,7 @@ import type {
   ReasonPayload,
   RecipientUnreachablePayload,
   StaffMessagePayload,
+  UnassignedOrdersPayload,
 } from './payloads';
 
 /**
@@ -237,6 +248,62 @@ function staffMessage(p: StaffMessagePayload): RenderedNotification {
   };
 }
 
+function commissionDue(p: CommissionDuePayload, now: Date): RenderedNotification {
+  const left = formatRemaining(p.deadline_at, now);
+  return {
+    text: [
+      '<b>⏰ Оплатите комиссию</b>',
+      '',
+      `Заказ #${p.order_id}: комиссия ${formatMoney(p.amount_kopecks)}.`,
+      `Срок оплаты: ${formatMoment(p.deadline_at, p.timezone, now)}${left ? ` (осталось ${left})` : ''}.`,
+      '',
+      'Если не оплатить в срок, аккаунт будет заблокирован до оплаты.',
+    ].join('\n'),
+  };
+}
+
+function commissionOverdue(p: CommissionOverduePayload): RenderedNotification {
+  if (p.audience === 'master') {
+    return {
+      text: [
+        '<b>🚫 Комиссия просрочена</b>',
+        '',
+        `Комиссия ${formatMoney(p.amount_kopecks)} по заказу #${p.order_id} не оплачена в срок.`,
+        'Аккаунт заблокирован: новые заказы не поступают.',
+        '',
+        'Оплатите комиссию и отправьте подтверждение в боте — после проверки аккаунт разблокируют.',
+      ].join('\n'),
+    };
+  }
+  return {
+    text: [
+      `<b>🚫 Просрочка комиссии #${p.commission_id}</b>`,
+      '',
+      `Заказ: #${p.order_id}`,
+      `Мастер: ${escapeHtml(p.master_name || 'без имени')} (#${p.master_id})`,
+      `Сумма: ${formatMoney(p.amount_kopecks)}`,
+      '',
+      'Мастер заблокирован до оплаты.',
+    ].join('\n'),
+    buttons: openOrderButton(p.order_id),
+  };
+}
+
+const DIGEST_MAX_IDS = 20;
+
+function unassignedOrders(p: UnassignedOrdersPayload): RenderedNotification {
+  const ids = p.order_ids.slice(0, DIGEST_MAX_IDS).map((id) => `#${id}`);
+  const more = p.order_ids.length - ids.length;
+  return {
+    text: [
+      `<b>⚠️ Заявки без мастера: ${p.order_ids.length}</b>`,
+      '',
+      ...(p.city ? [`🏙 Город: ${escapeHtml(p.city)}`] : []),
+      `Без мастера дольше ${p.minutes} мин: ${ids.join(', ')}${more > 0 ? ` и ещё ${more}` : ''}`,
+    ].join('\n'),
+  };
+}
+
 type Renderers = {
   [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
 };
@@ -261,6 +328,15 @@ const RENDERERS: Renderers = {
     text: `<b>📦 Изменён лимит активных заказов</b>\n\nНовый лимит: ${escapeHtml(p.limit)}`,
   }),
   staff_message: staffMessage,
+  commission_due: commissionDue,
+  commission_overdue: commissionOverdue,
+  referral_registered: (p) => ({
+    text: `<b>🎉 Новый реферал!</b>\n\nПо вашему коду зарегистрировался мастер ${escapeHtml(p.referred_name || 'без имени')}.\n\nВы будете получать бонус с каждого его заказа.`,
+  }),
+  referral_reward: (p) => ({
+    text: `<b>💰 Начислен реферальный бонус</b>\n\nСумма: ${formatMoney(p.amount_kopecks)}\nУровень: ${p.level}\nЗаказ: #${p.order_id}`,
+  }),
+  unassigned_orders: unassignedOrders,
 };
 
 export function hasTemplate(event: string): event is TemplatedEvent {
