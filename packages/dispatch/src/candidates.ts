@@ -80,8 +80,10 @@ function masterRules(order: CandidateOrder) {
     not_deleted: sql<boolean>`NOT m.is_deleted`,
     reachable: sql<boolean>`NOT m.is_unreachable`,
     on_shift: sql<boolean>`m.shift_status = 'on'`,
-    skill: sql<boolean>`EXISTS (SELECT 1 FROM master_skills ms JOIN skills k ON k.code = ms.skill_code
-      WHERE ms.master_id = m.id AND ms.skill_code = ${order.category}::category AND k.is_active)`,
+    // A scalar subquery (not EXISTS) so the planner probes master_skills' primary key per master
+    // of the city instead of hashing every master with the skill across the country.
+    skill: sql<boolean>`coalesce((SELECT k.is_active FROM master_skills ms JOIN skills k ON k.code = ms.skill_code
+      WHERE ms.master_id = m.id AND ms.skill_code = ${order.category}::category LIMIT 1), false)`,
     not_refused: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
       AND f.master_id = m.id AND f.state IN ('declined', 'expired'))`,
     not_offered: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
@@ -216,6 +218,7 @@ export async function selectCandidates(
         SELECT ${rankingColumns(order, opts)}
         FROM masters m
         WHERE m.city_id = ${order.city_id}::int AND ${sql.join(rules, sql` AND `)}
+        OFFSET 0 -- keeps the load columns from being computed for masters the rules already dropped
       ) p
       WHERE p.active_orders < p.order_limit
     ), scoped AS (

@@ -20,8 +20,11 @@ function parsePayload<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
   return parsed.data;
 }
 
+/** Called after every job with its duration (benchmarks; the metrics cover production). */
+export type JobObserver = (job: string, outcome: string, seconds: number) => void;
+
 /** The `distribution` queue's processor: per-order runs and the safety tick. */
-export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics) {
+export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics, observe?: JobObserver) {
   async function runOrder(job: Job) {
     const { orderId, reason } = parsePayload(distributionJobSchema, job);
     const result = await distributeOrder(deps, orderId);
@@ -96,7 +99,9 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
       }
       throw err;
     } finally {
-      metrics.jobDuration.observe({ job: job.name, outcome }, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.jobDuration.observe({ job: job.name, outcome }, seconds);
+      observe?.(job.name, outcome, seconds);
     }
   };
 }

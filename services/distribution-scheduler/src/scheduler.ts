@@ -5,7 +5,7 @@ import type { Logger } from '@fs/observability';
 import { createRedis, QUEUES } from '@fs/queue';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { Worker } from 'bullmq';
-import { createJobProcessor } from './job-processor';
+import { createJobProcessor, type JobObserver } from './job-processor';
 import { SchedulerMetrics } from './metrics';
 import { OutboxRelayLoop } from './outbox-relay';
 import { TickSchedule } from './tick-schedule';
@@ -18,6 +18,7 @@ export interface StartSchedulerOptions {
   clock?: () => Date;
   /** How often to check whether `distribution_tick_seconds` changed. */
   tickSyncMs?: number;
+  onJob?: JobObserver;
 }
 
 export interface SchedulerHandle {
@@ -46,7 +47,7 @@ export async function startScheduler(
 
   const workerRedis = createRedis(config.REDIS_URL, { connectionName: `${SERVICE_NAME}-worker` });
   workerRedis.on('error', (err) => logger.warn({ err: String(err) }, 'worker redis connection error'));
-  const worker = new Worker(QUEUES.distribution, createJobProcessor(deps, metrics), {
+  const worker = new Worker(QUEUES.distribution, createJobProcessor(deps, metrics, opts.onJob), {
     connection: workerRedis,
     prefix: config.REDIS_PREFIX,
     concurrency: config.DISTRIBUTION_CONCURRENCY,
