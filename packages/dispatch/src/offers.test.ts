@@ -10,6 +10,7 @@ import {
   setSettings,
   setupDispatchEnv,
 } from '../test/fixtures';
+import { distributeOrder } from './distribute';
 import { acceptOffer } from './offer-accept';
 import { declineOffer, markOfferViewed } from './offer-decline';
 
@@ -161,15 +162,24 @@ describe('acceptOffer', () => {
     }
   });
 
-  it('has exactly one winner among 100 masters accepting at once', async () => {
-    const { orderId, masters, offers } = await orderWithOffers(100);
-    const results = await Promise.all(
-      offers.map((offerId, i) => acceptOffer(env.deps, { offerId, masterId: masters[i]! })),
-    );
+  it('has exactly one winner among 100 masters accepting one round of 100 offers at once', async () => {
+    const { cityId: city } = await createCity(env.db);
+    for (let i = 0; i < 100; i++) await createMaster(env.db, { cityId: city });
+    const orderId = await createOrder(env.db, { cityId: city });
+    await setSettings(env.db, { distribution_offers_per_round: 100 });
+    let round: Awaited<ReturnType<typeof distributeOrder>>;
+    try {
+      round = await distributeOrder(env.deps, orderId);
+    } finally {
+      await setSettings(env.db, { distribution_offers_per_round: 1 });
+    }
+    expect(round.offers).toHaveLength(100);
+
+    const results = await Promise.all(round.offers.map((o) => acceptOffer(env.deps, o)));
     const kinds = results.map((r) => r.kind);
     expect(kinds.filter((k) => k === 'won')).toHaveLength(1);
     expect(kinds.filter((k) => k !== 'won' && k !== 'taken' && k !== 'expired')).toEqual([]);
-    const winner = masters[kinds.indexOf('won')];
+    const winner = round.offers[kinds.indexOf('won')]!.masterId;
     const order = await env.db
       .selectFrom('orders')
       .selectAll()
@@ -185,7 +195,8 @@ describe('acceptOffer', () => {
     expect(accepted).toEqual([{ master_id: winner }]);
     const closed = await outboxRows(env.db, { orderId, event: 'offer_closed' });
     expect(closed).toHaveLength(99);
-    expect(new Set(closed.map((r) => r.master_id)).has(winner!)).toBe(false);
+    expect(closed.every((r) => (r.payload as { reason: string }).reason === 'taken')).toBe(true);
+    expect(new Set(closed.map((r) => r.master_id)).has(winner)).toBe(false);
   });
 });
 
