@@ -54,7 +54,7 @@ export interface DeliveryResult {
 /**
  * Delivers one outbox row. The row stays locked (FOR UPDATE SKIP LOCKED) from the status check
  * until its new status is committed, so two senders (or a stalled job run twice) never both
- * send it; a locked row is someone else's and is left alone.
+ * send it; a row locked by someone else is not waited for but looked at again shortly.
  */
 export async function deliverOutbox(deps: DeliverDeps, outboxId: number): Promise<DeliveryResult> {
   const alerts: OutboxRef[] = [];
