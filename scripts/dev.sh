@@ -18,11 +18,14 @@ cd "$ROOT"
 . infra/scripts/local-services.sh
 
 if [ -f .env ]; then
-  fs_info "loading .env"
+  fs_info "loading .env (variables already exported in your shell take precedence)"
+  shell_env=$(export -p)
   set -a
   # shellcheck disable=SC1091
   . ./.env
   set +a
+  eval "$shell_env" 2>/dev/null || true
+  unset shell_env
 else
   fs_info "no .env file: using defaults (copy .env.example to .env to change them)"
 fi
