@@ -51,11 +51,6 @@ fi
 fs_ensure_postgres "$DATABASE_URL"
 fs_ensure_redis "$REDIS_URL"
 
-fs_section "database"
-node infra/scripts/ensure-database.cjs "$DATABASE_URL"
-pnpm -s db:migrate
-pnpm -s db:seed
-
 fs_section "telegram"
 SANDBOX=false
 if [ -n "${MASTER_BOT_TOKEN:-}" ] && [ -n "${ADMIN_BOT_TOKEN:-}" ]; then
@@ -81,6 +76,11 @@ else
     exit 1
   fi
 fi
+
+fs_section "database"
+node infra/scripts/ensure-database.cjs "$DATABASE_URL"
+pnpm -s db:migrate
+pnpm -s db:seed
 
 # The services' commands. Each is run by concurrently through /bin/sh; `exec` leaves one process.
 run() { # run PORT ENTRY
