@@ -4,7 +4,7 @@
  * Not a test: prints its figures and cleans up.
  *
  *   pnpm bench:distribution
- *   BENCH_INSTANCES=2 BENCH_CONCURRENCY=8 BENCH_ORDERS=10000 BENCH_MASTERS=50000 pnpm bench:distribution
+ *   BENCH_INSTANCES=2 BENCH_CONCURRENCY=8 BENCH_ORDERS=10000 BENCH_MASTERS=50000 BENCH_ON_SHIFT=0.9 pnpm bench:distribution
  */
 import { runDistributionBench } from '../services/distribution-scheduler/test/bench/throughput';
 

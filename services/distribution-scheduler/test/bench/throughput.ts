@@ -20,6 +20,8 @@ const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY + 4);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 120_000);
+/** Share of masters on shift: the candidate query scans a city's on-shift masters per order. */
+const ON_SHIFT = Number(process.env.BENCH_ON_SHIFT ?? 0.9);
 
 const ZONES = [
   'Europe/Kaliningrad',
@@ -66,12 +68,12 @@ async function populate(db: Db): Promise<void> {
     INSERT INTO districts (city_id, name)
     SELECT c.id, 'Район ' || d FROM cities c, generate_series(1, 5) d WHERE c.name LIKE 'Bench %'
   `.execute(db);
-  // Masters spread evenly over the cities; 90 % on shift, two skills each, one or two districts.
+  // Masters spread evenly over the cities; BENCH_ON_SHIFT of them on shift, two skills each, one or two districts.
   await sql`
     WITH c AS (SELECT array_agg(id ORDER BY id) AS ids FROM cities WHERE name LIKE 'Bench %')
     INSERT INTO masters (tg_user_id, full_name, city_id, moderation_status, verified, shift_status, rating, has_vehicle)
     SELECT 7000000000 + g, 'Мастер ' || g, c.ids[1 + g % ${CITIES}], 'approved', true,
-      CASE WHEN random() < 0.1 THEN 'off'::shift_status ELSE 'on'::shift_status END,
+      CASE WHEN random() < ${ON_SHIFT}::float8 THEN 'on'::shift_status ELSE 'off'::shift_status END,
       round((3.5 + random() * 1.5)::numeric, 2), random() < 0.3
     FROM generate_series(1, ${MASTERS}) g, c
   `.execute(db);
@@ -119,7 +121,7 @@ export async function runDistributionBench(): Promise<void> {
   const prefix = `{bench-${Date.now().toString(36)}}`;
   console.log(
     `distribution bench: ${CITIES} cities, ${MASTERS} masters, ${ORDERS} orders; ` +
-      `${INSTANCES} scheduler instance(s) × concurrency ${CONCURRENCY}`,
+      `${Math.round(ON_SHIFT * 100)} % on shift; ${INSTANCES} scheduler instance(s) × concurrency ${CONCURRENCY}`,
   );
   await adminQuery(`CREATE DATABASE "${name}"`);
   const db = createDb(dbUrl(name), { poolSize: 4, applicationName: 'bench' });
