@@ -1,3 +1,5 @@
 export * from './database';
 export * from './env';
+export * from './factories';
+export * from './fake-telegram';
 export * from './redis';
