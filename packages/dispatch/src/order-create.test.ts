@@ -53,6 +53,16 @@ describe('createOrder', () => {
     expect(jobs.map((j) => j.data.orderId)).not.toContain(res.orderId);
   });
 
+  it('defers an out-of-hours order with a later time slot until that day opens', async () => {
+    const { cityId } = await createCity(env.db, { timezone: 'Asia/Vladivostok' });
+    const start = new Date('2026-11-27T03:00:00Z'); // 13:00 on the 27th in Vladivostok
+    const res = await createOrder(
+      { ...env.deps, clock: () => NOON_UTC },
+      { cityId, category: 'electrics', timeslot: { start, end: new Date('2026-11-27T06:00:00Z') } },
+    );
+    expect(res.deferredUntil?.toISOString()).toBe('2026-11-27T00:00:00.000Z');
+  });
+
   it('creates a warranty order as a guarantee order with the company payment', async () => {
     const { cityId } = await createCity(env.db, { timezone: 'Europe/Moscow' });
     const res = await createOrder(

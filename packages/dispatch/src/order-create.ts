@@ -1,5 +1,5 @@
 import type { Category, OrderType } from '@fs/domain';
-import { cityWorkingWindow, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
+import { cityWorkingWindow, deferredWakeAt, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
 import { runAfterCommit } from './after-commit';
 import { type DispatchDeps, nowOf } from './deps';
 import { transitionOrder } from './order-transition';
@@ -51,7 +51,20 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
     const open = isWithinWorkingHours(now, city.timezone, window.start, window.end);
     const type = input.type ?? 'normal';
     const status = !open ? 'deferred' : type === 'guarantee' ? 'guarantee' : 'searching';
-    const deferredUntil = open ? null : nextWorkingStart(now, city.timezone, window.start, window.end);
+    // Outside working hours: wake at the next opening, or later on the time slot's own day.
+    const deferredUntil = open
+      ? null
+      : new Date(
+          Math.max(
+            nextWorkingStart(now, city.timezone, window.start, window.end).getTime(),
+            deferredWakeAt({
+              timeslotStart: input.timeslot?.start ?? null,
+              deferredAt: now,
+              tz: city.timezone,
+              window,
+            }).getTime(),
+          ),
+        );
 
     const order = await trx
       .insertInto('orders')
