@@ -24,6 +24,7 @@ const common = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   HTTP_HOST: z.string().default('0.0.0.0'),
+  // Each service's HTTP_PORT (below) accepts 0 = any free port, for tests.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
 };
 
@@ -63,7 +64,7 @@ export const masterBotSchema = z
     ...common,
     ...bot,
     MASTER_BOT_TOKEN: botToken,
-    HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8082),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
   })
   .superRefine(requireWebhook);
 
@@ -72,7 +73,7 @@ export const adminBotSchema = z
     ...common,
     ...bot,
     ADMIN_BOT_TOKEN: botToken,
-    HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8081),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     /** Comma-separated Telegram ids that are global admins from the first start. */
     GLOBAL_ADMIN_TG_IDS: z
       .string()
@@ -84,7 +85,7 @@ export const adminBotSchema = z
 
 export const schedulerSchema = z.object({
   ...common,
-  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8083),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
   DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   /** How often the outbox relay looks for rows whose enqueue was lost. */
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
@@ -96,7 +97,7 @@ export const senderSchema = z.object({
   ...telegram,
   MASTER_BOT_TOKEN: botToken,
   ADMIN_BOT_TOKEN: botToken,
-  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8084),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
   /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
   SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
   SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
