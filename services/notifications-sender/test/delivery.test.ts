@@ -1,9 +1,9 @@
 import { Queues } from '@fs/queue';
+import { createMaster, createStaff } from '@fs/testkit';
 import IORedis from 'ioredis';
 import {
   ADMIN_TOKEN,
-  createMaster,
-  createStaff,
+  callsTo,
   type Harness,
   insertRow,
   MASTER_TOKEN,
@@ -34,12 +34,12 @@ describe('new_offer push', () => {
       .select('tg_user_id')
       .where('id', '=', masterId)
       .executeTakeFirstOrThrow();
-    const calls = h.api.callsTo(master.tg_user_id, 'sendMessage');
+    const calls = callsTo(h.api, master.tg_user_id, 'sendMessage');
     expect(calls).toHaveLength(1);
     const call = calls[0]!;
     expect(call.token).toBe(MASTER_TOKEN);
-    expect(call.body.parse_mode).toBe('HTML');
-    expect(call.body.text).toMatch(
+    expect(call.params.parse_mode).toBe('HTML');
+    expect(call.params.text).toMatch(
       new RegExp(
         [
           `^<b>🆕 Новый заказ #${row.order_id}</b>`,
@@ -54,7 +54,7 @@ describe('new_offer push', () => {
         ].join('\n'),
       ),
     );
-    expect(call.body.reply_markup).toEqual({
+    expect(call.params.reply_markup).toEqual({
       inline_keyboard: [
         [
           { text: '✅ Принять', callback_data: `m:oa:${offer.id}` },
@@ -98,7 +98,7 @@ describe('new_offer push', () => {
       .select('tg_user_id')
       .where('id', '=', masterId)
       .executeTakeFirstOrThrow();
-    expect(h.api.callsTo(master.tg_user_id, 'sendMessage')).toHaveLength(1);
+    expect(callsTo(h.api, master.tg_user_id, 'sendMessage')).toHaveLength(1);
   });
 
   it('skips the push of an offer that already expired', async () => {
@@ -111,15 +111,15 @@ describe('new_offer push', () => {
       .select('tg_user_id')
       .where('id', '=', masterId)
       .executeTakeFirstOrThrow();
-    expect(h.api.callsTo(master.tg_user_id)).toHaveLength(0);
+    expect(callsTo(h.api, master.tg_user_id)).toHaveLength(0);
   });
 
   it('skips a master already known to be unreachable', async () => {
-    const m = await createMaster(h.db, { unreachable: true });
+    const m = await createMaster(h.db, { isUnreachable: true });
     const { ref } = await newOfferRow(h.db, { masterId: m.id });
     await h.enqueue([ref]);
     expect((await waitForStatus(h.db, ref.id, 'skipped')).last_error).toMatch(/unreachable/);
-    expect(h.api.callsTo(m.tgUserId)).toHaveLength(0);
+    expect(callsTo(h.api, m.tg_user_id)).toHaveLength(0);
   });
 });
 
@@ -143,9 +143,9 @@ describe('offer_closed', () => {
       .select('tg_user_id')
       .where('id', '=', masterId)
       .executeTakeFirstOrThrow();
-    const edits = h.api.callsTo(master.tg_user_id, 'editMessageText');
+    const edits = callsTo(h.api, master.tg_user_id, 'editMessageText');
     expect(edits).toHaveLength(1);
-    expect(edits[0]!.body).toEqual({
+    expect(edits[0]!.params).toEqual({
       chat_id: master.tg_user_id,
       message_id: push.tg_message_id,
       text: [
@@ -184,7 +184,10 @@ describe('offer_closed', () => {
       .select('tg_user_id')
       .where('id', '=', masterId)
       .executeTakeFirstOrThrow();
-    expect(h.api.callsTo(master.tg_user_id).map((c) => c.method)).toEqual(['sendMessage', 'editMessageText']);
+    expect(callsTo(h.api, master.tg_user_id).map((c) => c.method)).toEqual([
+      'sendMessage',
+      'editMessageText',
+    ]);
   });
 
   it('is skipped when the push was never sent', async () => {
@@ -206,7 +209,7 @@ describe('offer_closed', () => {
 
 describe('staff and channel messages', () => {
   it('go through the admin bot token', async () => {
-    const staff = await createStaff(h.db, { role: 'logist', cities: ['Москва'] });
+    const staff = await createStaff(h.db, { role: 'logist' });
     const order = snapshot(1);
     const toStaff = await insertRow(h.db, {
       bot: 'admin',
@@ -223,15 +226,15 @@ describe('staff and channel messages', () => {
     await h.enqueue([toStaff, toChannel]);
     await waitForStatus(h.db, toStaff.id, 'sent');
     await waitForStatus(h.db, toChannel.id, 'sent');
-    const dm = h.api.callsTo(staff.tgUserId, 'sendMessage');
+    const dm = callsTo(h.api, staff.tg_user_id!, 'sendMessage');
     expect(dm).toHaveLength(1);
     expect(dm[0]!.token).toBe(ADMIN_TOKEN);
-    expect(dm[0]!.body.text).toMatch(/^<b>⚠️ Эскалация заявки #1<\/b>/);
-    expect(dm[0]!.body.reply_markup).toEqual({
+    expect(dm[0]!.params.text).toMatch(/^<b>⚠️ Эскалация заявки #1<\/b>/);
+    expect(dm[0]!.params.reply_markup).toEqual({
       inline_keyboard: [[{ text: '📂 Открыть заказ', callback_data: 'a:o:1' }]],
     });
-    const channel = h.api.callsTo(-100777, 'sendMessage');
-    expect(channel.map((c) => [c.token, c.body.text])).toEqual([
+    const channel = callsTo(h.api, -100777, 'sendMessage');
+    expect(channel.map((c) => [c.token, c.params.text])).toEqual([
       [ADMIN_TOKEN, '<b>✉️ Сообщение от Система</b>\n\nпроверка &lt;связи&gt;'],
     ]);
   });
@@ -287,11 +290,11 @@ describe('durability', () => {
     await sleep(50);
     await h.enqueue([ref]);
     await sleep(500);
-    expect(h.api.callsTo(master.tg_user_id)).toHaveLength(0);
+    expect(callsTo(h.api, master.tg_user_id)).toHaveLength(0);
     release();
     await holder;
     await waitForStatus(h.db, ref.id, 'sent');
-    expect(h.api.callsTo(master.tg_user_id)).toHaveLength(1);
+    expect(callsTo(h.api, master.tg_user_id)).toHaveLength(1);
   });
 
   it('a malformed job fails with its reason and sends nothing', async () => {
@@ -313,9 +316,9 @@ describe('shutdown', () => {
       .select('tg_user_id')
       .where('id', '=', masterId)
       .executeTakeFirstOrThrow();
-    h.api.fail({ chatId: master.tg_user_id }, { status: 'slow', ms: 400 });
+    h.api.setLatency(400);
     await h.enqueue([ref]);
-    await waitFor('the send in flight', () => h.api.callsTo(master.tg_user_id)[0]);
+    await waitFor('the send in flight', () => callsTo(h.api, master.tg_user_id)[0]);
     await h.sender.stop();
     const row = await outboxRow(h.db, ref.id);
     expect(row.status).toBe('sent');

@@ -1,19 +1,26 @@
-import { randomInt } from 'node:crypto';
 import { parseConfig, type SenderConfig, senderSchema } from '@fs/config';
 import type { Db } from '@fs/db';
 import type { NewOfferPayload, NotificationEvent, OrderSnapshot } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
+import {
+  createMaster,
+  createOrder,
+  createTestDatabase,
+  createTestRedis,
+  type FakeCall,
+  FakeTelegram,
+  type TestDatabase,
+  type TestRedis,
+} from '@fs/testkit';
 import { sql } from 'kysely';
 import { type SenderHandle, type StartSenderOptions, startSender } from '../src/sender';
-import { FakeBotApi } from './fake-bot-api';
 
 export const MASTER_TOKEN = '111111:master-token-abcdef';
 export const ADMIN_TOKEN = '222222:admin-token-abcdef';
 
 export interface Harness {
   db: Db;
-  api: FakeBotApi;
+  api: FakeTelegram;
   sender: SenderHandle;
   config: SenderConfig;
   redis: TestRedis;
@@ -30,7 +37,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const tdb: TestDatabase = await createTestDatabase();
   const redis = await createTestRedis();
-  const api = await new FakeBotApi().start();
+  const api = new FakeTelegram();
+  await api.start();
   const configFor = (extra: Record<string, string>) =>
     parseConfig('notifications-sender-test', senderSchema, {
       DATABASE_URL: tdb.url,
@@ -39,7 +47,7 @@ export async function startHarness(
       REDIS_PREFIX: redis.prefix,
       MASTER_BOT_TOKEN: MASTER_TOKEN,
       ADMIN_BOT_TOKEN: ADMIN_TOKEN,
-      TELEGRAM_API_ROOT: api.url,
+      TELEGRAM_API_ROOT: api.apiRoot,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       SENDER_RATE_PER_SECOND: '1000',
       SENDER_CONCURRENCY: '10',
@@ -65,7 +73,7 @@ export async function startHarness(
     },
     async close() {
       await h.sender.stop();
-      await api.close();
+      await api.stop();
       await redis.cleanup();
       await tdb.drop();
     },
@@ -89,67 +97,17 @@ export async function waitFor<T>(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function tgId(): number {
-  return randomInt(100_000_000, 2_000_000_000);
+/** Calls to one chat (optionally of one method), in arrival order. */
+export function callsTo(api: FakeTelegram, chatId: number | string, method?: string): FakeCall[] {
+  return api.calls.filter(
+    (c) => String(c.params.chat_id) === String(chatId) && (method === undefined || c.method === method),
+  );
 }
 
-async function cityId(db: Db, name: string): Promise<number> {
-  const c = await db.selectFrom('cities').select('id').where('name', '=', name).executeTakeFirstOrThrow();
-  return c.id;
-}
-
-export async function createMaster(
-  db: Db,
-  o: { city?: string; name?: string; unreachable?: boolean } = {},
-): Promise<{ id: number; tgUserId: number; cityId: number }> {
-  const city = await cityId(db, o.city ?? 'Москва');
-  const tgUserId = tgId();
-  const m = await db
-    .insertInto('masters')
-    .values({
-      tg_user_id: tgUserId,
-      full_name: o.name ?? 'Иван Петров',
-      city_id: city,
-      moderation_status: 'approved',
-      verified: true,
-      shift_status: 'on',
-      is_unreachable: o.unreachable ?? false,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: m.id, tgUserId, cityId: city };
-}
-
-export async function createStaff(
-  db: Db,
-  o: { role?: 'global_admin' | 'city_admin' | 'logist'; cities?: string[]; name?: string } = {},
-): Promise<{ id: number; tgUserId: number }> {
-  const tgUserId = tgId();
-  const s = await db
-    .insertInto('staff_users')
-    .values({ tg_user_id: tgUserId, full_name: o.name ?? 'Ольга Админ', role: o.role ?? 'global_admin' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const name of o.cities ?? [])
-    await db
-      .insertInto('staff_cities')
-      .values({ staff_user_id: s.id, city_id: await cityId(db, name) })
-      .execute();
-  return { id: s.id, tgUserId };
-}
-
-export async function createOrder(db: Db, o: { city?: string; description?: string } = {}): Promise<number> {
-  const r = await db
-    .insertInto('orders')
-    .values({
-      city_id: await cityId(db, o.city ?? 'Москва'),
-      category: 'electrics',
-      description: o.description ?? 'Не работает розетка',
-      status: 'searching',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return r.id;
+/** 200 for an accepted call, else Telegram's error code (0 when there was no answer). */
+export function statusOf(c: FakeCall): number {
+  if (!c.response) return 0;
+  return c.response.ok ? 200 : c.response.error_code;
 }
 
 /** An offer expiring `expiresInS` seconds from now by the database clock. */
@@ -188,16 +146,23 @@ export function snapshot(orderId: number, o: Partial<OrderSnapshot> = {}): Order
   };
 }
 
-/** A master, an order, an open offer and its new_offer outbox row (not enqueued). */
+/** An order, an open offer to the master (a new one by default) and its new_offer outbox row (not enqueued). */
 export async function newOfferRow(
   db: Db,
   o: { masterId?: number; expiresInS?: number; description?: string } = {},
 ) {
-  const master = o.masterId ? { id: o.masterId } : await createMaster(db);
-  const orderId = await createOrder(db, { description: o.description });
-  const offer = await createOffer(db, { orderId, masterId: master.id, expiresInS: o.expiresInS });
+  const master = o.masterId
+    ? await db
+        .selectFrom('masters')
+        .select(['id', 'tg_user_id'])
+        .where('id', '=', o.masterId)
+        .executeTakeFirstOrThrow()
+    : await createMaster(db);
+  const description = o.description ?? 'Не работает розетка';
+  const order = await createOrder(db, { description, isAsap: true });
+  const offer = await createOffer(db, { orderId: order.id, masterId: master.id, expiresInS: o.expiresInS });
   const payload: NewOfferPayload = {
-    ...snapshot(orderId, o.description !== undefined ? { description: o.description } : {}),
+    ...snapshot(order.id, { description }),
     offer_id: offer.id,
     expires_at: offer.expiresAt.toISOString(),
   };
@@ -206,13 +171,13 @@ export async function newOfferRow(
       bot: 'master',
       event: 'new_offer',
       master_id: master.id,
-      order_id: orderId,
+      order_id: order.id,
       offer_id: offer.id,
       payload: { ...payload },
       dedup_key: `new-offer-${offer.id}`,
     },
   ]);
-  return { ref: ref!, orderId, offer, masterId: master.id };
+  return { ref: ref!, orderId: order.id, offer, masterId: master.id, chatId: master.tg_user_id };
 }
 
 export async function insertRow(

@@ -1,16 +1,22 @@
 /**
- * The fake Bot API in its own process for the bench, so the figures measure the sender and not
- * the fake sharing its event loop (the real Telegram is not in the sender's process either).
+ * testkit's fake Bot API in its own process for the bench, so the figures measure the sender
+ * and not the fake sharing its event loop (the real Telegram is not in the sender's process).
  */
-import { FakeBotApi } from '../fake-bot-api';
+import { FakeTelegram } from '@fs/testkit';
 
 const limit = process.argv[2] === 'none' ? null : Number(process.argv[2]);
-const api = new FakeBotApi();
-void api.start().then(() => {
-  api.setRateLimit(limit);
-  process.send?.({ url: api.url });
+const api = new FakeTelegram();
+void api.start().then((apiRoot) => {
+  api.setRateLimit(limit === null ? null : { perSecond: limit, retryAfter: 1 });
+  process.send?.({ url: apiRoot });
 });
 process.on('message', (m) => {
-  if (m === 'stats') process.send?.({ at: api.delivered().map((c) => c.at), rateLimited: api.rateLimited });
-  if (m === 'exit') void api.close().then(() => process.exit(0));
+  if (m === 'stats') {
+    const sends = api.callsOf('sendMessage');
+    process.send?.({
+      at: sends.filter((c) => c.response?.ok).map((c) => c.at),
+      rateLimited: sends.filter((c) => c.response && !c.response.ok && c.response.error_code === 429).length,
+    });
+  }
+  if (m === 'exit') void api.stop().then(() => process.exit(0));
 });
