@@ -2,13 +2,20 @@
  * Each service as a real child process (`tsx services/<name>/src/main.ts`), the way it runs in
  * production: reads its env, connects to a fresh test database and a private Redis prefix,
  * becomes ready, serves /health/live and /metrics, and on SIGTERM drains and exits 0.
- * A bad environment stops it with exit code 1 and the variable's name on stderr.
+ * A bad environment stops it with exit code 1 and the variable's name on stderr. Telegram is
+ * the testkit's FakeTelegram.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
+import {
+  createTestDatabase,
+  createTestRedis,
+  FakeTelegram,
+  type TestDatabase,
+  type TestRedis,
+} from '@fs/testkit';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -16,51 +23,6 @@ const MASTER_TOKEN = '111111:lifecycle-master-token';
 const ADMIN_TOKEN = '222222:lifecycle-admin-token';
 
 jest.setTimeout(60_000);
-
-/** A minimal Bot API stand-in: answers every method with ok, long-polls getUpdates with nothing. */
-class StubBotApi {
-  readonly calls: { token: string; method: string }[] = [];
-  private server: Server = createServer((req, res) => void this.handle(req, res));
-  url = '';
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
-    for await (const _chunk of req) {
-      // drain the body; the stub does not need the parameters
-    }
-    const m = /^\/bot([^/]+)\/([A-Za-z]+)/.exec(req.url ?? '');
-    if (!m) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":404}');
-      return;
-    }
-    const [, token = '', method = ''] = m;
-    this.calls.push({ token, method });
-    let result: unknown = true;
-    if (method === 'getMe') {
-      const id = Number(token.split(':')[0]);
-      result = { id, is_bot: true, first_name: 'Lifecycle', username: `lifecycle_${id}_bot` };
-    } else if (method === 'getUpdates') {
-      await new Promise((r) => setTimeout(r, 500));
-      result = [];
-    } else if (method === 'getMyCommands') {
-      result = [];
-    } else if (method === 'getWebhookInfo') {
-      result = { url: '', has_custom_certificate: false, pending_update_count: 0 };
-    }
-    if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -138,19 +100,21 @@ async function waitReady(svc: Running, base: string, timeoutMs: number): Promise
 }
 
 const running = new Set<ChildProcess>();
-let api: StubBotApi;
+let telegram: FakeTelegram;
+let apiRoot: string;
 let redis: TestRedis;
 const databases: TestDatabase[] = [];
 
 beforeAll(async () => {
-  [api, redis] = await Promise.all([new StubBotApi().start(), createTestRedis()]);
+  telegram = new FakeTelegram();
+  [apiRoot, redis] = await Promise.all([telegram.start(), createTestRedis()]);
 });
 
 afterAll(async () => {
   for (const child of running) child.kill('SIGKILL');
   await Promise.all(databases.map((d) => d.drop()));
   await redis?.cleanup();
-  await api?.stop();
+  await telegram?.stop();
 });
 
 async function baseEnv(): Promise<Record<string, string>> {
@@ -165,7 +129,7 @@ async function baseEnv(): Promise<Record<string, string>> {
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '8000',
-    TELEGRAM_API_ROOT: api.url,
+    TELEGRAM_API_ROOT: apiRoot,
     BOT_MODE: 'polling',
     MASTER_BOT_TOKEN: MASTER_TOKEN,
     ADMIN_BOT_TOKEN: ADMIN_TOKEN,
@@ -194,11 +158,10 @@ describe.each(SERVICES)('$name as a process', ({ name, polls }) => {
     expect(await metrics.text()).toContain('process_cpu_user_seconds_total');
 
     if (polls) {
-      // The bot talks to TELEGRAM_API_ROOT with its own token (long polling in BOT_MODE=polling).
-      const deadline = Date.now() + 5000;
-      while (!api.calls.some((c) => c.token === polls && c.method === 'getUpdates') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(api.calls.filter((c) => c.token === polls).map((c) => c.method)).toContain('getUpdates');
+      // The bot asked TELEGRAM_API_ROOT who it is and switched to long polling, with its own token.
+      const methods = telegram.calls.filter((c) => c.token === polls).map((c) => c.method);
+      expect(methods).toContain('getMe');
+      await telegram.waitFor((c) => c.token === polls && c.method === 'deleteWebhook', 5000);
     }
 
     svc.child.kill('SIGTERM');
