@@ -1,53 +1,34 @@
 import { createLogger } from '@fs/observability';
+import { FakeTelegram } from '@fs/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { BotApiRecorder } from '../test/bot-api-recorder';
 import { createBot, onCallback, type RunningBot, safeEdit, staleCallbacks, startBot } from './bot';
+import { offerKeyboard } from './keyboards';
 
-const TOKEN = '123456:TEST-token-abcdef';
 const ERROR_TEXT = 'error text';
 const STALE_TEXT = 'stale text';
+const USER = { id: 7_100_001, first_name: 'U' };
 const logger = createLogger({ service: 'test', level: 'silent', pretty: false });
 
-let api: BotApiRecorder;
-let seq = 1;
+let fake: FakeTelegram;
+let token: string;
 
-const textUpdate = (text: string, userId = 7): Update =>
-  ({
-    update_id: seq++,
-    message: {
-      message_id: seq,
-      date: 0,
-      chat: { id: userId, type: 'private', first_name: 'U' },
-      from: { id: userId, is_bot: false, first_name: 'U' },
-      text,
-      ...(text.startsWith('/')
-        ? { entities: [{ type: 'bot_command', offset: 0, length: text.length }] }
-        : {}),
-    },
-  }) as Update;
-
-const callbackUpdate = (data: string, userId = 7): Update =>
-  ({
-    update_id: seq++,
-    callback_query: {
-      id: `cq${seq}`,
-      chat_instance: '1',
-      from: { id: userId, is_bot: false, first_name: 'U' },
-      message: {
-        message_id: 55,
-        date: 0,
-        chat: { id: userId, type: 'private', first_name: 'U' },
-        text: 'push',
-      },
-      data,
-    },
-  }) as Update;
+beforeAll(async () => {
+  fake = new FakeTelegram();
+  await fake.start();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+beforeEach(() => {
+  fake.reset();
+  token = fake.createBot();
+});
 
 function testBot(): Telegraf {
-  const bot = createBot(TOKEN, { apiRoot: api.url, logger, errorText: ERROR_TEXT });
-  bot.botInfo = { id: 42, is_bot: true, first_name: 'Test', username: 'test_bot' } as Telegraf['botInfo'];
+  const bot = createBot(token, { apiRoot: fake.apiRoot, logger, errorText: ERROR_TEXT });
+  bot.botInfo = fake.botUser(token) as Telegraf['botInfo'];
   bot.command('boom', () => {
     throw new Error('boom');
   });
@@ -55,7 +36,8 @@ function testBot(): Telegraf {
     onCallback('offerAccept', async (ctx, { offerId }) => {
       if (offerId === 1) throw new Error('callback boom');
       if (offerId === 2) await ctx.answerCbQuery('handled');
-      if (offerId === 4) await safeEdit(ctx, 'same');
+      if (offerId === 4)
+        await safeEdit(ctx, 'push', { reply_markup: offerKeyboard(4, { accept: 'A', decline: 'D' }) });
       // offerId 3: the handler forgets to answer
     }),
   );
@@ -64,62 +46,81 @@ function testBot(): Telegraf {
   return bot;
 }
 
-beforeEach(async () => {
-  api = await new BotApiRecorder().start();
-});
-afterEach(async () => {
-  await api.close();
-});
+/** A push with offer buttons in the user's chat; returns its message id. */
+async function push(bot: Telegraf, offerId: number): Promise<number> {
+  const m = await bot.telegram.sendMessage(USER.id, 'push', {
+    reply_markup: offerKeyboard(offerId, { accept: 'A', decline: 'D' }),
+  });
+  fake.reset();
+  return m.message_id;
+}
+
+async function press(bot: Telegraf, messageId: number, data: string) {
+  const { update } = await fake.userPressesButton(token, USER, { messageId, data, unchecked: true });
+  await bot.handleUpdate(update as unknown as Update);
+}
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const sentTexts = () => fake.callsOf('sendMessage').map((c) => c.params.text);
 
 describe('createBot safety net', () => {
   it('a throwing command handler is logged and answered, never crashes', async () => {
     const bot = testBot();
-    await bot.handleUpdate(textUpdate('/boom'));
-    expect(api.callsOf('sendMessage').map((c) => c.params.text)).toEqual([ERROR_TEXT]);
+    const { update } = await fake.userSendsText(token, USER, '/boom');
+    await bot.handleUpdate(update as unknown as Update);
+    expect(sentTexts()).toEqual([ERROR_TEXT]);
   });
 
   it('a throwing callback handler still answers the callback query and replies', async () => {
     const bot = testBot();
-    await bot.handleUpdate(callbackUpdate('m:oa:1'));
-    expect(api.callsOf('answerCallbackQuery')).toHaveLength(1);
-    expect(api.callsOf('sendMessage').map((c) => c.params.text)).toEqual([ERROR_TEXT]);
+    await press(bot, await push(bot, 1), 'm:oa:1');
+    expect(fake.callsOf('answerCallbackQuery')).toHaveLength(1);
+    expect(sentTexts()).toEqual([ERROR_TEXT]);
   });
 
-  it('answers a callback the handler forgot, and only once when it did answer', async () => {
+  it('answers a callback the handler forgot, and exactly once when it did answer', async () => {
     const bot = testBot();
-    await bot.handleUpdate(callbackUpdate('m:oa:3'));
-    expect(api.callsOf('answerCallbackQuery')).toHaveLength(1);
-    await bot.handleUpdate(callbackUpdate('m:oa:2'));
-    const answers = api.callsOf('answerCallbackQuery');
-    expect(answers).toHaveLength(2);
-    expect(answers[1]!.params.text).toBe('handled');
+    await press(bot, await push(bot, 3), 'm:oa:3');
+    await press(bot, await push(bot, 2), 'm:oa:2');
+    const answers = fake.callsOf('answerCallbackQuery');
+    expect(answers.map((c) => c.response?.ok)).toEqual([true]);
+    expect(answers[0]!.params.text).toBe('handled');
   });
 
   it.each(['m:oa:0', 'm:oa:abc', 'garbage', 'a:o:5', 'm:oa:99999999999'])(
     'answers malformed or foreign callback %s as stale and does nothing else',
     async (data) => {
       const bot = testBot();
-      await bot.handleUpdate(callbackUpdate(data));
-      expect(api.calls.map((c) => c.method)).toEqual(['answerCallbackQuery']);
-      expect(api.calls[0]!.params.text).toBe(STALE_TEXT);
+      await press(bot, await push(bot, 5), data);
+      expect(fake.calls.map((c) => c.method)).toEqual(['answerCallbackQuery']);
+      expect(fake.calls[0]!.params.text).toBe(STALE_TEXT);
     },
   );
 
-  it('safeEdit treats "message is not modified" as harmless but not other errors', async () => {
+  it('safeEdit treats "message is not modified" and "message to edit not found" as harmless, not other errors', async () => {
     const bot = testBot();
-    api.failNext(
-      'editMessageText',
-      400,
-      'Bad Request: message is not modified: specified new message content…',
-    );
-    await bot.handleUpdate(callbackUpdate('m:oa:4'));
-    expect(api.callsOf('sendMessage')).toHaveLength(0);
-    api.failNext('editMessageText', 400, 'Bad Request: message to edit not found');
-    await bot.handleUpdate(callbackUpdate('m:oa:4'));
-    expect(api.callsOf('sendMessage')).toHaveLength(0);
-    api.failNext('editMessageText', 400, "Bad Request: can't parse entities");
-    await bot.handleUpdate(callbackUpdate('m:oa:4'));
-    expect(api.callsOf('sendMessage').map((c) => c.params.text)).toEqual([ERROR_TEXT]);
+    const id = await push(bot, 4);
+    await press(bot, id, 'm:oa:4'); // same text and keyboard: Telegram says "not modified"
+    expect(fake.callsOf('editMessageText')[0]!.response).toMatchObject({ ok: false, error_code: 400 });
+    fake.failNext({
+      method: 'editMessageText',
+      error: { kind: 'bad_request', description: 'message to edit not found' },
+    });
+    await press(bot, id, 'm:oa:4');
+    expect(sentTexts()).toEqual([]);
+    fake.failNext({
+      method: 'editMessageText',
+      error: { kind: 'bad_request', description: "can't parse entities" },
+    });
+    await press(bot, id, 'm:oa:4');
+    expect(sentTexts()).toEqual([ERROR_TEXT]);
   });
 });
 
@@ -148,10 +149,10 @@ describe('startBot', () => {
     });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     expect(running.path).toBe('/tg/master');
-    const set = api.callsOf('setWebhook')[0]!;
-    expect(set.params).toEqual(
-      expect.objectContaining({ url: 'https://bots.example.com/tg/master', secret_token: SECRET }),
-    );
+    expect(fake.webhook(token)).toEqual({ url: 'https://bots.example.com/tg/master', secretToken: SECRET });
+
+    // Telegram's deliveries to the public URL reach the test app.
+    fake.mapWebhookUrl('https://bots.example.com', base);
 
     const post = (headers: Record<string, string>, body: unknown) =>
       fetch(`${base}/tg/master`, {
@@ -159,27 +160,30 @@ describe('startBot', () => {
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
       });
-    expect((await post({}, textUpdate('hi'))).status).toBe(401);
-    expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' }, textUpdate('hi'))).status).toBe(401);
-    expect((await post({ 'x-telegram-bot-api-secret-token': `${SECRET}x` }, textUpdate('hi'))).status).toBe(
-      401,
-    );
-    expect(api.callsOf('sendMessage')).toHaveLength(0);
-
+    const hi = {
+      update_id: 999,
+      message: { message_id: 1, date: 0, chat: { id: USER.id, type: 'private' }, from: USER, text: 'hi' },
+    };
+    expect((await post({}, hi)).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' }, hi)).status).toBe(401);
+    expect((await post({ 'x-telegram-bot-api-secret-token': `${SECRET}x` }, hi)).status).toBe(401);
     expect((await post({ 'x-telegram-bot-api-secret-token': SECRET }, { nope: 1 })).status).toBe(400);
-    const ok = await post({ 'x-telegram-bot-api-secret-token': SECRET }, textUpdate('hi'));
-    expect(ok.status).toBe(200);
-    const sent = await api.waitFor('sendMessage');
+    await running.idle();
+    expect(sentTexts()).toEqual([]);
+
+    // Telegram's own delivery (with the secret header) is accepted and handled.
+    const pushed = await fake.userSendsText(token, USER, 'hi');
+    expect(pushed).toMatchObject({ via: 'webhook', status: 200 });
+    const sent = await fake.waitFor((c) => c.method === 'sendMessage');
     expect(sent.params.text).toBe('hello');
 
     // Draining: in-flight updates finish, new ones are refused so Telegram retries elsewhere.
     await running.stop();
-    expect((await post({ 'x-telegram-bot-api-secret-token': SECRET }, textUpdate('hi'))).status).toBe(503);
+    expect((await fake.userSendsText(token, USER, 'hi')).status).toBe(503);
   });
 
   it('webhook: a bare origin gets the default path', async () => {
-    const bot = testBot();
-    running = await startBot(bot, {
+    running = await startBot(testBot(), {
       mode: 'webhook',
       logger,
       app,
@@ -187,19 +191,20 @@ describe('startBot', () => {
       secret: SECRET,
     });
     expect(running.path).toBe('/telegram/webhook');
-    expect(api.callsOf('setWebhook')[0]!.params.url).toBe('https://bots.example.com/telegram/webhook');
+    expect(fake.webhook(token)?.url).toBe('https://bots.example.com/telegram/webhook');
   });
 
   it('polling: returns without waiting for polling to end, handles updates, stops cleanly', async () => {
     const bot = testBot();
     bot.botInfo = undefined;
     running = await startBot(bot, { mode: 'polling', logger });
-    expect(api.callsOf('getMe')).toHaveLength(1);
-    await api.waitFor('deleteWebhook');
-    api.push(textUpdate('hi'));
-    const sent = await api.waitFor('sendMessage');
+    expect(fake.callsOf('getMe')).toHaveLength(1);
+    await until(() => fake.isPolling(token));
+    await fake.userSendsText(token, USER, 'hi');
+    const sent = await fake.waitFor((c) => c.method === 'sendMessage');
     expect(sent.params.text).toBe('hello');
     await running.stop();
     running = undefined;
+    expect(fake.isPolling(token)).toBe(false);
   });
 });

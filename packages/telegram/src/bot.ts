@@ -186,6 +186,8 @@ export interface RunningBot {
   mode: 'polling' | 'webhook';
   /** Webhook route path (webhook mode). */
   path?: string;
+  /** Resolves when no update is being handled (tests; shutdown). */
+  idle(): Promise<void>;
   /** Stops taking updates and waits for the ones in flight. */
   stop(): Promise<void>;
 }
@@ -203,6 +205,22 @@ function isUpdate(body: unknown): body is Update {
   return typeof body === 'object' && body !== null && Number.isInteger((body as Update).update_id);
 }
 
+/** Wraps bot.handleUpdate (used by polling, the webhook route and tests) to know what is in flight. */
+function trackInflight<C extends Context>(bot: Telegraf<C>): () => Promise<void> {
+  const inflight = new Set<Promise<unknown>>();
+  const handle = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = (update, res) => {
+    const p = handle(update, res);
+    inflight.add(p);
+    const forget = () => inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+  return async () => {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  };
+}
+
 /**
  * Starts receiving updates. Polling: `bot.launch()` resolves only when polling stops, so it is
  * not awaited; start-up waits only for getMe. Webhook: registers `POST <path>` on the fastify
@@ -213,10 +231,15 @@ export async function startBot<C extends Context>(
   opts: StartBotOptions,
 ): Promise<RunningBot> {
   bot.botInfo ??= await bot.telegram.getMe();
-  return opts.mode === 'polling' ? startPolling(bot, opts) : startWebhook(bot, opts);
+  const idle = trackInflight(bot);
+  return opts.mode === 'polling' ? startPolling(bot, opts, idle) : startWebhook(bot, opts, idle);
 }
 
-function startPolling<C extends Context>(bot: Telegraf<C>, opts: StartBotOptions): RunningBot {
+function startPolling<C extends Context>(
+  bot: Telegraf<C>,
+  opts: StartBotOptions,
+  idle: () => Promise<void>,
+): RunningBot {
   const { logger } = opts;
   let stopped = false;
   const loop = bot.launch({ dropPendingUpdates: opts.dropPendingUpdates }).catch((err) => {
@@ -227,6 +250,7 @@ function startPolling<C extends Context>(bot: Telegraf<C>, opts: StartBotOptions
   logger.info({ bot: bot.botInfo?.username }, 'bot started (long polling)');
   return {
     mode: 'polling',
+    idle,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -237,17 +261,21 @@ function startPolling<C extends Context>(bot: Telegraf<C>, opts: StartBotOptions
       }
       // The loop finishes the current batch of updates and confirms the offset before resolving.
       await loop;
+      await idle();
     },
   };
 }
 
-async function startWebhook<C extends Context>(bot: Telegraf<C>, opts: StartBotOptions): Promise<RunningBot> {
+async function startWebhook<C extends Context>(
+  bot: Telegraf<C>,
+  opts: StartBotOptions,
+  idle: () => Promise<void>,
+): Promise<RunningBot> {
   const { logger, app, webhookUrl, secret } = opts;
   if (!app || !webhookUrl || !secret) throw new Error('webhook mode needs app, webhookUrl and secret');
   const url = new URL(webhookUrl);
   const path = opts.path ?? (url.pathname !== '/' ? url.pathname : DEFAULT_WEBHOOK_PATH);
   if (url.pathname === '/') url.pathname = path;
-  const inflight = new Set<Promise<unknown>>();
   let draining = false;
 
   app.post(path, async (req, reply) => {
@@ -257,13 +285,13 @@ async function startWebhook<C extends Context>(bot: Telegraf<C>, opts: StartBotO
     // Telegram retries a non-2xx later, possibly on another replica.
     if (draining) return reply.code(503).send({ ok: false });
     if (!isUpdate(req.body)) return reply.code(400).send({ ok: false });
-    // Answer at once; the update is handled in the background (errors are caught by the bot).
-    const p = bot
-      .handleUpdate(req.body)
-      .catch((err) => logger.error({ err, update_id: (req.body as Update).update_id }, 'update failed'))
-      .finally(() => inflight.delete(p));
-    inflight.add(p);
-    return reply.code(200).send({ ok: true });
+    const update = req.body;
+    // Answer at once with an empty body; the update is handled in the background (the bot
+    // catches handler errors itself).
+    bot
+      .handleUpdate(update)
+      .catch((err) => logger.error({ err, update_id: update.update_id }, 'update failed'));
+    return reply.code(200).send();
   });
 
   await bot.telegram.setWebhook(url.toString(), {
@@ -274,10 +302,11 @@ async function startWebhook<C extends Context>(bot: Telegraf<C>, opts: StartBotO
   return {
     mode: 'webhook',
     path,
+    idle,
     async stop() {
       // The webhook stays set: other replicas keep serving it.
       draining = true;
-      await Promise.allSettled([...inflight]);
+      await idle();
     },
   };
 }

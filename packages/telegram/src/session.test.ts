@@ -1,8 +1,7 @@
 import { createLogger } from '@fs/observability';
-import { createTestRedis, type TestRedis } from '@fs/testkit';
+import { createTestRedis, FakeTelegram, type TestRedis } from '@fs/testkit';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { BotApiRecorder } from '../test/bot-api-recorder';
 import { createBot } from './bot';
 import { redisSession } from './session';
 
@@ -12,16 +11,17 @@ interface Ctx extends Context {
 
 const logger = createLogger({ service: 'test', level: 'silent', pretty: false });
 let redis: TestRedis;
-let api: BotApiRecorder;
+let api: FakeTelegram;
 let seq = 1;
 
 beforeAll(async () => {
   redis = await createTestRedis();
-  api = await new BotApiRecorder().start();
+  api = new FakeTelegram();
+  await api.start();
 });
 afterAll(async () => {
   await redis.cleanup();
-  await api.close();
+  await api.stop();
 });
 
 const msg = (userId: number, chatId = userId): Update =>
@@ -38,7 +38,7 @@ const msg = (userId: number, chatId = userId): Update =>
 
 /** A fresh bot instance, as after a restart or on another replica. */
 function replica(ttlSeconds = 60): Telegraf<Ctx> {
-  const bot = createBot<Ctx>('1:AAAAAAAAAAAAAAAA', { apiRoot: api.url, logger, errorText: 'x' });
+  const bot = createBot<Ctx>('1:AAAAAAAAAAAAAAAA', { apiRoot: api.apiRoot, logger, errorText: 'x' });
   bot.botInfo = { id: 1, is_bot: true, first_name: 'B', username: 'b' } as Telegraf['botInfo'];
   bot.use(redisSession({ redis: redis.connection, prefix: redis.prefix, bot: 'master', ttlSeconds }));
   bot.on('message', async (ctx) => {

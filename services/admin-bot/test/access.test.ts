@@ -1,40 +1,38 @@
 import { adminBotSchema, parseConfig } from '@fs/config';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
-import type { Update } from 'telegraf/types';
-import { BotApiRecorder } from '../../../packages/telegram/test/bot-api-recorder';
+import {
+  createTestDatabase,
+  createTestRedis,
+  FakeTelegram,
+  type TestDatabase,
+  type TestRedis,
+} from '@fs/testkit';
 import { type AdminBot, startAdminBot } from '../src/app';
 
 const GLOBAL_ADMIN = 5_550_001;
 let tdb: TestDatabase;
 let redis: TestRedis;
-let api: BotApiRecorder;
+let fake: FakeTelegram;
+let token: string;
 let ab: AdminBot;
-let seq = 1;
 let nextUser = 6_000_000;
 
-const textUpdate = (userId: number, text: string): Update =>
-  ({
-    update_id: seq++,
-    message: {
-      message_id: seq,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: userId, type: 'private', first_name: 'Иван' },
-      from: { id: userId, is_bot: false, first_name: 'Иван', last_name: 'Петров', username: `user${userId}` },
-      text,
-      ...(text.startsWith('/')
-        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
-        : {}),
-    },
-  }) as unknown as Update;
+const person = (id: number) => ({ id, first_name: 'Иван', last_name: 'Петров', username: `user${id}` });
 
-/** Sends a message and returns the bot's replies to it. */
+/** Sends a message through Telegram (the bot long-polls) and returns the bot's replies to it. */
 async function say(userId: number, text: string): Promise<string[]> {
-  const from = api.calls.length;
-  await ab.bot.handleUpdate(textUpdate(userId, text));
-  return api.calls
-    .slice(from)
-    .filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === userId)
-    .map((c) => String(c.params.text));
+  const before = fake.sentMessages(token, userId).length;
+  await fake.userSendsText(token, person(userId), text);
+  await fake.waitFor(
+    (c) =>
+      c.method === 'sendMessage' &&
+      c.params.chat_id === userId &&
+      fake.sentMessages(token, userId).length > before,
+  );
+  await ab.running.idle();
+  return fake
+    .sentMessages(token, userId)
+    .slice(before)
+    .map((m) => m.text ?? '');
 }
 
 async function issueCode(code: string, role: 'city_admin' | 'logist', cities: string[], patch = {}) {
@@ -57,18 +55,16 @@ const staffByTg = (tg: number) =>
   tdb.db.selectFrom('staff_users').select(['id', 'role', 'is_active']).where('tg_user_id', '=', tg).execute();
 
 beforeAll(async () => {
-  [tdb, redis, api] = await Promise.all([
-    createTestDatabase(),
-    createTestRedis(),
-    new BotApiRecorder().start(),
-  ]);
+  fake = new FakeTelegram();
+  [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), fake.start()]);
+  token = fake.createBot({ username: 'admin_test_bot' });
   const config = parseConfig('admin-bot', adminBotSchema, {
     DATABASE_URL: tdb.url,
     DATABASE_POOL_SIZE: '4',
     REDIS_URL: redis.url,
     REDIS_PREFIX: redis.prefix,
-    ADMIN_BOT_TOKEN: '222222:admin-bot-test-token',
-    TELEGRAM_API_ROOT: api.url,
+    ADMIN_BOT_TOKEN: token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
     BOT_MODE: 'polling',
     GLOBAL_ADMIN_TG_IDS: String(GLOBAL_ADMIN),
     LOG_LEVEL: 'silent',
@@ -79,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ab?.stop();
-  await Promise.all([tdb?.drop(), redis?.cleanup(), api?.close()]);
+  await Promise.all([tdb?.drop(), redis?.cleanup(), fake?.stop()]);
 });
 
 describe('admin bot access', () => {
@@ -124,10 +120,8 @@ describe('admin bot access', () => {
   it('two people racing for one code: exactly one wins', async () => {
     await issueCode('RACE1234', 'logist', ['Москва']);
     const [u1, u2] = [nextUser++, nextUser++];
-    await Promise.all([
-      ab.bot.handleUpdate(textUpdate(u1, 'RACE1234')),
-      ab.bot.handleUpdate(textUpdate(u2, 'RACE1234')),
-    ]);
+    const replies = await Promise.all([say(u1, 'RACE1234'), say(u2, 'RACE1234')]);
+    expect(replies.flat().filter((t) => t.includes('Код принят'))).toHaveLength(1);
     const created = [...(await staffByTg(u1)), ...(await staffByTg(u2))];
     expect(created).toHaveLength(1);
   });
@@ -157,7 +151,7 @@ describe('admin bot access', () => {
     expect(await staffByTg(GLOBAL_ADMIN)).toEqual([expect.objectContaining({ role: 'global_admin' })]);
   });
 
-  it('the seed’s first-admin code works; polling mode delivers updates', async () => {
+  it('the seed’s first-admin code works', async () => {
     const seeded = await tdb.db
       .selectFrom('staff_access_codes')
       .select('code')
@@ -165,16 +159,14 @@ describe('admin bot access', () => {
       .where('used_at', 'is', null)
       .executeTakeFirstOrThrow();
     const user = nextUser++;
-    api.push(textUpdate(user, `/start ${seeded.code}`));
-    const reply = await api.waitFor(
-      'sendMessage',
-      (c) => Number(c.params.chat_id) === user && String(c.params.text).includes('Глобальный администратор'),
-    );
-    expect(reply).toBeDefined();
+    const replies = await say(user, `/start ${seeded.code}`);
+    expect(replies[1]).toContain('Глобальный администратор');
     expect(await staffByTg(user)).toEqual([expect.objectContaining({ role: 'global_admin' })]);
   });
 
-  it('serves health and metrics', async () => {
+  it('runs in polling mode and serves health and metrics', async () => {
+    expect(fake.isPolling(token)).toBe(true);
+    expect(fake.webhook(token)).toBeNull();
     expect((await fetch(`${ab.httpUrl}/health/ready`)).status).toBe(200);
     expect(await (await fetch(`${ab.httpUrl}/metrics`)).text()).toContain('bot_updates_total');
   });

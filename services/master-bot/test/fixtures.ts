@@ -1,74 +1,9 @@
 import type { Db } from '@fs/db';
+import { loadOrderSnapshot } from '@fs/dispatch';
+import { type NewOfferPayload, renderNotification } from '@fs/domain';
+import { Telegram } from 'telegraf';
 
-/** Minimal rows for the offer flow (testkit factories will replace these). */
-let tg = 7_000_000 + Math.floor(Math.random() * 1_000_000);
-
-export async function moscow(db: Db) {
-  const city = await db
-    .selectFrom('cities')
-    .select(['id'])
-    .where('name', '=', 'Москва')
-    .executeTakeFirstOrThrow();
-  const district = await db
-    .selectFrom('districts')
-    .select(['id', 'name'])
-    .where('city_id', '=', city.id)
-    .orderBy('id')
-    .executeTakeFirstOrThrow();
-  return { cityId: city.id, districtId: district.id, districtName: district.name };
-}
-
-export async function insertMaster(
-  db: Db,
-  cityId: number,
-  patch: { max_active_orders_override?: number } = {},
-) {
-  const tgUserId = tg++;
-  const row = await db
-    .insertInto('masters')
-    .values({
-      tg_user_id: tgUserId,
-      full_name: `Мастер ${tgUserId}`,
-      phone: '+79990000000',
-      city_id: cityId,
-      moderation_status: 'approved',
-      verified: true,
-      shift_status: 'on',
-      ...patch,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: row.id, tgUserId };
-}
-
-export async function insertOrder(
-  db: Db,
-  geo: { cityId: number; districtId: number },
-  patch: { status?: 'searching' | 'assigned'; assigned_master_id?: number } = {},
-) {
-  const row = await db
-    .insertInto('orders')
-    .values({
-      city_id: geo.cityId,
-      district_id: geo.districtId,
-      street: 'ул. Тверская',
-      house: '7',
-      apartment: '12',
-      address_comment: 'Домофон 12К',
-      client_name: 'Анна <Клиент>',
-      client_phone: '+79161234567',
-      category: 'electrics',
-      description: 'Не работает розетка на кухне',
-      status: patch.status ?? 'searching',
-      assigned_master_id: patch.assigned_master_id ?? null,
-      timeslot_start: new Date('2030-01-10T11:00:00Z'),
-      timeslot_end: new Date('2030-01-10T13:00:00Z'),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
+/** An open offer row (testkit has no offer factory). */
 export async function insertOffer(db: Db, orderId: number, masterId: number, expiresInSeconds = 120) {
   const row = await db
     .insertInto('offers')
@@ -83,3 +18,30 @@ export async function insertOffer(db: Db, orderId: number, masterId: number, exp
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/**
+ * Sends the new-offer push the way the notifications sender does (same template, HTML, the
+ * accept/decline buttons) and returns its message id in the master's chat.
+ */
+export async function sendPush(
+  db: Db,
+  tg: Telegram,
+  push: { chatId: number; orderId: number; offerId: number; expiresInSeconds?: number },
+): Promise<number> {
+  const snapshot = await loadOrderSnapshot(db, push.orderId);
+  if (!snapshot) throw new Error(`no order ${push.orderId}`);
+  const now = new Date();
+  const payload: NewOfferPayload = {
+    ...snapshot,
+    offer_id: push.offerId,
+    expires_at: new Date(now.getTime() + (push.expiresInSeconds ?? 120) * 1000).toISOString(),
+  };
+  const rendered = renderNotification('new_offer', payload, now);
+  const message = await tg.sendMessage(push.chatId, rendered.text, {
+    parse_mode: 'HTML',
+    ...(rendered.buttons ? { reply_markup: { inline_keyboard: rendered.buttons as never } } : {}),
+  });
+  return message.message_id;
+}
+
+export { Telegram };

@@ -1,286 +1,309 @@
 import { masterBotSchema, parseConfig } from '@fs/config';
 import { QUEUES } from '@fs/queue';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
+import {
+  type CityFixture,
+  createMaster,
+  createOrder,
+  createTestDatabase,
+  createTestRedis,
+  FakeTelegram,
+  getCity,
+  type MasterFixture,
+  type TestDatabase,
+  type TestRedis,
+} from '@fs/testkit';
 import { Queue } from 'bullmq';
-import { BotApiRecorder } from '../../../packages/telegram/test/bot-api-recorder';
 import { type MasterBot, startMasterBot } from '../src/app';
-import { insertMaster, insertOffer, insertOrder, moscow } from './fixtures';
-import { callbackUpdate, pushMessage, textUpdate } from './updates';
+import { insertOffer, sendPush, Telegram } from './fixtures';
 
 const SECRET = 'test-secret-0123456789';
+const PUBLIC_URL = 'https://bots.example.com';
 let tdb: TestDatabase;
 let redis: TestRedis;
-let api: BotApiRecorder;
+let fake: FakeTelegram;
+let token: string;
+let tg: Telegram;
 let mb: MasterBot;
-let geo: Awaited<ReturnType<typeof moscow>>;
+let moscow: CityFixture;
 
 beforeAll(async () => {
-  [tdb, redis, api] = await Promise.all([
-    createTestDatabase(),
-    createTestRedis(),
-    new BotApiRecorder().start(),
-  ]);
-  geo = await moscow(tdb.db);
+  fake = new FakeTelegram();
+  [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), fake.start()]);
+  token = fake.createBot({ username: 'master_test_bot' });
+  tg = new Telegram(token, { apiRoot: fake.apiRoot });
+  moscow = await getCity(tdb.db, 'Москва');
   const config = parseConfig('master-bot', masterBotSchema, {
     DATABASE_URL: tdb.url,
     DATABASE_POOL_SIZE: '4',
     REDIS_URL: redis.url,
     REDIS_PREFIX: redis.prefix,
-    MASTER_BOT_TOKEN: '111111:master-bot-test-token',
-    TELEGRAM_API_ROOT: api.url,
+    MASTER_BOT_TOKEN: token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
     BOT_MODE: 'webhook',
-    WEBHOOK_URL: 'https://bots.example.com/tg/master',
+    WEBHOOK_URL: `${PUBLIC_URL}/tg/master`,
     WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     HTTP_HOST: '127.0.0.1',
   });
   mb = await startMasterBot(config, { httpPort: 0 });
+  // Telegram delivers to the public URL; here that is the bot's own HTTP server.
+  fake.mapWebhookUrl(PUBLIC_URL, mb.httpUrl);
 });
 
 afterAll(async () => {
   await mb?.stop();
-  await Promise.all([tdb?.drop(), redis?.cleanup(), api?.close()]);
+  await Promise.all([tdb?.drop(), redis?.cleanup(), fake?.stop()]);
 });
 
-beforeEach(() => {
-  api.calls.length = 0;
-});
+const user = (m: MasterFixture) => ({ id: m.tg_user_id, first_name: 'Мастер' });
 
-/** Everything the bot said to Telegram for one update. */
-async function tap(tgUserId: number, data: string, message = pushMessage(1, 1)) {
-  const from = api.calls.length;
-  const update = callbackUpdate(tgUserId, data, message);
-  await mb.bot.handleUpdate(update);
-  // Calls after this tap (exact when taps run one at a time); the answer is matched by query id.
-  const calls = api.calls.slice(from);
-  const queryId = 'callback_query' in update ? update.callback_query.id : '';
-  const answers = api.calls.filter(
-    (c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === queryId,
-  );
+/** A master with an open offer for a fresh order, and the push in their chat. */
+async function offered(master?: MasterFixture, orderId?: number, expiresInSeconds = 120) {
+  const m = master ?? (await createMaster(tdb.db, { cityId: moscow.city.id }));
+  const order =
+    orderId ??
+    (
+      await createOrder(tdb.db, {
+        cityId: moscow.city.id,
+        districtId: moscow.districts[0]!.id,
+        clientName: 'Анна <Клиент>',
+        clientPhone: '+79161234567',
+        street: 'ул. Тверская',
+        house: '7',
+        apartment: '12',
+      })
+    ).id;
+  const offerId = await insertOffer(tdb.db, order, m.id, expiresInSeconds);
+  const messageId = await sendPush(tdb.db, tg, { chatId: m.tg_user_id, orderId: order, offerId });
+  return { master: m, orderId: order, offerId, messageId };
+}
+
+/** The master taps a button of a message (by label, or any data when forged); waits until handled. */
+async function tap(
+  m: MasterFixture,
+  messageId: number,
+  button: { text?: string; data?: string; unchecked?: boolean },
+) {
+  const pressed = await fake.userPressesButton(token, user(m), { messageId, ...button });
+  expect(pressed).toMatchObject({ via: 'webhook', status: 200 });
+  await mb.running.idle();
+  const answers = fake
+    .callsOf('answerCallbackQuery', token)
+    .filter((c) => c.params.callback_query_id === pressed.callbackQueryId);
   expect(answers).toHaveLength(1);
-  return { calls, answer: answers[0]!.params, edits: calls.filter((c) => c.method === 'editMessageText') };
+  return answers[0]!.params as { text?: string; show_alert?: boolean };
 }
 
-async function offerRow(id: number) {
-  return tdb.db
-    .selectFrom('offers')
-    .select(['state', 'master_id'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-}
-async function orderRow(id: number) {
-  return tdb.db
+const shown = (m: MasterFixture, messageId: number) => fake.message(token, m.tg_user_id, messageId)!;
+const buttonsOf = (m: MasterFixture, messageId: number) =>
+  (shown(m, messageId).reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data);
+
+const offerRow = (id: number) =>
+  tdb.db.selectFrom('offers').select(['state', 'master_id']).where('id', '=', id).executeTakeFirstOrThrow();
+const orderRow = (id: number) =>
+  tdb.db
     .selectFrom('orders')
     .select(['status', 'assigned_master_id'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
-}
 
 describe('accept from the push', () => {
-  it('the winner gets the order, the push shows the full address and client contacts', async () => {
-    const m = await insertMaster(tdb.db, geo.cityId);
-    const orderId = await insertOrder(tdb.db, geo);
-    const offerId = await insertOffer(tdb.db, orderId, m.id);
+  it('the winner gets the order; the push now shows the full address and client contacts', async () => {
+    const { master, orderId, offerId, messageId } = await offered();
+    expect(buttonsOf(master, messageId)).toEqual([`m:oa:${offerId}`, `m:od:${offerId}`]);
+    expect(shown(master, messageId).text).not.toContain('+79161234567');
 
-    const { answer, edits } = await tap(m.tgUserId, `m:oa:${offerId}`, pushMessage(orderId, offerId));
+    const answer = await tap(master, messageId, { text: '✅ Принять' });
     expect(answer.text).toBe(`✅ Заказ #${orderId} ваш!`);
-    expect(edits).toHaveLength(1);
-    const edit = edits[0]!.params as { text: string; parse_mode: string; reply_markup: unknown };
-    expect(edit.text).toContain(`✅ Заказ #${orderId} ваш!`);
-    expect(edit.text).toContain('ул. Тверская, д. 7, кв. 12');
-    expect(edit.text).toContain('Анна &lt;Клиент&gt;');
-    expect(edit.text).toContain('+79161234567');
-    expect(edit.parse_mode).toBe('HTML');
-    expect(edit.reply_markup).toEqual({ inline_keyboard: [] });
+    const card = shown(master, messageId);
+    expect(card.text).toContain(`✅ Заказ #${orderId} ваш!`);
+    expect(card.text).toContain('ул. Тверская, д. 7, кв. 12');
+    expect(card.text).toContain('Анна <Клиент>');
+    expect(card.text).toContain('+79161234567');
+    expect(card.entities).toContainEqual(expect.objectContaining({ type: 'code' }));
+    expect(buttonsOf(master, messageId)).toEqual([]);
 
-    expect(await orderRow(orderId)).toEqual({ status: 'assigned', assigned_master_id: m.id });
+    expect(await orderRow(orderId)).toEqual({ status: 'assigned', assigned_master_id: master.id });
     expect((await offerRow(offerId)).state).toBe('accepted');
   });
 
-  it('a loser is told the order is taken; a double tap is "already yours" with one assignment', async () => {
-    const a = await insertMaster(tdb.db, geo.cityId);
-    const b = await insertMaster(tdb.db, geo.cityId);
-    const orderId = await insertOrder(tdb.db, geo);
-    const offerA = await insertOffer(tdb.db, orderId, a.id);
-    const offerB = await insertOffer(tdb.db, orderId, b.id);
+  it('a double tap is "already yours" with one assignment; a loser is told the order is taken', async () => {
+    const a = await offered();
+    const b = await offered(undefined, a.orderId);
 
-    // A taps twice at once: exactly one win.
+    // A taps twice at the same moment: exactly one win.
     const [t1, t2] = await Promise.all([
-      tap(a.tgUserId, `m:oa:${offerA}`, pushMessage(orderId, offerA)),
-      tap(a.tgUserId, `m:oa:${offerA}`, pushMessage(orderId, offerA)),
+      tap(a.master, a.messageId, { text: '✅ Принять' }),
+      tap(a.master, a.messageId, { text: '✅ Принять' }),
     ]);
-    expect([t1.answer.text, t2.answer.text].sort()).toEqual([
-      `Заказ #${orderId} уже ваш.`,
-      `✅ Заказ #${orderId} ваш!`,
+    expect([t1.text, t2.text].sort()).toEqual([
+      `Заказ #${a.orderId} уже ваш.`,
+      `✅ Заказ #${a.orderId} ваш!`,
     ]);
 
-    const late = await tap(b.tgUserId, `m:oa:${offerB}`, pushMessage(orderId, offerB));
-    expect(late.answer).toEqual(
+    const pushB = shown(b.master, b.messageId).text!;
+    const late = await tap(b.master, b.messageId, { text: '✅ Принять' });
+    expect(late).toEqual(
       expect.objectContaining({ text: 'Заказ уже взят другим мастером', show_alert: true }),
     );
-    const edit = late.edits[0]!.params as { text: string; entities: unknown[]; reply_markup: unknown };
-    expect(edit.text.startsWith(`🆕 Новый заказ #${orderId}`)).toBe(true);
-    expect(edit.text.endsWith('❌ Заказ уже взят другим мастером')).toBe(true);
-    expect(edit.entities).toEqual(pushMessage(orderId, offerB).entities);
-    expect(edit.reply_markup).toEqual({ inline_keyboard: [] });
+    const after = shown(b.master, b.messageId);
+    expect(after.text).toBe(`${pushB}\n\n❌ Заказ уже взят другим мастером`);
+    expect(after.entities?.[0]).toEqual(expect.objectContaining({ type: 'bold', offset: 0 }));
+    expect(buttonsOf(b.master, b.messageId)).toEqual([]);
 
-    const again = await tap(a.tgUserId, `m:oa:${offerA}`, pushMessage(orderId, offerA));
-    expect(again.answer.text).toBe(`Заказ #${orderId} уже ваш.`);
-
-    expect(await orderRow(orderId)).toEqual({ status: 'assigned', assigned_master_id: a.id });
+    expect(await orderRow(a.orderId)).toEqual({ status: 'assigned', assigned_master_id: a.master.id });
     const accepted = await tdb.db
       .selectFrom('offers')
       .select('id')
-      .where('order_id', '=', orderId)
+      .where('order_id', '=', a.orderId)
       .where('state', '=', 'accepted')
       .execute();
-    expect(accepted).toEqual([{ id: offerA }]);
+    expect(accepted).toEqual([{ id: a.offerId }]);
     const history = await tdb.db
       .selectFrom('order_status_history')
       .select('id')
-      .where('order_id', '=', orderId)
+      .where('order_id', '=', a.orderId)
       .where('to_status', '=', 'assigned')
       .execute();
     expect(history).toHaveLength(1);
   });
 
   it('a forged callback for another master’s offer is refused and changes nothing', async () => {
-    const owner = await insertMaster(tdb.db, geo.cityId);
-    const forger = await insertMaster(tdb.db, geo.cityId);
-    const orderId = await insertOrder(tdb.db, geo);
-    const offerId = await insertOffer(tdb.db, orderId, owner.id);
-
-    for (const data of [`m:oa:${offerId}`, `m:od:${offerId}`, `m:odc:${offerId}`, `m:odn:${offerId}`]) {
-      const { answer, calls } = await tap(forger.tgUserId, data, pushMessage(orderId, offerId));
-      expect(answer).toEqual(
-        expect.objectContaining({ text: 'Это предложение адресовано другому мастеру.', show_alert: true }),
-      );
-      expect(calls.map((c) => c.method)).toEqual(['answerCallbackQuery']);
+    const victim = await offered();
+    const forger = await offered();
+    const before = shown(forger.master, forger.messageId);
+    for (const code of ['oa', 'od', 'odc', 'odn']) {
+      const answer = await tap(forger.master, forger.messageId, {
+        data: `m:${code}:${victim.offerId}`,
+        unchecked: true,
+      });
+      expect(answer).toEqual({
+        callback_query_id: expect.any(String),
+        text: 'Это предложение адресовано другому мастеру.',
+        show_alert: true,
+      });
     }
-    expect(await offerRow(offerId)).toEqual({ state: 'sent', master_id: owner.id });
-    expect(await orderRow(orderId)).toEqual({ status: 'searching', assigned_master_id: null });
+    expect(shown(forger.master, forger.messageId)).toEqual(before);
+    expect(await offerRow(victim.offerId)).toEqual({ state: 'sent', master_id: victim.master.id });
+    expect(await orderRow(victim.orderId)).toEqual({ status: 'searching', assigned_master_id: null });
   });
 
-  it('expired offer, limit reached, unknown user and unknown offer get clear answers', async () => {
-    const m = await insertMaster(tdb.db, geo.cityId);
-    const expiredOrder = await insertOrder(tdb.db, geo);
-    const expired = await insertOffer(tdb.db, expiredOrder, m.id, -5);
-    const r1 = await tap(m.tgUserId, `m:oa:${expired}`, pushMessage(expiredOrder, expired));
-    expect(r1.answer.text).toBe('Время на ответ истекло');
-    expect((r1.edits[0]!.params as { text: string }).text).toMatch(/Время на ответ истекло$/);
+  it('expired offer, limit reached and unknown user get clear answers', async () => {
+    const late = await offered(undefined, undefined, -5);
+    expect((await tap(late.master, late.messageId, { text: '✅ Принять' })).text).toBe(
+      'Время на ответ истекло',
+    );
+    expect(shown(late.master, late.messageId).text).toMatch(/Время на ответ истекло$/);
+    expect(buttonsOf(late.master, late.messageId)).toEqual([]);
 
-    const busy = await insertMaster(tdb.db, geo.cityId);
-    await insertOrder(tdb.db, geo, { status: 'assigned', assigned_master_id: busy.id });
-    const orderId = await insertOrder(tdb.db, geo);
-    const offerId = await insertOffer(tdb.db, orderId, busy.id);
-    const r2 = await tap(busy.tgUserId, `m:oa:${offerId}`, pushMessage(orderId, offerId));
-    expect(r2.answer.text).toMatch(/^Достигнут лимит активных заказов/);
-    expect(r2.edits).toHaveLength(0);
-    expect((await offerRow(offerId)).state).toBe('sent');
+    const busyMaster = await createMaster(tdb.db, { cityId: moscow.city.id });
+    await createOrder(tdb.db, {
+      cityId: moscow.city.id,
+      status: 'assigned',
+      assignedMasterId: busyMaster.id,
+    });
+    const busy = await offered(busyMaster);
+    const answer = await tap(busyMaster, busy.messageId, { text: '✅ Принять' });
+    expect(answer.text).toMatch(/^Достигнут лимит активных заказов/);
+    expect(buttonsOf(busyMaster, busy.messageId)).toEqual([`m:oa:${busy.offerId}`, `m:od:${busy.offerId}`]);
+    expect((await offerRow(busy.offerId)).state).toBe('sent');
 
-    const r3 = await tap(123, `m:oa:${offerId}`);
-    expect(r3.answer.text).toBe('Вы не зарегистрированы как мастер. Нажмите /start.');
-    expect((await offerRow(offerId)).state).toBe('sent');
-
-    const r4 = await tap(m.tgUserId, 'm:oa:999999');
-    expect(r4.answer.text).toBe('Заказ не найден.');
-    expect(r4.calls).toHaveLength(1);
+    // A stranger somehow holding a push (e.g. a forwarded chat): not a master.
+    const strangerPush = await sendPush(tdb.db, tg, {
+      chatId: 4242,
+      orderId: busy.orderId,
+      offerId: busy.offerId,
+    });
+    const stranger = { id: 4242, tg_user_id: 4242 } as MasterFixture;
+    expect((await tap(stranger, strangerPush, { text: '✅ Принять' })).text).toBe(
+      'Вы не зарегистрированы как мастер. Нажмите /start.',
+    );
+    expect((await offerRow(busy.offerId)).state).toBe('sent');
   });
 });
 
 describe('decline from the push', () => {
-  it('asks for confirmation, "back" restores the buttons, confirm declines and wakes the scheduler', async () => {
-    const m = await insertMaster(tdb.db, geo.cityId);
-    const orderId = await insertOrder(tdb.db, geo);
-    const offerId = await insertOffer(tdb.db, orderId, m.id);
-    const push = pushMessage(orderId, offerId);
+  it('asks for confirmation, «Назад» restores the buttons, confirming declines and wakes the scheduler', async () => {
+    const { master, orderId, offerId, messageId } = await offered();
+    const push = shown(master, messageId);
 
-    const ask = await tap(m.tgUserId, `m:od:${offerId}`, push);
-    const asked = ask.edits[0]!.params as { text: string; entities: unknown[]; reply_markup: unknown };
-    expect(asked.text).toBe(`${push.text}\n\n⚠️ Вы уверены, что хотите отклонить заказ #${orderId}?`);
-    expect(asked.entities).toEqual(push.entities);
-    expect(asked.reply_markup).toEqual({
-      inline_keyboard: [
-        [
-          { text: 'Да, отказаться', callback_data: `m:odc:${offerId}` },
-          { text: '⬅️ Назад', callback_data: `m:odn:${offerId}` },
-        ],
-      ],
-    });
+    await tap(master, messageId, { text: '✖️ Отказаться' });
+    const asking = shown(master, messageId);
+    expect(asking.text).toBe(`${push.text}\n\n⚠️ Вы уверены, что хотите отклонить заказ #${orderId}?`);
+    expect(asking.entities).toEqual(push.entities);
+    expect(buttonsOf(master, messageId)).toEqual([`m:odc:${offerId}`, `m:odn:${offerId}`]);
     expect((await offerRow(offerId)).state).toBe('sent');
 
-    const back = await tap(m.tgUserId, `m:odn:${offerId}`, { ...push, text: asked.text });
-    const restored = back.edits[0]!.params as {
-      text: string;
-      reply_markup: { inline_keyboard: unknown[][] };
-    };
-    expect(restored.text).toBe(push.text);
-    expect(restored.reply_markup.inline_keyboard[0]).toEqual([
-      expect.objectContaining({ callback_data: `m:oa:${offerId}` }),
-      expect.objectContaining({ callback_data: `m:od:${offerId}` }),
-    ]);
+    await tap(master, messageId, { text: '⬅️ Назад' });
+    expect(shown(master, messageId).text).toBe(push.text);
+    expect(buttonsOf(master, messageId)).toEqual([`m:oa:${offerId}`, `m:od:${offerId}`]);
 
-    const done = await tap(m.tgUserId, `m:odc:${offerId}`, { ...push, text: asked.text });
-    expect(done.answer.text).toBe(`✖️ Вы отказались от заказа #${orderId}`);
-    expect((done.edits[0]!.params as { text: string }).text).toBe(`✖️ Вы отказались от заказа #${orderId}`);
+    await tap(master, messageId, { text: '✖️ Отказаться' });
+    const done = await tap(master, messageId, { text: 'Да, отказаться' });
+    expect(done.text).toBe(`✖️ Вы отказались от заказа #${orderId}`);
+    expect(shown(master, messageId).text).toBe(`✖️ Вы отказались от заказа #${orderId}`);
+    expect(buttonsOf(master, messageId)).toEqual([]);
     expect((await offerRow(offerId)).state).toBe('declined');
 
     const queue = new Queue(QUEUES.distribution, { connection: redis.connection, prefix: redis.prefix });
     try {
       const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active']);
-      expect(jobs.map((j) => j.data)).toContainEqual(
-        expect.objectContaining({ orderId, reason: 'offer_declined' }),
-      );
+      expect(jobs.map((j) => j.data)).toContainEqual({ orderId, reason: 'offer_declined' });
     } finally {
       await queue.close();
     }
+  });
 
-    // A second confirm (stale button): nothing more happens.
-    const twice = await tap(m.tgUserId, `m:odc:${offerId}`, { ...push, text: asked.text });
-    expect(twice.answer.text).toBe('Предложение уже неактуально.');
-    expect((await offerRow(offerId)).state).toBe('declined');
+  it('a stale confirmation after the offer closed changes nothing', async () => {
+    const { master, offerId, messageId } = await offered();
+    await tap(master, messageId, { text: '✖️ Отказаться' });
+    await tdb.db.updateTable('offers').set({ state: 'expired' }).where('id', '=', offerId).execute();
+    const answer = await tap(master, messageId, { text: 'Да, отказаться' });
+    expect(answer.text).toBe('Предложение уже неактуально.');
+    expect((await offerRow(offerId)).state).toBe('expired');
+    expect(shown(master, messageId).text).toMatch(
+      /Ответьте в течение[\s\S]*❌ Предложение уже неактуально\.$/,
+    );
+    expect(shown(master, messageId).text).not.toContain('Вы уверены');
+    expect(buttonsOf(master, messageId)).toEqual([]);
   });
 });
 
 describe('other updates', () => {
   it('a malformed callback is answered as outdated and changes nothing', async () => {
-    const m = await insertMaster(tdb.db, geo.cityId);
-    const orderId = await insertOrder(tdb.db, geo);
-    const offerId = await insertOffer(tdb.db, orderId, m.id);
-    for (const data of ['m:oa:abc', `m:oa:${offerId}:1`, 'm:oa:-1', 'hello', `a:o:${orderId}`]) {
-      const { answer, calls } = await tap(m.tgUserId, data);
+    const { master, offerId, orderId, messageId } = await offered();
+    const before = shown(master, messageId);
+    for (const data of ['m:oa:abc', `m:oa:${offerId}:1`, 'm:oa:-1', 'hello', `a:o:${orderId}`, 'm:oa:0']) {
+      const answer = await tap(master, messageId, { data, unchecked: true });
       expect(answer.text).toBe('Кнопка устарела. Откройте меню: /start');
-      expect(calls).toHaveLength(1);
     }
-    expect(await offerRow(offerId)).toEqual({ state: 'sent', master_id: m.id });
+    expect(shown(master, messageId)).toEqual(before);
+    expect(await offerRow(offerId)).toEqual({ state: 'sent', master_id: master.id });
   });
 
-  it('/start greets a registered master and tells strangers registration comes soon', async () => {
-    const m = await insertMaster(tdb.db, geo.cityId);
-    await mb.bot.handleUpdate(textUpdate(m.tgUserId, '/start'));
-    await mb.bot.handleUpdate(textUpdate(424242, '/start'));
-    const [known, stranger] = api.callsOf('sendMessage').map((c) => String(c.params.text));
-    expect(known).toContain(`Мастер ${m.tgUserId}`);
-    expect(known).toContain('Новые заказы приходят сюда');
-    expect(stranger).toContain('Регистрация мастеров');
+  it('/start greets a registered master and tells strangers that registration comes soon', async () => {
+    const m = await createMaster(tdb.db, { cityId: moscow.city.id, fullName: 'Пётр Иванов' });
+    await fake.userSendsText(token, user(m), '/start');
+    await fake.userSendsText(token, { id: 424_243, first_name: 'Гость' }, '/start');
+    await mb.running.idle();
+    const [greeting] = fake.sentMessages(token, m.tg_user_id).slice(-1);
+    expect(greeting?.text).toContain('Здравствуйте, Пётр Иванов!');
+    expect(greeting?.text).toContain('Новые заказы приходят сюда');
+    expect(fake.sentMessages(token, 424_243)[0]?.text).toContain('Регистрация мастеров');
   });
 
-  it('webhook mode: 401 without the secret, 200 with it, and the update is handled; health is served', async () => {
-    const url = `${mb.httpUrl}/tg/master`;
-    const body = JSON.stringify(textUpdate(777001, '/start'));
-    const headers = { 'content-type': 'application/json' };
-    expect((await fetch(url, { method: 'POST', headers, body })).status).toBe(401);
-    const ok = await fetch(url, {
+  it('webhook: 401 without the secret, nothing handled; health and metrics are served', async () => {
+    const res = await fetch(`${mb.httpUrl}/tg/master`, {
       method: 'POST',
-      headers: { ...headers, 'x-telegram-bot-api-secret-token': SECRET },
-      body,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        update_id: 1,
+        message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, text: '/start' },
+      }),
     });
-    expect(ok.status).toBe(200);
-    const reply = await api.waitFor('sendMessage', (c) => Number(c.params.chat_id) === 777001);
-    expect(String(reply.params.text)).toContain('Регистрация мастеров');
-    expect(api.callsOf('setWebhook')).toHaveLength(0); // set at start-up, before this test's reset
+    expect(res.status).toBe(401);
+    expect(fake.webhook(token)).toEqual({ url: `${PUBLIC_URL}/tg/master`, secretToken: SECRET });
     expect((await fetch(`${mb.httpUrl}/health/ready`)).status).toBe(200);
-    const metrics = await (await fetch(`${mb.httpUrl}/metrics`)).text();
-    expect(metrics).toContain('bot_updates_total');
+    expect(await (await fetch(`${mb.httpUrl}/metrics`)).text()).toContain('bot_updates_total');
   });
 });
