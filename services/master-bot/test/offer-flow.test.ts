@@ -188,7 +188,7 @@ describe('accept from the push', () => {
     expect(await orderRow(victim.orderId)).toEqual({ status: 'searching', assigned_master_id: null });
   });
 
-  it('expired offer, limit reached and unknown user get clear answers', async () => {
+  it('expired offer, limit reached, cancelled order and unknown user get clear answers', async () => {
     const late = await offered(undefined, undefined, -5);
     expect((await tap(late.master, late.messageId, { text: '✅ Принять' })).text).toBe(
       'Время на ответ истекло',
@@ -207,6 +207,17 @@ describe('accept from the push', () => {
     expect(answer.text).toMatch(/^Достигнут лимит активных заказов/);
     expect(buttonsOf(busyMaster, busy.messageId)).toEqual([`m:oa:${busy.offerId}`, `m:od:${busy.offerId}`]);
     expect((await offerRow(busy.offerId)).state).toBe('sent');
+
+    const canceled = await offered();
+    await tdb.db
+      .updateTable('orders')
+      .set({ status: 'canceled' })
+      .where('id', '=', canceled.orderId)
+      .execute();
+    const closedAnswer = await tap(canceled.master, canceled.messageId, { text: '✅ Принять' });
+    expect(closedAnswer.text).toBe('Заказ отменён или больше не ждёт мастера.');
+    expect(buttonsOf(canceled.master, canceled.messageId)).toEqual([]);
+    expect((await offerRow(canceled.offerId)).state).toBe('sent');
 
     // A stranger somehow holding a push (e.g. a forwarded chat): not a master.
     const strangerPush = await sendPush(tdb.db, tg, {
