@@ -1,6 +1,7 @@
-import { createDb, createMigrator, migrateToLatest, seed } from '@fs/db';
+import { createDb, createMigrator, MIGRATIONS, migrateToLatest, seed } from '@fs/db';
 import { CATEGORIES } from '@fs/domain';
 import { createTestDatabase, pgUrlFor, TEST_PG_ADMIN_URL, type TestDatabase } from '@fs/testkit';
+import { NO_MIGRATIONS } from 'kysely';
 import { Client } from 'pg';
 
 describe('migrations and seed', () => {
@@ -17,16 +18,17 @@ describe('migrations and seed', () => {
     await admin.query(`CREATE DATABASE "${name}"`);
     const db = createDb(pgUrlFor(name), { poolSize: 1 });
     try {
+      const all = Object.keys(MIGRATIONS).map(() => 'Success');
       const first = await migrateToLatest(db);
-      expect(first.results?.map((r) => r.status)).toEqual(['Success']);
+      expect(first.results?.map((r) => r.status)).toEqual(all);
       const again = await migrateToLatest(db);
       expect(again.results).toEqual([]);
-      const down = await createMigrator(db).migrateDown();
+      const down = await createMigrator(db).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       const tables = await db.introspection.getTables();
       expect(tables.map((t) => t.name)).toEqual([]);
       const up = await migrateToLatest(db);
-      expect(up.results?.map((r) => r.status)).toEqual(['Success']);
+      expect(up.results?.map((r) => r.status)).toEqual(all);
     } finally {
       await db.destroy();
       await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);

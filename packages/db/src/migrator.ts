@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as m0001 from './migrations/2026_11_24_0001_initial';
+import * as m0002 from './migrations/2026_11_24_0002_candidate_index';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -7,6 +8,7 @@ import * as m0001 from './migrations/2026_11_24_0001_initial';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_initial': m0001,
+  '2026_11_24_0002_candidate_index': m0002,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

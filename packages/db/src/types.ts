@@ -129,6 +129,11 @@ export interface MastersTable {
   is_deleted: Generated<boolean>;
   is_unreachable: Generated<boolean>;
   max_active_orders_override: number | null;
+  /**
+   * Skill codes (category[]), kept equal to the master's master_skills rows by triggers; for
+   * the candidate index only: read master_skills. node-postgres returns it as the array literal.
+   */
+  skill_codes: ColumnType<string, never, never>;
   payout_method: PayoutMethod | null;
   payout_data: JsonObject;
   pdn_accepted_at: Timestamp | null;

@@ -89,6 +89,32 @@ describe('findCandidates: each rule', () => {
     }
   });
 
+  it('follows skills added, changed and removed after the master was created', async () => {
+    const { cityId } = await createCity(db);
+    const master = await createMaster(db, { cityId, skills: ['plumbing'] });
+    const orderId = await createOrder(db, { cityId, category: 'windows' });
+    expect(await candidateIds(orderId)).toEqual([]);
+    await db.insertInto('master_skills').values({ master_id: master, skill_code: 'windows' }).execute();
+    expect(await candidateIds(orderId)).toEqual([master]);
+    await db
+      .updateTable('master_skills')
+      .set({ skill_code: 'handyman' })
+      .where('master_id', '=', master)
+      .where('skill_code', '=', 'windows')
+      .execute();
+    expect(await candidateIds(orderId)).toEqual([]);
+    await db
+      .updateTable('master_skills')
+      .set({ skill_code: 'windows' })
+      .where('master_id', '=', master)
+      .where('skill_code', '=', 'handyman')
+      .execute();
+    expect(await candidateIds(orderId)).toEqual([master]);
+    await db.deleteFrom('master_skills').where('master_id', '=', master).execute();
+    expect(await candidateIds(orderId)).toEqual([]);
+    expect((await explain(orderId)).find((r) => r.masterId === master)?.rejections).toEqual(['no_skill']);
+  });
+
   it('excludes masters at their active-order limit (setting, then override)', async () => {
     const { cityId } = await createCity(db);
     const busy = await createMaster(db, { cityId });

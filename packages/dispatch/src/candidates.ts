@@ -69,8 +69,9 @@ export interface FindCandidatesOptions {
 
 /**
  * Per-master rules, each TRUE when the master passes. In the scheduler's mode they form the
- * WHERE clause (the first six match the partial index ix_masters__available_city clause by
- * clause, so the planner uses it); with `explain` each becomes a column.
+ * WHERE clause (the first six match the partial index ix_masters__candidates clause by clause,
+ * so the planner reads the city's available masters from it index-only); with `explain` each
+ * becomes a column.
  */
 function masterRules(order: CandidateOrder) {
   return {
@@ -80,10 +81,10 @@ function masterRules(order: CandidateOrder) {
     not_deleted: sql<boolean>`NOT m.is_deleted`,
     reachable: sql<boolean>`NOT m.is_unreachable`,
     on_shift: sql<boolean>`m.shift_status = 'on'`,
-    // A scalar subquery (not EXISTS) so the planner probes master_skills' primary key per master
-    // of the city instead of hashing every master with the skill across the country.
-    skill: sql<boolean>`coalesce((SELECT k.is_active FROM master_skills ms JOIN skills k ON k.code = ms.skill_code
-      WHERE ms.master_id = m.id AND ms.skill_code = ${order.category}::category LIMIT 1), false)`,
+    // masters.skill_codes mirrors master_skills (triggers, migration 0002) and is in the index; the
+    // skill's own is_active is one lookup per query (an InitPlan), not one per master.
+    skill: sql<boolean>`(m.skill_codes @> ARRAY[${order.category}::category]
+      AND coalesce((SELECT k.is_active FROM skills k WHERE k.code = ${order.category}::category), false))`,
     not_refused: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
       AND f.master_id = m.id AND f.state IN ('declined', 'expired'))`,
     not_offered: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
@@ -109,18 +110,26 @@ function limitSetting(opts: FindCandidatesOptions): RawBuilder<number> | number 
     FROM settings WHERE key = 'max_active_orders'), 1)`;
 }
 
-/** Columns every mode computes for a master that passed (or, with explain, was examined). */
-function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+/**
+ * What qualification and ranking read per master; in the scheduler's mode every column comes
+ * from ix_masters__candidates (index-only) or an index probe.
+ */
+function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
   const preferredId = order.type === 'guarantee' ? order.preferred_master_id : null;
   const defaultLimit = limitSetting(opts);
   return sql`
-    m.id, m.full_name, m.has_vehicle, m.rating::float8 AS rating, m.shift_status,
+    m.id, m.has_vehicle, m.rating::float8 AS rating,
     coalesce(m.id = ${preferredId}::int, false) AS preferred,
     (${order.district_id}::int IS NOT NULL AND EXISTS (SELECT 1 FROM master_districts md
       WHERE md.master_id = m.id AND md.district_id = ${order.district_id}::int)) AS in_district,
     ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
-    ${pendingOfferCountSql(sql.ref('m.id'), order.id)} AS pending_offers,
     ${orderLimitSql('m', defaultLimit)} AS order_limit`;
+}
+
+/** Columns every mode computes for a master that passed (or, with explain, was examined). */
+function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+  return sql`${qualifyColumns(order, opts)}, m.full_name, m.shift_status,
+    ${pendingOfferCountSql(sql.ref('m.id'), order.id)} AS pending_offers`;
 }
 
 /** Average check over the last 7 days (closed orders), via ix_orders__master_closed. */
@@ -198,6 +207,19 @@ export interface CandidateSelection {
   candidates: Candidate[];
   /** Masters who qualify but are answering offers for other orders up to their limit. */
   busy: number;
+  /** With `lock`: the candidates this statement locked, best first. */
+  locked: number[];
+}
+
+export interface SelectCandidatesOptions extends Omit<FindCandidatesOptions, 'explain'> {
+  /**
+   * Also lock (FOR UPDATE SKIP LOCKED) up to this many of the ranked masters, best first,
+   * skipping masters another transaction holds; when the first is the preferred master of a
+   * guarantee order, only them (they are offered alone). The locks are taken in this same
+   * statement, so its load figures are as of its start: whoever inserts offers to the locked
+   * masters must re-check their load in a later statement (see distribute.ts insertRound).
+   */
+  lock?: number;
 }
 
 /**
@@ -209,21 +231,34 @@ export interface CandidateSelection {
 export async function selectCandidates(
   db: Executor,
   order: CandidateOrder,
-  opts: Omit<FindCandidatesOptions, 'explain'>,
+  opts: SelectCandidatesOptions,
 ): Promise<CandidateSelection> {
   const rules = Object.values(masterRules(order));
-  const { rows } = await sql<RankedRow & { busy: number }>`
+  const lock =
+    opts.lock === undefined
+      ? sql``
+      : sql`, locked AS (
+      SELECT lm.id FROM numbered n JOIN masters lm ON lm.id = n.id
+      WHERE n.preferred OR NOT EXISTS (SELECT 1 FROM numbered p WHERE p.preferred)
+      ORDER BY n.pos
+      LIMIT ${opts.lock}::int
+      FOR UPDATE OF lm SKIP LOCKED
+    )`;
+  const isLocked = opts.lock === undefined ? sql`false` : sql`n.id IN (SELECT id FROM locked)`;
+  const { rows } = await sql<RankedRow & { busy: number; locked: boolean }>`
     WITH qualified AS (
       SELECT * FROM (
-        SELECT ${rankingColumns(order, opts)}
+        SELECT ${qualifyColumns(order, opts)}
         FROM masters m
         WHERE m.city_id = ${order.city_id}::int AND ${sql.join(rules, sql` AND `)}
         OFFSET 0 -- keeps the load columns from being computed for masters the rules already dropped
       ) p
       WHERE p.active_orders < p.order_limit
     ), scoped AS (
-      SELECT * FROM qualified
-      WHERE in_district OR NOT EXISTS (SELECT 1 FROM qualified WHERE in_district)
+      -- Pending offers only for the masters in scope (materialized: computed once per master).
+      SELECT q.*, ${pendingOfferCountSql(sql.ref('q.id'), order.id)} AS pending_offers
+      FROM qualified q
+      WHERE q.in_district OR NOT EXISTS (SELECT 1 FROM qualified WHERE in_district)
     ), ranked AS (
       SELECT s.*, ${AVG_CHECK} AS avg_check
       FROM scoped s
@@ -232,15 +267,18 @@ export async function selectCandidates(
       LIMIT ${opts.limit}::int
     ), numbered AS (
       SELECT row_number() OVER () AS pos, r.* FROM ranked r
-    )
-    SELECT b.busy, n.*
+    )${lock}
+    SELECT b.busy, n.*, m.full_name, m.shift_status, ${isLocked} AS locked
     FROM (SELECT count(*)::int AS busy FROM scoped WHERE active_orders + pending_offers >= order_limit) b
     LEFT JOIN numbered n ON true
+    LEFT JOIN masters m ON m.id = n.id -- the names of the few ranked, not of every master read
     ORDER BY n.pos
   `.execute(db);
+  const ranked = rows.filter((r) => r.id !== null);
   return {
-    candidates: rows.filter((r) => r.id !== null).map(toCandidate),
+    candidates: ranked.map(toCandidate),
     busy: rows[0]?.busy ?? 0,
+    locked: ranked.filter((r) => r.locked).map((r) => r.id),
   };
 }
 

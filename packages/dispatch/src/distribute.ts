@@ -2,7 +2,7 @@ import { DISTRIBUTABLE_STATUSES, type NewOfferPayload, type OrderStatus, type Se
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
 import { type AfterCommitWork, runAfterCommit } from './after-commit';
-import { type Candidate, selectCandidates } from './candidates';
+import { selectCandidates } from './candidates';
 import { deferredOrderWakeAt } from './deferred';
 import { type DispatchDeps, type Executor, nowOf } from './deps';
 import {
@@ -187,9 +187,9 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
       const selection = await selectCandidates(trx, order, {
         limit: settings.distribution_offers_per_round + RACE_SLACK,
         maxActiveOrders: settings.max_active_orders,
+        lock: settings.distribution_offers_per_round,
       });
-      const picked = pickRound(selection.candidates);
-      if (picked.length === 0) {
+      if (selection.candidates.length === 0) {
         if (selection.busy > 0) {
           result.outcome = 'masters_busy';
         } else {
@@ -200,14 +200,8 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
         after.outbox = await flush();
         return;
       }
-      const locked = await lockFreeMasters(
-        trx,
-        orderId,
-        picked,
-        settings.distribution_offers_per_round,
-        settings.max_active_orders,
-      );
-      const made = await insertRound(trx, order, locked, round, settings);
+      // A guarantee order goes to its preferred master first, alone: the statement then locks only them.
+      const made = await insertRound(trx, order, selection.locked, round, settings);
       if (!made) continue; // every picked master was taken by a concurrent run: rank again
       result.outcome = 'offered';
       result.offers = made.offers;
@@ -229,40 +223,13 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
 
 /**
  * Concurrent runs for other orders of the same city rank the same masters first. Each run
- * ranks a few more than it needs, locks the ones it uses with SKIP LOCKED and re-checks their
- * load in the insert (a later statement, so it sees offers committed meanwhile): two runs
- * never offer one master beyond their limit. When all were taken it ranks again.
+ * ranks a few more than it needs and, in the same statement, locks the best ones with SKIP
+ * LOCKED (masters another run holds are passed over); the insert re-checks their load (a later
+ * statement, so it sees offers committed meanwhile): two runs never offer one master beyond
+ * their limit. When all were taken it ranks again.
  */
 const RACE_SLACK = 8;
 const OFFER_ATTEMPTS = 5;
-
-/** A guarantee order goes to its preferred master first, alone (the ranking puts them first). */
-function pickRound(ranked: Candidate[]): Candidate[] {
-  return ranked[0]?.preferred ? [ranked[0]] : ranked;
-}
-
-/**
- * Locks up to `count` of the picked masters, in ranking order, skipping masters another run
- * holds and masters whose load (as of this statement) no longer leaves room.
- */
-async function lockFreeMasters(
-  trx: Executor,
-  orderId: number,
-  picked: Candidate[],
-  count: number,
-  maxActiveOrders: number,
-): Promise<number[]> {
-  const { rows } = await sql<{ id: number }>`
-    SELECT m.id FROM masters m
-    JOIN unnest(${picked.map((c) => c.masterId)}::int[]) WITH ORDINALITY AS u(id, ord) ON u.id = m.id
-    WHERE ${activeOrderCountSql(sql.ref('m.id'))} + ${pendingOfferCountSql(sql.ref('m.id'), orderId)}
-      < ${orderLimitSql('m', maxActiveOrders)}
-    ORDER BY u.ord
-    LIMIT ${count}::int
-    FOR UPDATE OF m SKIP LOCKED
-  `.execute(trx);
-  return rows.map((r) => r.id);
-}
 
 async function expireDueOffers(trx: Executor, orderId: number) {
   return trx
