@@ -99,7 +99,7 @@ export const senderSchema = z.object({
   ADMIN_BOT_TOKEN: botToken,
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
   /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
-  SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
+  SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(28),
   SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SENDER_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),

@@ -3,4 +3,5 @@ export * from './callback-data';
 export * from './errors';
 export * from './gateway';
 export * from './keyboards';
+export * from './reachable';
 export * from './session';

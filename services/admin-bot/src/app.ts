@@ -1,7 +1,16 @@
 import type { AdminBotConfig } from '@fs/config';
+import { markReachableAgain } from '@fs/db';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
-import { botMetrics, createBot, type RunningBot, redisSession, staleCallbacks, startBot } from '@fs/telegram';
+import {
+  botMetrics,
+  createBot,
+  onUserContact,
+  type RunningBot,
+  redisSession,
+  staleCallbacks,
+  startBot,
+} from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { AdminBotDeps, AdminContext, AdminSession } from './context';
 import { accessFeature } from './features/access';
@@ -35,6 +44,7 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
     errorText: texts.error,
   });
   bot.use(botMetrics(base.registry));
+  bot.use(onUserContact((id) => markReachableAgain(base.db, 'staff', id)));
   bot.use(
     redisSession<AdminSession, AdminContext>({
       redis,

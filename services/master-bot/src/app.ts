@@ -1,8 +1,16 @@
 import type { MasterBotConfig } from '@fs/config';
-import { SettingsCache } from '@fs/db';
+import { markReachableAgain, SettingsCache } from '@fs/db';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
-import { botMetrics, createBot, type RunningBot, redisSession, staleCallbacks, startBot } from '@fs/telegram';
+import {
+  botMetrics,
+  createBot,
+  onUserContact,
+  type RunningBot,
+  redisSession,
+  staleCallbacks,
+  startBot,
+} from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { MasterBotDeps, MasterContext, MasterSession } from './context';
 import { offerAcceptFeature } from './features/offer-accept';
@@ -46,6 +54,7 @@ export async function startMasterBot(
     errorText: texts.error,
   });
   bot.use(botMetrics(base.registry));
+  bot.use(onUserContact((id) => markReachableAgain(base.db, 'master', id)));
   bot.use(
     redisSession<MasterSession, MasterContext>({
       redis,

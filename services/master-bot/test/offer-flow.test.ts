@@ -303,6 +303,19 @@ describe('other updates', () => {
     expect(fake.sentMessages(token, 424_243)[0]?.text).toContain('Регистрация мастеров');
   });
 
+  it('a master who unblocked the bot and writes to it is reachable again', async () => {
+    const m = await createMaster(tdb.db, { cityId: moscow.city.id, isUnreachable: true });
+    await fake.userSendsText(token, user(m), '/start');
+    await mb.running.idle();
+    await fake.waitFor((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === m.tg_user_id);
+    const row = await tdb.db
+      .selectFrom('masters')
+      .select('is_unreachable')
+      .where('id', '=', m.id)
+      .executeTakeFirstOrThrow();
+    expect(row.is_unreachable).toBe(false);
+  });
+
   it('webhook: 401 without the secret, nothing handled; health and metrics are served', async () => {
     const res = await fetch(`${mb.httpUrl}/tg/master`, {
       method: 'POST',
