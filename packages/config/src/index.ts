@@ -83,14 +83,28 @@ export const adminBotSchema = z
   })
   .superRefine(requireWebhook);
 
-export const schedulerSchema = z.object({
-  ...common,
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
-  DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
-  /** How often the outbox relay looks for rows whose enqueue was lost. */
-  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
-  SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(3000),
-});
+export const schedulerSchema = z
+  .object({
+    ...common,
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
+    DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+    /** How often the outbox relay looks for rows whose enqueue was lost. */
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+    SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(3000),
+    /** bull-board at /admin/queues behind basic auth; mounted only when both are set. */
+    BULL_BOARD_USER: z.string().min(1).optional(),
+    BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Boolean(v.BULL_BOARD_USER) !== Boolean(v.BULL_BOARD_PASSWORD)) {
+      const missing = v.BULL_BOARD_USER ? 'BULL_BOARD_PASSWORD' : 'BULL_BOARD_USER';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'is required when the other BULL_BOARD_* is set',
+      });
+    }
+  });
 
 export const senderSchema = z.object({
   ...common,

@@ -11,14 +11,17 @@ export class SchedulerMetrics {
   readonly deferredWakeups: prom.Counter;
   readonly tickDueOrders: prom.Gauge;
   readonly outboxRelayed: prom.Counter;
+  /** Runs before `fs_distribution_offers_total` is rendered (accepts are counted from the database on scrape). */
+  beforeOffersScrape?: () => Promise<void>;
 
   constructor(registry: ServiceBase['registry']) {
     const registers = [registry];
     this.offers = new prom.Counter({
       name: 'fs_distribution_offers_total',
-      help: 'Offers made (sent) and expired by the scheduler',
+      help: 'Offers by outcome: sent and expired (counted by the scheduler run), accepted (from distribution_metrics on scrape)',
       labelNames: ['outcome'],
       registers,
+      collect: () => this.beforeOffersScrape?.(),
     });
     this.timeToFirstOffer = new prom.Histogram({
       name: 'fs_distribution_time_to_first_offer_seconds',

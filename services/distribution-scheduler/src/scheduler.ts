@@ -2,12 +2,14 @@ import type { SchedulerConfig } from '@fs/config';
 import { SettingsCache } from '@fs/db';
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
-import { createRedis, QUEUES } from '@fs/queue';
+import { createRedis, DISTRIBUTION_JOBS, QUEUES } from '@fs/queue';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { Worker } from 'bullmq';
+import { mountBullBoard } from './bull-board';
 import { createJobProcessor, type JobObserver } from './job-processor';
 import { SchedulerMetrics } from './metrics';
 import { OutboxRelayLoop } from './outbox-relay';
+import { createScrapeMetrics } from './scrape-metrics';
 import { TickSchedule } from './tick-schedule';
 
 export const SERVICE_NAME = 'distribution-scheduler';
@@ -44,10 +46,28 @@ export async function startScheduler(
   const settings = new SettingsCache(db, config.SETTINGS_CACHE_MS);
   const deps: DispatchDeps = { db, queues, settings, logger, clock: opts.clock };
   const metrics = new SchedulerMetrics(base.registry);
+  const scraped = createScrapeMetrics({
+    registry: base.registry,
+    db,
+    redis: base.redis,
+    queues,
+    settings,
+    prefix: config.REDIS_PREFIX,
+    logger,
+    offers: metrics.offers,
+  });
+  metrics.beforeOffersScrape = scraped.claimAccepts;
+  const onJob: JobObserver = (job, outcome, seconds) => {
+    opts.onJob?.(job, outcome, seconds);
+    if (job === DISTRIBUTION_JOBS.tick && outcome === 'ok')
+      scraped
+        .recordTick()
+        .catch((err) => logger.warn({ err: String(err) }, 'recording the last tick failed'));
+  };
 
   const workerRedis = createRedis(config.REDIS_URL, { connectionName: `${SERVICE_NAME}-worker` });
   workerRedis.on('error', (err) => logger.warn({ err: String(err) }, 'worker redis connection error'));
-  const worker = new Worker(QUEUES.distribution, createJobProcessor(deps, metrics, opts.onJob), {
+  const worker = new Worker(QUEUES.distribution, createJobProcessor(deps, metrics, onJob), {
     connection: workerRedis,
     prefix: config.REDIS_PREFIX,
     concurrency: config.DISTRIBUTION_CONCURRENCY,
@@ -66,8 +86,21 @@ export async function startScheduler(
     metrics.outboxRelayed.inc(n),
   );
   relay.start();
+  if (config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD) {
+    await mountBullBoard(base.health.app, queues, {
+      user: config.BULL_BOARD_USER,
+      password: config.BULL_BOARD_PASSWORD,
+    });
+  }
   const address = await base.health.listen(config.HTTP_PORT, config.HTTP_HOST);
-  logger.info({ address, concurrency: config.DISTRIBUTION_CONCURRENCY }, 'distribution scheduler started');
+  logger.info(
+    {
+      address,
+      concurrency: config.DISTRIBUTION_CONCURRENCY,
+      bullBoard: Boolean(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD),
+    },
+    'distribution scheduler started',
+  );
 
   let stopping: Promise<void> | null = null;
   return {
