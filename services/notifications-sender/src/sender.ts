@@ -5,6 +5,7 @@ import type { Logger, ServiceHandle } from '@fs/observability';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
+import { observeJobDurations } from './job-metrics';
 import { createSenderMetrics } from './metrics';
 import { startRelayLoop } from './relay-loop';
 import { SendGate } from './send-gate';
@@ -72,6 +73,7 @@ export async function startSender(
       logger,
     });
   }
+  observeJobDurations(registry, Object.values(workers));
   const relay =
     opts.relay === false
       ? null
