@@ -1,4 +1,5 @@
-import { enqueueOutbox, jobIds, type OutboxRef } from '@fs/queue';
+import type { Db } from '@fs/db';
+import { enqueueOutbox, jobIds, type OutboxRef, type Queues } from '@fs/queue';
 import type { DispatchDeps } from './deps';
 
 export interface ExpiryToSchedule {
@@ -20,6 +21,51 @@ export interface AfterCommitWork {
   wake?: { orderId: number; reason: string };
 }
 
+interface OutboxWaiter {
+  refs: readonly OutboxRef[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+interface OutboxBatcher {
+  waiting: OutboxWaiter[];
+  running: boolean;
+}
+const batchers = new WeakMap<Db, WeakMap<Queues, OutboxBatcher>>();
+
+/**
+ * enqueueOutbox for concurrent runs together: a caller finding no flush in flight flushes at
+ * once; callers arriving meanwhile are flushed together right after it (one Redis addBulk and
+ * one enqueued_at UPDATE for all of them instead of one each). Resolves once the caller's rows
+ * are enqueued and stamped; rejects with the batch's error (the relay then delivers them).
+ */
+function enqueueOutboxCoalesced(db: Db, queues: Queues, refs: readonly OutboxRef[]): Promise<void> {
+  const byQueues = batchers.get(db) ?? new WeakMap<Queues, OutboxBatcher>();
+  batchers.set(db, byQueues);
+  const b = byQueues.get(queues) ?? { waiting: [], running: false };
+  byQueues.set(queues, b);
+  return new Promise<void>((resolve, reject) => {
+    b.waiting.push({ refs, resolve, reject });
+    if (b.running) return;
+    b.running = true;
+    void (async () => {
+      while (b.waiting.length > 0) {
+        const batch = b.waiting.splice(0, b.waiting.length);
+        try {
+          await enqueueOutbox(
+            db,
+            queues,
+            batch.flatMap((w) => w.refs),
+          );
+          for (const w of batch) w.resolve();
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+      b.running = false;
+    })();
+  });
+}
+
 /**
  * Runs after the transaction committed. A failure (Redis down) is logged and swallowed: the
  * relay re-enqueues pending outbox rows and the safety tick re-finds the order.
@@ -30,7 +76,7 @@ export async function runAfterCommit(
 ): Promise<void> {
   const { db, queues, logger } = deps;
   if (work.outbox && work.outbox.length > 0) {
-    await enqueueOutbox(db, queues, work.outbox).catch((err) =>
+    await enqueueOutboxCoalesced(db, queues, work.outbox).catch((err) =>
       logger.warn(
         { err: String(err), outbox: work.outbox!.length },
         'outbox enqueue failed; relay will retry',
