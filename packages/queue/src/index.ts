@@ -3,3 +3,4 @@ export * from './names';
 export * from './outbox';
 export * from './payloads';
 export * from './queues';
+export * from './replay';
