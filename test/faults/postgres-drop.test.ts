@@ -84,7 +84,7 @@ beforeAll(async () => {
   env.DATABASE_POOL_SIZE = '5';
   env.SENDER_PER_CHAT_INTERVAL_MS = '100';
   env.OUTBOX_RELAY_INTERVAL_MS = '500';
-  env.SENDER_RATE_PER_SECOND = '200';
+  env.SENDER_RATE_PER_SECOND = '100';
   env.SENDER_CONCURRENCY = '20';
   scheduler = await startScheduler(parseConfig('distribution-scheduler', schedulerSchema, env));
   sender = await startSender(parseConfig('notifications-sender', senderSchema, env));
@@ -107,23 +107,20 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-/** Terminates every backend of this test's database except the test's own pool; returns how many. */
-async function dropServiceConnections(): Promise<{ terminated: number; apps: string[] }> {
-  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    const r = await admin.query<{ application_name: string; ok: boolean }>(
-      `SELECT application_name, pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-        WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name <> 'test'`,
-      [tdb.name],
-    );
-    return {
-      terminated: r.rows.filter((x) => x.ok).length,
-      apps: [...new Set(r.rows.map((x) => x.application_name))].sort(),
-    };
-  } finally {
-    await admin.end();
-  }
+/**
+ * Terminates every backend of this test's database except the test's own pool; returns how
+ * many. `admin` is connected beforehand, so the drop is one statement away from the call.
+ */
+async function dropServiceConnections(admin: Client): Promise<{ terminated: number; apps: string[] }> {
+  const r = await admin.query<{ application_name: string; ok: boolean }>(
+    `SELECT application_name, pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+      WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name <> 'test'`,
+    [tdb.name],
+  );
+  return {
+    terminated: r.rows.filter((x) => x.ok).length,
+    apps: [...new Set(r.rows.map((x) => x.application_name))].sort(),
+  };
 }
 
 const readyStatus = (base: string) =>
@@ -178,16 +175,23 @@ it('Postgres connections dropped under the running scheduler and sender: both re
   expect(await readyStatus(senderBase)).toBe(200);
 
   // A burst in progress: the drop lands on open delivery transactions.
-  tg.setLatency(5, 10);
+  // Telegram answers in 30-50 ms: deliveries hold open transactions while they wait for it.
+  tg.setLatency(30, 20);
   const burst = await insertChatBurst(tdb.db, { count: BURST, firstChatId: chatIdBase() });
   const burstChats = new Set(burst.chatIds);
   const isBurstSend = (c: FakeCall) =>
     c.token === MASTER_TOKEN && c.method === 'sendMessage' && burstChats.has(Number(c.params.chat_id));
-  await enqueueOutbox(tdb.db, queues, burst.refs);
+  // Jobs only: the producers' enqueued_at stamp (an UPDATE) would queue behind the sender's row
+  // locks for as long as the burst lasts, and this test needs to act mid-burst.
+  await queues.enqueueOutbox(burst.refs);
+  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  await admin.connect();
   await tg.waitForCalls(isBurstSend, 100, 15_000);
 
-  const dropped = await dropServiceConnections();
+  const dropped = await dropServiceConnections(admin).finally(() => admin.end());
   const droppedAt = Date.now();
+  const sentAtDrop = tg.calls.filter(isBurstSend).length;
+  expect(sentAtDrop).toBeLessThan(BURST - 50); // the drop really landed mid-burst
   expect(dropped.terminated).toBeGreaterThan(0);
   expect(dropped.apps).toEqual(expect.arrayContaining(['distribution-scheduler', 'notifications-sender']));
 
@@ -230,6 +234,7 @@ it('Postgres connections dropped under the running scheduler and sender: both re
   report('postgres-drop', {
     backends_terminated: dropped.terminated,
     burst: BURST,
+    burst_sent_at_drop: sentAtDrop,
     burst_sent: BURST,
     burst_duplicates: dups,
     burst_done_after_drop_ms: burstDoneMs,

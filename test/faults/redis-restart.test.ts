@@ -119,6 +119,7 @@ async function burstThroughRedisRestart(name: string, o: { productRelay: boolean
   await redis.kill();
   const killedAt = Date.now();
   const sentAtKill = tg.calls.filter(isBurstSend).length;
+  expect(sentAtKill).toBeLessThan(BURST - 200); // Redis really died mid-burst
   await sleep(DOWN_MS); // the fault itself: Redis stays away this long
   await redis.restart();
   const restartedAt = Date.now();

@@ -76,7 +76,9 @@ it('429 for 10 s mid-burst: nothing lost, nothing doubled, no attempt counted', 
   const chats = new Set(chatIds);
   const isSend = (c: FakeCall) =>
     c.token === MASTER_TOKEN && c.method === 'sendMessage' && chats.has(Number(c.params.chat_id));
+  const enqueueStarted = Date.now();
   await enqueueOutbox(tdb.db, sender!.base.queues, refs);
+  const enqueueMs = Date.now() - enqueueStarted;
 
   await tg.waitForCalls((c) => isSend(c) && c.response?.ok === true, 30, 15_000);
   const cancel = tg.failNext({
@@ -86,6 +88,7 @@ it('429 for 10 s mid-burst: nothing lost, nothing doubled, no attempt counted', 
     error: { kind: 'rate_limit', retryAfter: RETRY_AFTER_S },
   });
   const faultFrom = Date.now();
+  expect(tg.calls.filter((c) => isSend(c) && c.response?.ok).length).toBeLessThan(BURST - 100); // mid-burst
   await sleep(FAULT_MS); // the fault itself: Telegram refuses this long
   cancel();
   const faultTo = Date.now();
@@ -127,6 +130,7 @@ it('429 for 10 s mid-burst: nothing lost, nothing doubled, no attempt counted', 
     sends_inside_retry_after_ms_after_429: earlyBy.length
       ? `${Math.min(...earlyBy)}..${Math.max(...earlyBy)}`
       : '-',
+    enqueue_ms: enqueueMs,
     fault_ms: faultTo - faultFrom,
     all_sent_after_fault_ms: doneAt - faultTo,
   });
