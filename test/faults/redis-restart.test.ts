@@ -39,7 +39,9 @@ jest.setTimeout(60_000);
 const BURST = 1000;
 const DOWN_MS = 2000;
 
+/** One database per test: rows the first test leaves pending must not reach the second's relay. */
 let tdb: TestDatabase;
+const databases: TestDatabase[] = [];
 let tg: FakeTelegram;
 let redis: PrivateRedis;
 let sender: SenderHandle | null = null;
@@ -55,7 +57,7 @@ beforeEach(() => {
 beforeAll(async () => {
   tg = new FakeTelegram();
   redis = new PrivateRedis();
-  [tdb] = await Promise.all([createTestDatabase(), tg.start(), redis.start()]);
+  await Promise.all([tg.start(), redis.start()]);
 });
 
 afterEach(async () => {
@@ -69,7 +71,7 @@ afterEach(async () => {
 afterAll(async () => {
   await redis?.stop();
   await tg?.stop();
-  await tdb?.drop();
+  await Promise.all(databases.map((d) => d.drop()));
 });
 
 /** A relay loop with explicit options (what a configurable sender relay would run). */
@@ -88,6 +90,8 @@ function startTestRelay(opts: { staleMs: number; graceMs: number; intervalMs: nu
 }
 
 async function burstThroughRedisRestart(name: string, o: { productRelay: boolean; recoverWithinMs: number }) {
+  tdb = await createTestDatabase();
+  databases.push(tdb);
   const env = senderEnv({
     databaseUrl: tdb.url,
     redisUrl: redis.url,
