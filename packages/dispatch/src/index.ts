@@ -14,6 +14,21 @@ export { type DistributeOutcome, type DistributeResult, distributeOrder } from '
 export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './due-work';
 export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './escalation';
 export {
+  BREAK_DURATIONS,
+  BREAK_REMINDER_MINUTES,
+  type BreakDuration,
+  breakReminderDedupKey,
+  endBreak,
+  endShift,
+  extendBreak,
+  type ProcessBreaksResult,
+  processBreaks,
+  type ShiftChangeResult,
+  type ShiftState,
+  startBreak,
+  startShift,
+} from './master-shift';
+export {
   type AcceptOfferOutcome,
   type AcceptOfferResult,
   acceptOffer,
@@ -26,6 +41,17 @@ export {
   declineOffer,
   markOfferViewed,
 } from './offer-decline';
+export {
+  type ActFile,
+  advanceMasterOrder,
+  type ClosedCommission,
+  type CloseOrderInput,
+  type CloseOrderResult,
+  closeOrderByMaster,
+  MASTER_STEPS,
+  type MasterOrderRefusal,
+  type MasterStepResult,
+} from './order-close';
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';

@@ -1,3 +1,5 @@
+export * from './amount-input';
+export * from './commission';
 export * from './enums';
 export * from './format';
 export * from './notifications/payloads';

@@ -13,8 +13,12 @@ import {
 } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { MasterBotDeps, MasterContext, MasterSession } from './context';
+import { activeOrdersFeature } from './features/active-orders';
+import { closeOrderFeature } from './features/close-order';
 import { offerAcceptFeature } from './features/offer-accept';
 import { offerDeclineFeature } from './features/offer-decline';
+import { offersFeature } from './features/offers';
+import { shiftFeature } from './features/shift';
 import { startFeature } from './features/start';
 
 import { texts } from './texts';
@@ -66,6 +70,10 @@ export async function startMasterBot(
   startFeature(bot, deps);
   offerAcceptFeature(bot, deps);
   offerDeclineFeature(bot, deps);
+  shiftFeature(bot, deps);
+  offersFeature(bot, deps);
+  activeOrdersFeature(bot, deps);
+  closeOrderFeature(bot, deps);
   bot.use(staleCallbacks(texts.staleButton, logger));
 
   let running: RunningBot | undefined;

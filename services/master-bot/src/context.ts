@@ -3,8 +3,17 @@ import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
 import type { Context } from 'telegraf';
 
+/** The order-closing wizard: amount (normal orders), then the act. */
+export interface CloseOrderWizard {
+  orderId: number;
+  step: 'amount' | 'act';
+  amountKopecks?: number;
+  /** Last activity (epoch ms): an idle wizard expires politely. */
+  at: number;
+}
+
 /** Conversation state kept in Redis (the wizards of later issues add their fields here). */
-export type MasterSession = Record<string, unknown>;
+export type MasterSession = Record<string, unknown> & { closeOrder?: CloseOrderWizard };
 
 export interface MasterContext extends Context {
   session?: MasterSession;

@@ -1,4 +1,16 @@
-import { CATEGORY_LABELS, type Category, escapeHtml, formatTimeslot } from '@fs/domain';
+import {
+  CATEGORY_LABELS,
+  type Category,
+  escapeHtml,
+  formatMoment,
+  formatMoney,
+  formatRemaining,
+  formatTimeslot,
+  type OrderStatus,
+  type ShiftStatus,
+  truncate,
+} from '@fs/domain';
+import type { ActiveOrderRow, OfferCardRow, OfferListRow } from './master-queries';
 
 /** Every text the master bot sends. Russian; user-provided values are HTML-escaped. */
 
@@ -90,3 +102,225 @@ export function assignedOrderCard(o: AssignedOrderCard, now = new Date()): strin
 
 /** A line appended to a push whose offer can no longer be accepted. */
 export const closedLine = (reason: string) => `\n\n❌ ${reason}`;
+
+// ---------------------------------------------------------------------------------------------
+// Main menu, shift, new offers, active orders, closing (issue 4, part 1)
+
+const SHIFT_LINE: Record<ShiftStatus, string> = {
+  off: '⚪ Смена выключена — новые заказы не приходят.',
+  on: '🟢 Вы на смене — новые заказы приходят сюда.',
+  break: '☕ Перерыв',
+};
+
+/** Master-facing order status titles. */
+export const ORDER_STATUS_TITLES: Partial<Record<OrderStatus, string>> = {
+  assigned: 'Назначено мастеру',
+  en_route: 'Мастер в пути',
+  working: 'Мастер работает',
+  payment: 'Ожидает подтверждения оплаты',
+  closed: 'Заказ закрыт',
+  canceled: 'Заказ отменён',
+  searching: 'Идёт поиск мастера',
+  guarantee: 'Гарантийный визит',
+  deferred: 'Заказ отложен',
+  created: 'Создан',
+};
+
+const dayMonth = (instant: Date, tz: string) =>
+  new Intl.DateTimeFormat('ru-RU', { timeZone: tz, day: '2-digit', month: '2-digit' }).format(instant);
+
+/** The visit window in the city's zone, always with the date: "сегодня (24.11) 14:00–16:00". */
+export function slotText(
+  o: { timeslotStart: Date | null; timeslotEnd: Date | null; isAsap: boolean; timezone: string },
+  now: Date,
+): string {
+  const text = formatTimeslot(
+    { start: o.timeslotStart, end: o.timeslotEnd, isAsap: o.isAsap },
+    o.timezone,
+    now,
+  );
+  if (!o.timeslotStart || o.isAsap) return text;
+  return text.replace(
+    /^(сегодня|завтра)/,
+    (w) => `${w} (${dayMonth(new Date(o.timeslotStart!), o.timezone)})`,
+  );
+}
+
+const REQUISITE_LABELS: Record<string, string> = {
+  card_number: '💳 Карта',
+  card_holder: '👤 Получатель',
+  bank: '🏦 Банк',
+  sbp_phone: '📱 СБП',
+  sbp_bank: '🏦 Банк СБП',
+  account: '🏦 Счёт',
+  other: 'ℹ️',
+  comment: '💬',
+};
+
+/** The owner's requisites (snapshot on the commission) as copyable lines. */
+export function requisitesLines(data: Record<string, unknown>, support: string): string[] {
+  const lines: string[] = [];
+  for (const [key, label] of Object.entries(REQUISITE_LABELS)) {
+    const v = data[key];
+    if (typeof v === 'string' && v.trim()) lines.push(`${label}: <code>${escapeHtml(v.trim())}</code>`);
+  }
+  return lines.length > 0 ? lines : [`Реквизиты для оплаты уточните в поддержке: ${escapeHtml(support)}`];
+}
+
+export const mt = {
+  buttons: {
+    shiftOn: '🟢 Включить смену',
+    breakMenu: '☕ Перерыв',
+    breakEnd: '🟢 Вернуться на смену',
+    shiftOff: '🔴 Выключить смену',
+    offers: '🆕 Новые заказы',
+    active: '📦 Активные заказы',
+    menu: '🏠 Меню',
+    back: '⬅️ Назад',
+    cancel: '❌ Отменить',
+    prev: '◀️ Назад',
+    next: 'Вперёд ▶️',
+    refresh: '🔄 Обновить',
+    take: '✅ Взять',
+    decline: '✖️ Отказаться',
+    open: (orderId: number) => `Открыть #${orderId}`,
+    enRoute: '🚗 В пути',
+    working: '🛠 Работаю',
+    close: '✅ Закрыть',
+    extend: '⏱️ Продлить перерыв',
+    duration: { '15m': '⏱️ 15 минут', '1h': '⏱️ 1 час', '2h': '⏱️ 2 часа' } as Record<string, string>,
+  },
+
+  menu: {
+    approved: (name: string, shift: ShiftStatus, breakUntil: Date | null, tz: string | null, now: Date) => {
+      const shiftLine =
+        shift === 'break' && breakUntil
+          ? `☕ Перерыв до ${tz ? formatMoment(breakUntil, tz, now) : breakUntil.toISOString()}`
+          : SHIFT_LINE[shift];
+      return `${texts.startGreeting(name)}\n\n${texts.startApproved}\n\n${shiftLine}`;
+    },
+    pending: (name: string) =>
+      `${texts.startGreeting(name)}\n\n🕐 Ваша анкета на модерации. Мы сообщим, когда её проверят; до этого заказы не приходят.`,
+    rejected: (name: string, reason: string | null) =>
+      `${texts.startGreeting(name)}\n\n❌ Анкета отклонена.\nПричина: ${escapeHtml(reason?.trim() || 'не указана')}\n\nИсправление анкеты в боте скоро появится; пока напишите в поддержку.`,
+    blocked: (name: string, reason: string | null, support: string) =>
+      `${texts.startGreeting(name)}\n\n⛔️ Аккаунт заблокирован.\nПричина: ${escapeHtml(reason?.trim() || 'не указана')}\n\nКак разблокировать: устраните причину (например, оплатите просроченную комиссию) и напишите в поддержку: ${escapeHtml(support)}. После проверки аккаунт разблокируют.`,
+  },
+
+  shift: {
+    started: 'Смена начата. Новые заказы будут приходить сюда.',
+    ended: 'Смена завершена.',
+    breakAsk: '☕ Выберите длительность перерыва:',
+    breakExtendAsk: '☕ На сколько продлить перерыв?',
+    breakStarted: 'Перерыв начат.',
+    breakExtended: 'Перерыв продлён.',
+    backOnShift: 'Вы вернулись на смену.',
+    notOnShift: 'Смена не активна. Сначала включите смену.',
+    notOnBreak: 'Сейчас не перерыв.',
+    alreadyOn: 'Вы уже на смене.',
+    alreadyOff: 'Смена уже выключена.',
+    blocked: 'Смена недоступна: аккаунт заблокирован.',
+    notApproved: 'Профиль на модерации. Дождитесь одобрения.',
+  },
+
+  offers: {
+    title: '<b>🆕 Новые заказы</b>',
+    page: (page: number, pages: number, total: number) => `Страница ${page}/${pages} • всего: ${total}`,
+    empty: '<b>🆕 Новые заказы</b>\n\nНет новых предложений. Когда появится заказ, мы пришлём его сюда.',
+    row: (o: OfferListRow, now: Date) =>
+      `#${o.orderId} • ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}`,
+    gone: 'Заказ больше недоступен: его уже взяли, он отменён или время на ответ истекло.',
+  },
+
+  active: {
+    title: (n: number) => (n === 1 ? '<b>📦 Активный заказ</b>' : `<b>📦 Активные заказы (${n})</b>`),
+    empty: '<b>📦 Активные заказы</b>\n\nСейчас нет активных заказов.',
+    row: (o: ActiveOrderRow, now: Date) =>
+      `#${o.id} • ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}\n🔁 ${ORDER_STATUS_TITLES[o.status] ?? o.status}`,
+    notFound: 'Заказ не найден среди ваших активных заказов.',
+    enRouteDone: 'Отметили, что вы в пути.',
+    workingDone: 'Отметили, что вы на месте и работаете.',
+    stale: 'Статус заказа уже изменился — показываем актуальную карточку.',
+    cannotClose: 'Сейчас нельзя закрыть этот заказ. Проверьте статус.',
+  },
+
+  close: {
+    askAmount: (orderId: number) =>
+      `🧾 Закрытие заказа #${orderId}\n\nВведите сумму, полученную от клиента, в рублях (например, 3500, 3 500 или 3500,50).`,
+    askAct: (orderId: number) =>
+      `🧾 Закрытие заказа #${orderId}\n\nОтправьте фото или файл акта выполненных работ одним сообщением.`,
+    amountErrors: {
+      format: 'Некорректная сумма. Введите число, например 3500, 3 500 или 3500,50.',
+      not_positive: 'Сумма должна быть больше нуля.',
+      too_big: 'Слишком большая сумма: не больше 1 000 000 ₽. Проверьте и введите ещё раз.',
+    } as Record<string, string>,
+    needAct: 'Нужен один файл: фото или документ акта. Отправьте его или нажмите ❌ Отменить.',
+    canceled: '❌ Закрытие заказа отменено.',
+    statusChanged: 'Статус заказа изменился. Откройте активный заказ и попробуйте снова.',
+    closedPayment: (orderId: number, total: number, commission: number, ratePct: number, deadline: string) =>
+      [
+        `✅ <b>Заказ #${orderId} закрыт!</b>`,
+        `Сумма: ${formatMoney(total)}`,
+        '',
+        `💸 Комиссия: <b>${formatMoney(commission)}</b> (${ratePct} %)`,
+        `⏰ Оплатить до: <b>${deadline}</b> (время вашего города)`,
+        '',
+        '💳 <b>Куда оплатить:</b>',
+      ].join('\n'),
+    closedPaymentTail:
+      '\n\nПосле оплаты дождитесь подтверждения администратора. Если не оплатить в срок, аккаунт будет заблокирован до оплаты.\n\nСпасибо за работу! 🎉',
+    closedNoCommission: (orderId: number, total: number) =>
+      `✅ <b>Заказ #${orderId} закрыт!</b>\nСумма: ${formatMoney(total)}\n\nКомиссия по этому заказу не начисляется.\n\nСпасибо за работу! 🎉`,
+    closedGuarantee: (orderId: number) =>
+      `✅ <b>Гарантийный заказ #${orderId} закрыт!</b>\n\nАкт получен. Комиссия по гарантийному заказу не начисляется.\n\nСпасибо за работу! 🎉`,
+  },
+
+  input: {
+    useButtons: 'Пожалуйста, используйте кнопки под сообщениями. Открыть меню: /start',
+    sessionExpired: 'Сессия истекла. Нажмите /start',
+    canceled: '❌ Действие отменено.',
+    nothingToCancel: 'Отменять нечего.',
+  },
+};
+
+/** The card of a new offer: no house, flat or client contacts before acceptance. */
+export function offerCardText(o: OfferCardRow, now: Date): string {
+  const lines = [`<b>🆕 Заказ #${o.orderId}</b>`, ''];
+  if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
+  lines.push(`🏙 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`);
+  lines.push(`📍 ${escapeHtml(o.street ?? 'улица не указана')}`);
+  lines.push(`🗓 ${slotText(o, now)}`);
+  lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
+  const description = o.description.trim();
+  if (description) lines.push(`📝 ${escapeHtml(truncate(description, 1000))}`);
+  const left = formatRemaining(o.expiresAt, now);
+  lines.push('', left ? `⏳ Осталось на ответ: ${left}` : '⌛ Время на ответ истекло');
+  return lines.join('\n');
+}
+
+function fullAddress(o: ActiveOrderRow): string {
+  const parts = [o.street ?? 'улица не указана'];
+  if (o.house) parts.push(`д. ${o.house}`);
+  if (o.apartment) parts.push(`кв. ${o.apartment}`);
+  return parts.join(', ');
+}
+
+/** The card of an active order: full address and client contacts (the master is assigned). */
+export function activeCardText(o: ActiveOrderRow, now: Date): string {
+  const lines = [
+    `<b>📦 Заказ #${o.id}</b>`,
+    `🔁 Статус: <b>${ORDER_STATUS_TITLES[o.status] ?? o.status}</b>`,
+    '',
+  ];
+  if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
+  lines.push(`🏙 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`);
+  lines.push(`📍 <code>${escapeHtml(fullAddress(o))}</code>`);
+  if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
+  lines.push(`🗓 ${slotText(o, now)}`);
+  lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
+  lines.push(`👤 Клиент: ${escapeHtml(o.clientName || 'имя не указано')}`);
+  lines.push(`📞 Телефон: ${o.clientPhone ? `<code>${escapeHtml(o.clientPhone)}</code>` : 'не указан'}`);
+  const description = o.description.trim();
+  if (description) lines.push('', `📝 ${escapeHtml(truncate(description, 1500))}`);
+  return lines.join('\n');
+}

@@ -114,6 +114,18 @@ export interface UnassignedOrdersPayload {
   order_ids: number[];
 }
 
+/** Ten minutes before a break ends (to the master). */
+export interface BreakReminderPayload {
+  break_until: string;
+  /** The master's city zone, to show the end time. */
+  timezone: string;
+}
+
+/** The break ended and the master is back on shift (to the master). */
+export interface BreakEndedPayload {
+  break_until: string;
+}
+
 export interface NotificationPayloads {
   new_offer: NewOfferPayload;
   offer_closed: OfferClosedPayload;
@@ -133,4 +145,6 @@ export interface NotificationPayloads {
   referral_registered: ReferralRegisteredPayload;
   referral_reward: ReferralRewardPayload;
   unassigned_orders: UnassignedOrdersPayload;
+  break_reminder: BreakReminderPayload;
+  break_ended: BreakEndedPayload;
 }

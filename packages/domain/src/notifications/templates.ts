@@ -9,6 +9,8 @@ import {
   truncate,
 } from '../format';
 import type {
+  BreakEndedPayload,
+  BreakReminderPayload,
   CommissionDuePayload,
   CommissionOverduePayload,
   DeliveryFailedPayload,
@@ -48,6 +50,9 @@ export const NOTIFICATION_CALLBACKS = {
   offerAccept: (offerId: number) => `m:oa:${offerId}`,
   offerDecline: (offerId: number) => `m:od:${offerId}`,
   adminOrderOpen: (orderId: number) => `a:o:${orderId}`,
+  breakEnd: () => 'm:brkok',
+  breakExtend: () => 'm:brkx',
+  shiftOff: () => 'm:shoff',
 } as const;
 
 const DESCRIPTION_MAX = 300;
@@ -304,6 +309,29 @@ function unassignedOrders(p: UnassignedOrdersPayload): RenderedNotification {
   };
 }
 
+function breakReminder(p: BreakReminderPayload, now: Date): RenderedNotification {
+  const left = formatRemaining(p.break_until, now);
+  return {
+    text: [
+      left ? `<b>⏰ Перерыв заканчивается через ${left}</b>` : '<b>⏰ Перерыв заканчивается</b>',
+      '',
+      `Перерыв до ${formatMoment(p.break_until, p.timezone, now)}.`,
+      'Готовы вернуться на смену? Нажмите кнопку ниже или продлите перерыв.',
+    ].join('\n'),
+    buttons: [
+      [{ text: '🟢 Вернуться на смену', callback_data: NOTIFICATION_CALLBACKS.breakEnd() }],
+      [{ text: '⏱️ Продлить перерыв', callback_data: NOTIFICATION_CALLBACKS.breakExtend() }],
+    ],
+  };
+}
+
+function breakEnded(_p: BreakEndedPayload): RenderedNotification {
+  return {
+    text: '<b>🟢 Перерыв закончился</b>\n\nВы снова на смене: новые заказы будут приходить сюда.',
+    buttons: [[{ text: '🔴 Выключить смену', callback_data: NOTIFICATION_CALLBACKS.shiftOff() }]],
+  };
+}
+
 type Renderers = {
   [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
 };
@@ -337,6 +365,8 @@ const RENDERERS: Renderers = {
     text: `<b>💰 Начислен реферальный бонус</b>\n\nСумма: ${formatMoney(p.amount_kopecks)}\nУровень: ${p.level}\nЗаказ: #${p.order_id}`,
   }),
   unassigned_orders: unassignedOrders,
+  break_reminder: breakReminder,
+  break_ended: breakEnded,
 };
 
 export function hasTemplate(event: string): event is TemplatedEvent {

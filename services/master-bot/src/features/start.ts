@@ -1,34 +1,92 @@
-import { onCallback } from '@fs/telegram';
+import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
-import { findMasterByTgId, type MasterRow } from '../queries';
-import { texts } from '../texts';
+import { loadMasterState, type MasterState } from '../master-queries';
+import { mt, texts } from '../texts';
+import { clearWizard } from './wizard-session';
 
-function greeting(master: MasterRow | undefined): string {
-  if (!master) return texts.startUnknown;
-  const hello = texts.startGreeting(master.full_name);
-  if (master.is_blocked) return `${hello}\n\n${texts.startBlocked(master.blocked_reason)}`;
+const { buttons } = mt;
+
+/** The main menu's buttons for an approved master, by shift state. */
+export function menuKeyboard(master: Pick<MasterState, 'shift_status'>): InlineKeyboardMarkup {
+  const rows: InlineKeyboardButton[][] = [];
+  switch (master.shift_status) {
+    case 'off':
+      rows.push([cbButton(buttons.shiftOn, 'shiftOn', {})]);
+      break;
+    case 'on':
+      rows.push([cbButton(buttons.breakMenu, 'breakMenu', {})], [cbButton(buttons.shiftOff, 'shiftOff', {})]);
+      break;
+    case 'break':
+      rows.push([cbButton(buttons.breakEnd, 'breakEnd', {})], [cbButton(buttons.shiftOff, 'shiftOff', {})]);
+      break;
+  }
+  rows.push(
+    [cbButton(buttons.offers, 'offersList', { page: 0 })],
+    [cbButton(buttons.active, 'activeList', {})],
+  );
+  return inlineKeyboard(rows);
+}
+
+/** The start screen by state: unknown, pending, rejected, blocked, or the menu. */
+export async function menuView(
+  deps: MasterBotDeps,
+  master: MasterState | undefined,
+  now = new Date(),
+): Promise<{ text: string; markup?: InlineKeyboardMarkup }> {
+  if (!master) return { text: texts.startUnknown };
+  if (master.is_blocked) {
+    const { support_contact } = await deps.dispatch.settings.get();
+    return { text: mt.menu.blocked(master.full_name, master.blocked_reason, support_contact) };
+  }
   switch (master.moderation_status) {
-    case 'approved':
-      return `${hello}\n\n${texts.startApproved}`;
     case 'pending':
-      return `${hello}\n\n${texts.startPending}`;
+      return { text: mt.menu.pending(master.full_name) };
     case 'rejected':
-      return `${hello}\n\n${texts.startRejected(master.moderation_reason)}`;
+      return { text: mt.menu.rejected(master.full_name, master.moderation_reason) };
+    case 'approved':
+      if (!master.verified) return { text: mt.menu.pending(master.full_name) };
+      return {
+        text: mt.menu.approved(
+          master.full_name,
+          master.shift_status,
+          master.break_until,
+          master.timezone,
+          now,
+        ),
+        markup: menuKeyboard(master),
+      };
   }
 }
 
-/** /start and the 🏠 menu button: a greeting by state (onboarding and the full menu come later). */
+/** Shows the start screen: edits the button's message, or sends a new one. */
+export async function showMenu(
+  ctx: MasterContext,
+  deps: MasterBotDeps,
+  how: 'edit' | 'reply',
+): Promise<void> {
+  const master = ctx.from ? await loadMasterState(deps.db, ctx.from.id) : undefined;
+  const view = await menuView(deps, master);
+  const extra = { parse_mode: 'HTML' as const, reply_markup: view.markup ?? { inline_keyboard: [] } };
+  if (how === 'edit' && ctx.callbackQuery?.message) {
+    await safeEdit(ctx, view.text, extra);
+    return;
+  }
+  await ctx.reply(view.text, view.markup ? extra : { parse_mode: 'HTML' });
+}
+
+/** /start and 🏠 Меню: leave any wizard, show the start screen for the master's state. */
 export function startFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  const show = async (ctx: MasterContext) => {
-    const master = ctx.from ? await findMasterByTgId(deps.db, ctx.from.id) : undefined;
-    await ctx.reply(greeting(master), { parse_mode: 'HTML' });
-  };
-  bot.start(show);
+  bot.start(async (ctx) => {
+    clearWizard(ctx);
+    await showMenu(ctx, deps, 'reply');
+  });
   bot.use(
     onCallback('masterMenu', async (ctx: MasterContext) => {
       await ctx.answerCbQuery();
-      await show(ctx);
+      clearWizard(ctx);
+      await showMenu(ctx, deps, 'edit');
     }),
   );
 }

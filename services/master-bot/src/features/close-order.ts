@@ -1,0 +1,148 @@
+import { type ActFile, closeOrderByMaster } from '@fs/dispatch';
+import { formatMoment, parseAmountInput } from '@fs/domain';
+import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import type { Telegraf } from 'telegraf';
+import type { Message } from 'telegraf/types';
+import type { MasterBotDeps, MasterContext } from '../context';
+import { loadMasterState } from '../master-queries';
+import { mt, requisitesLines } from '../texts';
+import { showMenu } from './start';
+import { clearWizard, currentWizard, setWizard } from './wizard-session';
+
+const { buttons } = mt;
+const cancelKeyboard = () => inlineKeyboard([[cbButton(buttons.cancel, 'wizardCancel', {})]]);
+const afterKeyboard = () =>
+  inlineKeyboard([[cbButton(buttons.active, 'activeList', {})], [cbButton(buttons.menu, 'masterMenu', {})]]);
+
+function actOf(msg: Message): ActFile | null {
+  if ('photo' in msg && msg.photo.length > 0) {
+    const best = msg.photo[msg.photo.length - 1]!;
+    return {
+      fileType: 'photo',
+      fileId: best.file_id,
+      fileUniqueId: best.file_unique_id,
+      size: best.file_size ?? null,
+    };
+  }
+  if ('document' in msg) {
+    const d = msg.document;
+    return {
+      fileType: 'document',
+      fileId: d.file_id,
+      fileUniqueId: d.file_unique_id,
+      fileName: d.file_name ?? null,
+      mimeType: d.mime_type ?? null,
+      size: d.file_size ?? null,
+    };
+  }
+  return null;
+}
+
+/**
+ * The closing wizard's inputs (state in the Redis session: a restart or another replica
+ * continues it), /cancel, ❌ Отменить, and the hint for any other message.
+ */
+export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
+  bot.command('cancel', async (ctx) => {
+    const had = ctx.session?.closeOrder !== undefined;
+    clearWizard(ctx);
+    await ctx.reply(had ? mt.input.canceled : mt.input.nothingToCancel);
+    await showMenu(ctx, deps, 'reply');
+  });
+
+  bot.use(
+    onCallback('wizardCancel', async (ctx: MasterContext) => {
+      const had = ctx.session?.closeOrder !== undefined;
+      clearWizard(ctx);
+      await ctx.answerCbQuery(had ? mt.input.canceled : mt.input.nothingToCancel);
+      await safeEdit(ctx, mt.close.canceled, { reply_markup: afterKeyboard() });
+    }),
+  );
+
+  bot.on('message', async (ctx, next) => {
+    const wizard = currentWizard(ctx);
+    const msg = ctx.message;
+    if (wizard === 'expired') {
+      await ctx.reply(mt.input.sessionExpired);
+      return;
+    }
+    if (!wizard) {
+      if (actOf(msg)) {
+        // A file only makes sense inside a wizard: the master's wizard expired with the session.
+        await ctx.reply(mt.input.sessionExpired);
+        return;
+      }
+      return next();
+    }
+    if ('text' in msg && msg.text.startsWith('/')) return next();
+
+    if (wizard.step === 'amount') {
+      if (!('text' in msg)) {
+        await ctx.reply(mt.close.amountErrors.format!, { reply_markup: cancelKeyboard() });
+        return;
+      }
+      const parsed = parseAmountInput(msg.text);
+      if (!parsed.ok) {
+        await ctx.reply(mt.close.amountErrors[parsed.error]!, { reply_markup: cancelKeyboard() });
+        setWizard(ctx, wizard);
+        return;
+      }
+      setWizard(ctx, { orderId: wizard.orderId, step: 'act', amountKopecks: parsed.kopecks });
+      await ctx.reply(mt.close.askAct(wizard.orderId), { reply_markup: cancelKeyboard() });
+      return;
+    }
+
+    const act = actOf(msg);
+    if (!act) {
+      await ctx.reply(mt.close.needAct, { reply_markup: cancelKeyboard() });
+      setWizard(ctx, wizard);
+      return;
+    }
+    const master = ctx.from ? await loadMasterState(deps.db, ctx.from.id) : undefined;
+    if (!master || master.is_blocked) {
+      clearWizard(ctx);
+      await showMenu(ctx, deps, 'reply');
+      return;
+    }
+    const result = await closeOrderByMaster(deps.dispatch, {
+      orderId: wizard.orderId,
+      masterId: master.id,
+      totalKopecks: wizard.amountKopecks ?? null,
+      act,
+    });
+    clearWizard(ctx);
+    if (result.kind !== 'closed') {
+      deps.logger.info(
+        { master_id: master.id, order_id: wizard.orderId, outcome: result.kind },
+        'close refused',
+      );
+      await ctx.reply(mt.close.statusChanged, { reply_markup: afterKeyboard() });
+      return;
+    }
+    const now = new Date();
+    let text: string;
+    if (result.orderType === 'guarantee') text = mt.close.closedGuarantee(result.orderId);
+    else if (!result.commission) text = mt.close.closedNoCommission(result.orderId, result.totalKopecks);
+    else {
+      const c = result.commission;
+      const { support_contact } = await deps.dispatch.settings.get();
+      text = [
+        mt.close.closedPayment(
+          result.orderId,
+          result.totalKopecks,
+          c.amountKopecks,
+          c.ratePct,
+          formatMoment(c.deadlineAt, result.timezone, now),
+        ),
+        ...requisitesLines(c.payTo, support_contact),
+      ].join('\n');
+      text += mt.close.closedPaymentTail;
+    }
+    await ctx.reply(text, { parse_mode: 'HTML', reply_markup: afterKeyboard() });
+  });
+
+  // Anything else (text outside a wizard, stickers, voice…): a short hint, nothing changes.
+  bot.on('message', async (ctx) => {
+    await ctx.reply(mt.input.useButtons);
+  });
+}

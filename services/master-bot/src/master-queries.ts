@@ -1,0 +1,191 @@
+import type { Db } from '@fs/db';
+import { ACTIVE_ORDER_STATUSES, type Category, type OrderStatus, type OrderType } from '@fs/domain';
+import { sql } from 'kysely';
+
+/** Reads for the menu, the offers list and the active orders (every one scoped to the master). */
+
+/** The master behind a Telegram user with what the menu needs (deleted masters count as unknown). */
+export async function loadMasterState(db: Db, tgUserId: number) {
+  return db
+    .selectFrom('masters as m')
+    .leftJoin('cities as c', 'c.id', 'm.city_id')
+    .select([
+      'm.id',
+      'm.full_name',
+      'm.moderation_status',
+      'm.moderation_reason',
+      'm.verified',
+      'm.is_blocked',
+      'm.blocked_reason',
+      'm.shift_status',
+      'm.break_until',
+      'm.city_id',
+      'c.timezone',
+    ])
+    .where('m.tg_user_id', '=', tgUserId)
+    .where('m.is_deleted', '=', false)
+    .executeTakeFirst();
+}
+
+export type MasterState = NonNullable<Awaited<ReturnType<typeof loadMasterState>>>;
+
+export const OFFERS_PAGE_SIZE = 5;
+
+/** Offers the master can still take: open, unexpired, the order still waiting for a master. */
+function takeableOffers(db: Db, masterId: number) {
+  return db
+    .selectFrom('offers as f')
+    .innerJoin('orders as o', 'o.id', 'f.order_id')
+    .where('f.master_id', '=', masterId)
+    .where('f.state', 'in', ['sent', 'viewed'])
+    .where('f.expires_at', '>', sql<Date>`now()`)
+    .where('o.status', 'in', ['searching', 'guarantee'])
+    .where('o.assigned_master_id', 'is', null);
+}
+
+export interface OfferListRow {
+  offerId: number;
+  orderId: number;
+  city: string;
+  timezone: string;
+  district: string | null;
+  category: Category;
+  timeslotStart: Date | null;
+  timeslotEnd: Date | null;
+  isAsap: boolean;
+  expiresAt: Date;
+}
+
+/** One page of takeable offers, newest first, and the total. */
+export async function listOffers(db: Db, masterId: number, page: number) {
+  const { total } = await takeableOffers(db, masterId)
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await takeableOffers(db, masterId)
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .leftJoin('districts as d', 'd.id', 'o.district_id')
+    .select([
+      'f.id as offerId',
+      'o.id as orderId',
+      'c.name as city',
+      'c.timezone',
+      'd.name as district',
+      'o.category',
+      'o.timeslot_start as timeslotStart',
+      'o.timeslot_end as timeslotEnd',
+      'o.is_asap as isAsap',
+      'f.expires_at as expiresAt',
+    ])
+    .orderBy('f.sent_at', 'desc')
+    .orderBy('f.id', 'desc')
+    .limit(OFFERS_PAGE_SIZE)
+    .offset(page * OFFERS_PAGE_SIZE)
+    .execute();
+  return { total: Number(total), rows: rows as OfferListRow[] };
+}
+
+export interface OfferCardRow extends OfferListRow {
+  street: string | null;
+  description: string;
+  type: OrderType;
+}
+
+/** The card of one takeable offer of this master (undefined: not theirs or no longer takeable). */
+export async function loadOfferCard(
+  db: Db,
+  masterId: number,
+  offerId: number,
+): Promise<OfferCardRow | undefined> {
+  const row = await takeableOffers(db, masterId)
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .leftJoin('districts as d', 'd.id', 'o.district_id')
+    .leftJoin('streets as s', 's.id', 'o.street_id')
+    .select([
+      'f.id as offerId',
+      'o.id as orderId',
+      'c.name as city',
+      'c.timezone',
+      'd.name as district',
+      's.name as streetName',
+      'o.street',
+      'o.category',
+      'o.description',
+      'o.type',
+      'o.timeslot_start as timeslotStart',
+      'o.timeslot_end as timeslotEnd',
+      'o.is_asap as isAsap',
+      'f.expires_at as expiresAt',
+    ])
+    .where('f.id', '=', offerId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { streetName, street, ...rest } = row;
+  return { ...rest, street: streetName ?? street } as OfferCardRow;
+}
+
+export interface ActiveOrderRow {
+  id: number;
+  status: OrderStatus;
+  type: OrderType;
+  city: string;
+  timezone: string;
+  district: string | null;
+  street: string | null;
+  house: string | null;
+  apartment: string | null;
+  addressComment: string | null;
+  clientName: string;
+  clientPhone: string | null;
+  category: Category;
+  description: string;
+  timeslotStart: Date | null;
+  timeslotEnd: Date | null;
+  isAsap: boolean;
+}
+
+function activeOrders(db: Db, masterId: number) {
+  return db
+    .selectFrom('orders as o')
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .leftJoin('districts as d', 'd.id', 'o.district_id')
+    .leftJoin('streets as s', 's.id', 'o.street_id')
+    .select([
+      'o.id',
+      'o.status',
+      'o.type',
+      'c.name as city',
+      'c.timezone',
+      'd.name as district',
+      sql<string | null>`coalesce(s.name, o.street)`.as('street'),
+      'o.house',
+      'o.apartment',
+      'o.address_comment as addressComment',
+      'o.client_name as clientName',
+      'o.client_phone as clientPhone',
+      'o.category',
+      'o.description',
+      'o.timeslot_start as timeslotStart',
+      'o.timeslot_end as timeslotEnd',
+      'o.is_asap as isAsap',
+    ])
+    .where('o.assigned_master_id', '=', masterId)
+    .where('o.status', 'in', ACTIVE_ORDER_STATUSES);
+}
+
+/** The master's active orders, most recently updated first (a master has only a few). */
+export async function listActiveOrders(db: Db, masterId: number): Promise<ActiveOrderRow[]> {
+  return activeOrders(db, masterId)
+    .orderBy('o.updated_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(50)
+    .execute();
+}
+
+/** One active order of this master (undefined: not theirs, or no longer active). */
+export async function loadActiveOrder(
+  db: Db,
+  masterId: number,
+  orderId: number,
+): Promise<ActiveOrderRow | undefined> {
+  return activeOrders(db, masterId).where('o.id', '=', orderId).executeTakeFirst();
+}
