@@ -2,6 +2,7 @@ import { type DispatchDeps, distributeOrder, findDueWork } from '@fs/dispatch';
 import { DISTRIBUTION_JOBS, distributionJobSchema, tickJobSchema } from '@fs/queue';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { z } from 'zod';
+import { BREAKS_JOB, runBreaksJob } from './break-jobs';
 import type { SchedulerMetrics } from './metrics';
 
 /** How long to wait before re-running an order another transaction held (e.g. an accept in progress). */
@@ -83,6 +84,9 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
           break;
         case DISTRIBUTION_JOBS.tick:
           outcome = await runTick(job);
+          break;
+        case BREAKS_JOB:
+          outcome = await runBreaksJob(deps);
           break;
         default:
           outcome = 'unknown_job';

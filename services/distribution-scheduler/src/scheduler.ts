@@ -5,6 +5,7 @@ import type { Logger } from '@fs/observability';
 import { createRedis, DISTRIBUTION_JOBS, QUEUES } from '@fs/queue';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { Worker } from 'bullmq';
+import { scheduleBreakJobs } from './break-jobs';
 import { mountBullBoard } from './bull-board';
 import { createJobProcessor, type JobObserver } from './job-processor';
 import { SchedulerMetrics } from './metrics';
@@ -82,6 +83,7 @@ export async function startScheduler(
 
   const tick = new TickSchedule(queues.distribution, settings, logger, opts.tickSyncMs);
   await tick.start();
+  await scheduleBreakJobs(queues.distribution);
   const relay = new OutboxRelayLoop(db, queues, logger, config.OUTBOX_RELAY_INTERVAL_MS, (n) =>
     metrics.outboxRelayed.inc(n),
   );
