@@ -9,7 +9,7 @@
  * The test's own pool (application_name 'test') is spared: it plays the admin bot, which is not
  * under test here.
  *
- * KNOWN BUG (the second test is `it.failing` until it is fixed): a pg client that is checked
+ * FIXED (the second test guards against regression; createDb now listens on every client): a pg client that is checked
  * out of the pool has no 'error' listener (pg-pool removes its idle listener on checkout, and
  * packages/db/src/db.ts only listens on the pool). The sender keeps a delivery transaction open
  * across the Telegram call, so when Postgres drops the connection there, the client emits an
@@ -17,6 +17,8 @@
  * In this jest process such emits are counted and swallowed instead (so the recovery itself can
  * be tested): the count must be 0. Fix: in createDb, `pool.on('connect', (c) => c.on('error', …))`.
  */
+
+import type { AddressInfo } from 'node:net';
 import { parseConfig, schedulerSchema, senderSchema } from '@fs/config';
 import { SettingsCache } from '@fs/db';
 import { createOrder, type DispatchDeps } from '@fs/dispatch';
@@ -33,7 +35,6 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@fs/testkit';
-import type { AddressInfo } from 'node:net';
 import pg, { Client } from 'pg';
 import { type SchedulerHandle, startScheduler } from '../../services/distribution-scheduler/src/scheduler';
 import { type SenderHandle, startSender } from '../../services/notifications-sender/src/sender';
@@ -245,6 +246,6 @@ it('Postgres connections dropped under the running scheduler and sender: both re
   });
 });
 
-it.failing('no dropped connection goes unhandled (each one would crash a service process)', () => {
+it('no dropped connection goes unhandled (each one would crash a service process)', () => {
   expect(unhandledPgErrors.map((e) => e.message)).toEqual([]);
 });

@@ -5,7 +5,7 @@
  * The sender runs in-process and keeps running, so there is no window for a duplicate (the row
  * stays locked from the send to the commit, and a Redis error never loses a commit).
  *
- * KNOWN GAP (the first test is `it.failing` until it is fixed): the rows that were already
+ * FIXED (OUTBOX_RELAY_STALE_MS, default 15 s, now reaches both relay loops; the first test guards it): the rows that were already
  * enqueued when Redis died carry `enqueued_at`, and relayOutbox (packages/queue/src/outbox.ts)
  * re-enqueues such rows only after `staleMs` = 10 minutes. The sender's relay loop
  * (services/notifications-sender/src/relay-loop.ts) calls relayOutbox without options and no
@@ -159,7 +159,7 @@ async function burstThroughRedisRestart(name: string, o: { productRelay: boolean
   expect(new Set(tg.calls.filter(isBurstSend).map((c) => Number(c.params.chat_id))).size).toBe(BURST);
 }
 
-it.failing('Redis killed mid-burst and restarted empty: the sender as configured sends every row once', () =>
+it('Redis killed mid-burst and restarted empty: the sender as configured sends every row once', () =>
   burstThroughRedisRestart('product-relay', { productRelay: true, recoverWithinMs: 20_000 }));
 
 it('Redis killed mid-burst and restarted empty: with a 3 s relay stale window every row is sent once', () =>

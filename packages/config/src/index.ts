@@ -90,6 +90,8 @@ export const schedulerSchema = z
     DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
     /** How often the outbox relay looks for rows whose enqueue was lost. */
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+    /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
+    OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
     SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(3000),
     /** bull-board at /admin/queues behind basic auth; mounted only when both are set. */
     BULL_BOARD_USER: z.string().min(1).optional(),
@@ -122,6 +124,8 @@ export const senderSchema = z.object({
   /** Minimum spacing between two messages to the same chat. */
   SENDER_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
+  OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
 });
 
 export type MasterBotConfig = z.infer<typeof masterBotSchema>;

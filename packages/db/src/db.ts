@@ -21,7 +21,11 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // A dropped connection must not crash the process: the pool replaces idle clients, and a
+  // checked-out client (pg-pool removes its own listener then) fails its current query instead.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -64,7 +64,7 @@ export interface RelayOptions {
  */
 export async function relayOutbox(db: Db, queues: Queues, opts: RelayOptions = {}): Promise<number> {
   const grace = opts.graceMs ?? 2000;
-  const stale = opts.staleMs ?? 10 * 60_000;
+  const stale = opts.staleMs ?? 15_000;
   const rows = await db
     .selectFrom('notifications_outbox')
     .select(['id', 'bot'])

@@ -13,6 +13,7 @@ export class OutboxRelayLoop {
     private readonly logger: Logger,
     private readonly intervalMs: number,
     private readonly onRelayed: (n: number) => void,
+    private readonly staleMs: number,
   ) {}
 
   start(): void {
@@ -26,7 +27,7 @@ export class OutboxRelayLoop {
 
   async runOnce(): Promise<void> {
     try {
-      const n = await relayOutbox(this.db, this.queues);
+      const n = await relayOutbox(this.db, this.queues, { staleMs: this.staleMs });
       if (n > 0) {
         this.onRelayed(n);
         this.logger.info({ rows: n }, 'outbox relay re-enqueued rows');

@@ -84,8 +84,13 @@ export async function startScheduler(
   const tick = new TickSchedule(queues.distribution, settings, logger, opts.tickSyncMs);
   await tick.start();
   await scheduleBreakJobs(queues.distribution);
-  const relay = new OutboxRelayLoop(db, queues, logger, config.OUTBOX_RELAY_INTERVAL_MS, (n) =>
-    metrics.outboxRelayed.inc(n),
+  const relay = new OutboxRelayLoop(
+    db,
+    queues,
+    logger,
+    config.OUTBOX_RELAY_INTERVAL_MS,
+    (n) => metrics.outboxRelayed.inc(n),
+    config.OUTBOX_RELAY_STALE_MS,
   );
   relay.start();
   if (config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD) {

@@ -6,7 +6,13 @@ import { type Queues, relayOutbox } from '@fs/queue';
  * Runs the outbox relay every `intervalMs`: rows whose enqueue after commit was lost (Redis
  * down, a producer died) get their job. Runs on every replica; job ids make that harmless.
  */
-export function startRelayLoop(opts: { db: Db; queues: Queues; intervalMs: number; logger: Logger }): {
+export function startRelayLoop(opts: {
+  db: Db;
+  queues: Queues;
+  intervalMs: number;
+  staleMs: number;
+  logger: Logger;
+}): {
   stop(): Promise<void>;
 } {
   let stopped = false;
@@ -15,7 +21,7 @@ export function startRelayLoop(opts: { db: Db; queues: Queues; intervalMs: numbe
 
   const tick = async () => {
     try {
-      const n = await relayOutbox(opts.db, opts.queues);
+      const n = await relayOutbox(opts.db, opts.queues, { staleMs: opts.staleMs });
       if (n > 0) opts.logger.info({ count: n }, 'relayed pending outbox rows');
     } catch (err) {
       opts.logger.warn({ err }, 'outbox relay failed; will retry');

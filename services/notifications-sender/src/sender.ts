@@ -77,7 +77,13 @@ export async function startSender(
   const relay =
     opts.relay === false
       ? null
-      : startRelayLoop({ db, queues, intervalMs: config.OUTBOX_RELAY_INTERVAL_MS, logger });
+      : startRelayLoop({
+          db,
+          queues,
+          intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+          staleMs: config.OUTBOX_RELAY_STALE_MS,
+          logger,
+        });
   if (opts.listen !== false) await base.health.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info(
     {
