@@ -1,4 +1,5 @@
 export * from './bot';
+export * from './bot-service';
 export * from './callback-data';
 export * from './errors';
 export * from './gateway';

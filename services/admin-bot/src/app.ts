@@ -3,15 +3,14 @@ import { markReachableAgain } from '@fs/db';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
 import {
+  type BotService,
   botMetrics,
   createBot,
   onUserContact,
-  type RunningBot,
   redisSession,
+  serveBot,
   staleCallbacks,
-  startBot,
 } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
 import type { AdminBotDeps, AdminContext, AdminSession } from './context';
 import { accessFeature } from './features/access';
 import { texts } from './texts';
@@ -24,13 +23,7 @@ export interface AdminBotOptions {
   onFatal?: (err: unknown) => void;
 }
 
-export interface AdminBot {
-  bot: Telegraf<AdminContext>;
-  /** Base URL of the health/metrics (and webhook) server. */
-  httpUrl: string;
-  running: RunningBot;
-  stop(): Promise<void>;
-}
+export type AdminBot = BotService<AdminContext>;
 
 /** Builds and starts the admin bot (polling or webhook) with its health/metrics server. */
 export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOptions = {}): Promise<AdminBot> {
@@ -56,32 +49,5 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
   accessFeature(bot, deps);
   bot.use(staleCallbacks(texts.staleButton, logger));
 
-  let running: RunningBot | undefined;
-  try {
-    running = await startBot(bot, {
-      mode: config.BOT_MODE,
-      logger,
-      app: base.health.app,
-      webhookUrl: config.WEBHOOK_URL,
-      secret: config.WEBHOOK_SECRET,
-      onFatal: opts.onFatal,
-    });
-    const httpUrl = await base.health.listen(opts.httpPort ?? config.HTTP_PORT, config.HTTP_HOST);
-    logger.info({ http: httpUrl, mode: config.BOT_MODE }, 'admin bot started');
-    const started = running;
-    return {
-      bot,
-      httpUrl,
-      running: started,
-      async stop() {
-        base.health.setDraining();
-        await started.stop();
-        await base.close();
-      },
-    };
-  } catch (err) {
-    await running?.stop().catch(() => {});
-    await base.close().catch(() => {});
-    throw err;
-  }
+  return serveBot(bot, { name: 'admin bot', base, config, httpPort: opts.httpPort, onFatal: opts.onFatal });
 }

@@ -3,15 +3,14 @@ import { markReachableAgain, SettingsCache } from '@fs/db';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
 import {
+  type BotService,
   botMetrics,
   createBot,
   onUserContact,
-  type RunningBot,
   redisSession,
+  serveBot,
   staleCallbacks,
-  startBot,
 } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
 import type { MasterBotDeps, MasterContext, MasterSession } from './context';
 import { activeOrdersFeature } from './features/active-orders';
 import { closeOrderFeature } from './features/close-order';
@@ -31,13 +30,7 @@ export interface MasterBotOptions {
   onFatal?: (err: unknown) => void;
 }
 
-export interface MasterBot {
-  bot: Telegraf<MasterContext>;
-  /** Base URL of the health/metrics (and webhook) server. */
-  httpUrl: string;
-  running: RunningBot;
-  stop(): Promise<void>;
-}
+export type MasterBot = BotService<MasterContext>;
 
 /** Builds and starts the master bot (polling or webhook) with its health/metrics server. */
 export async function startMasterBot(
@@ -76,32 +69,5 @@ export async function startMasterBot(
   closeOrderFeature(bot, deps);
   bot.use(staleCallbacks(texts.staleButton, logger));
 
-  let running: RunningBot | undefined;
-  try {
-    running = await startBot(bot, {
-      mode: config.BOT_MODE,
-      logger,
-      app: base.health.app,
-      webhookUrl: config.WEBHOOK_URL,
-      secret: config.WEBHOOK_SECRET,
-      onFatal: opts.onFatal,
-    });
-    const httpUrl = await base.health.listen(opts.httpPort ?? config.HTTP_PORT, config.HTTP_HOST);
-    logger.info({ http: httpUrl, mode: config.BOT_MODE }, 'master bot started');
-    const started = running;
-    return {
-      bot,
-      httpUrl,
-      running: started,
-      async stop() {
-        base.health.setDraining();
-        await started.stop();
-        await base.close();
-      },
-    };
-  } catch (err) {
-    await running?.stop().catch(() => {});
-    await base.close().catch(() => {});
-    throw err;
-  }
+  return serveBot(bot, { name: 'master bot', base, config, httpPort: opts.httpPort, onFatal: opts.onFatal });
 }
