@@ -4,13 +4,10 @@
  * failed attempt, and retry_after must be honoured for the whole token: after a 429 the fake
  * must see no new send on that token until retry_after has passed.
  *
- * KNOWN GAP (the second test is `it.failing` until it is fixed): a 429 pauses the BullMQ queue
- * (queue.rateLimit) so no new job is fetched, but the jobs already running (up to
- * SENDER_CONCURRENCY, most of them waiting for their SendGate slot) still call Telegram during
- * retry_after, one every 1/SENDER_RATE_PER_SECOND, and each earns another 429. Suggested fix:
- * on a 429 record a per-token "paused until" in Redis next to the SendGate keys (and push the
- * token's pace TAT past it); SendGate.acquire refuses while it is set, and deliver.ts checks it
- * again after sleeping for its slot, right before calling Telegram.
+ * The second test guards a fixed gap: a 429 used to pause only the BullMQ queue, so jobs already
+ * waiting for their SendGate slot still called Telegram during retry_after. Now the worker also
+ * pauses the token in the SendGate (Redis), which refuses new slots and is checked again right
+ * before each send.
  */
 import { parseConfig, senderSchema } from '@fs/config';
 import { enqueueOutbox } from '@fs/queue';
@@ -140,7 +137,7 @@ it('429 for 10 s mid-burst: nothing lost, nothing doubled, no attempt counted', 
   expect(rows.every((r) => r.attempts === 1)).toBe(true);
 });
 
-it.failing('429: retry_after is honoured for the whole token (no send until it has passed)', () => {
+it('429: retry_after is honoured for the whole token (no send until it has passed)', () => {
   const { limited, early } = outcome!;
   expect(early.map((c) => ({ chat: c.params.chat_id, at: c.at }))).toEqual([]);
   // About one probe per retry_after, not a hammering of the token.

@@ -108,8 +108,13 @@ async function deliverLocked(
   }
   const chatId = plan.kind === 'edit' ? plan.chatId : recipient.chatId;
   const gate = await deps.gate.acquire(deps.bot, chatId);
-  if (!gate.ok) return { kind: 'delay', ms: gate.retryInMs, reason: 'per-chat interval' };
-  if (gate.waitMs > 0) await sleep(gate.waitMs);
+  if (!gate.ok) return { kind: 'delay', ms: gate.retryInMs, reason: 'per-chat interval or token paused' };
+  if (gate.waitMs > 0) {
+    await sleep(gate.waitMs);
+    // A 429 may have paused the token while this send waited for its slot.
+    const paused = await deps.gate.pausedFor(deps.bot);
+    if (paused > 0) return { kind: 'delay', ms: paused, reason: 'token paused after 429' };
+  }
 
   let messageId: number;
   try {

@@ -8,11 +8,16 @@ import type { Redis } from 'ioredis';
  * BullMQ's limiter counts jobs per fixed one-second window and lets each window's jobs start
  * in a burst; two bursts around a window edge exceed Telegram's ~30/s in a sliding second and
  * draw 429s. Spacing the sends themselves keeps any second under the limit, so the limiter
- * can run close to it. One Lua call does both checks; both keys share the queues' hash tag.
+ * can run close to it. One Lua call does both checks; all keys share the queues' hash tag.
+ *
+ * After a 429 the token is paused (`pause`) for retry_after: no replica reserves a slot, and a
+ * send already waiting for its slot checks `pausedFor` again just before calling Telegram.
  */
 const SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local paused = redis.call('PTTL', KEYS[3])
+if paused > 0 then return {0, paused} end
 local chatInterval = tonumber(ARGV[1])
 if chatInterval > 0 then
   local ttl = redis.call('PTTL', KEYS[1])
@@ -32,7 +37,7 @@ return {1, math.ceil(wait)}
 export type GateResult =
   /** Send after waiting `waitMs` (the token's next slot); the chat is held for the interval. */
   | { ok: true; waitMs: number }
-  /** The chat got a message less than the interval ago; nothing was reserved. */
+  /** The chat got a message less than the interval ago, or the token is paused; nothing was reserved. */
   | { ok: false; retryInMs: number };
 
 export class SendGate {
@@ -46,7 +51,7 @@ export class SendGate {
   ) {
     this.perChatIntervalMs = opts.perChatIntervalMs;
     this.paceIntervalMs = 1000 / opts.ratePerSecond;
-    if (!('fsSendGate' in redis)) redis.defineCommand('fsSendGate', { numberOfKeys: 2, lua: SCRIPT });
+    if (!('fsSendGate' in redis)) redis.defineCommand('fsSendGate', { numberOfKeys: 3, lua: SCRIPT });
   }
 
   async acquire(bot: string, chatId: number | string): Promise<GateResult> {
@@ -55,9 +60,24 @@ export class SendGate {
     ).fsSendGate(
       `${this.prefix}:chat-gate:${bot}:${chatId}`,
       `${this.prefix}:pace:${bot}`,
+      this.pauseKey(bot),
       this.perChatIntervalMs,
       this.paceIntervalMs,
     )) as [number, number];
     return ok === 1 ? { ok: true, waitMs: ms } : { ok: false, retryInMs: ms };
+  }
+
+  /** Telegram answered 429 for this token: nobody sends with it for `ms`. */
+  async pause(bot: string, ms: number): Promise<void> {
+    await this.redis.set(this.pauseKey(bot), '1', 'PX', Math.max(1, Math.ceil(ms)));
+  }
+
+  /** Milliseconds the token is still paused (0 when it is not). */
+  async pausedFor(bot: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.pauseKey(bot)));
+  }
+
+  private pauseKey(bot: string): string {
+    return `${this.prefix}:tg-pause:${bot}`;
   }
 }

@@ -83,6 +83,8 @@ export function createNotifyWorker(opts: NotifyWorkerOptions): Worker {
         const ms = outcome.retryAfterS * 1000;
         if (outcome.retryAfterS <= opts.maxRetryAfterS) {
           log.warn({ ...ctx, retryAfterS: outcome.retryAfterS }, 'telegram 429: pausing the queue');
+          // Pause the token for every replica: new jobs (BullMQ) and sends already waiting for a slot (gate).
+          await opts.deps.gate.pause(bot, ms);
           await queue.rateLimit(ms);
           throw Worker.RateLimitError();
         }
