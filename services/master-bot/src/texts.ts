@@ -55,38 +55,13 @@ export const texts = {
   },
 };
 
-export interface AssignedOrderCard {
-  id: number;
-  city: string;
-  timezone: string;
-  district: string | null;
-  street: string | null;
-  house: string | null;
-  apartment: string | null;
-  addressComment: string | null;
-  clientName: string;
-  clientPhone: string | null;
-  category: Category;
-  description: string;
-  timeslotStart: Date | null;
-  timeslotEnd: Date | null;
-  isAsap: boolean;
-}
-
-function formatAddress(o: AssignedOrderCard): string {
-  const parts = [o.street ?? 'улица не указана'];
-  if (o.house) parts.push(`д. ${o.house}`);
-  if (o.apartment) parts.push(`кв. ${o.apartment}`);
-  return parts.join(', ');
-}
-
 /** The push after a win: full address and client contacts (shown only once assigned). */
-export function assignedOrderCard(o: AssignedOrderCard, now = new Date()): string {
+export function assignedOrderCard(o: ActiveOrderRow, now = new Date()): string {
   const lines = [
     `<b>${texts.accept.won(o.id)}</b>`,
     '',
     `📍 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`,
-    `🏠 <code>${escapeHtml(formatAddress(o))}</code>`,
+    `🏠 <code>${escapeHtml(fullAddress(o))}</code>`,
   ];
   if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
   lines.push(`👤 ${escapeHtml(o.clientName || 'имя не указано')}`);

@@ -2,8 +2,8 @@ import { acceptOffer } from '@fs/dispatch';
 import { onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { MasterBotDeps, MasterContext } from '../context';
+import { loadActiveOrder } from '../master-queries';
 import { editPush } from '../push';
-import { loadOrderCard } from '../queries';
 import { assignedOrderCard, closedLine, texts } from '../texts';
 import { actingMaster } from './guard';
 
@@ -24,7 +24,7 @@ export function offerAcceptFeature(bot: Telegraf<MasterContext>, deps: MasterBot
           const toast =
             result.kind === 'won' ? texts.accept.won(orderId) : texts.accept.alreadyYours(orderId);
           await ctx.answerCbQuery(toast);
-          const card = await loadOrderCard(deps.db, orderId);
+          const card = await loadActiveOrder(deps.db, master.id, orderId);
           if (card) {
             await safeEdit(ctx, assignedOrderCard(card), {
               parse_mode: 'HTML',
