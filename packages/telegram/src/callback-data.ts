@@ -6,92 +6,31 @@
  * such as `m2:`), so buttons of old messages decode to `null` and get "button is outdated"
  * instead of being misread. Telegram limits callback data to 64 bytes.
  *
- * Adding an action is one line in `CALLBACKS`.
+ * Adding an action is one line in the feature area's file under `callbacks/`.
  */
 
-export const MAX_CALLBACK_BYTES = 64;
-/** Postgres `integer` ids (serial) never exceed this. */
-const MAX_ID = 2_147_483_647;
+import { type ActionDef, type ArgSpec, MAX_CALLBACK_BYTES } from './callback-args';
+import { ADMIN_CALLBACKS } from './callbacks/admin';
+import { ADMIN_MASTERS_CALLBACKS } from './callbacks/admin-masters';
+import { ADMIN_OPS_CALLBACKS } from './callbacks/admin-ops';
+import { ADMIN_ORDER_CREATE_CALLBACKS } from './callbacks/admin-order-create';
+import { ADMIN_ORDERS_CALLBACKS } from './callbacks/admin-orders';
+import { MASTER_CALLBACKS } from './callbacks/master';
+import { MASTER_CABINET_CALLBACKS } from './callbacks/master-cabinet';
+import { MASTER_ONBOARDING_CALLBACKS } from './callbacks/master-onboarding';
 
-export interface ArgSpec<T> {
-  parse(raw: string): T | null;
-  format(value: T): string;
-}
+export * from './callback-args';
 
-const DIGITS = /^[1-9][0-9]{0,9}$/;
-
-/** A bounded integer written in canonical decimal (no sign, no leading zeros except `0` itself). */
-export function intArg(min: number, max: number): ArgSpec<number> {
-  const inRange = (n: number) => Number.isSafeInteger(n) && n >= min && n <= max;
-  return {
-    parse(raw) {
-      if (raw !== '0' && !DIGITS.test(raw)) return null;
-      const n = Number(raw);
-      return inRange(n) ? n : null;
-    },
-    format(n) {
-      if (!inRange(n)) throw new RangeError(`callback arg ${n} is outside ${min}..${max}`);
-      return String(n);
-    },
-  };
-}
-
-/** A database id: positive integer that fits Postgres `integer`. */
-export const idArg = intArg(1, MAX_ID);
-
-/** One of a fixed set of short tokens (e.g. a filter or a period). */
-export function oneOfArg<const V extends string>(values: readonly V[]): ArgSpec<V> {
-  for (const v of values) {
-    if (!/^[A-Za-z0-9_-]{1,16}$/.test(v)) throw new Error(`oneOf token ${JSON.stringify(v)} is not allowed`);
-  }
-  const set = new Set<string>(values);
-  return {
-    parse: (raw) => (set.has(raw) ? (raw as V) : null),
-    format(v) {
-      if (!set.has(v))
-        throw new RangeError(`callback arg ${JSON.stringify(v)} is not one of ${values.join(',')}`);
-      return v;
-    },
-  };
-}
-
-type Specs = Record<string, ArgSpec<unknown>>;
-
-export interface ActionDef<S extends Specs = Specs> {
-  code: string;
-  args: S;
-}
-
-function action<const S extends Specs>(code: string, args: S): ActionDef<S> {
-  if (!/^[ma]:[a-z0-9]{1,8}$/.test(code)) throw new Error(`bad callback action code ${code}`);
-  return { code, args };
-}
-
-/** Every callback action of both bots. */
+/** Every callback action of both bots, one file per feature area under callbacks/. */
 export const CALLBACKS = {
-  // Master bot
-  offerAccept: action('m:oa', { offerId: idArg }),
-  offerDecline: action('m:od', { offerId: idArg }),
-  offerDeclineConfirm: action('m:odc', { offerId: idArg }),
-  offerDeclineCancel: action('m:odn', { offerId: idArg }),
-  masterMenu: action('m:menu', {}),
-  shiftOn: action('m:shon', {}),
-  shiftOff: action('m:shoff', {}),
-  breakMenu: action('m:brk', {}),
-  breakStart: action('m:brks', { d: oneOfArg(['15m', '1h', '2h']) }),
-  breakEnd: action('m:brkok', {}),
-  breakExtendMenu: action('m:brkx', {}),
-  breakExtend: action('m:brkxs', { d: oneOfArg(['15m', '1h', '2h']) }),
-  offersList: action('m:new', { page: intArg(0, 999) }),
-  offerCard: action('m:newc', { offerId: idArg, page: intArg(0, 999) }),
-  activeList: action('m:act', {}),
-  activeCard: action('m:actc', { orderId: idArg }),
-  activeEnRoute: action('m:acte', { orderId: idArg }),
-  activeWorking: action('m:actw', { orderId: idArg }),
-  activeClose: action('m:actx', { orderId: idArg }),
-  wizardCancel: action('m:cancel', {}),
-  // Admin bot
-  adminOrderOpen: action('a:o', { orderId: idArg }),
+  ...MASTER_CALLBACKS,
+  ...MASTER_ONBOARDING_CALLBACKS,
+  ...MASTER_CABINET_CALLBACKS,
+  ...ADMIN_CALLBACKS,
+  ...ADMIN_ORDER_CREATE_CALLBACKS,
+  ...ADMIN_ORDERS_CALLBACKS,
+  ...ADMIN_MASTERS_CALLBACKS,
+  ...ADMIN_OPS_CALLBACKS,
 } as const;
 
 export type CallbackName = keyof typeof CALLBACKS;
@@ -102,6 +41,21 @@ export type CallbackArgs<N extends CallbackName> = ArgValues<(typeof CALLBACKS)[
 export type DecodedCallback = {
   [N in CallbackName]: { name: N; bot: 'master' | 'admin'; args: CallbackArgs<N> };
 }[CallbackName];
+
+{
+  const names = [
+    MASTER_CALLBACKS,
+    MASTER_ONBOARDING_CALLBACKS,
+    MASTER_CABINET_CALLBACKS,
+    ADMIN_CALLBACKS,
+    ADMIN_ORDER_CREATE_CALLBACKS,
+    ADMIN_ORDERS_CALLBACKS,
+    ADMIN_MASTERS_CALLBACKS,
+    ADMIN_OPS_CALLBACKS,
+  ].flatMap((part) => Object.keys(part));
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`duplicate callback action name ${dup}`);
+}
 
 const BY_CODE = new Map<string, CallbackName>();
 for (const [name, def] of Object.entries(CALLBACKS) as [CallbackName, ActionDef][]) {

@@ -1,5 +1,5 @@
 import type { AdminBotConfig } from '@fs/config';
-import { markReachableAgain } from '@fs/db';
+import { markReachableAgain, SettingsCache } from '@fs/db';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
 import {
@@ -13,6 +13,11 @@ import {
 } from '@fs/telegram';
 import type { AdminBotDeps, AdminContext, AdminSession } from './context';
 import { accessFeature } from './features/access';
+import { mastersFeature } from './features/masters';
+import { fallbackFeature, menuFeature } from './features/menu';
+import { opsFeature } from './features/ops';
+import { orderCreateFeature } from './features/order-create';
+import { ordersFeature } from './features/orders';
 import { texts } from './texts';
 
 export interface AdminBotOptions {
@@ -28,8 +33,15 @@ export type AdminBot = BotService<AdminContext>;
 /** Builds and starts the admin bot (polling or webhook) with its health/metrics server. */
 export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOptions = {}): Promise<AdminBot> {
   const base = await createServiceBase('admin-bot', config, opts.logger);
-  const { logger, db, redis } = base;
-  const deps: AdminBotDeps = { db, redis, logger, config };
+  const { logger, db, redis, queues } = base;
+  const deps: AdminBotDeps = {
+    db,
+    redis,
+    queues,
+    logger,
+    config,
+    dispatch: { db, queues, logger, settings: new SettingsCache(db) },
+  };
 
   const bot = createBot<AdminContext>(config.ADMIN_BOT_TOKEN, {
     apiRoot: config.TELEGRAM_API_ROOT,
@@ -46,7 +58,15 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
       ttlSeconds: config.SESSION_TTL_SECONDS,
     }),
   );
+  // Order matters: access first (sets ctx.staff or stops), wizards' message handlers before
+  // the fallback hint.
   accessFeature(bot, deps);
+  menuFeature(bot, deps);
+  orderCreateFeature(bot, deps);
+  ordersFeature(bot, deps);
+  mastersFeature(bot, deps);
+  opsFeature(bot, deps);
+  fallbackFeature(bot);
   bot.use(staleCallbacks(texts.staleButton, logger));
 
   return serveBot(bot, { name: 'admin bot', base, config, httpPort: opts.httpPort, onFatal: opts.onFatal });

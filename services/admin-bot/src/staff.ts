@@ -14,7 +14,9 @@ export interface StaffMember {
   fullName: string;
   role: StaffRole;
   isActive: boolean;
+  /** City names (for greetings) and ids (for scoping), ordered by name. */
   cities: string[];
+  cityIds: number[];
 }
 
 async function withCities(
@@ -24,7 +26,7 @@ async function withCities(
   const cities = await db
     .selectFrom('staff_cities as sc')
     .innerJoin('cities as c', 'c.id', 'sc.city_id')
-    .select('c.name')
+    .select(['c.id', 'c.name'])
     .where('sc.staff_user_id', '=', row.id)
     .orderBy('c.name')
     .execute();
@@ -34,6 +36,7 @@ async function withCities(
     role: row.role,
     isActive: row.is_active,
     cities: cities.map((c) => c.name),
+    cityIds: cities.map((c) => c.id),
   };
 }
 

@@ -13,10 +13,12 @@ import {
 } from '@fs/telegram';
 import type { MasterBotDeps, MasterContext, MasterSession } from './context';
 import { activeOrdersFeature } from './features/active-orders';
-import { closeOrderFeature } from './features/close-order';
+import { cabinetFeature } from './features/cabinet';
+import { closeOrderFeature, fallbackFeature } from './features/close-order';
 import { offerAcceptFeature } from './features/offer-accept';
 import { offerDeclineFeature } from './features/offer-decline';
 import { offersFeature } from './features/offers';
+import { onboardingFeature } from './features/onboarding';
 import { shiftFeature } from './features/shift';
 import { startFeature } from './features/start';
 
@@ -60,13 +62,18 @@ export async function startMasterBot(
       ttlSeconds: config.SESSION_TTL_SECONDS,
     }),
   );
+  // Order matters: wizards that read plain messages come before the closing wizard, which
+  // also owns /cancel; the fallback hint is last.
   startFeature(bot, deps);
+  onboardingFeature(bot, deps);
   offerAcceptFeature(bot, deps);
   offerDeclineFeature(bot, deps);
   shiftFeature(bot, deps);
   offersFeature(bot, deps);
   activeOrdersFeature(bot, deps);
+  cabinetFeature(bot, deps);
   closeOrderFeature(bot, deps);
+  fallbackFeature(bot);
   bot.use(staleCallbacks(texts.staleButton, logger));
 
   return serveBot(bot, { name: 'master bot', base, config, httpPort: opts.httpPort, onFatal: opts.onFatal });

@@ -2,6 +2,8 @@ import type { Db } from '@fs/db';
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
 import type { Context } from 'telegraf';
+import type { OnboardingWizard } from './features/onboarding-state';
+import type { PayReportWizard } from './features/pay-report-state';
 
 /** The order-closing wizard: amount (normal orders), then the act. */
 export interface CloseOrderWizard {
@@ -13,7 +15,11 @@ export interface CloseOrderWizard {
 }
 
 /** Conversation state kept in Redis (the wizards of later issues add their fields here). */
-export type MasterSession = Record<string, unknown> & { closeOrder?: CloseOrderWizard };
+export type MasterSession = Record<string, unknown> & {
+  closeOrder?: CloseOrderWizard;
+  onboarding?: OnboardingWizard;
+  payReport?: PayReportWizard;
+};
 
 export interface MasterContext extends Context {
   session?: MasterSession;

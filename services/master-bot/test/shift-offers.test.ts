@@ -34,6 +34,15 @@ async function wakeJobs(): Promise<{ orderId: number; reason: string }[]> {
   }
 }
 
+const CABINET = [
+  '📜 История заказов',
+  '📈 Статистика',
+  '💳 Финансы',
+  '💳 Реквизиты для оплаты',
+  '🎁 Реферальная программа',
+  '📚 База знаний',
+];
+
 describe('main menu by state', () => {
   it('approved masters see shift buttons by state; pending, rejected and blocked see why', async () => {
     const off = await createMaster(h.tdb.db, { onShift: false, fullName: 'Олег Сменов' });
@@ -44,6 +53,7 @@ describe('main menu by state', () => {
       '🟢 Включить смену',
       '🆕 Новые заказы',
       '📦 Активные заказы',
+      ...CABINET,
     ]);
 
     const on = await createMaster(h.tdb.db);
@@ -52,6 +62,7 @@ describe('main menu by state', () => {
       '🔴 Выключить смену',
       '🆕 Новые заказы',
       '📦 Активные заказы',
+      ...CABINET,
     ]);
 
     const pending = await createMaster(h.tdb.db, { approved: false });
@@ -109,6 +120,7 @@ describe('shift', () => {
       '🔴 Выключить смену',
       '🆕 Новые заказы',
       '📦 Активные заказы',
+      ...CABINET,
     ]);
 
     expect((await d.tap(m, menu.message_id, { text: '🟢 Вернуться на смену' })).text).toBe(

@@ -1,8 +1,8 @@
 import type { Telegraf } from 'telegraf';
-import { message } from 'telegraf/filters';
 import type { AdminBotDeps, AdminContext } from '../context';
-import { ACCESS_CODE_SHAPE, redeemAccessCode, resolveStaff, type StaffMember, type TgUser } from '../staff';
+import { ACCESS_CODE_SHAPE, redeemAccessCode, resolveStaff, type TgUser } from '../staff';
 import { texts } from '../texts';
+import { showMenu } from './menu';
 
 const MAX_FAILED_CODES = 5;
 const FAILED_CODES_WINDOW_S = 600;
@@ -15,15 +15,12 @@ function tgUser(ctx: AdminContext): TgUser | undefined {
 }
 
 /**
- * Access to the admin bot: staff are recognised by Telegram id (or linked by @username, or
- * created from GLOBAL_ADMIN_TG_IDS); everyone else must send a one-time access code, either
- * as `/start CODE` (deep link) or as a plain message.
+ * The first middleware: staff are recognised by Telegram id (or linked by @username, or
+ * created from GLOBAL_ADMIN_TG_IDS) and put on `ctx.staff` for every later handler. Everyone
+ * else can only send a one-time access code, as `/start CODE` (deep link) or a plain message.
  */
 export function accessFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): void {
   const { db, redis, logger, config } = deps;
-
-  const greet = (ctx: AdminContext, staff: StaffMember) =>
-    ctx.reply(texts.greeting(staff.fullName, staff.role, staff.cities), { parse_mode: 'HTML' });
 
   /** Counts a wrong code; true when the user has used up their attempts. */
   async function tooManyFailures(userId: number, failed: boolean): Promise<boolean> {
@@ -47,30 +44,32 @@ export function accessFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): 
       return;
     }
     logger.info({ user_id: user.id, staff_id: staff.id, role: staff.role }, 'access code redeemed');
+    ctx.staff = staff;
     await ctx.reply(texts.codeAccepted);
-    await greet(ctx, staff);
+    await showMenu(ctx, 'reply');
   }
 
-  async function handle(ctx: AdminContext, code: string | undefined): Promise<void> {
+  bot.use(async (ctx, next) => {
     const user = tgUser(ctx);
     if (!user) return;
     const staff = await resolveStaff(db, user, config.GLOBAL_ADMIN_TG_IDS);
     if (staff?.isActive) {
-      await greet(ctx, staff);
+      ctx.staff = staff;
+      return next();
+    }
+    if (ctx.callbackQuery) {
+      await ctx.answerCbQuery(staff ? texts.deactivated : texts.notStaff, { show_alert: true });
       return;
     }
+    const msg = ctx.message;
+    const text = msg && 'text' in msg ? msg.text.trim() : undefined;
+    if (text === undefined) {
+      if (msg) await ctx.reply(staff ? texts.deactivated : texts.askCode);
+      return;
+    }
+    const start = /^\/start(?:@\w+)?(?:\s+(.*))?$/s.exec(text);
+    const code = start ? start[1]?.trim() || undefined : text.startsWith('/') ? undefined : text;
     if (code && ACCESS_CODE_SHAPE.test(code)) return tryCode(ctx, user, code);
-    if (code) {
-      await ctx.reply(texts.codeInvalid);
-      return;
-    }
-    await ctx.reply(staff ? texts.deactivated : texts.askCode);
-  }
-
-  bot.start((ctx) => handle(ctx, ctx.payload.trim() || undefined));
-  bot.on(message('text'), (ctx) => {
-    const text = ctx.message.text.trim();
-    // Other commands are not codes; the later menu handles them.
-    return handle(ctx, text.startsWith('/') ? undefined : text);
+    await ctx.reply(code ? texts.codeInvalid : staff ? texts.deactivated : texts.askCode);
   });
 }

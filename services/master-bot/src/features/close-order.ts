@@ -7,7 +7,7 @@ import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState } from '../master-queries';
 import { mt, requisitesLines } from '../texts';
 import { showMenu } from './start';
-import { clearWizard, currentWizard, setWizard } from './wizard-session';
+import { clearWizard, currentWizard, hasWizard, setWizard } from './wizard-session';
 
 const { buttons } = mt;
 const cancelKeyboard = () => inlineKeyboard([[cbButton(buttons.cancel, 'wizardCancel', {})]]);
@@ -40,11 +40,12 @@ function actOf(msg: Message): ActFile | null {
 
 /**
  * The closing wizard's inputs (state in the Redis session: a restart or another replica
- * continues it), /cancel, ❌ Отменить, and the hint for any other message.
+ * continues it), and /cancel and ❌ Отменить for every wizard. Registered after the other
+ * wizards' message handlers: a file outside any wizard is answered "session expired" here.
  */
 export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
   bot.command('cancel', async (ctx) => {
-    const had = ctx.session?.closeOrder !== undefined;
+    const had = hasWizard(ctx);
     clearWizard(ctx);
     await ctx.reply(had ? mt.input.canceled : mt.input.nothingToCancel);
     await showMenu(ctx, deps, 'reply');
@@ -52,7 +53,7 @@ export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
 
   bot.use(
     onCallback('wizardCancel', async (ctx: MasterContext) => {
-      const had = ctx.session?.closeOrder !== undefined;
+      const had = hasWizard(ctx);
       clearWizard(ctx);
       await ctx.answerCbQuery(had ? mt.input.canceled : mt.input.nothingToCancel);
       await safeEdit(ctx, mt.close.canceled, { reply_markup: afterKeyboard() });
@@ -140,8 +141,10 @@ export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
     }
     await ctx.reply(text, { parse_mode: 'HTML', reply_markup: afterKeyboard() });
   });
+}
 
-  // Anything else (text outside a wizard, stickers, voice…): a short hint, nothing changes.
+/** Anything no feature took (text outside a wizard, stickers, voice…): a short hint; nothing changes. */
+export function fallbackFeature(bot: Telegraf<MasterContext>): void {
   bot.on('message', async (ctx) => {
     await ctx.reply(mt.input.useButtons);
   });

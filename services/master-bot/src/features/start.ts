@@ -23,8 +23,13 @@ export function menuKeyboard(master: Pick<MasterState, 'shift_status'>): InlineK
       break;
   }
   rows.push(
-    [cbButton(buttons.offers, 'offersList', { page: 0 })],
-    [cbButton(buttons.active, 'activeList', {})],
+    [cbButton(buttons.offers, 'offersList', { page: 0 }), cbButton(buttons.active, 'activeList', {})],
+    [
+      cbButton(buttons.history, 'historyList', { page: 0 }),
+      cbButton(buttons.stats, 'statsView', { period: 'week' }),
+    ],
+    [cbButton(buttons.finance, 'financeView', {}), cbButton(buttons.requisites, 'requisitesView', {})],
+    [cbButton(buttons.referral, 'referralView', {}), cbButton(buttons.knowledge, 'knowledgeView', {})],
   );
   return inlineKeyboard(rows);
 }

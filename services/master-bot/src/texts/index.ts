@@ -10,7 +10,9 @@ import {
   type ShiftStatus,
   truncate,
 } from '@fs/domain';
-import type { ActiveOrderRow, OfferCardRow, OfferListRow } from './master-queries';
+import type { ActiveOrderRow, OfferCardRow, OfferListRow } from '../master-queries';
+import { cabinetTexts } from './cabinet';
+import { onboardingTexts } from './onboarding';
 
 /** Every text the master bot sends. Russian; user-provided values are HTML-escaped. */
 
@@ -143,6 +145,9 @@ export function requisitesLines(data: Record<string, unknown>, support: string):
 }
 
 export const mt = {
+  onboarding: onboardingTexts,
+  cabinet: cabinetTexts,
+
   buttons: {
     shiftOn: '🟢 Включить смену',
     breakMenu: '☕ Перерыв',
@@ -150,6 +155,12 @@ export const mt = {
     shiftOff: '🔴 Выключить смену',
     offers: '🆕 Новые заказы',
     active: '📦 Активные заказы',
+    history: '📜 История заказов',
+    finance: '💳 Финансы',
+    requisites: '💳 Реквизиты для оплаты',
+    referral: '🎁 Реферальная программа',
+    stats: '📈 Статистика',
+    knowledge: '📚 База знаний',
     menu: '🏠 Меню',
     back: '⬅️ Назад',
     cancel: '❌ Отменить',

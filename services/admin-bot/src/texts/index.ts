@@ -1,6 +1,13 @@
 import { escapeHtml, type StaffRole } from '@fs/domain';
+import { mastersTexts } from './masters';
+import { opsTexts } from './ops';
+import { orderCreateTexts } from './order-create';
+import { ordersTexts } from './orders';
 
-/** Every text the admin bot sends. Russian; user-provided values are HTML-escaped. */
+/**
+ * Every text the admin bot sends (this module and its section files). Russian; user-provided
+ * values are HTML-escaped.
+ */
 
 export const ROLE_LABELS: Record<StaffRole, string> = {
   global_admin: 'Глобальный администратор',
@@ -18,6 +25,14 @@ export const texts = {
   codeTooManyAttempts: '⏳ Слишком много неверных попыток. Попробуйте снова через 10 минут.',
   codeAccepted: '✅ Код принят, доступ открыт.',
   deactivated: '⛔️ Ваш доступ к боту отключён. Если вам выдали новый код доступа, отправьте его.',
+  notStaff: 'Нет доступа. Отправьте код доступа боту.',
+  noRight: '⛔️ Этот раздел недоступен для вашей роли.',
+  notInScope: '⛔️ Нет доступа: это не ваш город.',
+  notFound: 'Не найдено.',
+  sessionExpired: '⌛️ Сессия истекла. Нажмите /start, чтобы начать заново.',
+  canceled: 'Действие отменено.',
+  nothingToCancel: 'Нечего отменять.',
+  useButtons: 'Не понял сообщение. Пользуйтесь кнопками меню или нажмите /start.',
 
   greeting: (name: string, role: StaffRole, cities: string[]) => {
     const lines = [
@@ -27,7 +42,32 @@ export const texts = {
     if (role === 'global_admin') lines.push('Доступ: все города.');
     else if (cities.length > 0) lines.push(`Города: ${cities.map(escapeHtml).join(', ')}.`);
     else lines.push('Города пока не назначены — обратитесь к глобальному администратору.');
-    lines.push('', 'Меню бота появится в ближайшем обновлении.');
     return lines.join('\n');
   },
+
+  menu: {
+    title: '🏠 Главное меню',
+    orders: '📦 Заявки',
+    create: '➕ Новый заказ',
+    masters: '👷 Мастера',
+    moderation: '🛠 Модерация',
+    finance: '💰 Финансы',
+    reports: '📊 Отчёты',
+    settings: '⚙️ Настройки',
+    staff: '👤 Персонал и доступ',
+    logs: '🧾 Логи',
+  },
+
+  buttons: {
+    menu: '🏠 В меню',
+    back: '⬅️ Назад',
+    cancel: '❌ Отменить',
+    prev: '◀️',
+    next: '▶️',
+  },
+
+  orderCreate: orderCreateTexts,
+  orders: ordersTexts,
+  masters: mastersTexts,
+  ops: opsTexts,
 };

@@ -1,0 +1,25 @@
+import { action, idArg, intArg, oneOfArg } from '../callback-args';
+
+/** Master bot: offers, menu, shift, new and active orders. */
+export const MASTER_CALLBACKS = {
+  offerAccept: action('m:oa', { offerId: idArg }),
+  offerDecline: action('m:od', { offerId: idArg }),
+  offerDeclineConfirm: action('m:odc', { offerId: idArg }),
+  offerDeclineCancel: action('m:odn', { offerId: idArg }),
+  masterMenu: action('m:menu', {}),
+  shiftOn: action('m:shon', {}),
+  shiftOff: action('m:shoff', {}),
+  breakMenu: action('m:brk', {}),
+  breakStart: action('m:brks', { d: oneOfArg(['15m', '1h', '2h']) }),
+  breakEnd: action('m:brkok', {}),
+  breakExtendMenu: action('m:brkx', {}),
+  breakExtend: action('m:brkxs', { d: oneOfArg(['15m', '1h', '2h']) }),
+  offersList: action('m:new', { page: intArg(0, 999) }),
+  offerCard: action('m:newc', { offerId: idArg, page: intArg(0, 999) }),
+  activeList: action('m:act', {}),
+  activeCard: action('m:actc', { orderId: idArg }),
+  activeEnRoute: action('m:acte', { orderId: idArg }),
+  activeWorking: action('m:actw', { orderId: idArg }),
+  activeClose: action('m:actx', { orderId: idArg }),
+  wizardCancel: action('m:cancel', {}),
+} as const;
