@@ -102,6 +102,12 @@ export const NOTIFICATION_EVENTS = [
   'delivery_failed',
   'recipient_unreachable',
   'staff_message',
+  'moderation_submitted',
+  'commission_reported',
+  'commission_approved',
+  'commission_rejected',
+  'order_canceled',
+  'order_rescheduled',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

@@ -118,6 +118,14 @@ describe('buttons built by the notification templates', () => {
     expect(NOTIFICATION_CALLBACKS.offerAccept(17)).toBe(encode('offerAccept', { offerId: 17 }));
     expect(NOTIFICATION_CALLBACKS.offerDecline(17)).toBe(encode('offerDecline', { offerId: 17 }));
     expect(NOTIFICATION_CALLBACKS.adminOrderOpen(9)).toBe(encode('adminOrderOpen', { orderId: 9 }));
+    expect(NOTIFICATION_CALLBACKS.adminMasterOpen(5)).toBe(encode('adminMasterOpen', { masterId: 5 }));
+    expect(NOTIFICATION_CALLBACKS.adminCommissionOpen(6)).toBe(
+      encode('adminCommissionOpen', { commissionId: 6 }),
+    );
+    expect(NOTIFICATION_CALLBACKS.masterFinance()).toBe(encode('financeView', {}));
+    expect(NOTIFICATION_CALLBACKS.breakEnd()).toBe(encode('breakEnd', {}));
+    expect(NOTIFICATION_CALLBACKS.breakExtend()).toBe(encode('breakExtendMenu', {}));
+    expect(NOTIFICATION_CALLBACKS.shiftOff()).toBe(encode('shiftOff', {}));
     expect(decode(NOTIFICATION_CALLBACKS.offerAccept(17))?.name).toBe('offerAccept');
   });
 });

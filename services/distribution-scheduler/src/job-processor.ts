@@ -2,8 +2,8 @@ import { type DispatchDeps, distributeOrder, findDueWork } from '@fs/dispatch';
 import { DISTRIBUTION_JOBS, distributionJobSchema, tickJobSchema } from '@fs/queue';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { z } from 'zod';
-import { BREAKS_JOB, runBreaksJob } from './break-jobs';
 import type { SchedulerMetrics } from './metrics';
+import { TIMED_JOBS } from './timed-jobs';
 
 /** How long to wait before re-running an order another transaction held (e.g. an accept in progress). */
 const LOCKED_RETRY_MS = 1000;
@@ -85,12 +85,14 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
         case DISTRIBUTION_JOBS.tick:
           outcome = await runTick(job);
           break;
-        case BREAKS_JOB:
-          outcome = await runBreaksJob(deps);
-          break;
-        default:
-          outcome = 'unknown_job';
-          throw new UnrecoverableError(`unknown job name ${job.name}`);
+        default: {
+          const timed = TIMED_JOBS.find((t) => t.name === job.name);
+          if (!timed) {
+            outcome = 'unknown_job';
+            throw new UnrecoverableError(`unknown job name ${job.name}`);
+          }
+          outcome = await timed.run(deps, deps.clock?.() ?? new Date());
+        }
       }
       return outcome;
     } catch (err) {

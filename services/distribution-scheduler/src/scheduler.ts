@@ -5,13 +5,13 @@ import type { Logger } from '@fs/observability';
 import { createRedis, DISTRIBUTION_JOBS, QUEUES } from '@fs/queue';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { Worker } from 'bullmq';
-import { scheduleBreakJobs } from './break-jobs';
 import { mountBullBoard } from './bull-board';
 import { createJobProcessor, type JobObserver } from './job-processor';
 import { SchedulerMetrics } from './metrics';
 import { OutboxRelayLoop } from './outbox-relay';
 import { createScrapeMetrics } from './scrape-metrics';
 import { TickSchedule } from './tick-schedule';
+import { scheduleTimedJobs } from './timed-jobs';
 
 export const SERVICE_NAME = 'distribution-scheduler';
 
@@ -83,7 +83,7 @@ export async function startScheduler(
 
   const tick = new TickSchedule(queues.distribution, settings, logger, opts.tickSyncMs);
   await tick.start();
-  await scheduleBreakJobs(queues.distribution);
+  await scheduleTimedJobs(queues.distribution);
   const relay = new OutboxRelayLoop(
     db,
     queues,

@@ -126,6 +126,48 @@ export interface BreakEndedPayload {
   break_until: string;
 }
 
+/** A master sent (or re-sent) the profile to moderation (to staff of the master's city). */
+export interface ModerationSubmittedPayload {
+  master_id: number;
+  master_name: string;
+  city: string | null;
+  phone: string | null;
+  resubmitted: boolean;
+}
+
+/** A master pressed "Я оплатил" and sent the receipt (to staff with finance rights). */
+export interface CommissionReportedPayload {
+  commission_id: number;
+  order_id: number;
+  amount_kopecks: number;
+  master_id: number;
+  master_name: string;
+}
+
+/** Staff checked a reported payment (to the master). */
+export interface CommissionCheckedPayload {
+  commission_id: number;
+  order_id: number;
+  amount_kopecks: number;
+  /** Rejections only. */
+  reason?: string;
+}
+
+/** Staff canceled the master's order or took it back to search (to the master). */
+export interface OrderCanceledPayload {
+  order_id: number;
+  reason: string;
+}
+
+/** Staff moved the master's order to another time slot (to the master). */
+export interface OrderRescheduledPayload {
+  order_id: number;
+  timeslot_start: string | null;
+  timeslot_end: string | null;
+  is_asap: boolean;
+  timezone: string;
+}
+
 export interface NotificationPayloads {
   new_offer: NewOfferPayload;
   offer_closed: OfferClosedPayload;
@@ -147,4 +189,10 @@ export interface NotificationPayloads {
   unassigned_orders: UnassignedOrdersPayload;
   break_reminder: BreakReminderPayload;
   break_ended: BreakEndedPayload;
+  moderation_submitted: ModerationSubmittedPayload;
+  commission_reported: CommissionReportedPayload;
+  commission_approved: CommissionCheckedPayload;
+  commission_rejected: CommissionCheckedPayload;
+  order_canceled: OrderCanceledPayload;
+  order_rescheduled: OrderRescheduledPayload;
 }

@@ -1,3 +1,4 @@
+import { NOTIFICATION_EVENTS } from '../enums';
 import type { EscalationPayload, NewOfferPayload, OrderSnapshot } from './payloads';
 import { describeRecipient, hasTemplate, NOTIFICATION_EVENT_LABELS, renderNotification } from './templates';
 
@@ -306,7 +307,7 @@ describe('coverage of events', () => {
   it('knows which events have templates and labels every event', () => {
     expect(hasTemplate('new_offer')).toBe(true);
     expect(hasTemplate('toString')).toBe(false);
-    expect(Object.keys(NOTIFICATION_EVENT_LABELS)).toHaveLength(20);
+    expect(Object.keys(NOTIFICATION_EVENT_LABELS).sort()).toEqual([...NOTIFICATION_EVENTS].sort());
   });
   it('throws for an event without a template', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong
@@ -397,5 +398,50 @@ describe('commission and referral notifications', () => {
     expect(
       renderNotification('unassigned_orders', { city: null, minutes: 10, order_ids: many }, now).text,
     ).toMatch(/^<b>⚠️ Заявки без мастера: 25<\/b>\n\nБез мастера дольше 10 мин: #1, .*, #20 и ещё 5$/);
+  });
+});
+
+describe('moderation, commission check and order change notifications', () => {
+  const now = new Date('2026-11-24T10:00:00Z');
+  it('moderation_submitted names the master and opens the profile', () => {
+    const r = renderNotification(
+      'moderation_submitted',
+      { master_id: 7, master_name: 'Иван <b>', city: 'Москва', phone: '+79991234567', resubmitted: true },
+      now,
+    );
+    expect(r.text).toContain('Анкета исправлена и отправлена повторно');
+    expect(r.text).toContain('Иван &lt;b&gt; (#7)');
+    expect(r.buttons).toEqual([[{ text: '📂 Открыть анкету', callback_data: 'a:mo:7' }]]);
+  });
+  it('commission_reported opens the commission; rejected tells why and links to finance', () => {
+    const rep = renderNotification(
+      'commission_reported',
+      { commission_id: 3, order_id: 9, amount_kopecks: 150_000, master_id: 7, master_name: 'Иван' },
+      now,
+    );
+    expect(rep.text).toContain('комиссии #3');
+    expect(rep.buttons).toEqual([[{ text: '📂 Открыть комиссию', callback_data: 'a:fo:3' }]]);
+    const rej = renderNotification(
+      'commission_rejected',
+      { commission_id: 3, order_id: 9, amount_kopecks: 150_000, reason: 'чек нечитаем' },
+      now,
+    );
+    expect(rej.text).toContain('Причина: чек нечитаем');
+    expect(rej.buttons).toEqual([[{ text: '💳 Финансы', callback_data: 'm:kf' }]]);
+  });
+  it('order_rescheduled shows the new slot in the city zone', () => {
+    const r = renderNotification(
+      'order_rescheduled',
+      {
+        order_id: 5,
+        timeslot_start: '2026-11-25T07:00:00Z',
+        timeslot_end: '2026-11-25T10:00:00Z',
+        is_asap: false,
+        timezone: 'Europe/Moscow',
+      },
+      now,
+    );
+    expect(r.text).toContain('Заказ #5 перенесён');
+    expect(r.text).toContain('10:00');
   });
 });

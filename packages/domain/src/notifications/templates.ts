@@ -11,15 +11,20 @@ import {
 import type {
   BreakEndedPayload,
   BreakReminderPayload,
+  CommissionCheckedPayload,
   CommissionDuePayload,
   CommissionOverduePayload,
+  CommissionReportedPayload,
   DeliveryFailedPayload,
   EscalationPayload,
+  ModerationSubmittedPayload,
   NewOfferPayload,
   NotificationPayloads,
   OfferClosedPayload,
   OfferClosedReason,
   OrderAssignedPayload,
+  OrderCanceledPayload,
+  OrderRescheduledPayload,
   OrderSnapshot,
   ReasonPayload,
   RecipientUnreachablePayload,
@@ -53,6 +58,9 @@ export const NOTIFICATION_CALLBACKS = {
   breakEnd: () => 'm:brkok',
   breakExtend: () => 'm:brkx',
   shiftOff: () => 'm:shoff',
+  adminMasterOpen: (masterId: number) => `a:mo:${masterId}`,
+  adminCommissionOpen: (commissionId: number) => `a:fo:${commissionId}`,
+  masterFinance: () => 'm:kf',
 } as const;
 
 const DESCRIPTION_MAX = 300;
@@ -89,6 +97,12 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   delivery_failed: 'Сбой доставки',
   recipient_unreachable: 'Получатель недоступен',
   staff_message: 'Сообщение персонала',
+  moderation_submitted: 'Анкета на модерацию',
+  commission_reported: 'Мастер сообщил об оплате',
+  commission_approved: 'Оплата комиссии подтверждена',
+  commission_rejected: 'Оплата комиссии отклонена',
+  order_canceled: 'Заказ снят с мастера',
+  order_rescheduled: 'Заказ перенесён',
 };
 
 /** How staff alerts name a recipient: "мастер Иван (#7)", "сотрудник Ольга (#3)", "чат -100123". */
@@ -332,6 +346,82 @@ function breakEnded(_p: BreakEndedPayload): RenderedNotification {
   };
 }
 
+function moderationSubmitted(p: ModerationSubmittedPayload): RenderedNotification {
+  return {
+    text: [
+      `<b>🛠 ${p.resubmitted ? 'Анкета исправлена и отправлена повторно' : 'Новая анкета мастера'}</b>`,
+      '',
+      `Мастер: ${escapeHtml(p.master_name || 'без имени')} (#${p.master_id})`,
+      `Город: ${escapeHtml(p.city ?? NOT_SET_M)}`,
+      `Телефон: ${p.phone ? `<code>${escapeHtml(p.phone)}</code>` : NOT_SET_M}`,
+    ].join('\n'),
+    buttons: [
+      [{ text: '📂 Открыть анкету', callback_data: NOTIFICATION_CALLBACKS.adminMasterOpen(p.master_id) }],
+    ],
+  };
+}
+
+function commissionReported(p: CommissionReportedPayload): RenderedNotification {
+  return {
+    text: [
+      `<b>💳 Мастер сообщил об оплате комиссии #${p.commission_id}</b>`,
+      '',
+      `Заказ: #${p.order_id}`,
+      `Мастер: ${escapeHtml(p.master_name || 'без имени')} (#${p.master_id})`,
+      `Сумма: ${formatMoney(p.amount_kopecks)}`,
+      '',
+      'Проверьте чек и подтвердите оплату.',
+    ].join('\n'),
+    buttons: [
+      [
+        {
+          text: '📂 Открыть комиссию',
+          callback_data: NOTIFICATION_CALLBACKS.adminCommissionOpen(p.commission_id),
+        },
+      ],
+    ],
+  };
+}
+
+const financeButton = (): InlineButton[][] => [
+  [{ text: '💳 Финансы', callback_data: NOTIFICATION_CALLBACKS.masterFinance() }],
+];
+
+function commissionApproved(p: CommissionCheckedPayload): RenderedNotification {
+  return {
+    text: `<b>✅ Оплата комиссии подтверждена</b>\n\nКомиссия #${p.commission_id} по заказу #${p.order_id}: ${formatMoney(p.amount_kopecks)}. Спасибо!`,
+  };
+}
+
+function commissionRejected(p: CommissionCheckedPayload): RenderedNotification {
+  return {
+    text: [
+      '<b>❌ Оплата комиссии не подтверждена</b>',
+      '',
+      `Комиссия #${p.commission_id} по заказу #${p.order_id}: ${formatMoney(p.amount_kopecks)}.`,
+      `Причина: ${escapeHtml(p.reason?.trim() || 'не указана')}`,
+      '',
+      'Проверьте оплату и отправьте чек ещё раз в разделе «Финансы».',
+    ].join('\n'),
+    buttons: financeButton(),
+  };
+}
+
+function orderCanceled(p: OrderCanceledPayload): RenderedNotification {
+  return {
+    text: `<b>❌ Заказ #${p.order_id} снят с вас</b>\n\nПричина: ${escapeHtml(p.reason.trim() || 'не указана')}`,
+  };
+}
+
+function orderRescheduled(p: OrderRescheduledPayload, now: Date): RenderedNotification {
+  const slot = formatTimeslot(
+    { start: p.timeslot_start, end: p.timeslot_end, isAsap: p.is_asap },
+    p.timezone,
+    now,
+  );
+  return { text: `<b>🔁 Заказ #${p.order_id} перенесён</b>\n\nНовое время: ${slot}` };
+}
+
 type Renderers = {
   [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
 };
@@ -367,6 +457,12 @@ const RENDERERS: Renderers = {
   unassigned_orders: unassignedOrders,
   break_reminder: breakReminder,
   break_ended: breakEnded,
+  moderation_submitted: moderationSubmitted,
+  commission_reported: commissionReported,
+  commission_approved: commissionApproved,
+  commission_rejected: commissionRejected,
+  order_canceled: orderCanceled,
+  order_rescheduled: orderRescheduled,
 };
 
 export function hasTemplate(event: string): event is TemplatedEvent {

@@ -8,6 +8,10 @@ export const ADMIN_CALLBACKS = {
   adminMenu: action('a:menu', {}),
   /** Opens the order card (escalation and digest alerts carry it). Handled by the orders feature. */
   adminOrderOpen: action('a:o', { orderId: idArg }),
+  /** Opens a master's card (moderation alerts carry it). Handled by the masters feature. */
+  adminMasterOpen: action('a:mo', { masterId: idArg }),
+  /** Opens a commission's card (payment-reported alerts carry it). Handled by the finance feature. */
+  adminCommissionOpen: action('a:fo', { commissionId: idArg }),
   ordersMenu: action('a:q', {}),
   orderCreateMenu: action('a:n', {}),
   mastersMenu: action('a:m', {}),
