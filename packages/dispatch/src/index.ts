@@ -1,4 +1,5 @@
 export { type AfterCommitWork, runAfterCommit } from './after-commit';
+export { type AuditEntry, audit } from './audit';
 export {
   CANDIDATE_REJECTIONS,
   type Candidate,
@@ -55,4 +56,11 @@ export {
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';
+export {
+  ensureReferralCode,
+  newReferralCode,
+  REFERRAL_CODE_SHAPE,
+  REFERRAL_START_PREFIX,
+  referralCodeFromStart,
+} from './referral-code';
 export { staffRecipients } from './staff-recipients';

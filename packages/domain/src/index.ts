@@ -5,5 +5,6 @@ export * from './format';
 export * from './notifications/payloads';
 export * from './notifications/templates';
 export * from './order-status';
+export * from './phone';
 export * from './settings';
 export * from './working-hours';

@@ -1,0 +1,18 @@
+import { maskPhone, normalizeRuPhone } from './phone';
+
+describe('normalizeRuPhone', () => {
+  it.each([
+    ['+7 (999) 123-45-67', '+79991234567'],
+    ['89991234567', '+79991234567'],
+    ['79991234567', '+79991234567'],
+    ['9991234567', '+79991234567'],
+    [' 8-999-123-45-67 ', '+79991234567'],
+  ])('%s → %s', (input, expected) => expect(normalizeRuPhone(input)).toBe(expected));
+
+  it.each(['', '12345', '+1 999 123 45 67', '59991234567', 'телефон', '+7999123456789', '+7 999 123 45 6x'])(
+    'refuses %j',
+    (input) => expect(normalizeRuPhone(input)).toBeNull(),
+  );
+
+  it('masks all but the last two digits', () => expect(maskPhone('+79991234567')).toBe('+7*** *** ** 67'));
+});

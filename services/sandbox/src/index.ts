@@ -1,0 +1,2 @@
+/** The sandbox: a local Bot API for both bots plus a web chat UI (see README, "Sandbox"). */
+export {};
