@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiError } from './errors';
-import type { TgChat, TgMessage, TgPhotoSize, TgReplyKeyboard, TgUpdate, TgUser } from './types';
+import type { ChatChange, TgChat, TgMessage, TgPhotoSize, TgReplyKeyboard, TgUpdate, TgUser } from './types';
 
 export interface ChatState {
   chat: TgChat;
@@ -78,6 +78,10 @@ export class BotState {
   readonly filesByPath = new Map<string, StoredFile>();
   /** Callback queries this fake issued; true once answered. */
   readonly callbackQueries = new Map<string, boolean>();
+  /** The chat each issued callback query was pressed in. */
+  readonly callbackQueryChats = new Map<string, number>();
+  /** Told about every change to a chat (set by FakeTelegram). */
+  onChange: ((change: ChatChange) => void) | null = null;
   readonly commands = new Map<string, unknown[]>();
 
   constructor(
@@ -124,7 +128,26 @@ export class BotState {
       ...rest,
     };
     state.messages.set(message.message_id, message);
+    this.onChange?.({ type: 'message', chatId, message });
     return message;
+  }
+
+  /** Stores an edited message in place of the old one. */
+  replaceMessage(state: ChatState, message: TgMessage): void {
+    state.messages.set(message.message_id, message);
+    this.onChange?.({ type: 'edit', chatId: state.chat.id, message });
+  }
+
+  /** Removes a message; false when the chat has no such message. */
+  deleteMessage(chatId: number, messageId: number): boolean {
+    if (!this.chats.get(chatId)?.messages.delete(messageId)) return false;
+    this.onChange?.({ type: 'delete', chatId, messageId });
+    return true;
+  }
+
+  setReplyKeyboard(chatId: number, keyboard: TgReplyKeyboard | null): void {
+    this.chatState(chatId).replyKeyboard = keyboard;
+    this.onChange?.({ type: 'keyboard', chatId, keyboard });
   }
 
   message(chatId: number, messageId: number): TgMessage | undefined {

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../database';
 import { createCity, createMaster, createOrder, createStaff, getCity } from '../factories';
 import { FakeTelegram, TINY_JPEG } from './fake-telegram';
 import { parseHtml } from './html';
-import type { ScriptedError, TgMessage } from './types';
+import type { ChatEvent, ScriptedError, TgMessage } from './types';
 
 const USER = { id: 5_550_001, first_name: 'Пётр', username: 'petr_master' };
 const OTHER = { id: 5_550_002, first_name: 'Анна' };
@@ -192,6 +192,63 @@ describe('Bot API basics through telegraf', () => {
 
     const wrong = await telegramError(tg.sendPhoto(USER.id, 'no-such-file-id'));
     expect(wrong.description).toBe('Bad Request: wrong file identifier/HTTP URL specified');
+  });
+
+  it('onChatEvent reports messages of both sides, edits, deletions, reply keyboards and button answers', async () => {
+    const { token, tg } = client();
+    const events: ChatEvent[] = [];
+    const unsubscribe = fake.onChatEvent((e) => events.push(e));
+    const keyboard = Markup.inlineKeyboard([Markup.button.callback('Принять', 'a:1')]);
+    const sent = await tg.sendMessage(USER.id, '<b>Заказ</b>', { parse_mode: 'HTML', ...keyboard });
+    await tg.editMessageText(USER.id, sent.message_id, undefined, 'Заказ принят');
+    await telegramError(tg.editMessageText(USER.id, sent.message_id, undefined, 'Заказ принят'));
+    await tg.sendMessage(USER.id, 'Телефон?', Markup.keyboard([['📱 Поделиться']]).resize());
+    const { message } = await fake.userSendsText(token, USER, 'привет');
+    await tg.sendMessage(USER.id, 'Ещё', keyboard);
+    const { callbackQueryId } = await fake.userPressesButton(token, USER, { messageId: 4, text: 'Принять' });
+    await tg.answerCbQuery(callbackQueryId, 'Готово', { show_alert: true });
+    await tg.deleteMessage(USER.id, message.message_id);
+    await tg.sendMessage(USER.id, 'Без клавиатуры', Markup.removeKeyboard());
+    await tg.sendMessage(OTHER.id, 'Другому');
+    unsubscribe();
+    await tg.sendMessage(USER.id, 'после отписки');
+
+    const brief = events.map((e) => {
+      expect(e.token).toBe(token);
+      switch (e.type) {
+        case 'message':
+        case 'edit':
+          return `${e.chatId} ${e.type} ${e.message.message_id} ${e.message.text}`;
+        case 'delete':
+          return `${e.chatId} delete ${e.messageId}`;
+        case 'keyboard':
+          return `${e.chatId} keyboard ${
+            e.keyboard
+              ? e.keyboard.keyboard
+                  .flat()
+                  .map((b) => b.text)
+                  .join('|')
+              : 'none'
+          }`;
+        default:
+          return `${e.chatId} answer ${e.callbackQueryId === callbackQueryId} ${e.text} ${e.showAlert}`;
+      }
+    });
+    expect(brief).toEqual([
+      `${USER.id} message 1 Заказ`,
+      `${USER.id} edit 1 Заказ принят`,
+      `${USER.id} message 2 Телефон?`,
+      `${USER.id} keyboard 📱 Поделиться`,
+      `${USER.id} message 3 привет`,
+      `${USER.id} message 4 Ещё`,
+      `${USER.id} answer true Готово true`,
+      `${USER.id} delete 3`,
+      `${USER.id} message 5 Без клавиатуры`,
+      `${USER.id} keyboard none`,
+      `${OTHER.id} message 1 Другому`,
+    ]);
+    const first = events[0] as Extract<ChatEvent, { type: 'message' }>;
+    expect(first.message.entities).toEqual([{ type: 'bold', offset: 0, length: 5 }]);
   });
 
   it('webhook settings and commands are kept per bot', async () => {

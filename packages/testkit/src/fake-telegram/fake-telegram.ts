@@ -8,6 +8,7 @@ import { Described, int, isSendMethod, METHOD_INDEX, type MethodHandler } from '
 import type {
   ApiResponse,
   BotIdentity,
+  ChatEvent,
   FailRule,
   FakeCall,
   Params,
@@ -160,6 +161,7 @@ export class FakeTelegram {
   private readonly users = new Map<number, TgUser>();
   private readonly customMethods = new Map<string, { name: string; handler: MethodHandler }>();
   private readonly listeners = new Set<(call: FakeCall) => void>();
+  private readonly chatListeners = new Set<(event: ChatEvent) => void>();
   private rules: ActiveRule[] = [];
   private rate: { perSecond: number; retryAfter: number; perChat?: number; methods?: Set<string> } | null =
     null;
@@ -260,6 +262,16 @@ export class FakeTelegram {
     const m = /^(\d+):(.+)$/.exec(token);
     if (!m) return null;
     const bot = new BotState(this.botUser(token, Number(m[1])), (id) => this.users.get(id));
+    bot.onChange = (change) => {
+      const event = { ...change, token } as ChatEvent;
+      for (const listener of this.chatListeners) {
+        try {
+          listener(event);
+        } catch {
+          // An observer's bug must not fail the bot's call.
+        }
+      }
+    };
     this.bots.set(token, bot);
     return bot;
   }
@@ -357,6 +369,15 @@ export class FakeTelegram {
   onCall(listener: (call: FakeCall) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Called for every change to any chat: messages from either side, edits, deletions, reply
+   * keyboards, and the bot's answers to the buttons users pressed. Returns an unsubscribe function.
+   */
+  onChatEvent(listener: (event: ChatEvent) => void): () => void {
+    this.chatListeners.add(listener);
+    return () => this.chatListeners.delete(listener);
   }
 
   /** The first call (already recorded or future) that matches. */
@@ -635,6 +656,7 @@ export class FakeTelegram {
     }
     const id = `${from.id}${String(++this.querySeq).padStart(6, '0')}`;
     bot.callbackQueries.set(id, false);
+    bot.callbackQueryChats.set(id, chatId);
     const callbackQuery: TgCallbackQuery = {
       id,
       from,

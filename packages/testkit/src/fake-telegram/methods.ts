@@ -209,13 +209,13 @@ function send(p: Params, bot: BotState, chatId: number, content: Partial<TgMessa
     ...content,
     ...(markup.inline ? { reply_markup: markup.inline } : {}),
   });
-  applyReplyKeyboard(bot.chatState(chatId), markup);
+  applyReplyKeyboard(bot, chatId, markup);
   return message;
 }
 
-function applyReplyKeyboard(state: ChatState, markup: Markup): void {
-  if (markup.reply) state.replyKeyboard = markup.reply;
-  else if (markup.removeReply) state.replyKeyboard = null;
+function applyReplyKeyboard(bot: BotState, chatId: number, markup: Markup): void {
+  if (markup.reply) bot.setReplyKeyboard(chatId, markup.reply);
+  else if (markup.removeReply) bot.setReplyKeyboard(chatId, null);
 }
 
 function isUpload(v: unknown): v is UploadedFile {
@@ -285,7 +285,13 @@ function editable(p: Params, bot: BotState): { state: ChatState; target: TgMessa
 }
 
 /** Applies an edit unless nothing changes. Omitting reply_markup removes the inline keyboard, as in Telegram. */
-function commitEdit(p: Params, state: ChatState, target: TgMessage, changes: Partial<TgMessage>): TgMessage {
+function commitEdit(
+  p: Params,
+  bot: BotState,
+  state: ChatState,
+  target: TgMessage,
+  changes: Partial<TgMessage>,
+): TgMessage {
   const markup = parseMarkup(p.reply_markup).inline;
   const { reply_markup: _m, edit_date: _d, ...base } = target;
   const next: TgMessage = {
@@ -304,7 +310,7 @@ function commitEdit(p: Params, state: ChatState, target: TgMessage, changes: Par
       JSON.stringify(target.entities ?? target.caption_entities ?? []) &&
     JSON.stringify(next.reply_markup ?? null) === JSON.stringify(target.reply_markup ?? null);
   if (same) throw new ApiError(400, DESCRIPTIONS.notModified);
-  state.messages.set(target.message_id, next);
+  bot.replaceMessage(state, next);
   return next;
 }
 
@@ -346,25 +352,25 @@ const METHODS: Record<string, MethodHandler> = {
     const { state, target } = editable(p, bot);
     if (target.text === undefined) throw badRequest('there is no text in the message to edit');
     const f = messageText(p);
-    return commitEdit(p, state, target, { text: f.text, entities: f.entities });
+    return commitEdit(p, bot, state, target, { text: f.text, entities: f.entities });
   },
 
   editMessageCaption: (p, { bot }) => {
     const { state, target } = editable(p, bot);
     if (target.text !== undefined) throw badRequest('there is no caption in the message to edit');
     const c = caption(p);
-    return commitEdit(p, state, target, { caption: c.caption, caption_entities: c.caption_entities });
+    return commitEdit(p, bot, state, target, { caption: c.caption, caption_entities: c.caption_entities });
   },
 
   editMessageReplyMarkup: (p, { bot }) => {
     const { state, target } = editable(p, bot);
-    return commitEdit(p, state, target, {});
+    return commitEdit(p, bot, state, target, {});
   },
 
   deleteMessage: (p, { bot }) => {
     const chatId = chatIdOf(p, bot);
     const id = int(p.message_id);
-    if (id === undefined || !bot.chats.get(chatId)?.messages.delete(id)) {
+    if (id === undefined || !bot.deleteMessage(chatId, id)) {
       throw new ApiError(400, DESCRIPTIONS.deleteNotFound);
     }
     return true;
@@ -375,7 +381,20 @@ const METHODS: Record<string, MethodHandler> = {
     if (id === '') throw badRequest('QUERY_ID_INVALID');
     // Queries this fake issued can be answered once; ids from hand-built updates are accepted.
     if (bot.callbackQueries.get(id) === true) throw new ApiError(400, DESCRIPTIONS.queryTooOld);
-    if (bot.callbackQueries.has(id)) bot.callbackQueries.set(id, true);
+    if (bot.callbackQueries.has(id)) {
+      bot.callbackQueries.set(id, true);
+      const chatId = bot.callbackQueryChats.get(id);
+      if (chatId !== undefined) {
+        const text = typeof p.text === 'string' && p.text !== '' ? p.text : undefined;
+        bot.onChange?.({
+          type: 'callback_answer',
+          chatId,
+          callbackQueryId: id,
+          ...(text !== undefined ? { text } : {}),
+          showAlert: p.show_alert === true,
+        });
+      }
+    }
     return true;
   },
 

@@ -206,3 +206,25 @@ export interface PushResult {
   /** HTTP status the webhook answered with (webhook delivery only). */
   status?: number;
 }
+
+/**
+ * A change to a chat as the user's client would see it (see `FakeTelegram.onChatEvent`):
+ * a new message from either side, an edit, a deletion, a new reply keyboard, or the bot's
+ * answer to a button the user pressed in that chat.
+ */
+export type ChatEvent =
+  | { type: 'message'; token: string; chatId: number; message: TgMessage }
+  | { type: 'edit'; token: string; chatId: number; message: TgMessage }
+  | { type: 'delete'; token: string; chatId: number; messageId: number }
+  | { type: 'keyboard'; token: string; chatId: number; keyboard: TgReplyKeyboard | null }
+  | {
+      type: 'callback_answer';
+      token: string;
+      chatId: number;
+      callbackQueryId: string;
+      text?: string;
+      showAlert: boolean;
+    };
+
+/** A ChatEvent before the fake adds the bot's token. */
+export type ChatChange = ChatEvent extends infer E ? (E extends unknown ? Omit<E, 'token'> : never) : never;
