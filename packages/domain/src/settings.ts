@@ -114,6 +114,11 @@ export const SETTINGS = {
   alerts_channel_id: { kind: 'string', default: '', description: 'ID канала алертов (пусто — нет)' },
   logs_channel_id: { kind: 'string', default: '', description: 'ID канала логов (пусто — нет)' },
   support_contact: { kind: 'string', default: '@support', description: 'Контакты поддержки для мастеров' },
+  onboarding_require_documents: {
+    kind: 'bool',
+    default: false,
+    description: 'Требовать фото паспорта и селфи при регистрации мастера',
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
