@@ -7,4 +7,6 @@ export * from './notifications/templates';
 export * from './order-status';
 export * from './phone';
 export * from './settings';
+export * from './timeslots';
+export * from './timeslots-setting';
 export * from './working-hours';

@@ -3,6 +3,8 @@
  * default, description, validation. The seed writes the defaults; services read through a
  * short cache (see @fs/db settings reader) so a change reaches them within seconds.
  */
+import { DEFAULT_ORDER_TIMESLOTS, timeslotsSettingError } from './timeslots-setting';
+
 export type SettingKind = 'int' | 'time' | 'string' | 'bool';
 
 export interface SettingDef {
@@ -11,6 +13,8 @@ export interface SettingDef {
   description: string;
   min?: number;
   max?: number;
+  /** Extra check of a 'string' value: a Russian error, or null when valid. */
+  validate?: (value: string) => string | null;
 }
 
 export const SETTINGS = {
@@ -62,6 +66,12 @@ export const SETTINGS = {
     kind: 'time',
     default: '19:30',
     description: '«Как можно скорее» после этого времени переносится на завтра',
+  },
+  order_timeslots: {
+    kind: 'string',
+    default: DEFAULT_ORDER_TIMESLOTS,
+    validate: timeslotsSettingError,
+    description: 'Интервалы визита (время города), например 10-13,13-16,16-19',
   },
   commission_deadline_hours: {
     kind: 'int',
@@ -165,6 +175,10 @@ export function parseSettingInput(
     }
     default:
       if (raw.length > 500) return { ok: false, error: 'Слишком длинное значение (до 500 символов).' };
+      if (def.validate) {
+        const error = def.validate(raw);
+        return error ? { ok: false, error } : { ok: true, value: raw };
+      }
       return { ok: true, value: raw === '-' ? '' : raw };
   }
 }
@@ -176,6 +190,7 @@ export function coerceSetting(key: SettingKey, stored: unknown): number | string
   if (def.kind === 'bool' && typeof stored === 'boolean') return stored;
   if ((def.kind === 'string' || def.kind === 'time') && typeof stored === 'string') {
     if (def.kind === 'time' && !TIME_RE.test(stored)) return def.default;
+    if (def.validate?.(stored)) return def.default;
     return stored;
   }
   if (def.kind === 'string' && typeof stored === 'number') return String(stored);
