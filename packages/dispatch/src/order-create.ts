@@ -1,7 +1,7 @@
 import type { Category, OrderType } from '@fs/domain';
 import { cityWorkingWindow, deferredWakeAt, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
 import { runAfterCommit } from './after-commit';
-import { type DispatchDeps, nowOf } from './deps';
+import { type DispatchDeps, type Executor, nowOf } from './deps';
 import { transitionOrder } from './order-transition';
 
 /** An order as staff confirmed it (the admin bot validates and normalises the fields). */
@@ -23,6 +23,8 @@ export interface CreateOrderInput {
   preferredMasterId?: number | null;
   guaranteeSourceOrderId?: number | null;
   createdByStaffId?: number | null;
+  /** Runs inside the creating transaction once the order exists (its attachments, an audit row). */
+  inTransaction?: (trx: Executor, orderId: number) => Promise<void>;
 }
 
 export interface CreateOrderResult {
@@ -115,6 +117,7 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
       context: deferredUntil ? { deferred_until: deferredUntil.toISOString() } : {},
       patch: { deferred_until: deferredUntil },
     });
+    await input.inTransaction?.(trx, order.id);
     return { orderId: order.id, status, deferredUntil } as const;
   });
   if (result.status !== 'deferred') {

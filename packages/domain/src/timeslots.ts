@@ -79,7 +79,8 @@ export function asapDecision(params: {
   buckets: readonly SlotBucket[];
 }): AsapDecision {
   const { now, tz, window, lateThreshold, buckets } = params;
-  const cutoff = lateThreshold < window.end ? lateThreshold : window.end;
+  // Normalised 'HH:MM' strings sort chronologically.
+  const [cutoff] = [lateThreshold, window.end].sort();
   const beforeCutoff = isWithinWorkingHours(now, tz, '00:00', cutoff);
   if (!beforeCutoff) return { kind: 'late', slot: tomorrowSlots(now, tz, buckets)[0]! };
   const today = localDateOf(now, tz);
