@@ -15,6 +15,16 @@ export { type DistributeOutcome, type DistributeResult, distributeOrder } from '
 export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './due-work';
 export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './escalation';
 export {
+  findReferrer,
+  moderationSubmittedDedupKey,
+  type RegistrationField,
+  type RegistrationInput,
+  type RegistrationResult,
+  registrationRefusal,
+  submitMasterRegistration,
+} from './master-registration';
+export * from './master-registration-input';
+export {
   BREAK_DURATIONS,
   BREAK_REMINDER_MINUTES,
   type BreakDuration,
