@@ -129,6 +129,20 @@ export const SETTINGS = {
     default: false,
     description: 'Требовать фото паспорта и селфи при регистрации мастера',
   },
+  referral_level1_pct: {
+    kind: 'int',
+    default: 10,
+    min: 0,
+    max: 100,
+    description: 'Реферальный бонус 1-го уровня, % от комиссии',
+  },
+  referral_level2_pct: {
+    kind: 'int',
+    default: 5,
+    min: 0,
+    max: 100,
+    description: 'Реферальный бонус 2-го уровня, % от комиссии',
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
