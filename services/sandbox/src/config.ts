@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const token = z.string().regex(/^\d+:[\w-]{10,}$/, 'must look like 123456:ABC-DEF… (a bot token)');
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * The sandbox's environment (validated with @fs/config's parseConfig). The two tokens are the
+ * ones the bots use: any `<digits>:<secret>` works, since nothing reaches real Telegram.
+ */
+export const sandboxSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://postgres@127.0.0.1:5432/field_service'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+  /** Where the sandbox listens (both ports); keep it on loopback. */
+  SANDBOX_HOST: z.string().default('127.0.0.1'),
+  /** The fake Bot API the bots call (their TELEGRAM_API_ROOT). */
+  SANDBOX_API_PORT: port.default(8090),
+  /** The web chat UI. */
+  SANDBOX_WEB_PORT: port.default(8095),
+  MASTER_BOT_TOKEN: token,
+  ADMIN_BOT_TOKEN: token,
+  /** On SIGTERM keep answering this long, so the bots' last calls succeed while they drain. */
+  SANDBOX_STOP_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(3000),
+});
+
+export type SandboxConfig = z.infer<typeof sandboxSchema>;

@@ -1,0 +1,24 @@
+import { loadConfigOrExit } from '@fs/config';
+import { createLogger, runService } from '@fs/observability';
+import { sandboxSchema } from './config';
+import { startSandbox } from './sandbox';
+
+const config = loadConfigOrExit('sandbox', sandboxSchema);
+const logger = createLogger({ service: 'sandbox', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+runService({
+  logger,
+  timeoutMs: config.SANDBOX_STOP_DELAY_MS + 5000,
+  start: async () => {
+    const sandbox = await startSandbox(config, { logger });
+    return {
+      async stop() {
+        // Under `pnpm dev` every process gets the signal at once: keep answering for a moment
+        // so the bots' last calls (the long poll they abort, a final send) succeed while they drain.
+        await sleep(config.SANDBOX_STOP_DELAY_MS);
+        await sandbox.stop();
+      },
+    };
+  },
+});

@@ -1,0 +1,91 @@
+import { createDb, type Db } from '@fs/db';
+import { createLogger, type Logger } from '@fs/observability';
+import { type FakeCall, FakeTelegram } from '@fs/testkit';
+import type { SandboxConfig } from './config';
+import { People } from './people';
+import { createWebServer } from './web-server';
+
+export interface SandboxOptions {
+  logger?: Logger;
+  /** Overrides SANDBOX_API_PORT / SANDBOX_WEB_PORT (0 = any free port; tests). */
+  apiPort?: number;
+  webPort?: number;
+}
+
+export interface Sandbox {
+  /** The bots' TELEGRAM_API_ROOT, e.g. http://127.0.0.1:8090. */
+  apiRoot: string;
+  /** The web chat, e.g. http://127.0.0.1:8095. */
+  webUrl: string;
+  fake: FakeTelegram;
+  stop(): Promise<void>;
+}
+
+/** The two bots as the web page and their getMe show them. */
+export const BOT_IDENTITIES = {
+  admin: { username: 'fs_admin_sandbox_bot', first_name: 'Админ-бот' },
+  master: { username: 'fs_master_sandbox_bot', first_name: 'Мастер-бот' },
+} as const;
+
+const QUIET = new Set(['getUpdates', 'getMe', 'deleteWebhook', 'getWebhookInfo', 'answerCallbackQuery']);
+/** A long session must not keep every recorded call in memory. */
+const KEEP_CALLS = 1000;
+
+function describeCall(call: FakeCall, bot: string): string {
+  const p = call.params as Record<string, unknown>;
+  const chat = p.chat_id !== undefined ? ` chat=${String(p.chat_id)}` : '';
+  const text = typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : '';
+  const flat = text.replace(/\s+/g, ' ');
+  const shown = flat ? ` "${flat.slice(0, 100)}${flat.length > 100 ? '…' : ''}"` : '';
+  const status =
+    call.response?.ok === false ? ` → ${call.response.error_code} ${call.response.description}` : '';
+  return `${bot} bot ${call.method}${chat}${shown}${status}`;
+}
+
+/**
+ * One process for trying the system without Telegram: the fake Bot API for the admin and
+ * master bots (chats kept in memory while it runs) and the web chat that lets a visitor act as
+ * any person from the database.
+ */
+export async function startSandbox(config: SandboxConfig, opts: SandboxOptions = {}): Promise<Sandbox> {
+  const logger =
+    opts.logger ?? createLogger({ service: 'sandbox', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const tokens = { admin: config.ADMIN_BOT_TOKEN, master: config.MASTER_BOT_TOKEN };
+  if (tokens.admin === tokens.master)
+    throw new Error('sandbox: ADMIN_BOT_TOKEN and MASTER_BOT_TOKEN must differ');
+
+  const fake = new FakeTelegram();
+  fake.configureBot(tokens.admin, BOT_IDENTITIES.admin);
+  fake.configureBot(tokens.master, BOT_IDENTITIES.master);
+  fake.onCall((call) => {
+    const bot = call.token === tokens.admin ? 'admin' : call.token === tokens.master ? 'master' : 'unknown';
+    if (!QUIET.has(call.method) || call.response?.ok === false) logger.info(describeCall(call, bot));
+    if (fake.calls.length > KEEP_CALLS * 2) fake.calls.splice(0, fake.calls.length - KEEP_CALLS);
+  });
+
+  const db: Db = createDb(config.DATABASE_URL, { poolSize: 2, applicationName: 'sandbox' });
+  const web = createWebServer({ fake, tokens, people: new People(db), logger });
+  try {
+    const apiRoot = await fake.start(opts.apiPort ?? config.SANDBOX_API_PORT);
+    await web.listen({ port: opts.webPort ?? config.SANDBOX_WEB_PORT, host: config.SANDBOX_HOST });
+    const address = web.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.SANDBOX_WEB_PORT;
+    const webUrl = `http://${config.SANDBOX_HOST === '0.0.0.0' ? '127.0.0.1' : config.SANDBOX_HOST}:${port}`;
+    logger.info({ apiRoot, webUrl }, 'sandbox ready: fake Bot API and web chat');
+    return {
+      apiRoot,
+      webUrl,
+      fake,
+      async stop() {
+        await web.close();
+        await fake.stop();
+        await db.destroy();
+      },
+    };
+  } catch (err) {
+    await web.close().catch(() => {});
+    await fake.stop().catch(() => {});
+    await db.destroy().catch(() => {});
+    throw err;
+  }
+}

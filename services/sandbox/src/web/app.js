@@ -1,0 +1,440 @@
+// The sandbox's web chat: pick a person, talk to a bot as them. Plain JS, no build step.
+// Message HTML comes pre-rendered (and escaped) by the server from Telegram entities; every
+// other string from the server is put into the page with textContent.
+
+const $ = (sel) => document.querySelector(sel);
+
+const state = {
+  bots: {},
+  people: [],
+  /** { person, bot } */
+  current: null,
+  /** "bot:chatId" → { messages: Map<id, view>, keyboard } */
+  chats: new Map(),
+  /** "bot:chatId" → unread bot messages */
+  unread: new Map(),
+};
+
+const chatKey = (bot, chatId) => `${bot}:${chatId}`;
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+async function api(method, url, body, headers) {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : (headers ?? { 'content-type': 'application/json' }),
+    body: body === undefined ? undefined : headers ? body : JSON.stringify(body),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error || `Ошибка ${res.status}`);
+  return data;
+}
+
+// ── toasts and alerts ────────────────────────────────────────────────────
+
+function toast(text, kind = '') {
+  const t = el('div', { class: `toast ${kind}`, text });
+  $('#toasts').append(t);
+  setTimeout(() => t.remove(), 3500);
+}
+
+function showAlert(text) {
+  $('#alert-text').textContent = text;
+  $('#alert').hidden = false;
+  $('#alert-ok').focus();
+}
+$('#alert-ok').addEventListener('click', () => {
+  $('#alert').hidden = true;
+});
+
+// ── people picker ────────────────────────────────────────────────────────
+
+const GROUPS = [
+  ['staff', 'Персонал'],
+  ['master', 'Мастера'],
+  ['guest', 'Новые люди'],
+];
+
+function initials(name) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0].toUpperCase())
+    .join('');
+}
+
+function unreadOf(person) {
+  let n = 0;
+  for (const bot of Object.keys(state.bots)) n += state.unread.get(chatKey(bot, person.tgUserId)) ?? 0;
+  return n;
+}
+
+function renderPeople() {
+  const nav = $('#people');
+  nav.replaceChildren();
+  for (const [kind, title] of GROUPS) {
+    const group = state.people.filter((p) => p.kind === kind);
+    if (group.length === 0) continue;
+    nav.append(el('div', { class: 'group-title', text: title }));
+    for (const p of group) {
+      const n = unreadOf(p);
+      const active = state.current?.person.tgUserId === p.tgUserId;
+      nav.append(
+        el(
+          'button',
+          {
+            type: 'button',
+            class: `person${active ? ' active' : ''}`,
+            dataset: { person: String(p.tgUserId) },
+            onclick: () => selectPerson(p, p.bot),
+          },
+          el('div', { class: `avatar ${p.kind}`, text: initials(p.fullName) }),
+          el(
+            'div',
+            { class: 'person-text' },
+            el('div', { class: 'person-name', text: p.fullName }),
+            el('div', { class: 'person-sub', text: p.subtitle }),
+          ),
+          n > 0 ? el('span', { class: 'badge', title: 'Новые сообщения', text: String(n) }) : null,
+        ),
+      );
+    }
+  }
+}
+
+async function refreshPeople() {
+  const s = await api('GET', '/api/state');
+  state.bots = s.bots;
+  state.people = s.people;
+  if (state.current) {
+    const same = s.people.find((p) => p.tgUserId === state.current.person.tgUserId);
+    if (same) state.current.person = same;
+  }
+  renderPeople();
+  renderHeader();
+}
+
+let peopleRefresh = null;
+function refreshPeopleSoon() {
+  clearTimeout(peopleRefresh);
+  peopleRefresh = setTimeout(() => refreshPeople().catch(() => {}), 800);
+}
+
+$('#new-person').addEventListener('click', async () => {
+  try {
+    const guest = await api('POST', '/api/people', {});
+    await refreshPeople();
+    await selectPerson(guest, 'master');
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+});
+
+// ── the chat ─────────────────────────────────────────────────────────────
+
+async function selectPerson(person, bot) {
+  state.current = { person, bot };
+  state.unread.delete(chatKey(bot, person.tgUserId));
+  location.hash = `user=${person.tgUserId}&bot=${bot}`;
+  renderPeople();
+  renderHeader();
+  $('#composer').classList.remove('disabled');
+  const key = chatKey(bot, person.tgUserId);
+  // Collect live events while the snapshot loads.
+  if (!state.chats.has(key)) state.chats.set(key, { messages: new Map(), keyboard: null });
+  const data = await api('GET', `/api/chat?bot=${bot}&user=${person.tgUserId}`);
+  const chat = { messages: new Map(), keyboard: data.keyboard };
+  for (const m of data.messages) chat.messages.set(m.id, m);
+  // Events that arrived while loading are newer than the snapshot: keep them.
+  for (const [id, m] of state.chats.get(key).messages) if (!chat.messages.has(id)) chat.messages.set(id, m);
+  state.chats.set(key, chat);
+  if (state.current.person === person && state.current.bot === bot) renderChat();
+  $('#text').focus();
+}
+
+function renderHeader() {
+  const cur = state.current;
+  if (!cur) return;
+  const botInfo = state.bots[cur.bot];
+  $('#chat-title').textContent = cur.person.fullName;
+  $('#chat-subtitle').textContent =
+    `${cur.person.subtitle} · tg id ${cur.person.tgUserId} · чат с @${botInfo?.username ?? cur.bot}`;
+  for (const b of document.querySelectorAll('#bot-switch button')) {
+    b.setAttribute('aria-selected', String(b.dataset.bot === cur.bot));
+  }
+}
+
+for (const b of document.querySelectorAll('#bot-switch button')) {
+  b.addEventListener('click', () => {
+    if (state.current)
+      selectPerson(state.current.person, b.dataset.bot).catch((e) => toast(e.message, 'error'));
+  });
+}
+
+function currentChat() {
+  const cur = state.current;
+  return cur ? state.chats.get(chatKey(cur.bot, cur.person.tgUserId)) : undefined;
+}
+
+function renderChat() {
+  const chat = currentChat();
+  const box = $('#messages');
+  box.replaceChildren();
+  if (!chat) return;
+  const messages = [...chat.messages.values()].sort((a, b) => a.id - b.id);
+  if (messages.length === 0) {
+    box.append(
+      el(
+        'div',
+        { class: 'empty' },
+        el('div', {
+          text: 'Здесь пока пусто. В Telegram человек начинает разговор с ботом кнопкой «Начать».',
+        }),
+        el('button', { type: 'button', text: '▶️ Начать (/start)', onclick: () => sendText('/start') }),
+      ),
+    );
+  }
+  for (const m of messages) box.append(renderMessage(m));
+  renderKeyboard(chat.keyboard);
+  box.scrollTop = box.scrollHeight;
+}
+
+const timeOf = (unix) =>
+  new Date(unix * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+
+function renderMessage(m) {
+  const node = el('div', { class: `msg ${m.fromBot ? 'in' : 'out'}`, dataset: { id: String(m.id) } });
+  if (m.photo) node.append(el('img', { class: 'photo', src: m.photo.url, alt: 'Фото' }));
+  if (m.document) {
+    const kb = Math.max(1, Math.round(m.document.size / 1024));
+    node.append(el('a', { class: 'doc', href: m.document.url, text: `📄 ${m.document.name} (${kb} КБ)` }));
+  }
+  if (m.contact)
+    node.append(el('div', { class: 'contact', text: `📱 ${m.contact.name}: ${m.contact.phone}` }));
+  if (m.html) {
+    const text = el('div', { class: 'text' });
+    text.innerHTML = m.html; // rendered and escaped by the server (render-html.ts)
+    for (const s of text.querySelectorAll('.tg-spoiler'))
+      s.addEventListener('click', () => s.classList.add('shown'));
+    node.append(text);
+  }
+  if (m.buttons.length > 0) {
+    const kb = el('div', { class: 'inline-keyboard' });
+    for (const row of m.buttons) {
+      const r = el('div', { class: 'row' });
+      for (const b of row) {
+        if (b.data !== undefined) {
+          r.append(
+            el('button', {
+              type: 'button',
+              text: b.text,
+              onclick: (e) => press(m.id, b.data, e.currentTarget),
+            }),
+          );
+        } else if (b.url) {
+          r.append(
+            el('a', { href: b.url, target: '_blank', rel: 'noopener noreferrer', text: `${b.text} ↗` }),
+          );
+        } else {
+          r.append(el('button', { type: 'button', text: b.text, disabled: 'disabled' }));
+        }
+      }
+      kb.append(r);
+    }
+    node.append(kb);
+  }
+  node.append(el('div', { class: 'meta', text: `${m.edited ? 'изменено · ' : ''}${timeOf(m.date)}` }));
+  return node;
+}
+
+function renderKeyboard(keyboard) {
+  const box = $('#reply-keyboard');
+  box.replaceChildren();
+  box.hidden = !keyboard;
+  $('#text').placeholder = keyboard?.placeholder || 'Сообщение';
+  if (!keyboard) return;
+  for (const row of keyboard.rows) {
+    const r = el('div', { class: 'row' });
+    for (const b of row) {
+      r.append(
+        el('button', {
+          type: 'button',
+          text: b.text,
+          onclick: () => (b.requestContact ? shareContact() : sendText(b.text)),
+        }),
+      );
+    }
+    box.append(r);
+  }
+}
+
+// ── acting as the person ─────────────────────────────────────────────────
+
+function target() {
+  const cur = state.current;
+  if (!cur) throw new Error('Сначала выберите человека слева.');
+  return { bot: cur.bot, user: cur.person.tgUserId };
+}
+
+async function sendText(text) {
+  try {
+    await api('POST', '/api/send', { ...target(), text });
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
+async function press(messageId, data, button) {
+  button.classList.add('pending');
+  setTimeout(() => button.classList.remove('pending'), 1500);
+  try {
+    await api('POST', '/api/press', { ...target(), messageId, data });
+  } catch (err) {
+    button.classList.remove('pending');
+    toast(err.message, 'error');
+  }
+}
+
+async function shareContact() {
+  const phone = prompt('Номер телефона, которым поделиться (+7…):', '+7');
+  if (!phone) return;
+  try {
+    await api('POST', '/api/contact', { ...target(), phone: phone.replace(/[^\d+]/g, '') });
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
+async function imageSize(file) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size;
+  } catch {
+    return null;
+  }
+}
+
+async function upload(file) {
+  const t = target();
+  const isPhoto = /^image\/(jpeg|png|gif|webp)$/.test(file.type);
+  const caption = $('#text').value.trim();
+  const q = new URLSearchParams({ bot: t.bot, user: String(t.user), kind: isPhoto ? 'photo' : 'document' });
+  q.set('name', file.name.slice(0, 200));
+  if (caption) q.set('caption', caption.slice(0, 1024));
+  if (isPhoto) {
+    const size = await imageSize(file);
+    if (size) {
+      q.set('width', String(size.width));
+      q.set('height', String(size.height));
+    }
+  }
+  const type = isPhoto ? file.type : 'application/octet-stream';
+  await api('POST', `/api/upload?${q}`, file, { 'content-type': type });
+  $('#text').value = '';
+}
+
+$('#attach').addEventListener('click', () => $('#file').click());
+$('#file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  e.target.value = '';
+  if (!file) return;
+  try {
+    await upload(file);
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+});
+
+$('#composer').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('#text').value;
+  if (!text.trim()) return;
+  $('#text').value = '';
+  sendText(text);
+});
+$('#text').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey) {
+    e.preventDefault();
+    $('#composer').requestSubmit();
+  }
+});
+
+// ── live updates ─────────────────────────────────────────────────────────
+
+function applyEvent(ev) {
+  const key = chatKey(ev.bot, ev.chatId);
+  const cur = state.current;
+  const isCurrent = cur && cur.bot === ev.bot && cur.person.tgUserId === ev.chatId;
+  const chat = state.chats.get(key);
+
+  if (ev.type === 'callback_answer') {
+    if (isCurrent && ev.text) (ev.showAlert ? showAlert : toast)(ev.text);
+    return;
+  }
+  if (ev.type === 'message' && ev.message.fromBot && !isCurrent) {
+    state.unread.set(key, (state.unread.get(key) ?? 0) + 1);
+    if (!state.people.some((p) => p.tgUserId === ev.chatId)) refreshPeopleSoon();
+    renderPeople();
+  }
+  if (ev.type === 'message' && !ev.message.fromBot) refreshPeopleSoon();
+  if (!chat) return;
+
+  if (ev.type === 'message' || ev.type === 'edit') chat.messages.set(ev.message.id, ev.message);
+  else if (ev.type === 'delete') chat.messages.delete(ev.messageId);
+  else if (ev.type === 'keyboard') chat.keyboard = ev.keyboard;
+  if (!isCurrent) return;
+
+  const box = $('#messages');
+  if (ev.type === 'edit') {
+    const old = box.querySelector(`.msg[data-id="${ev.message.id}"]`);
+    if (old) {
+      const fresh = renderMessage(ev.message);
+      fresh.classList.add('flash');
+      old.replaceWith(fresh);
+      return;
+    }
+  }
+  if (ev.type === 'delete') {
+    box.querySelector(`.msg[data-id="${ev.messageId}"]`)?.remove();
+    return;
+  }
+  if (ev.type === 'keyboard') {
+    renderKeyboard(chat.keyboard);
+    return;
+  }
+  renderChat();
+}
+
+function connectEvents() {
+  const source = new EventSource('/api/events');
+  source.onmessage = (e) => applyEvent(JSON.parse(e.data));
+  source.onopen = () => document.body.classList.remove('offline');
+  source.onerror = () => document.body.classList.add('offline');
+}
+
+// ── start ────────────────────────────────────────────────────────────────
+
+(async () => {
+  connectEvents();
+  $('#composer').classList.add('disabled');
+  await refreshPeople();
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const wanted = state.people.find((p) => String(p.tgUserId) === hash.get('user'));
+  const bot = hash.get('bot') === 'admin' || hash.get('bot') === 'master' ? hash.get('bot') : undefined;
+  const first = wanted ?? state.people[0];
+  if (first) await selectPerson(first, bot ?? first.bot);
+})().catch((err) => toast(err.message, 'error'));
