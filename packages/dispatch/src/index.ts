@@ -9,11 +9,15 @@ export {
   type FindCandidatesOptions,
   findCandidates,
 } from './candidates';
+export * from './commission-check';
+export * from './commission-check-requisites';
 export { deferredOrderWakeAt } from './deferred';
 export type { DispatchDeps, DispatchLogger, Executor } from './deps';
 export { type DistributeOutcome, type DistributeResult, distributeOrder } from './distribute';
 export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './due-work';
 export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './escalation';
+export * from './master-admin';
+export * from './master-admin-input';
 export {
   findReferrer,
   moderationSubmittedDedupKey,
