@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as m0001 from './migrations/2026_11_24_0001_initial';
 import * as m0002 from './migrations/2026_11_24_0002_candidate_index';
 import * as m0003 from './migrations/2026_11_24_0003_more_events';
+import * as m0009 from './migrations/2026_11_24_0009_digest_and_reports';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -11,6 +12,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_initial': m0001,
   '2026_11_24_0002_candidate_index': m0002,
   '2026_11_24_0003_more_events': m0003,
+  '2026_11_24_0009_digest_and_reports': m0009,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

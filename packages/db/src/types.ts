@@ -204,6 +204,8 @@ export interface OrdersTable {
   escalated_admin_at: Timestamp | null;
   escalation_logist_notified_at: Timestamp | null;
   escalation_admin_notified_at: Timestamp | null;
+  /** When the unassigned-orders digest last reported this order (migration 0009). */
+  unassigned_digest_at: Timestamp | null;
   assigned_at: Timestamp | null;
   closed_at: Timestamp | null;
   created_at: CreatedAt;

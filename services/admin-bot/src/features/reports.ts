@@ -1,0 +1,265 @@
+import { type CallbackArgs, cbButton, inlineKeyboard } from '@fs/telegram';
+import type { Telegraf } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import type { AdminBotDeps, AdminContext } from '../context';
+import {
+  buildExport,
+  buildKpiReport,
+  type ExportKind,
+  type PeriodPreset,
+  parsePeriodInput,
+  periodLabel,
+  presetPeriod,
+  type ReportPeriod,
+  type ReportScope,
+} from '../reports';
+import { can, inScope } from '../scope';
+import type { StaffMember } from '../staff';
+import { texts } from '../texts';
+import { menuRow, staffAction } from './menu';
+import { cityPage, loadCity, show, staffTimezone } from './ops-common';
+import { clearWizard, currentWizard, setWizard } from './wizard-session';
+
+type Kind = CallbackArgs<'reportKind'>['kind'];
+type Period = CallbackArgs<'reportPeriod'>['period'];
+
+const T = texts.ops.reports;
+const WIZARD = 'reportRange';
+const KINDS: readonly Kind[] = ['orders', 'comm', 'refs', 'kpi'];
+
+/** What a report covers: its cities, the zone its days are counted in, and a label. */
+interface Target {
+  scope: ReportScope;
+  tz: string;
+  label: string;
+}
+
+/**
+ * The report's target for a city choice (0 = every city of the staff member), or a refusal
+ * text when the city is not theirs or they have none.
+ */
+async function resolveTarget(
+  deps: AdminBotDeps,
+  staff: StaffMember,
+  cityId: number,
+): Promise<Target | { refusal: string }> {
+  if (cityId !== 0) {
+    if (!inScope(staff, cityId)) return { refusal: texts.notInScope };
+    const city = await loadCity(deps.db, cityId);
+    if (!city) return { refusal: texts.notFound };
+    return { scope: { all: false, cityIds: [cityId] }, tz: city.timezone, label: city.name };
+  }
+  const tz = await staffTimezone(deps.db, staff);
+  if (staff.role === 'global_admin') return { scope: { all: true }, tz, label: T.allCitiesLabel };
+  if (staff.cityIds.length === 0) return { refusal: T.noCities };
+  return { scope: { all: false, cityIds: staff.cityIds }, tz, label: staff.cities.join(', ') };
+}
+
+function menuKeyboard() {
+  const b = (k: Kind) => cbButton(T.kinds[k], 'reportKind', { kind: k });
+  return inlineKeyboard([[b('orders'), b('comm')], [b('refs'), b('kpi')], menuRow()]);
+}
+
+function periodKeyboard(kind: Kind, cityId: number, back: InlineKeyboardButton) {
+  const b = (period: Period) => cbButton(T.periods[period], 'reportPeriod', { kind, cityId, period });
+  return inlineKeyboard([
+    [b('today'), b('yesterday')],
+    [b('last7'), b('month')],
+    [b('prevmonth'), b('custom')],
+    [back],
+    menuRow(),
+  ]);
+}
+
+/** Staff with a single city skip the city list. */
+function singleCity(staff: StaffMember): number | null {
+  return staff.role !== 'global_admin' && staff.cityIds.length === 1 ? staff.cityIds[0]! : null;
+}
+
+export function reportsFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): void {
+  const { db, logger } = deps;
+
+  async function showCities(ctx: AdminContext, staff: StaffMember, kind: Kind, page: number) {
+    const { cities, page: p, pages } = await cityPage(db, staff, page);
+    const rows: InlineKeyboardButton[][] = [
+      [
+        cbButton(staff.role === 'global_admin' ? T.allCities : T.allMyCities, 'reportCity', {
+          kind,
+          cityId: 0,
+        }),
+      ],
+    ];
+    for (let i = 0; i < cities.length; i += 2) {
+      rows.push(cities.slice(i, i + 2).map((c) => cbButton(c.name, 'reportCity', { kind, cityId: c.id })));
+    }
+    const nav: InlineKeyboardButton[] = [];
+    if (p > 0) nav.push(cbButton(texts.buttons.prev, 'reportCities', { kind, page: p - 1 }));
+    if (p < pages - 1) nav.push(cbButton(texts.buttons.next, 'reportCities', { kind, page: p + 1 }));
+    if (nav.length > 0) rows.push(nav);
+    rows.push([cbButton(texts.buttons.back, 'reportsMenu', {})], menuRow());
+    await show(ctx, T.chooseCity(kind, p, pages), inlineKeyboard(rows));
+  }
+
+  async function showPeriods(ctx: AdminContext, staff: StaffMember, kind: Kind, cityId: number) {
+    const target = await resolveTarget(deps, staff, cityId);
+    if ('refusal' in target) {
+      await show(ctx, target.refusal, inlineKeyboard([menuRow()]));
+      return;
+    }
+    const back =
+      singleCity(staff) === null
+        ? cbButton(texts.buttons.back, 'reportKind', { kind })
+        : cbButton(texts.buttons.back, 'reportsMenu', {});
+    await show(ctx, T.choosePeriod(kind, target.label), periodKeyboard(kind, cityId, back));
+  }
+
+  async function generate(
+    ctx: AdminContext,
+    staff: StaffMember,
+    kind: Kind,
+    target: Target,
+    period: ReportPeriod,
+  ) {
+    const label = periodLabel(period);
+    await ctx.reply(T.generating, { parse_mode: 'HTML' });
+    const started = Date.now();
+    const doneKeyboard = inlineKeyboard([[cbButton(T.toReports, 'reportsMenu', {})], menuRow()]);
+    if (kind === 'kpi') {
+      const report = await buildKpiReport(db, target.scope, period, target.label);
+      await ctx.reply(report.text, { parse_mode: 'HTML' });
+      await ctx.replyWithPhoto(
+        { source: report.png, filename: `kpi_${period.firstDay}_${period.lastDay}.png` },
+        { caption: T.kpiCaption(target.label, label), reply_markup: doneKeyboard },
+      );
+    } else {
+      const files = await buildExport(db, kind as ExportKind, target.scope, period);
+      await ctx.replyWithDocument(
+        { source: files.csv, filename: `${files.baseName}.csv` },
+        { caption: T.caption(kind, label, 'CSV') },
+      );
+      await ctx.replyWithDocument(
+        { source: files.xlsx, filename: `${files.baseName}.xlsx` },
+        { caption: T.caption(kind, label, 'XLSX') },
+      );
+      await ctx.reply(T.done(kind, label, target.label, files.table.rows.length), {
+        parse_mode: 'HTML',
+        reply_markup: doneKeyboard,
+      });
+    }
+    logger.info(
+      { staff_id: staff.id, report: kind, from: period.from, to: period.to, ms: Date.now() - started },
+      'report sent',
+    );
+  }
+
+  bot.use(
+    staffAction('reportsMenu', 'reports', async (ctx) => {
+      await ctx.answerCbQuery();
+      if (ctx.session?.wizard?.kind === WIZARD) clearWizard(ctx);
+      await show(ctx, T.menuTitle, menuKeyboard());
+    }),
+  );
+
+  bot.use(
+    staffAction('reportKind', 'reports', async (ctx, { kind }, staff) => {
+      await ctx.answerCbQuery();
+      if (staff.role !== 'global_admin' && staff.cityIds.length === 0) {
+        await show(ctx, T.noCities, inlineKeyboard([menuRow()]));
+        return;
+      }
+      const only = singleCity(staff);
+      if (only !== null) await showPeriods(ctx, staff, kind, only);
+      else await showCities(ctx, staff, kind, 0);
+    }),
+  );
+
+  bot.use(
+    staffAction('reportCities', 'reports', async (ctx, { kind, page }, staff) => {
+      await ctx.answerCbQuery();
+      await showCities(ctx, staff, kind, page);
+    }),
+  );
+
+  bot.use(
+    staffAction('reportCity', 'reports', async (ctx, { kind, cityId }, staff) => {
+      if (cityId !== 0 && !inScope(staff, cityId)) {
+        await ctx.answerCbQuery(texts.notInScope, { show_alert: true });
+        return;
+      }
+      await ctx.answerCbQuery();
+      await showPeriods(ctx, staff, kind, cityId);
+    }),
+  );
+
+  bot.use(
+    staffAction('reportPeriod', 'reports', async (ctx, { kind, cityId, period }, staff) => {
+      const target = await resolveTarget(deps, staff, cityId);
+      if ('refusal' in target) {
+        await ctx.answerCbQuery(target.refusal, { show_alert: true });
+        return;
+      }
+      await ctx.answerCbQuery();
+      if (period === 'custom') {
+        setWizard(ctx, { kind: WIZARD, step: 'range', data: { report: kind, cityId } });
+        await ctx.reply(T.askRange, {
+          parse_mode: 'HTML',
+          reply_markup: inlineKeyboard([[cbButton(texts.buttons.cancel, 'reportCancel', {})]]),
+        });
+        return;
+      }
+      await generate(ctx, staff, kind, target, presetPeriod(period as PeriodPreset, new Date(), target.tz));
+    }),
+  );
+
+  bot.use(
+    staffAction('reportCancel', 'reports', async (ctx) => {
+      await ctx.answerCbQuery();
+      if (ctx.session?.wizard?.kind === WIZARD) clearWizard(ctx);
+      await show(ctx, T.canceled, menuKeyboard());
+    }),
+  );
+
+  // The typed range of a custom period.
+  bot.on('message', async (ctx, next) => {
+    if (ctx.session?.wizard?.kind !== WIZARD) return next();
+    const text = 'text' in ctx.message ? ctx.message.text : undefined;
+    if (text?.startsWith('/')) return next();
+    const w = currentWizard(ctx, WIZARD);
+    if (w === 'expired') {
+      await ctx.reply(texts.sessionExpired);
+      return;
+    }
+    const staff = ctx.staff;
+    if (!w || !staff) return next();
+    if (!can(staff, 'reports')) {
+      clearWizard(ctx);
+      await ctx.reply(texts.noRight);
+      return;
+    }
+    if (text === undefined) {
+      await ctx.reply(T.rangeNotText);
+      return;
+    }
+    const kind = w.data.report as Kind;
+    const cityId = Number(w.data.cityId);
+    if (!KINDS.includes(kind) || !Number.isInteger(cityId)) {
+      clearWizard(ctx);
+      await ctx.reply(texts.sessionExpired);
+      return;
+    }
+    const target = await resolveTarget(deps, staff, cityId);
+    if ('refusal' in target) {
+      clearWizard(ctx);
+      await ctx.reply(target.refusal);
+      return;
+    }
+    const parsed = parsePeriodInput(text.slice(0, 100), target.tz);
+    if (!parsed.ok) {
+      setWizard(ctx, { kind: WIZARD, step: w.step, data: w.data });
+      await ctx.reply(T.rangeErrors[parsed.error]);
+      return;
+    }
+    clearWizard(ctx);
+    await generate(ctx, staff, kind, target, parsed.period);
+  });
+}

@@ -1,0 +1,321 @@
+import type { Db } from '@fs/db';
+import type { Category, CommissionStatus, OrderStatus, OrderType, ReferralRewardStatus } from '@fs/domain';
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { ReportPeriod } from './period';
+
+/**
+ * The one query module of the reports: every export and the KPIs read through here, always
+ * limited to the period and to the cities of the scope.
+ */
+
+/** The cities a report covers: every city (global admin, "all"), or a list (maybe empty = nothing). */
+export type ReportScope = { all: true } | { all: false; cityIds: readonly number[] };
+
+function inCities(column: string, scope: ReportScope): Expression<SqlBool> {
+  if (scope.all) return sql<SqlBool>`true`;
+  return sql<SqlBool>`${sql.ref(column)} = any(${[...scope.cityIds]}::int[])`;
+}
+
+function inPeriod(column: string, p: ReportPeriod): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} >= ${p.from} and ${sql.ref(column)} < ${p.to}`;
+}
+
+export interface OrderReportRow {
+  id: number;
+  created_at: Date;
+  city: string;
+  timezone: string;
+  district: string | null;
+  street: string | null;
+  house: string | null;
+  apartment: string | null;
+  category: Category;
+  status: OrderStatus;
+  type: OrderType;
+  timeslot_start: Date | null;
+  timeslot_end: Date | null;
+  is_asap: boolean;
+  client_name: string;
+  client_phone: string | null;
+  master_id: number | null;
+  master_name: string | null;
+  master_phone: string | null;
+  total_amount_kopecks: number | null;
+  company_payment_kopecks: number;
+  cancel_reason: string | null;
+  closed_at: Date | null;
+}
+
+/** Orders created in the period. */
+export function loadOrderRows(db: Db, scope: ReportScope, p: ReportPeriod): Promise<OrderReportRow[]> {
+  return db
+    .selectFrom('orders as o')
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .leftJoin('districts as d', 'd.id', 'o.district_id')
+    .leftJoin('masters as m', 'm.id', 'o.assigned_master_id')
+    .select([
+      'o.id',
+      'o.created_at',
+      'c.name as city',
+      'c.timezone',
+      'd.name as district',
+      'o.street',
+      'o.house',
+      'o.apartment',
+      'o.category',
+      'o.status',
+      'o.type',
+      'o.timeslot_start',
+      'o.timeslot_end',
+      'o.is_asap',
+      'o.client_name',
+      'o.client_phone',
+      'm.id as master_id',
+      'm.full_name as master_name',
+      'm.phone as master_phone',
+      'o.total_amount_kopecks',
+      'o.company_payment_kopecks',
+      'o.cancel_reason',
+      'o.closed_at',
+    ])
+    .where(inCities('o.city_id', scope))
+    .where(inPeriod('o.created_at', p))
+    .orderBy('o.created_at')
+    .orderBy('o.id')
+    .execute();
+}
+
+export interface CommissionReportRow {
+  id: number;
+  order_id: number;
+  city: string;
+  timezone: string;
+  master_id: number;
+  master_name: string;
+  master_phone: string | null;
+  amount_kopecks: number;
+  rate: string;
+  status: CommissionStatus;
+  created_at: Date;
+  deadline_at: Date;
+  reported_at: Date | null;
+  approved_at: Date | null;
+  paid_amount_kopecks: number | null;
+  reject_reason: string | null;
+}
+
+/** Commissions created in the period (city = the order's city). */
+export function loadCommissionRows(
+  db: Db,
+  scope: ReportScope,
+  p: ReportPeriod,
+): Promise<CommissionReportRow[]> {
+  return db
+    .selectFrom('commissions as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .innerJoin('masters as m', 'm.id', 'k.master_id')
+    .select([
+      'k.id',
+      'k.order_id',
+      'c.name as city',
+      'c.timezone',
+      'k.master_id',
+      'm.full_name as master_name',
+      'm.phone as master_phone',
+      'k.amount_kopecks',
+      'k.rate',
+      'k.status',
+      'k.created_at',
+      'k.deadline_at',
+      'k.reported_at',
+      'k.approved_at',
+      'k.paid_amount_kopecks',
+      'k.reject_reason',
+    ])
+    .where(inCities('o.city_id', scope))
+    .where(inPeriod('k.created_at', p))
+    .orderBy('k.created_at')
+    .orderBy('k.id')
+    .execute();
+}
+
+export interface ReferralReportRow {
+  id: number;
+  city: string;
+  timezone: string;
+  referrer_id: number;
+  referrer_name: string;
+  referred_id: number;
+  referred_name: string;
+  commission_id: number;
+  order_id: number;
+  level: number;
+  rate: string;
+  amount_kopecks: number;
+  status: ReferralRewardStatus;
+  created_at: Date;
+  paid_at: Date | null;
+}
+
+/** Referral rewards accrued in the period (city = the order the commission came from). */
+export function loadReferralRows(db: Db, scope: ReportScope, p: ReportPeriod): Promise<ReferralReportRow[]> {
+  return db
+    .selectFrom('referral_rewards as r')
+    .innerJoin('commissions as k', 'k.id', 'r.commission_id')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .innerJoin('masters as ref', 'ref.id', 'r.referrer_id')
+    .innerJoin('masters as inv', 'inv.id', 'r.referred_master_id')
+    .select([
+      'r.id',
+      'c.name as city',
+      'c.timezone',
+      'r.referrer_id',
+      'ref.full_name as referrer_name',
+      'r.referred_master_id as referred_id',
+      'inv.full_name as referred_name',
+      'r.commission_id',
+      'k.order_id',
+      'r.level',
+      'r.rate',
+      'r.amount_kopecks',
+      'r.status',
+      'r.created_at',
+      'r.paid_at',
+    ])
+    .where(inCities('o.city_id', scope))
+    .where(inPeriod('r.created_at', p))
+    .orderBy('r.created_at')
+    .orderBy('r.id')
+    .execute();
+}
+
+/** Raw KPI counts of one city (cityId null = the whole scope). */
+export interface KpiCounts {
+  cityId: number | null;
+  city: string | null;
+  /** Offers sent in the period and how they ended. */
+  offers: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+  /** Median seconds from an offer's push to its acceptance (accepted offers sent in the period). */
+  medianAcceptSeconds: number | null;
+  /** Assignments (distribution_metrics) in the period; of them, automatic in round 1. */
+  assignments: number;
+  round1: number;
+  /** Orders of the scope whose logist / admin escalation was notified in the period. */
+  escalatedLogist: number;
+  escalatedAdmin: number;
+}
+
+const emptyCounts = (cityId: number | null, city: string | null): KpiCounts => ({
+  cityId,
+  city,
+  offers: 0,
+  accepted: 0,
+  declined: 0,
+  expired: 0,
+  medianAcceptSeconds: null,
+  assignments: 0,
+  round1: 0,
+  escalatedLogist: 0,
+  escalatedAdmin: 0,
+});
+
+/**
+ * KPI counts per city with activity, and the total of the scope (first element, cityId null).
+ * Offers are counted by `sent_at`, assignments by `assigned_at`, escalations by their notice
+ * time, all within the period.
+ */
+export async function loadKpiCounts(db: Db, scope: ReportScope, p: ReportPeriod): Promise<KpiCounts[]> {
+  const offers = await db
+    .selectFrom('offers as f')
+    .innerJoin('orders as o', 'o.id', 'f.order_id')
+    .select([
+      sql<number | null>`case when grouping(o.city_id) = 0 then o.city_id end`.as('city_id'),
+      sql<number>`count(*)::int`.as('offers'),
+      sql<number>`(count(*) filter (where f.state = 'accepted'))::int`.as('accepted'),
+      sql<number>`(count(*) filter (where f.state = 'declined'))::int`.as('declined'),
+      sql<number>`(count(*) filter (where f.state = 'expired'))::int`.as('expired'),
+      sql<
+        number | null
+      >`percentile_cont(0.5) within group (order by extract(epoch from f.responded_at - f.sent_at))
+        filter (where f.state = 'accepted' and f.responded_at is not null)`.as('median'),
+    ])
+    .where(inCities('o.city_id', scope))
+    .where(inPeriod('f.sent_at', p))
+    .groupBy(sql`grouping sets ((o.city_id), ())`)
+    .execute();
+  const assignments = await db
+    .selectFrom('distribution_metrics as dm')
+    .select([
+      sql<number | null>`case when grouping(dm.city_id) = 0 then dm.city_id end`.as('city_id'),
+      sql<number>`count(*)::int`.as('assignments'),
+      sql<number>`(count(*) filter (where dm.via = 'auto' and dm.round_number = 1))::int`.as('round1'),
+    ])
+    .where(inCities('dm.city_id', scope))
+    .where(inPeriod('dm.assigned_at', p))
+    .groupBy(sql`grouping sets ((dm.city_id), ())`)
+    .execute();
+  const escalations = await db
+    .selectFrom('orders as o')
+    .select([
+      sql<number | null>`case when grouping(o.city_id) = 0 then o.city_id end`.as('city_id'),
+      sql<number>`(count(*) filter (where o.escalation_logist_notified_at >= ${p.from}
+        and o.escalation_logist_notified_at < ${p.to}))::int`.as('logist'),
+      sql<number>`(count(*) filter (where o.escalation_admin_notified_at >= ${p.from}
+        and o.escalation_admin_notified_at < ${p.to}))::int`.as('admin'),
+    ])
+    .where(inCities('o.city_id', scope))
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('o.escalation_logist_notified_at', '>=', p.from),
+          eb('o.escalation_logist_notified_at', '<', p.to),
+        ]),
+        eb.and([
+          eb('o.escalation_admin_notified_at', '>=', p.from),
+          eb('o.escalation_admin_notified_at', '<', p.to),
+        ]),
+      ]),
+    )
+    .groupBy(sql`grouping sets ((o.city_id), ())`)
+    .execute();
+
+  const byCity = new Map<number | null, KpiCounts>();
+  const row = (cityId: number | null) => {
+    let r = byCity.get(cityId);
+    if (!r) {
+      r = emptyCounts(cityId, null);
+      byCity.set(cityId, r);
+    }
+    return r;
+  };
+  row(null);
+  for (const o of offers) {
+    Object.assign(row(o.city_id), {
+      offers: o.offers,
+      accepted: o.accepted,
+      declined: o.declined,
+      expired: o.expired,
+      medianAcceptSeconds: o.median === null ? null : Math.round(Number(o.median)),
+    });
+  }
+  for (const a of assignments)
+    Object.assign(row(a.city_id), { assignments: a.assignments, round1: a.round1 });
+  for (const e of escalations)
+    Object.assign(row(e.city_id), { escalatedLogist: e.logist, escalatedAdmin: e.admin });
+
+  const ids = [...byCity.keys()].filter((id): id is number => id !== null);
+  const names = new Map<number, string>();
+  if (ids.length > 0) {
+    const cities = await db.selectFrom('cities').select(['id', 'name']).where('id', 'in', ids).execute();
+    for (const c of cities) names.set(c.id, c.name);
+  }
+  const cityRows = ids
+    .map((id) => ({ ...byCity.get(id)!, city: names.get(id) ?? `#${id}` }))
+    .sort((a, b) => b.offers - a.offers || a.city.localeCompare(b.city, 'ru'));
+  return [byCity.get(null)!, ...cityRows];
+}
