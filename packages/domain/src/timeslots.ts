@@ -60,6 +60,12 @@ export function slotsForDate(
   return slotsOn(date, buckets, tz).filter((s) => isSlotOpen(s, now));
 }
 
+/** The local time from which ASAP is too late: the threshold, or the day's end if earlier. */
+export function asapCutoff(window: WorkingWindow, lateThreshold: string): string {
+  // Normalised 'HH:MM' strings sort chronologically.
+  return [lateThreshold, window.end].sort()[0]!;
+}
+
 export type AsapDecision =
   /** Visit as soon as possible: from now (not before the day's start) to the end of the working day. */
   | { kind: 'asap'; start: Date; end: Date }
@@ -79,9 +85,7 @@ export function asapDecision(params: {
   buckets: readonly SlotBucket[];
 }): AsapDecision {
   const { now, tz, window, lateThreshold, buckets } = params;
-  // Normalised 'HH:MM' strings sort chronologically.
-  const [cutoff] = [lateThreshold, window.end].sort();
-  const beforeCutoff = isWithinWorkingHours(now, tz, '00:00', cutoff);
+  const beforeCutoff = isWithinWorkingHours(now, tz, '00:00', asapCutoff(window, lateThreshold));
   if (!beforeCutoff) return { kind: 'late', slot: tomorrowSlots(now, tz, buckets)[0]! };
   const today = localDateOf(now, tz);
   const dayStart = atLocalTime(today, window.start, tz);

@@ -1,0 +1,351 @@
+import {
+  asapCutoff,
+  asapDecision,
+  atLocalTime,
+  CATEGORY_LABELS,
+  cityWorkingWindow,
+  formatTimeslot,
+  isWithinWorkingHours,
+  type Settings,
+  type SlotBucket,
+  slotsOn,
+  type Timeslot,
+  timeslotBucketsOf,
+  todaySlots,
+  tomorrowSlots,
+} from '@fs/domain';
+import { cbButton, inlineKeyboard } from '@fs/telegram';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import type { AdminBotDeps } from '../context';
+import type { StaffMember } from '../staff';
+import { texts } from '../texts';
+import { menuRow } from './menu';
+import type { Draft, Field, SlotChoice, Step } from './order-create-draft';
+import {
+  activeCategories,
+  type CityInfo,
+  cityPage,
+  districtPage,
+  type NamedRow,
+  type StreetRow,
+  scopedCity,
+} from './order-create-queries';
+
+/** What each wizard step shows: text and buttons. Reads only; the handlers change state. */
+
+const T = texts.orderCreate;
+const B = T.buttons;
+
+export interface Screen {
+  text: string;
+  keyboard: InlineKeyboardMarkup;
+}
+
+/** Extra input of a screen: a page, or search results to show instead of the list. */
+export interface ScreenInput {
+  page?: number;
+  query?: string;
+  found?: NamedRow[];
+  streets?: StreetRow[];
+}
+
+const pairs = (buttons: InlineKeyboardButton[]): InlineKeyboardButton[][] => {
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return rows;
+};
+const navRow = () => [cbButton(B.back, 'ocBack', {}), cbButton(B.cancel, 'ocCancel', {})];
+const simple = (text: string, extra: InlineKeyboardButton[][] = []): Screen => ({
+  text,
+  keyboard: inlineKeyboard([...extra, navRow()]),
+});
+
+function pager(page: number, pages: number, name: 'ocCityPage' | 'ocDistrictPage'): InlineKeyboardButton[] {
+  if (pages <= 1) return [];
+  const row: InlineKeyboardButton[] = [];
+  if (page > 0) row.push(cbButton(texts.buttons.prev, name, { page: page - 1 }));
+  if (page < pages - 1) row.push(cbButton(texts.buttons.next, name, { page: page + 1 }));
+  return row;
+}
+
+export function modeScreen(): Screen {
+  return {
+    text: T.modeTitle,
+    keyboard: inlineKeyboard([[cbButton(B.quick, 'ocQuick', {}), cbButton(B.full, 'ocFull', {})], menuRow()]),
+  };
+}
+
+/** The city's zone, working window, slot buckets and the ASAP threshold, as of now. */
+export interface SlotContext {
+  city: CityInfo;
+  window: { start: string; end: string };
+  buckets: SlotBucket[];
+  lateThreshold: string;
+  now: Date;
+}
+
+export function slotContext(city: CityInfo, settings: Settings, now = new Date()): SlotContext {
+  return {
+    city,
+    window: cityWorkingWindow(city, settings),
+    buckets: timeslotBucketsOf(settings.order_timeslots),
+    lateThreshold: settings.asap_late_threshold,
+    now,
+  };
+}
+
+/** A chosen slot as concrete instants (a bucket on its local date). */
+export function slotOfChoice(choice: Extract<SlotChoice, { kind: 'slot' }>, tz: string): Timeslot {
+  return {
+    date: choice.date,
+    bucket: { start: choice.start, end: choice.end },
+    start: atLocalTime(choice.date, choice.start, tz),
+    end: atLocalTime(choice.date, choice.end, tz),
+  };
+}
+
+export function slotLabel(choice: SlotChoice, tz: string, now: Date): string {
+  if (choice.kind === 'asap') return T.asapLabel;
+  const slot = slotOfChoice(choice, tz);
+  return formatTimeslot({ start: slot.start, end: slot.end }, tz, now);
+}
+
+/** "14:05" in the city's zone. */
+const localClock = (now: Date, tz: string) =>
+  new Intl.DateTimeFormat('ru-RU', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
+
+const bucketLabel = (day: string, b: SlotBucket) => T.slotButton(day, b.start, b.end);
+const dayMonth = (date: string) => `${date.slice(8, 10)}.${date.slice(5, 7)}`;
+
+function slotScreen(sc: SlotContext): Screen {
+  const { city, buckets, now } = sc;
+  const tz = city.timezone;
+  const openToday = new Set(todaySlots(now, tz, buckets).map((s) => s.bucket.start));
+  const today = buckets.flatMap((b, idx) =>
+    openToday.has(b.start) ? [cbButton(bucketLabel(T.today, b), 'ocSlot', { day: 't', idx })] : [],
+  );
+  const tomorrow = tomorrowSlots(now, tz, buckets).map((s, idx) =>
+    cbButton(bucketLabel(T.tomorrow, s.bucket), 'ocSlot', { day: 'm', idx }),
+  );
+  return simple(T.prompt.slot(localClock(now, tz)), [
+    [cbButton(B.asap, 'ocAsap', {})],
+    ...pairs(today),
+    ...pairs(tomorrow),
+    [cbButton(B.otherDate, 'ocSlotDate', {})],
+  ]);
+}
+
+function slotsOfDateScreen(sc: SlotContext, date: string): Screen {
+  const tz = sc.city.timezone;
+  const open = slotsOn(date, sc.buckets, tz).flatMap((s, idx) =>
+    s.end.getTime() > sc.now.getTime()
+      ? [cbButton(bucketLabel(dayMonth(date), s.bucket), 'ocSlot', { day: 'd', idx })]
+      : [],
+  );
+  const text =
+    open.length > 0 ? T.prompt.slotsOfDate(dayMonth(date)) : T.prompt.noSlotsOfDate(dayMonth(date));
+  return {
+    text,
+    keyboard: inlineKeyboard([
+      ...pairs(open),
+      [cbButton(B.otherDate, 'ocSlotDate', {}), cbButton(B.todayTomorrow, 'ocSlotMenu', {})],
+      [cbButton(B.cancel, 'ocCancel', {})],
+    ]),
+  };
+}
+
+function addressLine(d: Draft): string {
+  return [d.cityName, d.districtName, d.street, d.house, d.apartment ? `кв. ${d.apartment}` : null]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export function quickFoundNote(d: Draft): string {
+  return T.quickFound(addressLine(d));
+}
+
+async function confirmScreen(d: Draft, sc: SlotContext, files: number): Promise<Screen> {
+  const C = T.card;
+  const tz = sc.city.timezone;
+  const lines = [C.title, '', C.city(d.cityName ?? sc.city.name), C.district(d.districtName ?? null)];
+  lines.push(C.street(d.street ?? null));
+  if (d.house) lines.push(C.house(d.house));
+  if (d.apartment) lines.push(C.apartment(d.apartment));
+  if (d.comment) lines.push(C.comment(d.comment));
+  lines.push(C.client(d.clientName ?? ''));
+  if (d.clientPhone) lines.push(C.phone(d.clientPhone));
+  if (d.category) lines.push(C.category(CATEGORY_LABELS[d.category]));
+  if (d.description) lines.push(C.description(d.description));
+  if (d.slot) lines.push(C.slot(slotLabel(d.slot, tz, sc.now)));
+  lines.push(C.type(d.type === 'guarantee'));
+  lines.push(C.files(files));
+  const notes: string[] = [];
+  if (!d.districtId) notes.push(C.noDistrict);
+  if (!isWithinWorkingHours(sc.now, tz, sc.window.start, sc.window.end))
+    notes.push(C.outsideHours(sc.window.start, sc.window.end));
+  if (notes.length > 0) lines.push('', ...notes);
+  return {
+    text: lines.join('\n'),
+    keyboard: inlineKeyboard([
+      [cbButton(B.create, 'ocCreate', {}), cbButton(B.edit, 'ocEditMenu', {})],
+      [cbButton(B.cancel, 'ocCancel', {})],
+    ]),
+  };
+}
+
+function editMenuScreen(): Screen {
+  const fields = Object.entries(T.fields) as [Field, string][];
+  return {
+    text: T.prompt.editMenu,
+    keyboard: inlineKeyboard([
+      ...pairs(fields.map(([field, label]) => cbButton(label, 'ocEditField', { field }))),
+      [cbButton(B.toCard, 'ocConfirm', {})],
+    ]),
+  };
+}
+
+export interface ScreenDeps {
+  deps: AdminBotDeps;
+  staff: StaffMember;
+  /** Attached files so far (the files step and the card show the count). */
+  fileCount: () => Promise<number>;
+}
+
+/** Renders a step. Undefined when the draft's city is no longer in the staff member's scope. */
+export async function renderStep(
+  sd: ScreenDeps,
+  d: Draft,
+  step: Step,
+  input: ScreenInput = {},
+): Promise<Screen | undefined> {
+  const { deps, staff } = sd;
+  const { db } = deps;
+  const P = T.prompt;
+  const city = async () => (d.cityId === undefined ? undefined : scopedCity(db, staff, d.cityId));
+  const slots = async () => {
+    const c = await city();
+    return c && slotContext(c, await deps.dispatch.settings.get());
+  };
+
+  switch (step) {
+    case 'mode':
+      return modeScreen();
+    case 'quickPhone':
+      return simple(P.quickPhone);
+    case 'city': {
+      if (input.found) {
+        const buttons = input.found.map((c) => cbButton(c.name, 'ocCity', { cityId: c.id }));
+        return simple(P.citySearch(input.query ?? ''), pairs(buttons));
+      }
+      const { rows, page, pages } = await cityPage(db, staff, input.page ?? 0);
+      const buttons = rows.map((c) => cbButton(c.name, 'ocCity', { cityId: c.id }));
+      return simple(P.city(page, pages), [...pairs(buttons), pager(page, pages, 'ocCityPage')]);
+    }
+    case 'district': {
+      const c = await city();
+      if (!c) return undefined;
+      const none = [cbButton(B.districtNone, 'ocDistrictNone', {})];
+      if (input.found) {
+        const buttons = input.found.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
+        return simple(P.districtSearch(input.query ?? ''), [...pairs(buttons), none]);
+      }
+      const { rows, page, pages, total } = await districtPage(db, c.id, input.page ?? 0);
+      if (total === 0) return simple(P.noDistricts(c.name), [none]);
+      const buttons = rows.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
+      return simple(P.district(c.name, page, pages), [
+        ...pairs(buttons),
+        pager(page, pages, 'ocDistrictPage'),
+        none,
+      ]);
+    }
+    case 'street': {
+      const options = [
+        cbButton(B.streetManual, 'ocStreetManual', {}),
+        cbButton(B.streetNone, 'ocStreetNone', {}),
+      ];
+      if (input.streets) {
+        const buttons = input.streets.map((s) =>
+          cbButton(s.district_name ? `${s.name} (${s.district_name})` : s.name, 'ocStreet', {
+            streetId: s.id,
+          }),
+        );
+        return simple(P.streetResults(input.query ?? ''), [...buttons.map((b) => [b]), options]);
+      }
+      return simple(P.street, [options]);
+    }
+    case 'streetManual':
+      return simple(P.streetManual);
+    case 'house':
+      return simple(P.house);
+    case 'apartment':
+      return simple(P.apartment, [[cbButton(B.skip, 'ocSkip', {})]]);
+    case 'comment':
+      return simple(P.comment, [[cbButton(B.skip, 'ocSkip', {})]]);
+    case 'name':
+      return simple(P.name);
+    case 'phone':
+      return simple(P.phone);
+    case 'category': {
+      const cats = await activeCategories(db);
+      return simple(
+        P.category,
+        pairs(cats.map((category) => cbButton(CATEGORY_LABELS[category], 'ocCategory', { category }))),
+      );
+    }
+    case 'description':
+      return simple(P.description);
+    case 'slot': {
+      const sc = await slots();
+      return sc && slotScreen(sc);
+    }
+    case 'slotDate':
+      return {
+        text: P.slotDate,
+        keyboard: inlineKeyboard([
+          [cbButton(B.todayTomorrow, 'ocSlotMenu', {})],
+          [cbButton(B.cancel, 'ocCancel', {})],
+        ]),
+      };
+    case 'slotsOfDate': {
+      const sc = await slots();
+      return sc && d.slotDate ? slotsOfDateScreen(sc, d.slotDate) : sc && slotScreen(sc);
+    }
+    case 'late': {
+      const sc = await slots();
+      if (!sc) return undefined;
+      const decision = asapDecision({ ...sc, tz: sc.city.timezone });
+      // Past midnight ASAP is possible again: offer the slots afresh.
+      if (decision.kind !== 'late') return slotScreen(sc);
+      const { start, end } = decision.slot;
+      return {
+        text: P.late(
+          asapCutoff(sc.window, sc.lateThreshold),
+          formatTimeslot({ start, end }, sc.city.timezone, sc.now),
+        ),
+        keyboard: inlineKeyboard([
+          [cbButton(B.lateOk, 'ocLateOk', {}), cbButton(B.lateOther, 'ocSlotMenu', {})],
+          [cbButton(B.cancel, 'ocCancel', {})],
+        ]),
+      };
+    }
+    case 'type':
+      return simple(P.type, [
+        [
+          cbButton(B.normal, 'ocType', { type: 'normal' }),
+          cbButton(B.guarantee, 'ocType', { type: 'guarantee' }),
+        ],
+      ]);
+    case 'files': {
+      const n = await sd.fileCount();
+      const row = [cbButton(B.filesAdd, 'ocFilesAdd', {}), cbButton(B.filesDone, 'ocFilesDone', {})];
+      if (n > 0) row.push(cbButton(B.filesClear, 'ocFilesClear', {}));
+      return simple(P.files(n), [row]);
+    }
+    case 'confirm': {
+      const sc = await slots();
+      return sc && confirmScreen(d, sc, await sd.fileCount());
+    }
+    case 'editMenu':
+      return editMenuScreen();
+  }
+}
