@@ -78,3 +78,4 @@ export {
   referralCodeFromStart,
 } from './referral-code';
 export { staffRecipients } from './staff-recipients';
+export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';
