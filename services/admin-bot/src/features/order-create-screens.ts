@@ -112,7 +112,12 @@ export function slotLabel(choice: SlotChoice, tz: string, now: Date): string {
 
 /** "14:05" in the city's zone. */
 const localClock = (now: Date, tz: string) =>
-  new Intl.DateTimeFormat('ru-RU', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
+  new Intl.DateTimeFormat('ru-RU', {
+    timeZone: tz,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(now);
 
 const bucketLabel = (day: string, b: SlotBucket) => T.slotButton(day, b.start, b.end);
 const dayMonth = (date: string) => `${date.slice(8, 10)}.${date.slice(5, 7)}`;
