@@ -1,5 +1,650 @@
+import {
+  type ActFile,
+  checkPayout,
+  findReferrer,
+  type PayoutDetails,
+  parseBankAccount,
+  parseCardNumber,
+  parseFullName,
+  parseSbpPhone,
+  parseVehiclePlate,
+  parseYoomoney,
+  REFERRAL_CODE_SHAPE,
+  type RegistrationField,
+  registrationRefusal,
+  SBP_BANKS,
+  submitMasterRegistration,
+} from '@fs/dispatch';
+import { normalizeRuPhone } from '@fs/domain';
+import {
+  type CallbackArgs,
+  type CallbackName,
+  callbackOf,
+  cbButton,
+  inlineKeyboard,
+  NO_KEYBOARD,
+  onCallback,
+  safeEdit,
+} from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import type { Message } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
+import { loadMasterState } from '../master-queries';
+import { mt } from '../texts';
+import {
+  applies,
+  editableSections,
+  firstMissing,
+  newOnboarding,
+  nextStep,
+  previousStep,
+  SECTION_STEPS,
+  settle,
+  type WizardState,
+} from './onboarding-flow';
+import {
+  activeCity,
+  activeSkills,
+  cityDistricts,
+  loadStoredProfile,
+  searchCities,
+} from './onboarding-queries';
+import type { OnboardingStep } from './onboarding-state';
+import { navKeyboard, stepView } from './onboarding-views';
+import { showMenu } from './start';
+import { clearWizard, currentWizard, setWizard } from './wizard-session';
 
-/** Onboarding: consent, the profile wizard, moderation states, fix and resubmit, referral deep link. */
-export function onboardingFeature(_bot: Telegraf<MasterContext>, _deps: MasterBotDeps): void {}
+const ob = mt.onboarding;
+const CITY_QUERY_MAX = 100;
+
+async function documentsRequired(deps: MasterBotDeps): Promise<boolean> {
+  return (await deps.dispatch.settings.get()).onboarding_require_documents;
+}
+
+/**
+ * Saves the form (stamping its activity) and shows its current step: edits the pressed message
+ * (callbacks) or sends a new one (answers to typed input).
+ */
+async function show(
+  ctx: MasterContext,
+  deps: MasterBotDeps,
+  state: WizardState,
+  how: 'edit' | 'reply',
+  opts: { page?: number; lead?: string } = {},
+): Promise<void> {
+  const docs = await documentsRequired(deps);
+  const s = settle(state, docs);
+  setWizard(ctx, s, 'onboarding');
+  const view = await stepView(deps, s, docs, opts);
+  const extra = { parse_mode: 'HTML' as const, reply_markup: view.markup };
+  if (how === 'edit' && ctx.callbackQuery?.message) await safeEdit(ctx, view.text, extra);
+  else await ctx.reply(view.text, extra);
+}
+
+/** The step after `from`, with the documents setting applied. */
+async function advance(deps: MasterBotDeps, s: WizardState, from: OnboardingStep): Promise<WizardState> {
+  return { ...s, step: nextStep(s, from, await documentsRequired(deps)) };
+}
+
+/**
+ * A wizard button: answered "session expired" without an open form, "outdated" when the form
+ * is at another step (an old message); otherwise the handler gets the form without its stamp.
+ */
+function onStep<N extends CallbackName>(
+  name: N,
+  steps: readonly OnboardingStep[],
+  handler: (ctx: MasterContext, s: WizardState, args: CallbackArgs<N>) => Promise<void>,
+) {
+  return onCallback(name, async (ctx: MasterContext, args: CallbackArgs<N>) => {
+    const w = currentWizard(ctx, 'onboarding');
+    if (!w || w === 'expired') {
+      await ctx.answerCbQuery(mt.input.sessionExpired, { show_alert: true });
+      return;
+    }
+    if (!steps.includes(w.step)) {
+      await ctx.answerCbQuery(ob.staleStep, { show_alert: true });
+      return;
+    }
+    const { at: _at, ...state } = w;
+    await handler(ctx, state, args);
+  });
+}
+
+/** Why this person may not fill in the form now (answered as an alert), or null. */
+async function refusalText(deps: MasterBotDeps, tgUserId: number): Promise<string | null> {
+  const refusal = await registrationRefusal(deps.db, tgUserId);
+  if (refusal === 'deleted') return ob.errors.deleted;
+  if (refusal === 'blocked') return ob.errors.blocked;
+  if (refusal === 'already_approved') return ob.errors.approved;
+  const master = await loadMasterState(deps.db, tgUserId);
+  if (master && master.moderation_status !== 'rejected') {
+    return master.moderation_status === 'pending' ? ob.errors.pending : ob.errors.approved;
+  }
+  return null;
+}
+
+/** The form pre-filled from a rejected profile; values that no longer pass the rules are left out. */
+async function prefilledFromProfile(deps: MasterBotDeps, tgUserId: number): Promise<WizardState | null> {
+  const p = await loadStoredProfile(deps.db, tgUserId);
+  if (!p) return null;
+  const city = p.cityId ? await activeCity(deps.db, p.cityId) : undefined;
+  const name = parseFullName(p.fullName);
+  const payout = p.payout ? checkPayout(p.payout) : null;
+  const plate = p.vehiclePlate ? parseVehiclePlate(p.vehiclePlate) : null;
+  const state: WizardState = {
+    ...newOnboarding(p.referrerCode),
+    step: p.pdnAcceptedAt ? 'summary' : 'consent',
+    fixing: true,
+    hasVehicle: p.hasVehicle,
+  };
+  if (p.pdnAcceptedAt) state.pdnAcceptedAt = p.pdnAcceptedAt.toISOString();
+  if (name.ok) state.fullName = name.value;
+  const phone = p.phone ? normalizeRuPhone(p.phone) : null;
+  if (phone) state.phone = phone;
+  if (city) {
+    state.cityId = city.id;
+    state.cityHasDistricts = city.hasDistricts;
+    state.districtIds = p.districtIds;
+  }
+  if (p.skills.length > 0) state.skills = p.skills;
+  if (plate?.ok) state.vehiclePlate = plate.value;
+  if (p.payoutMethod) state.payoutMethod = p.payoutMethod;
+  if (payout) state.payout = payout;
+  if (p.passport) state.passport = p.passport;
+  if (p.selfie) state.selfie = p.selfie;
+  return state;
+}
+
+/** The step to reopen when the registration refused a stored value, with that value dropped. */
+function reopen(s: WizardState, field: RegistrationField): WizardState {
+  const { editing: _e, ...rest } = s;
+  switch (field) {
+    case 'city':
+      return { ...rest, step: 'city', cityId: undefined, cityHasDistricts: undefined, districtIds: [] };
+    case 'districts':
+      return { ...rest, step: 'districts', districtIds: [] };
+    case 'skills':
+      return { ...rest, step: 'skills', skills: [] };
+    case 'payout':
+      return { ...rest, step: 'payout', payout: undefined };
+    case 'vehicle':
+      return { ...rest, step: 'vehicle', vehiclePlate: undefined };
+    default:
+      return { ...rest, step: field };
+  }
+}
+
+/** A photo or a file from the message (the largest photo size). */
+function fileOf(msg: Message): ActFile | null {
+  if ('photo' in msg && msg.photo.length > 0) {
+    const best = msg.photo[msg.photo.length - 1]!;
+    return {
+      fileType: 'photo',
+      fileId: best.file_id,
+      fileUniqueId: best.file_unique_id,
+      size: best.file_size ?? null,
+    };
+  }
+  if ('document' in msg) {
+    const d = msg.document;
+    return {
+      fileType: 'document',
+      fileId: d.file_id,
+      fileUniqueId: d.file_unique_id,
+      fileName: d.file_name ?? null,
+      mimeType: d.mime_type ?? null,
+      size: d.file_size ?? null,
+    };
+  }
+  return null;
+}
+
+const isPassportFile = (f: ActFile) =>
+  f.fileType === 'photo' || f.mimeType === 'application/pdf' || (f.mimeType ?? '').startsWith('image/');
+
+const sameCityName = (a: string, b: string) =>
+  a.trim().toLocaleLowerCase('ru-RU').replace(/ё/g, 'е') ===
+  b.trim().toLocaleLowerCase('ru-RU').replace(/ё/g, 'е');
+
+/** A referral code typed or kept: the referrer, or the reason it is refused. */
+async function checkReferral(
+  deps: MasterBotDeps,
+  code: string,
+  tgUserId: number,
+): Promise<{ ok: true; code: string; name: string } | { ok: false; error: string }> {
+  const normalised = code.trim().toUpperCase();
+  if (!REFERRAL_CODE_SHAPE.test(normalised)) return { ok: false, error: ob.errors.referralFormat };
+  const referrer = await findReferrer(deps.db, normalised);
+  if (!referrer) return { ok: false, error: ob.errors.referralNotFound };
+  if (referrer.tgUserId === tgUserId) return { ok: false, error: ob.errors.referralSelf };
+  return { ok: true, code: normalised, name: referrer.fullName };
+}
+
+/**
+ * Onboarding: consent, the profile wizard (state in the Redis session under `onboarding`, so a
+ * restart or another replica continues it), the summary with edits, submission to moderation,
+ * and fixing a rejected profile. /start opens the consent screen (start.ts); /cancel and
+ * ❌ Отменить leave the form.
+ */
+export function onboardingFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
+  // ❌ Отменить inside the form: the shared wizardCancel button, with the registration's wording.
+  bot.use(async (ctx, next) => {
+    if (callbackOf(ctx)?.name !== 'wizardCancel' || !ctx.session?.onboarding) return next();
+    clearWizard(ctx);
+    await ctx.answerCbQuery(mt.input.canceled);
+    await safeEdit(ctx, ob.canceled, { reply_markup: NO_KEYBOARD });
+  });
+
+  // ✏️ Исправить анкету (rejected): the form pre-filled from the stored profile.
+  bot.use(
+    onCallback('onboardingStart', async (ctx: MasterContext) => {
+      const tgId = ctx.from!.id;
+      const refusal = await refusalText(deps, tgId);
+      if (refusal) {
+        await ctx.answerCbQuery(refusal, { show_alert: true });
+        await showMenu(ctx, deps, 'edit');
+        return;
+      }
+      const state = (await prefilledFromProfile(deps, tgId)) ?? newOnboarding(null);
+      await ctx.answerCbQuery();
+      await show(ctx, deps, state, 'edit');
+    }),
+  );
+
+  // ✅ Согласен / ❌ Не согласен: from the start screen (no form yet) or the form's first step.
+  bot.use(
+    onCallback('onboardingConsent', async (ctx: MasterContext, { answer }) => {
+      const w = currentWizard(ctx, 'onboarding');
+      const open = w && w !== 'expired' ? w : undefined;
+      if (open && open.step !== 'consent') {
+        await ctx.answerCbQuery(ob.staleStep, { show_alert: true });
+        return;
+      }
+      if (answer === 'no') {
+        clearWizard(ctx);
+        await ctx.answerCbQuery();
+        await safeEdit(ctx, ob.declined, { reply_markup: NO_KEYBOARD });
+        return;
+      }
+      const refusal = await refusalText(deps, ctx.from!.id);
+      if (refusal) {
+        clearWizard(ctx);
+        await ctx.answerCbQuery(refusal, { show_alert: true });
+        await showMenu(ctx, deps, 'edit');
+        return;
+      }
+      const { at: _at, ...base } = open ?? { ...newOnboarding(null), at: 0 };
+      const state: WizardState = {
+        ...base,
+        pdnAcceptedAt: new Date().toISOString(),
+        step: base.fixing ? 'summary' : 'name',
+      };
+      await ctx.answerCbQuery();
+      await show(ctx, deps, state, 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep(
+      'onboardingBack',
+      [
+        'name',
+        'phone',
+        'city',
+        'districts',
+        'skills',
+        'vehicle',
+        'plate',
+        'payout',
+        'requisites',
+        'sbp_bank',
+        'passport',
+        'selfie',
+        'referral',
+        'summary',
+        'edit',
+      ],
+      async (ctx, s) => {
+        const step = previousStep(s, s.step, await documentsRequired(deps));
+        await ctx.answerCbQuery();
+        await show(ctx, deps, { ...s, step, citySearch: undefined }, 'edit');
+      },
+    ),
+  );
+
+  bot.use(
+    onStep('onboardingCityPage', ['city'], async (ctx, s, { page }) => {
+      await ctx.answerCbQuery();
+      await show(ctx, deps, { ...s, citySearch: undefined }, 'edit', { page });
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingCity', ['city'], async (ctx, s, { cityId }) => {
+      const city = await activeCity(deps.db, cityId);
+      if (!city) {
+        await ctx.answerCbQuery(ob.errors.cityGone, { show_alert: true });
+        await show(ctx, deps, { ...s, citySearch: undefined }, 'edit');
+        return;
+      }
+      await ctx.answerCbQuery();
+      await show(ctx, deps, await chooseCity(s, city), 'edit');
+    }),
+  );
+
+  async function chooseCity(
+    s: WizardState,
+    city: { id: number; hasDistricts: boolean },
+  ): Promise<WizardState> {
+    const changed = s.cityId !== city.id;
+    const chosen: WizardState = {
+      ...s,
+      cityId: city.id,
+      cityHasDistricts: city.hasDistricts,
+      districtIds: changed ? [] : (s.districtIds ?? []),
+      citySearch: undefined,
+    };
+    return advance(deps, chosen, 'city');
+  }
+
+  bot.use(
+    onStep('onboardingDistrictPage', ['districts'], async (ctx, s, { page }) => {
+      await ctx.answerCbQuery();
+      await show(ctx, deps, s, 'edit', { page });
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingDistrict', ['districts'], async (ctx, s, { districtId, page }) => {
+      const districts = s.cityId ? await cityDistricts(deps.db, s.cityId) : [];
+      if (!districts.some((d) => d.id === districtId)) {
+        await ctx.answerCbQuery(ob.errors.districtGone, { show_alert: true });
+        await show(ctx, deps, s, 'edit', { page });
+        return;
+      }
+      const selected = new Set(s.districtIds ?? []);
+      if (selected.has(districtId)) selected.delete(districtId);
+      else selected.add(districtId);
+      await ctx.answerCbQuery();
+      await show(ctx, deps, { ...s, districtIds: [...selected] }, 'edit', { page });
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingDistrictsAll', ['districts'], async (ctx, s, { page }) => {
+      const ids = s.cityId ? (await cityDistricts(deps.db, s.cityId)).map((d) => d.id) : [];
+      const selected = new Set(s.districtIds ?? []);
+      const all = ids.length > 0 && ids.every((id) => selected.has(id));
+      await ctx.answerCbQuery();
+      await show(ctx, deps, { ...s, districtIds: all ? [] : ids }, 'edit', { page });
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingDistrictsDone', ['districts'], async (ctx, s) => {
+      const valid = new Set(s.cityId ? (await cityDistricts(deps.db, s.cityId)).map((d) => d.id) : []);
+      const chosen = (s.districtIds ?? []).filter((id) => valid.has(id));
+      if (chosen.length === 0) {
+        await ctx.answerCbQuery(ob.errors.noDistricts, { show_alert: true });
+        return;
+      }
+      await ctx.answerCbQuery();
+      await show(ctx, deps, await advance(deps, { ...s, districtIds: chosen }, 'districts'), 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingSkill', ['skills'], async (ctx, s, { skill }) => {
+      const active = await activeSkills(deps.db);
+      if (!active.some((k) => k.code === skill)) {
+        await ctx.answerCbQuery(ob.errors.skillGone, { show_alert: true });
+        await show(ctx, deps, s, 'edit');
+        return;
+      }
+      const selected = new Set(s.skills ?? []);
+      if (selected.has(skill)) selected.delete(skill);
+      else selected.add(skill);
+      await ctx.answerCbQuery();
+      await show(ctx, deps, { ...s, skills: [...selected] }, 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingSkillsDone', ['skills'], async (ctx, s) => {
+      const active = new Set((await activeSkills(deps.db)).map((k) => k.code));
+      const chosen = (s.skills ?? []).filter((k) => active.has(k));
+      if (chosen.length === 0) {
+        await ctx.answerCbQuery(ob.errors.noSkills, { show_alert: true });
+        return;
+      }
+      await ctx.answerCbQuery();
+      await show(ctx, deps, await advance(deps, { ...s, skills: chosen }, 'skills'), 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingVehicle', ['vehicle'], async (ctx, s, { has }) => {
+      const hasVehicle = has === 'yes';
+      const next: WizardState = { ...s, hasVehicle, ...(hasVehicle ? {} : { vehiclePlate: undefined }) };
+      await ctx.answerCbQuery();
+      await show(ctx, deps, await advance(deps, next, 'vehicle'), 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingPayout', ['payout'], async (ctx, s, { method }) => {
+      const same = s.payoutMethod === method;
+      const next: WizardState = {
+        ...s,
+        payoutMethod: method,
+        ...(same ? {} : { payout: undefined, sbpPhone: undefined }),
+      };
+      await ctx.answerCbQuery();
+      await show(ctx, deps, await advance(deps, next, 'payout'), 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingSbpBank', ['sbp_bank'], async (ctx, s, { bank }) => {
+      await ctx.answerCbQuery();
+      if (!s.sbpPhone) {
+        await show(ctx, deps, { ...s, step: 'requisites' }, 'edit');
+        return;
+      }
+      const payout: PayoutDetails = { method: 'sbp', sbp_phone: s.sbpPhone, sbp_bank: SBP_BANKS[bank]! };
+      await show(ctx, deps, await advance(deps, { ...s, payout }, 'sbp_bank'), 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingReferral', ['referral'], async (ctx, s, { keep }) => {
+      if (keep === 'yes' && s.referralCode) {
+        const checked = await checkReferral(deps, s.referralCode, ctx.from!.id);
+        if (!checked.ok) {
+          await ctx.answerCbQuery(checked.error.replace(/<[^>]+>/g, ''), { show_alert: true });
+          await show(ctx, deps, { ...s, referralCode: undefined }, 'edit');
+          return;
+        }
+        await ctx.answerCbQuery();
+        await show(ctx, deps, await advance(deps, { ...s, referralCode: checked.code }, 'referral'), 'edit', {
+          lead: ob.referralAccepted(checked.name),
+        });
+        return;
+      }
+      await ctx.answerCbQuery();
+      await show(ctx, deps, await advance(deps, { ...s, referralCode: undefined }, 'referral'), 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingEditMenu', ['summary'], async (ctx, s) => {
+      await ctx.answerCbQuery();
+      await show(ctx, deps, { ...s, step: 'edit' }, 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingEdit', ['edit'], async (ctx, s, { field }) => {
+      const docs = await documentsRequired(deps);
+      if (!editableSections(s, docs).includes(field)) {
+        await ctx.answerCbQuery(ob.staleStep, { show_alert: true });
+        return;
+      }
+      const editing: WizardState = { ...s, editing: field, citySearch: undefined };
+      const step = SECTION_STEPS[field].find((x) => applies(editing, x, docs)) ?? 'summary';
+      await ctx.answerCbQuery();
+      await show(ctx, deps, { ...editing, step }, 'edit');
+    }),
+  );
+
+  bot.use(
+    onStep('onboardingSubmit', ['summary'], async (ctx, s) => {
+      const docs = await documentsRequired(deps);
+      const missing = s.pdnAcceptedAt ? firstMissing(s, docs) : 'consent';
+      if (missing || !s.payout) {
+        await ctx.answerCbQuery(ob.errors.incomplete, { show_alert: true });
+        await show(ctx, deps, { ...s, step: missing ?? 'payout' }, 'edit');
+        return;
+      }
+      const result = await submitMasterRegistration(deps.dispatch, {
+        tgUserId: ctx.from!.id,
+        username: ctx.from!.username ?? null,
+        fullName: s.fullName!,
+        phone: s.phone!,
+        cityId: s.cityId!,
+        districtIds: s.cityHasDistricts ? (s.districtIds ?? []) : [],
+        skills: s.skills ?? [],
+        hasVehicle: s.hasVehicle === true,
+        vehiclePlate: s.hasVehicle ? (s.vehiclePlate ?? null) : null,
+        payout: s.payout,
+        pdnAcceptedAt: new Date(s.pdnAcceptedAt!),
+        documents: docs && s.passport && s.selfie ? { passport: s.passport, selfie: s.selfie } : null,
+        referralCode: s.referralCode ?? null,
+        submissionId: s.submissionId,
+      });
+      switch (result.kind) {
+        case 'submitted':
+          clearWizard(ctx);
+          await ctx.answerCbQuery(ob.submittedToast);
+          await safeEdit(ctx, result.resubmitted ? ob.resubmitted : ob.submitted, {
+            parse_mode: 'HTML',
+            reply_markup: inlineKeyboard([[cbButton(ob.buttons.menu, 'masterMenu', {})]]),
+          });
+          return;
+        case 'invalid':
+          await ctx.answerCbQuery(ob.errors.invalid, { show_alert: true });
+          await show(ctx, deps, reopen(s, result.field), 'edit');
+          return;
+        default:
+          clearWizard(ctx);
+          await ctx.answerCbQuery(
+            result.kind === 'deleted'
+              ? ob.errors.deleted
+              : result.kind === 'blocked'
+                ? ob.errors.blocked
+                : ob.errors.approved,
+            { show_alert: true },
+          );
+          await showMenu(ctx, deps, 'edit');
+      }
+    }),
+  );
+
+  // Typed answers and files. Outside the form (or for commands) the next handler decides.
+  bot.on('message', async (ctx, next) => {
+    const msg = ctx.message;
+    const text = 'text' in msg ? msg.text : undefined;
+    if (text?.startsWith('/')) return next();
+    const w = currentWizard(ctx, 'onboarding');
+    if (w === undefined) return next();
+    if (w === 'expired') {
+      await ctx.reply(mt.input.sessionExpired);
+      return;
+    }
+    const { at: _at, ...s } = w;
+    const fail = async (error: string) => {
+      setWizard(ctx, s, 'onboarding');
+      await ctx.reply(error, { parse_mode: 'HTML', reply_markup: navKeyboard() });
+    };
+    const proceed = async (next: WizardState, lead?: string) =>
+      show(ctx, deps, await advance(deps, next, s.step), 'reply', lead ? { lead } : {});
+
+    switch (s.step) {
+      case 'name': {
+        const r = parseFullName(text ?? '');
+        return r.ok ? proceed({ ...s, fullName: r.value }) : fail(ob.errors.name);
+      }
+      case 'phone': {
+        const phone = text ? normalizeRuPhone(text) : null;
+        return phone ? proceed({ ...s, phone }) : fail(ob.errors.phone);
+      }
+      case 'city': {
+        if (!text) return show(ctx, deps, { ...s, citySearch: undefined }, 'reply', { lead: ob.useButtons });
+        const query = text.trim().slice(0, CITY_QUERY_MAX);
+        const matches = await searchCities(deps.db, query);
+        const exact = matches.find((c) => sameCityName(c.name, query));
+        const city = exact ? await activeCity(deps.db, exact.id) : undefined;
+        if (city) return show(ctx, deps, await chooseCity(s, city), 'reply');
+        return show(ctx, deps, { ...s, citySearch: query }, 'reply');
+      }
+      case 'plate': {
+        const r = parseVehiclePlate(text ?? '');
+        return r.ok ? proceed({ ...s, vehiclePlate: r.value }) : fail(ob.errors.plate);
+      }
+      case 'requisites':
+        return requisites(ctx, s, text ?? '', proceed, fail);
+      case 'passport': {
+        const f = fileOf(msg);
+        return f && isPassportFile(f) ? proceed({ ...s, passport: f }) : fail(ob.errors.passport);
+      }
+      case 'selfie': {
+        const f = fileOf(msg);
+        return f?.fileType === 'photo' ? proceed({ ...s, selfie: f }) : fail(ob.errors.selfie);
+      }
+      case 'referral': {
+        if (!text) return fail(ob.errors.referralFormat);
+        const checked = await checkReferral(deps, text, ctx.from.id);
+        if (!checked.ok) return fail(checked.error);
+        return proceed({ ...s, referralCode: checked.code }, ob.referralAccepted(checked.name));
+      }
+      default:
+        // A step answered with buttons: say so and show the step again below.
+        return show(ctx, deps, s, 'reply', { lead: ob.useButtons });
+    }
+  });
+
+  async function requisites(
+    ctx: MasterContext,
+    s: WizardState,
+    text: string,
+    proceed: (next: WizardState) => Promise<void>,
+    fail: (error: string) => Promise<void>,
+  ): Promise<void> {
+    const errors = ob.errors.requisites;
+    switch (s.payoutMethod) {
+      case 'card': {
+        const r = parseCardNumber(text);
+        if (r.ok) return proceed({ ...s, payout: { method: 'card', card_number: r.value } });
+        return fail(r.error === 'checksum' ? errors.cardChecksum : errors.card);
+      }
+      case 'sbp': {
+        const r = parseSbpPhone(text);
+        return r.ok ? proceed({ ...s, sbpPhone: r.value, payout: undefined }) : fail(errors.sbp);
+      }
+      case 'yoomoney': {
+        const r = parseYoomoney(text);
+        return r.ok
+          ? proceed({ ...s, payout: { method: 'yoomoney', account: r.value } })
+          : fail(errors.yoomoney);
+      }
+      case 'bank_account': {
+        const r = parseBankAccount(text);
+        return r.ok
+          ? proceed({ ...s, payout: { method: 'bank_account', account_number: r.value } })
+          : fail(errors.bank_account);
+      }
+      default:
+        await show(ctx, deps, { ...s, step: 'payout' }, 'reply');
+    }
+  }
+}

@@ -1,10 +1,13 @@
+import { referralCodeFromStart } from '@fs/dispatch';
 import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState, type MasterState } from '../master-queries';
 import { mt, texts } from '../texts';
-import { clearWizard } from './wizard-session';
+import { newOnboarding } from './onboarding-flow';
+import { consentKeyboard, fixKeyboard } from './onboarding-views';
+import { clearWizard, setWizard } from './wizard-session';
 
 const { buttons } = mt;
 
@@ -34,13 +37,16 @@ export function menuKeyboard(master: Pick<MasterState, 'shift_status'>): InlineK
   return inlineKeyboard(rows);
 }
 
-/** The start screen by state: unknown, pending, rejected, blocked, or the menu. */
+/**
+ * The start screen by state: unknown (the personal-data consent), pending, rejected (reason
+ * and ✏️ Исправить анкету), blocked (reason and how to get unblocked), or the menu.
+ */
 export async function menuView(
   deps: MasterBotDeps,
   master: MasterState | undefined,
   now = new Date(),
 ): Promise<{ text: string; markup?: InlineKeyboardMarkup }> {
-  if (!master) return { text: texts.startUnknown };
+  if (!master) return { text: texts.startUnknown, markup: consentKeyboard() };
   if (master.is_blocked) {
     const { support_contact } = await deps.dispatch.settings.get();
     return { text: mt.menu.blocked(master.full_name, master.blocked_reason, support_contact) };
@@ -49,7 +55,7 @@ export async function menuView(
     case 'pending':
       return { text: mt.menu.pending(master.full_name) };
     case 'rejected':
-      return { text: mt.menu.rejected(master.full_name, master.moderation_reason) };
+      return { text: mt.menu.rejected(master.full_name, master.moderation_reason), markup: fixKeyboard() };
     case 'approved':
       if (!master.verified) return { text: mt.menu.pending(master.full_name) };
       return {
@@ -81,10 +87,16 @@ export async function showMenu(
   await ctx.reply(view.text, view.markup ? extra : { parse_mode: 'HTML' });
 }
 
-/** /start and 🏠 Меню: leave any wizard, show the start screen for the master's state. */
+/**
+ * /start and 🏠 Меню: leave any wizard, show the start screen for the master's state. For a
+ * person not registered yet, /start opens the onboarding form at its consent step, keeping the
+ * referral code of a deep link (`/start ref_<CODE>`).
+ */
 export function startFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
   bot.start(async (ctx) => {
     clearWizard(ctx);
+    const registered = await loadMasterState(deps.db, ctx.from.id);
+    if (!registered) setWizard(ctx, newOnboarding(referralCodeFromStart(ctx.payload ?? '')), 'onboarding');
     await showMenu(ctx, deps, 'reply');
   });
   bot.use(

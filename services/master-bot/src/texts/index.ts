@@ -12,7 +12,7 @@ import {
 } from '@fs/domain';
 import type { ActiveOrderRow, OfferCardRow, OfferListRow } from '../master-queries';
 import { cabinetTexts } from './cabinet';
-import { onboardingTexts } from './onboarding';
+import { CONSENT_TEXT, onboardingTexts } from './onboarding';
 
 /** Every text the master bot sends. Russian; user-provided values are HTML-escaped. */
 
@@ -22,8 +22,7 @@ export const texts = {
   notRegistered: 'Вы не зарегистрированы как мастер. Нажмите /start.',
   blocked: 'Ваш аккаунт заблокирован. Обратитесь в поддержку.',
 
-  startUnknown:
-    '👋 Здравствуйте! Это бот для мастеров.\n\nРегистрация мастеров в боте скоро откроется — мы сообщим, когда можно будет заполнить анкету.',
+  startUnknown: CONSENT_TEXT,
   startGreeting: (name: string) => `👋 Здравствуйте, ${escapeHtml(name || 'мастер')}!`,
   startApproved: 'Новые заказы приходят сюда: принимайте их кнопками под сообщением.',
   startPending: '🕐 Ваша анкета на модерации. Мы сообщим, когда её проверят.',
@@ -188,7 +187,7 @@ export const mt = {
     pending: (name: string) =>
       `${texts.startGreeting(name)}\n\n🕐 Ваша анкета на модерации. Мы сообщим, когда её проверят; до этого заказы не приходят.`,
     rejected: (name: string, reason: string | null) =>
-      `${texts.startGreeting(name)}\n\n❌ Анкета отклонена.\nПричина: ${escapeHtml(reason?.trim() || 'не указана')}\n\nИсправление анкеты в боте скоро появится; пока напишите в поддержку.`,
+      `${texts.startGreeting(name)}\n\n❌ Анкета отклонена.\nПричина: ${escapeHtml(reason?.trim() || 'не указана')}\n\nИсправьте анкету и отправьте её снова: нажмите «✏️ Исправить анкету».`,
     blocked: (name: string, reason: string | null, support: string) =>
       `${texts.startGreeting(name)}\n\n⛔️ Аккаунт заблокирован.\nПричина: ${escapeHtml(reason?.trim() || 'не указана')}\n\nКак разблокировать: устраните причину (например, оплатите просроченную комиссию) и напишите в поддержку: ${escapeHtml(support)}. После проверки аккаунт разблокируют.`,
   },
