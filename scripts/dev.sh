@@ -4,8 +4,10 @@
 #   1. loads .env (if present), checks that PostgreSQL and Redis are reachable (starts the local
 #      ones when they are installed but stopped),
 #   2. creates the database of DATABASE_URL if missing, applies migrations, seeds reference data,
-#   3. starts the four services (and, without bot tokens, a fake Telegram Bot API) with
-#      prefixed, coloured, human-readable logs. Ctrl-C stops everything gracefully.
+#   3. starts the four services with prefixed, coloured, human-readable logs. Without bot tokens
+#      it also starts the sandbox (services/sandbox: a local Bot API for both bots and a web chat,
+#      http://127.0.0.1:8095) and seeds the demo people (pnpm db:seed:demo). Ctrl-C stops
+#      everything gracefully.
 #
 # Services run with `node --import tsx` (tsx's loader in the service's own process, exactly like
 # `tsx file.ts` but without tsx's wrapper process), so each gets one signal on Ctrl-C and
@@ -41,7 +43,10 @@ ADMIN_BOT_PORT=${ADMIN_BOT_PORT:-8081}
 MASTER_BOT_PORT=${MASTER_BOT_PORT:-8082}
 SCHEDULER_PORT=${SCHEDULER_PORT:-8083}
 SENDER_PORT=${SENDER_PORT:-8084}
-FAKE_TELEGRAM_PORT=${FAKE_TELEGRAM_PORT:-8090}
+# FAKE_TELEGRAM_PORT: the older name of the same port, still honoured.
+export SANDBOX_API_PORT=${SANDBOX_API_PORT:-${FAKE_TELEGRAM_PORT:-8090}}
+export SANDBOX_WEB_PORT=${SANDBOX_WEB_PORT:-8095}
+SANDBOX_URL="http://127.0.0.1:${SANDBOX_WEB_PORT}"
 
 fs_section "dependencies"
 if [ ! -x node_modules/.bin/tsx ] || [ ! -x node_modules/.bin/concurrently ]; then
@@ -62,16 +67,16 @@ else
   [ -z "${ADMIN_BOT_TOKEN:-}" ] && missing+=(ADMIN_BOT_TOKEN)
   fs_warn "${missing[*]} not set: the bots cannot talk to real Telegram without their tokens."
   fs_warn "  To use real Telegram: create two bots with @BotFather and put their tokens in .env."
-  if [ -f scripts/fake-telegram.ts ] && [ -d packages/testkit/src/fake-telegram ]; then
+  if [ -f services/sandbox/src/main.ts ]; then
     SANDBOX=true
-    export TELEGRAM_API_ROOT="http://127.0.0.1:${FAKE_TELEGRAM_PORT}"
+    export TELEGRAM_API_ROOT="http://127.0.0.1:${SANDBOX_API_PORT}"
     export MASTER_BOT_TOKEN='111111:dev-master-token-placeholder'
     export ADMIN_BOT_TOKEN='222222:dev-admin-token-placeholder'
     export BOT_MODE=polling
-    fs_info "mode: ${FS_BOLD}sandbox${FS_RESET} — a local fake Bot API on $TELEGRAM_API_ROOT, placeholder tokens, polling."
-    fs_info "  Nothing reaches real Telegram; every bot call is recorded by the fake server."
+    fs_info "mode: ${FS_BOLD}sandbox${FS_RESET} — a local Bot API on $TELEGRAM_API_ROOT, placeholder tokens, polling."
+    fs_info "  Nothing reaches real Telegram: you talk to both bots in the browser at ${FS_BOLD}${SANDBOX_URL}${FS_RESET}"
   else
-    fs_error "No fake Telegram server is available in this checkout (packages/testkit fake-telegram)."
+    fs_error "The sandbox (services/sandbox) is not available in this checkout."
     fs_error "Set MASTER_BOT_TOKEN and ADMIN_BOT_TOKEN in .env (see .env.example) and run pnpm dev again."
     exit 1
   fi
@@ -81,13 +86,17 @@ fs_section "database"
 node infra/scripts/ensure-database.cjs "$DATABASE_URL"
 pnpm -s db:migrate
 pnpm -s db:seed
+if [ "$SANDBOX" = true ]; then
+  # The demo admin and masters, on shift in cities that work round the clock (docs/sandbox.md).
+  pnpm -s db:seed:demo
+fi
 
 # The services' commands. Each is run by concurrently through /bin/sh; `exec` leaves one process.
 run() { # run PORT ENTRY
   local wait=''
   if [ "$SANDBOX" = true ]; then
-    # Bots call getMe at start-up: wait until the fake Bot API listens.
-    wait="until bash -c '</dev/tcp/127.0.0.1/${FAKE_TELEGRAM_PORT}' 2>/dev/null; do sleep 0.2; done; "
+    # Bots call getMe at start-up: wait until the sandbox's Bot API listens.
+    wait="until bash -c '</dev/tcp/127.0.0.1/${SANDBOX_API_PORT}' 2>/dev/null; do sleep 0.2; done; "
   fi
   printf '%sexec env HTTP_PORT=%s node --import tsx %s' "$wait" "$1" "$2"
 }
@@ -100,14 +109,20 @@ commands=(
   "$(run "$SENDER_PORT" services/notifications-sender/src/main.ts)"
 )
 if [ "$SANDBOX" = true ]; then
-  names+=(telegram)
+  names+=(sandbox)
   colors+=(yellow)
-  commands+=("exec env FAKE_TELEGRAM_PORT=${FAKE_TELEGRAM_PORT} node --import tsx scripts/fake-telegram.ts")
+  commands+=("exec node --import tsx services/sandbox/src/main.ts")
 fi
 
 fs_section "services"
 fs_info "admin-bot :$ADMIN_BOT_PORT  master-bot :$MASTER_BOT_PORT  distribution-scheduler :$SCHEDULER_PORT  notifications-sender :$SENDER_PORT"
 fs_info "each serves /health/live, /health/ready and /metrics on its port. Ctrl-C stops everything."
+if [ "$SANDBOX" = true ]; then
+  fs_info "sandbox: Bot API :$SANDBOX_API_PORT, web chat :$SANDBOX_WEB_PORT (walkthrough: docs/sandbox.md)"
+  printf '\n  %s\n  %s\n\n' \
+    "${FS_BOLD}Откройте ${SANDBOX_URL}${FS_RESET}" \
+    "Выберите «Демо Админ», ➕ Новый заказ; затем откройте мастера с 🔴 значком и примите заказ."
+fi
 
 # concurrently runs in its own process group (job control), so the terminal's Ctrl-C reaches
 # only this script, which forwards one SIGINT: concurrently passes it to each service once.

@@ -1,0 +1,297 @@
+/**
+ * The sandbox in a real browser (Debian's chromium through playwright-core), with the four real
+ * services in-process against a test database and Redis: the visitor picks "Демо Админ", creates
+ * an order with the admin bot's "➕ Новый заказ" wizard (typing, inline buttons, a photo from
+ * disk), switches to the master the badge points at, sees the push "🆕 Новый заказ #N", taps
+ * "✅ Принять", and the order is assigned to that master in the database.
+ * A screenshot is saved to test-output/sandbox.png.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { adminBotSchema, masterBotSchema, parseConfig, schedulerSchema, senderSchema } from '@fs/config';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  TINY_JPEG,
+} from '@fs/testkit';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { DEMO_ADMIN, DEMO_MASTERS, seedDemo } from '../../../packages/db/src/seed/demo';
+import { type AdminBot, startAdminBot } from '../../admin-bot/src/app';
+import { type SchedulerHandle, startScheduler } from '../../distribution-scheduler/src/scheduler';
+import { type MasterBot, startMasterBot } from '../../master-bot/src/app';
+import { type SenderHandle, startSender } from '../../notifications-sender/src/sender';
+import { sandboxSchema } from '../src/config';
+import { type Sandbox, startSandbox } from '../src/sandbox';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const OUTPUT = path.join(ROOT, 'test-output');
+const CHROMIUM = '/usr/bin/chromium';
+const MASTER_TOKEN = '111111:sandbox-browser-master';
+const ADMIN_TOKEN = '222222:sandbox-browser-admin';
+/** The demo's only electrician in Москва: an electrics order there is offered to him. */
+const IVAN = DEMO_MASTERS.find((m) => m.fullName === 'Иван Петров')!;
+
+jest.setTimeout(60_000);
+
+let tdb: TestDatabase;
+let redis: TestRedis;
+let sandbox: Sandbox;
+let adminBot: AdminBot;
+let masterBot: MasterBot;
+let scheduler: SchedulerHandle;
+let sender: SenderHandle;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`,
+    );
+  }
+  [tdb, redis] = await Promise.all([createTestDatabase({ poolSize: 4 }), createTestRedis()]);
+  await seedDemo(tdb.db);
+  const env = {
+    DATABASE_URL: tdb.url,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    MASTER_BOT_TOKEN: MASTER_TOKEN,
+    ADMIN_BOT_TOKEN: ADMIN_TOKEN,
+    BOT_MODE: 'polling',
+    SENDER_PER_CHAT_INTERVAL_MS: '100',
+    OUTBOX_RELAY_INTERVAL_MS: '1000',
+  };
+  sandbox = await startSandbox(parseConfig('sandbox', sandboxSchema, { ...env, LOG_LEVEL: 'error' }), {
+    apiPort: 0,
+    webPort: 0,
+  });
+  const withApi = { ...env, TELEGRAM_API_ROOT: sandbox.apiRoot };
+  [adminBot, masterBot, scheduler, sender] = await Promise.all([
+    startAdminBot(parseConfig('admin-bot', adminBotSchema, withApi), { httpPort: 0 }),
+    startMasterBot(parseConfig('master-bot', masterBotSchema, withApi), { httpPort: 0 }),
+    startScheduler(parseConfig('distribution-scheduler', schedulerSchema, withApi)),
+    startSender(parseConfig('notifications-sender', senderSchema, withApi), { listen: false }),
+  ]);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await adminBot?.stop();
+  await masterBot?.stop();
+  await sender?.stop();
+  await scheduler?.stop();
+  await sandbox?.stop();
+  await redis?.cleanup();
+  await tdb?.drop();
+});
+
+// ── acting in the page like a visitor ─────────────────────────────────────────────────
+
+const botMessages = () => page.locator('#messages .msg.in');
+
+/** Waits until a bot message (sent or edited) contains `text`; returns it. */
+async function botSays(text: string): Promise<Locator> {
+  const message = botMessages().filter({ hasText: text }).last();
+  await message.waitFor();
+  return message;
+}
+
+/** Taps the inline button `label` of the newest bot message that has it. */
+async function tap(label: string): Promise<void> {
+  const button = page.getByRole('button', { name: label, exact: true });
+  await botMessages()
+    .filter({ has: button })
+    .last()
+    .getByRole('button', { name: label, exact: true })
+    .click();
+}
+
+async function type(text: string): Promise<void> {
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
+}
+
+async function openPerson(name: string): Promise<void> {
+  await page.locator('#people .person', { hasText: name }).click();
+  await page.locator('#chat-title', { hasText: name }).waitFor();
+}
+
+/** On failure, the page as it was (test-output/sandbox-failure.png) and its chat text explain it best. */
+async function diagnosed(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'sandbox-failure.png') }).catch(() => {});
+    const chat = await page
+      .locator('#messages .msg')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(`${(err as Error).message}\n\nThe chat on screen:\n${chat.slice(-4).join('\n---\n')}`, {
+      cause: err,
+    });
+  }
+}
+
+it('admin creates an order in the browser; the master gets the push, accepts, and the order is theirs', () =>
+  diagnosed(async () => {
+    await page.goto(sandbox.webUrl);
+
+    // The people picker lists the demo admin and masters from the database.
+    await page.locator('#people .person').first().waitFor();
+    const names = await page.locator('#people .person-name').allTextContents();
+    expect(names).toEqual([DEMO_ADMIN.fullName, ...DEMO_MASTERS.map((m) => m.fullName)].sort(byPickerOrder));
+
+    // Демо Админ: an empty chat with the admin bot; "Начать" sends /start, the menu arrives.
+    await openPerson(DEMO_ADMIN.fullName);
+    await expect(page.locator('#bot-switch [aria-selected="true"]').textContent()).resolves.toContain(
+      'Админ-бот',
+    );
+    await page.getByRole('button', { name: '▶️ Начать (/start)' }).click();
+    await botSays('Здравствуйте, Демо Админ!');
+    // The bot's HTML arrives rendered: the role is bold, the text escaped.
+    await expect(
+      page.locator('#messages .msg.in b', { hasText: 'Глобальный администратор' }).count(),
+    ).resolves.toBe(1);
+
+    // ➕ Новый заказ → 📝 Полное создание, then the wizard step by step.
+    await tap('➕ Новый заказ');
+    await botSays('Полное создание');
+    await tap('📝 Полное создание');
+    await botSays('Выберите город');
+    await type('Моск'); // one city matches: chosen at once
+    await botSays('Москва: выберите район');
+    await tap('ЦАО');
+    await botSays('Введите название улицы');
+    await tap('✏️ Ввести вручную');
+    await botSays('Введите название улицы (от 2 до 200 символов)');
+    await type('Тверская');
+    await botSays('Введите номер дома');
+    await type('7');
+    await botSays('Введите номер квартиры');
+    await type('12');
+    await botSays('Введите комментарий к адресу');
+    await tap('⏭ Пропустить');
+    await botSays('Введите имя клиента');
+    await type('Анна Смирнова');
+    await botSays('Введите телефон клиента');
+    await type('8 999 123-45-67');
+    await botSays('Выберите категорию работ');
+    await tap('⚡ Электрика');
+    await botSays('Опишите проблему');
+    await type('Искрит розетка на кухне <срочно> & пахнет гарью');
+    const slots = await botSays('Выберите время визита');
+    // Tomorrow's slots exist at any hour of the day.
+    await slots.locator('.inline-keyboard button', { hasText: 'Завтра' }).first().click();
+    await botSays('Выберите тип заказа');
+    await tap('📝 Обычный');
+    await botSays('Пришлите фото или документы к заказу');
+
+    // A photo from disk through the page's file input.
+    await tap('📎 Добавить');
+    await botSays('Отправьте фото или документ');
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'schema.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG });
+    await page.locator('#messages .msg.out img.photo').waitFor();
+    await botSays('Фото добавлено (1/10)');
+    await tap('✅ Готово');
+    const card = await botSays('Новый заказ — проверьте данные');
+    await expect(card.textContent()).resolves.toContain('Искрит розетка на кухне <срочно> & пахнет гарью');
+    await expect(card.locator('code', { hasText: '+79991234567' }).count()).resolves.toBe(1);
+    await tap('✅ Создать');
+    const created = await botSays('создан.');
+    const orderId = Number(/Заказ #(\d+) создан/.exec((await created.textContent()) ?? '')?.[1]);
+    expect(orderId).toBeGreaterThan(0);
+
+    // The push reaches Иван while the admin's chat is open: the picker shows a badge on him.
+    const ivanRow = page.locator('#people .person', { hasText: IVAN.fullName });
+    await ivanRow.locator('.badge').waitFor({ timeout: 15_000 });
+    await openPerson(IVAN.fullName);
+    await expect(page.locator('#bot-switch [aria-selected="true"]').textContent()).resolves.toContain(
+      'Мастер-бот',
+    );
+    const offer = await botSays(`🆕 Новый заказ #${orderId}`);
+    await expect(offer.textContent()).resolves.toContain('Москва, ЦАО');
+    // The message by id: its text changes when the bot edits it.
+    const push = page.locator(`#messages .msg[data-id="${await offer.getAttribute('data-id')}"]`);
+    await push.getByRole('button', { name: '✅ Принять', exact: true }).click();
+
+    // Accepted: the push is edited in place (the client's contacts, no buttons) and the order is Иван's.
+    await push.filter({ hasText: `Заказ #${orderId} ваш!` }).waitFor();
+    await expect(push.textContent()).resolves.toContain('+79991234567');
+    await expect(push.locator('.inline-keyboard').count()).resolves.toBe(0);
+    await expect(push.locator('.meta').textContent()).resolves.toContain('изменено');
+    const order = await waitForOrder(orderId, (o) => o.status === 'assigned');
+    const ivan = await tdb.db
+      .selectFrom('masters')
+      .select('id')
+      .where('tg_user_id', '=', IVAN.tgUserId)
+      .executeTakeFirstOrThrow();
+    expect(order).toMatchObject({
+      status: 'assigned',
+      assigned_master_id: ivan.id,
+      client_phone: '+79991234567',
+    });
+    const attachments = await tdb.db
+      .selectFrom('attachments')
+      .select(['entity_type', 'file_type'])
+      .where('entity_id', '=', orderId)
+      .execute();
+    expect(attachments).toEqual([{ entity_type: 'order', file_type: 'photo' }]);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'sandbox.png') });
+    expect(pageErrors).toEqual([]);
+  }));
+
+/** The picker's order: staff first, then masters by city (Москва, Новосибирск) as seeded. */
+function byPickerOrder(a: string, b: string): number {
+  const rank = (n: string) =>
+    n === DEMO_ADMIN.fullName ? -1 : DEMO_MASTERS.findIndex((m) => m.fullName === n);
+  return rank(a) - rank(b);
+}
+
+interface OrderRow {
+  status: string;
+  assigned_master_id: number | null;
+  client_phone: string | null;
+}
+
+/** The order's row once `done` holds (or as it is after 10 s). */
+async function waitForOrder(orderId: number, done: (o: OrderRow) => boolean): Promise<OrderRow> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const o = await tdb.db
+      .selectFrom('orders')
+      .select(['status', 'assigned_master_id', 'client_phone'])
+      .where('id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    if (done(o) || Date.now() > deadline) return o;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
