@@ -230,7 +230,7 @@ describe('bad input at every step', () => {
     }
     // The card: typing there is refused too; the card comes back with its buttons.
     const card = await d.sendRaw(s, STICKER);
-    expect(card.text.startsWith(`${useButtons}\n\n📋 Новый заказ — проверьте данные`)).toBe(true);
+    expect(card.text?.startsWith(`${useButtons}\n\n📋 Новый заказ — проверьте данные`)).toBe(true);
     expect(card.text).toContain('📎 Вложений: 10');
     expect(lastButtons(d, s)).toEqual(['✅ Создать', '✏️ Изменить', '❌ Отменить']);
     expect(await ordersBy(s.id)).toHaveLength(0);
@@ -295,7 +295,7 @@ describe('city scope', () => {
 
     const admin = await h.staff('global_admin');
     const first = await openWizard(d, admin, '📝 Полное создание');
-    const pages = Number(/стр\. 1\/(\d+)/.exec(first.text)?.[1]);
+    const pages = Number(/стр\. 1\/(\d+)/.exec(first.text ?? '')?.[1]);
     expect(pages).toBeGreaterThan(1);
     expect(d.buttons(admin, first.message_id)).toContain('▶️');
     const second = (await d.tapLast(admin, '▶️')).edited;
