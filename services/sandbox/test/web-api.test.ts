@@ -1,0 +1,306 @@
+/**
+ * The sandbox's web API without a browser: a real Bot API client (telegraf's Telegram, as the
+ * bots use it) plays the bot, the test plays the page (JSON calls and the SSE stream).
+ */
+import { parseConfig } from '@fs/config';
+import { createTestDatabase, type TestDatabase, type TgUpdate, TINY_JPEG } from '@fs/testkit';
+import { Markup, Telegram } from 'telegraf';
+import { DEMO_ADMIN, DEMO_MASTERS, seedDemo } from '../../../packages/db/src/seed/demo';
+import type { EventView } from '../src/chat-view';
+import { sandboxSchema } from '../src/config';
+import type { Person } from '../src/people';
+import { type Sandbox, startSandbox } from '../src/sandbox';
+
+const MASTER_TOKEN = '111111:web-api-master-token';
+const ADMIN_TOKEN = '222222:web-api-admin-token';
+const ADMIN = DEMO_ADMIN.tgUserId;
+
+let tdb: TestDatabase;
+let sandbox: Sandbox;
+let adminBot: Telegram;
+let events: EventView[];
+let closeEvents: () => void;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ poolSize: 2 });
+  await seedDemo(tdb.db);
+  const config = parseConfig('sandbox', sandboxSchema, {
+    DATABASE_URL: tdb.url,
+    MASTER_BOT_TOKEN: MASTER_TOKEN,
+    ADMIN_BOT_TOKEN: ADMIN_TOKEN,
+    LOG_LEVEL: 'silent',
+  });
+  sandbox = await startSandbox(config, { apiPort: 0, webPort: 0 });
+  adminBot = new Telegram(ADMIN_TOKEN, { apiRoot: sandbox.apiRoot });
+  ({ events, close: closeEvents } = await subscribe(`${sandbox.webUrl}/api/events`));
+});
+
+afterAll(async () => {
+  closeEvents?.();
+  await sandbox?.stop();
+  await tdb?.drop();
+});
+
+/** Reads the SSE stream in the background, collecting its events. */
+async function subscribe(url: string): Promise<{ events: EventView[]; close: () => void }> {
+  const controller = new AbortController();
+  const res = await fetch(url, { signal: controller.signal });
+  expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  const collected: EventView[] = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          for (const line of frame.split('\n')) {
+            if (line.startsWith('data: ')) collected.push(JSON.parse(line.slice(6)) as EventView);
+          }
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return { events: collected, close: () => controller.abort() };
+}
+
+async function eventWhere(predicate: (e: EventView) => boolean): Promise<EventView> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const found = events.find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events.slice(-5))}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function call(method: string, url: string, body?: unknown, contentType?: string) {
+  const res = await fetch(`${sandbox.webUrl}${url}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : {
+          headers: { 'content-type': contentType ?? 'application/json' },
+          body: contentType ? (body as Buffer) : JSON.stringify(body),
+        }),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+const pending = (): TgUpdate[] => sandbox.fake.pendingUpdates(ADMIN_TOKEN);
+
+it('serves the page, and lists the demo people from the database plus guests made in the page', async () => {
+  const page = await call('GET', '/');
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  expect(page.text).toContain('Песочница');
+  expect((await call('GET', '/app.js')).headers.get('content-type')).toContain('text/javascript');
+
+  const state = await call('GET', '/api/state');
+  expect(state.json.bots).toEqual({
+    admin: { id: 222222, name: 'Админ-бот', username: 'fs_admin_sandbox_bot' },
+    master: { id: 111111, name: 'Мастер-бот', username: 'fs_master_sandbox_bot' },
+  });
+  const people = state.json.people as Person[];
+  expect(people.map((p) => [p.kind, p.fullName, p.bot])).toEqual([
+    ['staff', 'Демо Админ', 'admin'],
+    ...DEMO_MASTERS.map((m) => ['master', m.fullName, 'master']),
+  ]);
+  expect(people[1]).toMatchObject({ tgUserId: DEMO_MASTERS[0]!.tgUserId, subtitle: 'Москва · на смене' });
+
+  const first = (await call('POST', '/api/people', {})).json as unknown as Person;
+  const second = (await call('POST', '/api/people', {})).json as unknown as Person;
+  expect(first).toMatchObject({ kind: 'guest', fullName: 'Новый человек 1', bot: 'master' });
+  expect(second.tgUserId).not.toBe(first.tgUserId);
+  const after = (await call('GET', '/api/state')).json.people as Person[];
+  expect(after.slice(-2)).toEqual([first, second]);
+});
+
+it('text from the page reaches the bot; the bot’s messages, edits, deletions and keyboards stream back', async () => {
+  const sent = await call('POST', '/api/send', { bot: 'admin', user: ADMIN, text: '  /start  ' });
+  expect(sent.status).toBe(200);
+  const update = pending().at(-1)!;
+  expect(update.message).toMatchObject({
+    text: '/start',
+    from: { id: ADMIN, first_name: 'Демо', last_name: 'Админ', username: 'demo_admin' },
+    entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+  });
+  await eventWhere((e) => e.type === 'message' && e.chatId === ADMIN && !e.message.fromBot);
+
+  const menu = await adminBot.sendMessage(ADMIN, '<b>Меню</b> для <i>Демо &amp; Ко</i> &lt;script&gt;', {
+    parse_mode: 'HTML',
+    ...Markup.inlineKeyboard([
+      [Markup.button.callback('➕ Новый заказ', 'a:n')],
+      [Markup.button.url('Сайт', 'https://example.com')],
+    ]),
+  });
+  const shown = await eventWhere((e) => e.type === 'message' && e.message.id === menu.message_id);
+  expect(shown).toMatchObject({
+    bot: 'admin',
+    chatId: ADMIN,
+    message: {
+      fromBot: true,
+      html: '<b>Меню</b> для <i>Демо &amp; Ко</i> &lt;script&gt;',
+      buttons: [[{ text: '➕ Новый заказ', data: 'a:n' }], [{ text: 'Сайт', url: 'https://example.com' }]],
+    },
+  });
+
+  await adminBot.editMessageText(ADMIN, menu.message_id, undefined, 'Готово');
+  const edit = await eventWhere((e) => e.type === 'edit' && e.message.id === menu.message_id);
+  expect(edit).toMatchObject({ message: { html: 'Готово', edited: true, buttons: [] } });
+
+  await adminBot.sendMessage(
+    ADMIN,
+    'Поделитесь телефоном',
+    Markup.keyboard([[Markup.button.contactRequest('📱 Телефон')]]),
+  );
+  const keyboard = await eventWhere((e) => e.type === 'keyboard' && e.keyboard !== null);
+  expect(keyboard).toMatchObject({ keyboard: { rows: [[{ text: '📱 Телефон', requestContact: true }]] } });
+
+  await adminBot.deleteMessage(ADMIN, menu.message_id);
+  await eventWhere((e) => e.type === 'delete' && e.messageId === menu.message_id);
+
+  const chat = await call('GET', `/api/chat?bot=admin&user=${ADMIN}`);
+  const ids = (chat.json.messages as { id: number }[]).map((m) => m.id);
+  expect(ids).not.toContain(menu.message_id);
+  expect(chat.json.keyboard).toEqual({ rows: [[{ text: '📱 Телефон', requestContact: true }]] });
+
+  const contact = await call('POST', '/api/contact', { bot: 'admin', user: ADMIN, phone: '+79990001122' });
+  expect(contact.status).toBe(200);
+  expect(pending().at(-1)!.message).toMatchObject({
+    contact: { phone_number: '+79990001122', user_id: ADMIN },
+  });
+});
+
+it('buttons: a press reaches the bot and its answer (alert or toast) comes back; a forged press changes nothing', async () => {
+  const offer = await adminBot.sendMessage(
+    ADMIN,
+    'Заказ',
+    Markup.inlineKeyboard([Markup.button.callback('✅ Принять', 'a:ok:1')]),
+  );
+  const pressed = await call('POST', '/api/press', {
+    bot: 'admin',
+    user: ADMIN,
+    messageId: offer.message_id,
+    data: 'a:ok:1',
+  });
+  expect(pressed.status).toBe(200);
+  const query = pending().at(-1)!.callback_query!;
+  expect(query).toMatchObject({
+    data: 'a:ok:1',
+    from: { id: ADMIN },
+    message: { message_id: offer.message_id },
+  });
+  await adminBot.answerCbQuery(query.id, 'Заказ уже взят', { show_alert: true });
+  expect(await eventWhere((e) => e.type === 'callback_answer')).toEqual({
+    type: 'callback_answer',
+    bot: 'admin',
+    chatId: ADMIN,
+    text: 'Заказ уже взят',
+    showAlert: true,
+  });
+
+  const before = pending().length;
+  const forged = await call('POST', '/api/press', {
+    bot: 'admin',
+    user: ADMIN,
+    messageId: offer.message_id,
+    data: 'a:ok:999',
+  });
+  expect(forged).toMatchObject({
+    status: 409,
+    json: { error: 'Этой кнопки больше нет: сообщение изменилось или удалено.' },
+  });
+  const gone = await call('POST', '/api/press', {
+    bot: 'admin',
+    user: ADMIN,
+    messageId: 99_999,
+    data: 'a:ok:1',
+  });
+  expect(gone.status).toBe(409);
+  expect(pending()).toHaveLength(before);
+});
+
+it('photos and files from disk: stored, pushed to the bot, downloadable by the bot and shown by the page', async () => {
+  const photo = await call(
+    'POST',
+    `/api/upload?bot=admin&user=${ADMIN}&kind=photo&name=act.jpg&caption=${encodeURIComponent('Акт')}&width=800&height=600`,
+    TINY_JPEG,
+    'image/jpeg',
+  );
+  expect(photo.status).toBe(200);
+  const message = pending().at(-1)!.message!;
+  expect(message).toMatchObject({ caption: 'Акт' });
+  const largest = message.photo!.at(-1)!;
+  expect(largest).toMatchObject({ width: 800, height: 600 });
+  // The bot fetches it the way telegraf does: getFile, then the file URL.
+  const link = await adminBot.getFileLink(largest.file_id);
+  expect(Buffer.from(await (await fetch(link)).arrayBuffer()).equals(TINY_JPEG)).toBe(true);
+  const shown = await eventWhere((e) => e.type === 'message' && e.message.id === message.message_id);
+  const url = (shown as Extract<EventView, { type: 'message' }>).message.photo!.url;
+  const image = await call('GET', url);
+  expect(image.headers.get('content-type')).toBe('image/jpeg');
+
+  const html = Buffer.from('<script>alert(1)</script>');
+  const doc = await call(
+    'POST',
+    `/api/upload?bot=admin&user=${ADMIN}&kind=document&name=evil.html`,
+    html,
+    'application/octet-stream',
+  );
+  expect(doc.status).toBe(200);
+  const document = pending().at(-1)!.message!.document!;
+  expect(document).toMatchObject({ file_name: 'evil.html', file_size: html.length });
+  const download = await call('GET', `/api/file?bot=admin&id=${encodeURIComponent(document.file_id)}`);
+  // Served as a download, never rendered in the page's origin.
+  expect(download.headers.get('content-type')).toBe('application/octet-stream');
+  expect(download.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''evil.html");
+  expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+});
+
+it('bad input gets a short Russian refusal and reaches no bot', async () => {
+  const before = pending().length;
+  expect(await call('POST', '/api/send', { bot: 'admin', user: ADMIN, text: '   ' })).toMatchObject({
+    status: 400,
+    json: { error: 'Пустое сообщение.' },
+  });
+  expect(
+    await call('POST', '/api/send', { bot: 'admin', user: ADMIN, text: 'я'.repeat(4097) }),
+  ).toMatchObject({
+    status: 400,
+    json: { error: 'Сообщение длиннее 4096 символов.' },
+  });
+  expect(await call('POST', '/api/send', { bot: 'admin', user: 123, text: 'привет' })).toMatchObject({
+    status: 404,
+    json: { error: 'Такого человека нет в списке.' },
+  });
+  expect(await call('POST', '/api/send', { bot: 'evil', user: ADMIN, text: 'x' })).toMatchObject({
+    status: 400,
+    json: { error: 'Некорректный запрос.' },
+  });
+  expect((await call('POST', '/api/send', '{not json', 'application/json')).status).toBe(400);
+  expect(
+    (await call('POST', `/api/upload?bot=admin&user=${ADMIN}&kind=photo`, Buffer.alloc(0), 'image/jpeg'))
+      .json,
+  ).toEqual({
+    error: 'Пустой файл.',
+  });
+  expect((await call('GET', '/api/file?bot=admin&id=nope')).status).toBe(404);
+  expect(pending()).toHaveLength(before);
+});
