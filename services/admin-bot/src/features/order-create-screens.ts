@@ -5,6 +5,7 @@ import {
   CATEGORY_LABELS,
   cityWorkingWindow,
   formatTimeslot,
+  isSlotOpen,
   isWithinWorkingHours,
   type Settings,
   type SlotBucket,
@@ -143,7 +144,7 @@ function slotScreen(sc: SlotContext): Screen {
 function slotsOfDateScreen(sc: SlotContext, date: string): Screen {
   const tz = sc.city.timezone;
   const open = slotsOn(date, sc.buckets, tz).flatMap((s, idx) =>
-    s.end.getTime() > sc.now.getTime()
+    isSlotOpen(s, sc.now)
       ? [cbButton(bucketLabel(dayMonth(date), s.bucket), 'ocSlot', { day: 'd', idx })]
       : [],
   );

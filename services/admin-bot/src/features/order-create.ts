@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { audit, createOrder } from '@fs/dispatch';
 import {
+  addLocalDays,
   asapDecision,
   formatMoment,
   isSlotOpen,
+  localDateOf,
   parseSlotDate,
   slotsOn,
-  todaySlots,
-  tomorrowSlots,
 } from '@fs/domain';
 import { type CallbackArgs, type CallbackName, cbButton, inlineKeyboard } from '@fs/telegram';
 import { type Telegraf, TelegramError } from 'telegraf';
@@ -410,12 +410,8 @@ export function orderCreateFeature(bot: Telegraf<AdminContext>, deps: AdminBotDe
         return show(ctx, staff, d, 'slot', 'edit');
       }
       const tz = sc.city.timezone;
-      const date =
-        day === 't'
-          ? todaySlots(sc.now, tz, sc.buckets)[0]?.date
-          : day === 'm'
-            ? tomorrowSlots(sc.now, tz, sc.buckets)[0]?.date
-            : d.slotDate;
+      const today = localDateOf(sc.now, tz);
+      const date = day === 't' ? today : day === 'm' ? addLocalDays(today, 1, tz) : d.slotDate;
       const slot = date ? slotsOn(date, sc.buckets, tz)[idx] : undefined;
       if (!slot || !isSlotOpen(slot, sc.now)) {
         // Over since the buttons were drawn (or the setting changed): offer fresh ones.
@@ -596,6 +592,10 @@ export function orderCreateFeature(bot: Telegraf<AdminContext>, deps: AdminBotDe
           payload: { mode: d.mode, reused_address: d.reused === true, attachments: attached.length },
         });
       },
+    }).catch(async (err: unknown) => {
+      // Nothing was written: let staff press ✅ again (the error reply comes from the bot's boundary).
+      await redis.del(creatingKey(d.nonce));
+      throw err;
     });
     await abandon(ctx, d);
     logger.info(
