@@ -11,6 +11,8 @@ export {
 } from './candidates';
 export * from './commission-check';
 export * from './commission-check-requisites';
+export * from './commission-deadlines';
+export * from './commission-payment';
 export { deferredOrderWakeAt } from './deferred';
 export type { DispatchDeps, DispatchLogger, Executor } from './deps';
 export { type DistributeOutcome, type DistributeResult, distributeOrder } from './distribute';

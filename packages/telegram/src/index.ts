@@ -1,6 +1,7 @@
 export * from './bot';
 export * from './bot-service';
 export * from './callback-data';
+export * from './copy-button';
 export * from './errors';
 export * from './gateway';
 export * from './keyboards';
