@@ -482,6 +482,27 @@ describe('quick create', () => {
   });
 });
 
+describe('double confirmation', () => {
+  it('two simultaneous taps on ✅ Создать create one order', async () => {
+    const city = await cityAtHour(h, 11);
+    const s = await h.staff('logist', [city.city.id]);
+    await toSlotStep(s, city.city.name);
+    await d.tapLast(s, 'Завтра 10:00–13:00');
+    await d.tapLast(s, '📝 Обычный');
+    const card = (await d.tapLast(s, '✅ Готово')).last;
+    const user = { id: Number(s.tg_user_id), first_name: 'Сотрудник' };
+    const press = () =>
+      h.fake.userPressesButton(h.token, user, { messageId: card.message_id, text: '✅ Создать' });
+    const presses = await Promise.all([press(), press()]);
+    await h.ab.running.idle();
+    expect(await ordersBy(s.id)).toHaveLength(1);
+    const answers = h.fake
+      .callsOf('answerCallbackQuery', h.token)
+      .filter((c) => presses.some((p) => p.callbackQueryId === c.params.callback_query_id));
+    expect(answers).toHaveLength(2);
+  });
+});
+
 describe('leaving the wizard', () => {
   it('/cancel and ❌ Отменить leave it; nothing is created', async () => {
     const city = await cityAtHour(h, 11);
