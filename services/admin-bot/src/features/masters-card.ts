@@ -1,0 +1,80 @@
+import { cbButton, inlineKeyboard } from '@fs/telegram';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import type { AdminBotDeps, AdminContext } from '../context';
+import { loadMasterCard, type MasterCardData } from '../master-queries';
+import { formatDateTime } from '../reports/local-time';
+import { can, inScope } from '../scope';
+import type { StaffMember } from '../staff';
+import { texts } from '../texts';
+import { T } from './masters-common';
+import { menuRow } from './menu';
+import { DEFAULT_TIMEZONE, show } from './ops-common';
+
+/** The master card (profile, districts, skills, stats, active orders, commissions) and its actions. */
+
+function cardKeyboard(m: MasterCardData, staff: StaffMember) {
+  const B = T.buttons;
+  const rows: InlineKeyboardButton[][] = [];
+  if (can(staff, 'moderation') && m.moderation_status === 'pending') {
+    rows.push([
+      cbButton(B.approve, 'masterApprove', { masterId: m.id }),
+      cbButton(B.reject, 'masterReject', { masterId: m.id }),
+    ]);
+  }
+  if (m.documents > 0) rows.push([cbButton(B.documents, 'masterDocs', { masterId: m.id })]);
+  if (can(staff, 'masters')) {
+    rows.push([
+      m.is_blocked
+        ? cbButton(B.unblock, 'masterUnblock', { masterId: m.id })
+        : cbButton(B.block, 'masterBlock', { masterId: m.id }),
+      cbButton(B.limit, 'masterLimit', { masterId: m.id }),
+    ]);
+    rows.push([
+      cbButton(B.districts, 'masterDistricts', { masterId: m.id, page: 0 }),
+      cbButton(B.skills, 'masterSkills', { masterId: m.id }),
+    ]);
+    rows.push([cbButton(B.message, 'masterMessage', { masterId: m.id })]);
+  }
+  rows.push([
+    m.moderation_status === 'pending' && can(staff, 'moderation')
+      ? cbButton(B.moderationQueue, 'moderationList', { page: 0 })
+      : cbButton(B.backToList, 'mastersList', { page: 0 }),
+    ...menuRow(),
+  ]);
+  return inlineKeyboard(rows);
+}
+
+export function cardText(m: MasterCardData, defaultLimit: number): string {
+  const tz = m.timezone ?? DEFAULT_TIMEZONE;
+  return T.card({
+    ...m,
+    verified_at: m.verified_at ? formatDateTime(m.verified_at, tz) : null,
+    limit: m.max_active_orders_override ?? defaultLimit,
+    limitIsOverride: m.max_active_orders_override !== null,
+    districts: m.districts.map((d) => d.name),
+    created: formatDateTime(m.created_at, tz),
+  });
+}
+
+/**
+ * Shows the master card (edits the pressed message, or sends one after a typed input).
+ * Answers the callback; a master of another city or a missing one gets a refusal instead.
+ */
+export async function showMasterCard(
+  ctx: AdminContext,
+  deps: AdminBotDeps,
+  staff: StaffMember,
+  masterId: number,
+  toast?: string,
+): Promise<void> {
+  const m = await loadMasterCard(deps.db, masterId);
+  if (!m || !inScope(staff, m.city_id)) {
+    const text = m ? texts.notInScope : texts.notFound;
+    if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: true });
+    else await ctx.reply(text);
+    return;
+  }
+  if (ctx.callbackQuery) await ctx.answerCbQuery(toast);
+  const settings = await deps.dispatch.settings.get();
+  await show(ctx, cardText(m, settings.max_active_orders), cardKeyboard(m, staff));
+}

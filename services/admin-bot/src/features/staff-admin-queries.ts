@@ -1,0 +1,283 @@
+import { randomInt } from 'node:crypto';
+import type { Db } from '@fs/db';
+import { audit } from '@fs/dispatch';
+import type { StaffRole } from '@fs/domain';
+import { sql } from 'kysely';
+import type { Page } from '../master-queries';
+
+/** Staff and access codes, as global admins manage them. */
+
+/** How long an issued access code stays valid. */
+export const ACCESS_CODE_TTL_HOURS = 72;
+export const STAFF_PER_PAGE = 10;
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const CODE_LENGTH = 8;
+
+function newAccessCode(): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
+
+/** Issues a one-time code for `role` and `cityIds` (ignored for global admins); audited. */
+export async function issueAccessCode(
+  db: Db,
+  input: { staffId: number; role: StaffRole; cityIds: readonly number[] },
+): Promise<{ id: number; code: string; expiresAt: Date }> {
+  const cityIds = input.role === 'global_admin' ? [] : [...new Set(input.cityIds)];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('staff_access_codes')
+          .values({
+            code: newAccessCode(),
+            role: input.role,
+            issued_by_staff_id: input.staffId,
+            expires_at: sql<Date>`now() + make_interval(hours => ${ACCESS_CODE_TTL_HOURS}::int)`,
+          })
+          .returning(['id', 'code', 'expires_at'])
+          .executeTakeFirstOrThrow();
+        if (cityIds.length > 0) {
+          await trx
+            .insertInto('staff_access_code_cities')
+            .values(cityIds.map((city_id) => ({ access_code_id: row.id, city_id })))
+            .execute();
+        }
+        await audit(trx, {
+          staffId: input.staffId,
+          action: 'access_code.issue',
+          entityType: 'access_code',
+          entityId: row.id,
+          payload: { role: input.role, city_ids: cityIds },
+        });
+        return { id: row.id, code: row.code, expiresAt: row.expires_at! };
+      });
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 4) throw err;
+    }
+  }
+}
+
+export type StaffIdentity = { tgUserId: number } | { username: string };
+
+/** "123456789" → Telegram id; "@name" → username (lower-cased); undefined for anything else. */
+export function parseStaffIdentity(input: string): StaffIdentity | undefined {
+  const raw = input.trim();
+  if (/^\d{5,15}$/.test(raw)) {
+    const id = Number(raw);
+    return Number.isSafeInteger(id) ? { tgUserId: id } : undefined;
+  }
+  const m = /^@([A-Za-z][A-Za-z0-9_]{4,31})$/.exec(raw);
+  return m ? { username: m[1]!.toLowerCase() } : undefined;
+}
+
+/**
+ * Adds a staff member by Telegram id or @username (linked on first contact by resolveStaff);
+ * 'exists' when that id or username is already known.
+ */
+export async function addStaff(
+  db: Db,
+  input: { staffId: number; who: StaffIdentity; role: StaffRole; cityIds: readonly number[] },
+): Promise<{ id: number } | 'exists'> {
+  const cityIds = input.role === 'global_admin' ? [] : [...new Set(input.cityIds)];
+  return db.transaction().execute(async (trx) => {
+    // Serialises concurrent adds of the same person.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('staff_add'))`.execute(trx);
+    const existing = await trx
+      .selectFrom('staff_users')
+      .select('id')
+      .where((eb) =>
+        'tgUserId' in input.who
+          ? eb('tg_user_id', '=', input.who.tgUserId)
+          : eb(sql<string>`lower(username)`, '=', input.who.username),
+      )
+      .executeTakeFirst();
+    if (existing) return 'exists' as const;
+    const row = await trx
+      .insertInto('staff_users')
+      .values({
+        role: input.role,
+        tg_user_id: 'tgUserId' in input.who ? input.who.tgUserId : null,
+        username: 'username' in input.who ? input.who.username : null,
+        full_name: '',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (cityIds.length > 0) {
+      await trx
+        .insertInto('staff_cities')
+        .values(cityIds.map((city_id) => ({ staff_user_id: row.id, city_id })))
+        .execute();
+    }
+    await audit(trx, {
+      staffId: input.staffId,
+      action: 'staff.add',
+      entityType: 'staff',
+      entityId: row.id,
+      payload: { ...input.who, role: input.role, city_ids: cityIds },
+    });
+    return row;
+  });
+}
+
+export interface StaffRow {
+  id: number;
+  full_name: string;
+  username: string | null;
+  tg_user_id: number | null;
+  role: StaffRole;
+  is_active: boolean;
+  created_at: Date;
+  cities: string[];
+}
+
+const citiesOf = sql<string[]>`coalesce((SELECT array_agg(c.name ORDER BY c.name) FROM staff_cities sc
+  JOIN cities c ON c.id = sc.city_id WHERE sc.staff_user_id = s.id), '{}')`;
+
+export async function listStaff(db: Db, page: number, perPage = STAFF_PER_PAGE): Promise<Page<StaffRow>> {
+  const { total } = await db
+    .selectFrom('staff_users')
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const pages = Math.max(1, Math.ceil(count / perPage));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const rows = await db
+    .selectFrom('staff_users as s')
+    .select([
+      's.id',
+      's.full_name',
+      's.username',
+      's.tg_user_id',
+      's.role',
+      's.is_active',
+      's.created_at',
+      citiesOf.as('cities'),
+    ])
+    .orderBy('s.is_active', 'desc')
+    .orderBy('s.role')
+    .orderBy('s.id')
+    .offset(p * perPage)
+    .limit(perPage)
+    .execute();
+  return { rows, page: p, pages, total: count };
+}
+
+export async function loadStaff(db: Db, staffId: number): Promise<StaffRow | undefined> {
+  return db
+    .selectFrom('staff_users as s')
+    .select([
+      's.id',
+      's.full_name',
+      's.username',
+      's.tg_user_id',
+      's.role',
+      's.is_active',
+      's.created_at',
+      citiesOf.as('cities'),
+    ])
+    .where('s.id', '=', staffId)
+    .executeTakeFirst();
+}
+
+/** Turns a staff member's access off or on; false when it already was. Audited. */
+export async function setStaffActive(
+  db: Db,
+  input: { actorId: number; staffId: number; active: boolean },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('staff_users')
+      .set({ is_active: input.active, updated_at: sql<Date>`now()` })
+      .where('id', '=', input.staffId)
+      .where('is_active', '=', !input.active)
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return false;
+    await audit(trx, {
+      staffId: input.actorId,
+      action: input.active ? 'staff.activate' : 'staff.deactivate',
+      entityType: 'staff',
+      entityId: input.staffId,
+    });
+    return true;
+  });
+}
+
+export interface CodeRow {
+  id: number;
+  code: string;
+  role: StaffRole;
+  expires_at: Date | null;
+  cities: string[];
+}
+
+const ACTIVE_CODE = sql<boolean>`k.used_at IS NULL AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`;
+
+export async function listActiveCodes(
+  db: Db,
+  page: number,
+  perPage = STAFF_PER_PAGE,
+): Promise<Page<CodeRow>> {
+  const { total } = await db
+    .selectFrom('staff_access_codes as k')
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .where(ACTIVE_CODE)
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const pages = Math.max(1, Math.ceil(count / perPage));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const rows = await db
+    .selectFrom('staff_access_codes as k')
+    .select([
+      'k.id',
+      'k.code',
+      'k.role',
+      'k.expires_at',
+      sql<string[]>`coalesce((SELECT array_agg(c.name ORDER BY c.name) FROM staff_access_code_cities kc
+        JOIN cities c ON c.id = kc.city_id WHERE kc.access_code_id = k.id), '{}')`.as('cities'),
+    ])
+    .where(ACTIVE_CODE)
+    .orderBy('k.id', 'desc')
+    .offset(p * perPage)
+    .limit(perPage)
+    .execute();
+  return { rows, page: p, pages, total: count };
+}
+
+/** Revokes an unused code; false when it was already used or revoked. Audited. */
+export async function revokeAccessCode(db: Db, input: { actorId: number; codeId: number }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('staff_access_codes')
+      .set({ revoked_at: sql<Date>`now()` })
+      .where('id', '=', input.codeId)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return false;
+    await audit(trx, {
+      staffId: input.actorId,
+      action: 'access_code.revoke',
+      entityType: 'access_code',
+      entityId: input.codeId,
+    });
+    return true;
+  });
+}
+
+/** The names of existing cities among `ids`, by name. */
+export async function cityNames(db: Db, ids: readonly number[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('cities')
+    .select('name')
+    .where('id', 'in', [...ids])
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => r.name);
+}

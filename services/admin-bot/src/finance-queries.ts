@@ -1,0 +1,284 @@
+import type { Db } from '@fs/db';
+import { atLocalTime, type CommissionStatus, localDateOf } from '@fs/domain';
+import type { CallbackArgs } from '@fs/telegram';
+import { sql } from 'kysely';
+import { type MasterBalance, masterBalance, type Page } from './master-queries';
+import { cityFilter } from './scope';
+import type { StaffMember } from './staff';
+
+/** Reads for the finance screens; scoped by the order's city. */
+
+export type CommissionGroup = CallbackArgs<'financeList'>['group'];
+export type CommissionPeriod = CallbackArgs<'financeList'>['period'];
+
+export const COMMISSIONS_PER_PAGE = 10;
+
+/** Which commission statuses each finance list shows. */
+export const GROUP_STATUSES: Record<CommissionGroup, readonly CommissionStatus[]> = {
+  reported: ['reported'],
+  due: ['wait_pay'],
+  overdue: ['overdue'],
+  approved: ['approved'],
+};
+
+function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! + n)).toISOString().slice(0, 10);
+}
+
+/**
+ * Disjoint creation-time buckets in the staff member's zone: today, yesterday, earlier this
+ * week (from Monday), earlier this month, older. [from, to) with null for open ends.
+ */
+export function periodBounds(
+  now: Date,
+  tz: string,
+): Record<CommissionPeriod, { from: Date | null; to: Date | null }> {
+  const today = localDateOf(now, tz);
+  const yesterday = addDays(today, -1);
+  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
+  const monday = addDays(today, -weekday);
+  const monthStart = `${today.slice(0, 8)}01`;
+  const todayAt = atLocalTime(today, '00:00', tz);
+  const yesterdayAt = atLocalTime(yesterday, '00:00', tz);
+  const weekAt = new Date(Math.min(atLocalTime(monday, '00:00', tz).getTime(), yesterdayAt.getTime()));
+  const monthAt = new Date(Math.min(atLocalTime(monthStart, '00:00', tz).getTime(), weekAt.getTime()));
+  return {
+    today: { from: todayAt, to: null },
+    yesterday: { from: yesterdayAt, to: todayAt },
+    week: { from: weekAt, to: yesterdayAt },
+    month: { from: monthAt, to: weekAt },
+    older: { from: null, to: monthAt },
+  };
+}
+
+function commissionsQuery(db: Db, staff: StaffMember, group: CommissionGroup) {
+  return db
+    .selectFrom('commissions as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('masters as m', 'm.id', 'k.master_id')
+    .where(cityFilter('o.city_id', staff))
+    .where('k.status', 'in', [...GROUP_STATUSES[group]]);
+}
+
+/** How many commissions each group holds in the staff member's cities. */
+export async function groupCounts(db: Db, staff: StaffMember): Promise<Record<CommissionGroup, number>> {
+  const rows = await db
+    .selectFrom('commissions as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .where(cityFilter('o.city_id', staff))
+    .select(['k.status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('k.status')
+    .execute();
+  const by = new Map(rows.map((r) => [r.status, Number(r.n)]));
+  const out = {} as Record<CommissionGroup, number>;
+  for (const [group, statuses] of Object.entries(GROUP_STATUSES) as [CommissionGroup, CommissionStatus[]][]) {
+    out[group] = statuses.reduce((sum, s) => sum + (by.get(s) ?? 0), 0);
+  }
+  return out;
+}
+
+/** Counts of a group per creation period. */
+export async function periodCounts(
+  db: Db,
+  staff: StaffMember,
+  group: CommissionGroup,
+  bounds: ReturnType<typeof periodBounds>,
+): Promise<Record<CommissionPeriod, number>> {
+  const count = (from: Date | null, to: Date | null) =>
+    sql<string>`count(*) FILTER (WHERE ${from ? sql`k.created_at >= ${from}` : sql`true`} AND ${to ? sql`k.created_at < ${to}` : sql`true`})`;
+  const row = await commissionsQuery(db, staff, group)
+    .select([
+      count(bounds.today.from, bounds.today.to).as('today'),
+      count(bounds.yesterday.from, bounds.yesterday.to).as('yesterday'),
+      count(bounds.week.from, bounds.week.to).as('week'),
+      count(bounds.month.from, bounds.month.to).as('month'),
+      count(bounds.older.from, bounds.older.to).as('older'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    today: Number(row.today),
+    yesterday: Number(row.yesterday),
+    week: Number(row.week),
+    month: Number(row.month),
+    older: Number(row.older),
+  };
+}
+
+export interface CommissionListRow {
+  id: number;
+  order_id: number;
+  amount_kopecks: number;
+  status: CommissionStatus;
+  deadline_at: Date;
+  master_name: string;
+}
+
+export async function listCommissions(
+  db: Db,
+  staff: StaffMember,
+  group: CommissionGroup,
+  range: { from: Date | null; to: Date | null },
+  page: number,
+  perPage = COMMISSIONS_PER_PAGE,
+): Promise<Page<CommissionListRow>> {
+  let q = commissionsQuery(db, staff, group);
+  if (range.from) q = q.where('k.created_at', '>=', range.from);
+  if (range.to) q = q.where('k.created_at', '<', range.to);
+  const { total } = await q.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  const count = Number(total);
+  const pages = Math.max(1, Math.ceil(count / perPage));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const rows = await q
+    .select([
+      'k.id',
+      'k.order_id',
+      'k.amount_kopecks',
+      'k.status',
+      'k.deadline_at',
+      'm.full_name as master_name',
+    ])
+    .orderBy('k.created_at', 'desc')
+    .orderBy('k.id', 'desc')
+    .offset(p * perPage)
+    .limit(perPage)
+    .execute();
+  return { rows, page: p, pages, total: count };
+}
+
+export interface CommissionCard {
+  id: number;
+  order_id: number;
+  master_id: number;
+  master_name: string;
+  master_phone: string | null;
+  city_id: number;
+  city: string;
+  timezone: string;
+  amount_kopecks: number;
+  rate: string;
+  status: CommissionStatus;
+  deadline_at: Date;
+  reported_at: Date | null;
+  approved_at: Date | null;
+  approved_by: string | null;
+  paid_amount_kopecks: number | null;
+  reject_reason: string | null;
+  created_at: Date;
+  order_total_kopecks: number | null;
+  receipts: number;
+}
+
+/** The commission card; undefined when not found. Scope: the caller checks `city_id`. */
+export async function loadCommissionCard(db: Db, commissionId: number): Promise<CommissionCard | undefined> {
+  return db
+    .selectFrom('commissions as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .innerJoin('masters as m', 'm.id', 'k.master_id')
+    .leftJoin('staff_users as s', 's.id', 'k.approved_by_staff_id')
+    .select((eb) => [
+      'k.id',
+      'k.order_id',
+      'k.master_id',
+      'm.full_name as master_name',
+      'm.phone as master_phone',
+      'o.city_id',
+      'c.name as city',
+      'c.timezone',
+      'k.amount_kopecks',
+      'k.rate',
+      'k.status',
+      'k.deadline_at',
+      'k.reported_at',
+      'k.approved_at',
+      's.full_name as approved_by',
+      'k.paid_amount_kopecks',
+      'k.reject_reason',
+      'k.created_at',
+      'o.total_amount_kopecks as order_total_kopecks',
+      eb
+        .selectFrom('attachments as a')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('a.entity_type', '=', 'commission')
+        .whereRef('a.entity_id', '=', 'k.id')
+        .where('a.document_kind', '=', 'receipt')
+        .$asScalar()
+        .$notNull()
+        .as('receipts'),
+    ])
+    .where('k.id', '=', commissionId)
+    .executeTakeFirst();
+}
+
+export async function commissionReceipts(
+  db: Db,
+  commissionId: number,
+): Promise<{ id: number; file_type: string; file_id: string }[]> {
+  return db
+    .selectFrom('attachments')
+    .select(['id', 'file_type', 'file_id'])
+    .where('entity_type', '=', 'commission')
+    .where('entity_id', '=', commissionId)
+    .where('document_kind', '=', 'receipt')
+    .orderBy('id')
+    .execute();
+}
+
+export interface BalanceRow extends MasterBalance {
+  master_id: number;
+  master_name: string;
+}
+
+/** Masters of the staff member's cities with unpaid or paid commissions, the most overdue first. */
+export async function listBalances(
+  db: Db,
+  staff: StaffMember,
+  page: number,
+  perPage = COMMISSIONS_PER_PAGE,
+): Promise<Page<BalanceRow>> {
+  const base = db
+    .selectFrom('commissions as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('masters as m', 'm.id', 'k.master_id')
+    .where(cityFilter('o.city_id', staff));
+  const { total } = await base
+    .select(sql<string>`count(DISTINCT k.master_id)`.as('total'))
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const pages = Math.max(1, Math.ceil(count / perPage));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const rows = await base
+    .select([
+      'k.master_id',
+      'm.full_name as master_name',
+      sql<string>`coalesce(sum(k.amount_kopecks) FILTER (WHERE k.status IN ('wait_pay', 'reported')), 0)`.as(
+        'due',
+      ),
+      sql<string>`coalesce(sum(k.amount_kopecks) FILTER (WHERE k.status = 'overdue'), 0)`.as('overdue'),
+      sql<string>`coalesce(sum(coalesce(k.paid_amount_kopecks, k.amount_kopecks)) FILTER (WHERE k.status = 'approved'), 0)`.as(
+        'paid',
+      ),
+    ])
+    .groupBy(['k.master_id', 'm.full_name'])
+    .orderBy(sql`4`, 'desc')
+    .orderBy(sql`3`, 'desc')
+    .orderBy('k.master_id')
+    .offset(p * perPage)
+    .limit(perPage)
+    .execute();
+  return {
+    rows: rows.map((r) => ({
+      master_id: r.master_id,
+      master_name: r.master_name,
+      dueKopecks: Number(r.due),
+      overdueKopecks: Number(r.overdue),
+      paidKopecks: Number(r.paid),
+    })),
+    page: p,
+    pages,
+    total: count,
+  };
+}
+
+export { masterBalance };

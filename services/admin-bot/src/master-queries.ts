@@ -1,0 +1,360 @@
+import type { Db } from '@fs/db';
+import {
+  ACTIVE_ORDER_STATUSES,
+  type Category,
+  type CommissionStatus,
+  type ModerationStatus,
+  type OrderStatus,
+  type ShiftStatus,
+} from '@fs/domain';
+import { sql } from 'kysely';
+import { cityFilter } from './scope';
+import type { StaffMember } from './staff';
+
+/** Reads for the masters and moderation screens; every list is limited to the staff member's cities. */
+
+export const MASTERS_PER_PAGE = 10;
+
+export interface MasterFilters {
+  cityId: number | null;
+  status: 'all' | ModerationStatus;
+  skill: 'all' | Category;
+  shift: 'all' | 'on' | 'off';
+  blocked: 'all' | 'yes' | 'no';
+}
+
+export const NO_FILTERS: MasterFilters = {
+  cityId: null,
+  status: 'all',
+  skill: 'all',
+  shift: 'all',
+  blocked: 'all',
+};
+
+export interface MasterListRow {
+  id: number;
+  full_name: string;
+  city: string | null;
+  moderation_status: ModerationStatus;
+  shift_status: ShiftStatus;
+  is_blocked: boolean;
+  rating: string;
+  active_orders: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+function clampPage(page: number, total: number, perPage: number): { page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  return { page: Math.min(Math.max(0, page), pages - 1), pages };
+}
+
+function mastersQuery(db: Db, staff: StaffMember, f: MasterFilters) {
+  let q = db
+    .selectFrom('masters as m')
+    .leftJoin('cities as c', 'c.id', 'm.city_id')
+    .where('m.is_deleted', '=', false)
+    .where(cityFilter('m.city_id', staff));
+  if (f.cityId !== null) q = q.where('m.city_id', '=', f.cityId);
+  if (f.status !== 'all') q = q.where('m.moderation_status', '=', f.status);
+  if (f.skill !== 'all') {
+    const skill = f.skill;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('master_skills as s')
+          .select('s.master_id')
+          .whereRef('s.master_id', '=', 'm.id')
+          .where('s.skill_code', '=', skill),
+      ),
+    );
+  }
+  if (f.shift === 'on') q = q.where('m.shift_status', 'in', ['on', 'break']);
+  if (f.shift === 'off') q = q.where('m.shift_status', '=', 'off');
+  if (f.blocked !== 'all') q = q.where('m.is_blocked', '=', f.blocked === 'yes');
+  return q;
+}
+
+export async function listMasters(
+  db: Db,
+  staff: StaffMember,
+  filters: MasterFilters,
+  page: number,
+  perPage = MASTERS_PER_PAGE,
+): Promise<Page<MasterListRow>> {
+  const { total } = await mastersQuery(db, staff, filters)
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const p = clampPage(page, count, perPage);
+  const rows = await mastersQuery(db, staff, filters)
+    .select([
+      'm.id',
+      'm.full_name',
+      'c.name as city',
+      'm.moderation_status',
+      'm.shift_status',
+      'm.is_blocked',
+      'm.rating',
+      (eb) =>
+        eb
+          .selectFrom('orders as a')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('a.assigned_master_id', '=', 'm.id')
+          .where('a.status', 'in', [...ACTIVE_ORDER_STATUSES])
+          .$asScalar()
+          .as('active_orders'),
+    ])
+    .orderBy('m.id', 'desc')
+    .offset(p.page * perPage)
+    .limit(perPage)
+    .execute();
+  return { rows, total: count, ...p };
+}
+
+/** Masters waiting for moderation in the staff member's cities, oldest first. */
+export async function listPendingMasters(
+  db: Db,
+  staff: StaffMember,
+  page: number,
+  perPage = MASTERS_PER_PAGE,
+): Promise<Page<MasterListRow & { updated_at: Date }>> {
+  const filters: MasterFilters = { ...NO_FILTERS, status: 'pending' };
+  const { total } = await mastersQuery(db, staff, filters)
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const p = clampPage(page, count, perPage);
+  const rows = await mastersQuery(db, staff, filters)
+    .select([
+      'm.id',
+      'm.full_name',
+      'c.name as city',
+      'm.moderation_status',
+      'm.shift_status',
+      'm.is_blocked',
+      'm.rating',
+      'm.updated_at',
+      sql<number>`0`.as('active_orders'),
+    ])
+    .orderBy('m.updated_at')
+    .orderBy('m.id')
+    .offset(p.page * perPage)
+    .limit(perPage)
+    .execute();
+  return { rows, total: count, ...p };
+}
+
+export interface MasterCardData {
+  id: number;
+  tg_user_id: number;
+  username: string | null;
+  full_name: string;
+  phone: string | null;
+  city_id: number | null;
+  city: string | null;
+  timezone: string | null;
+  rating: string;
+  has_vehicle: boolean;
+  vehicle_plate: string | null;
+  moderation_status: ModerationStatus;
+  moderation_reason: string | null;
+  verified: boolean;
+  verified_at: Date | null;
+  shift_status: ShiftStatus;
+  is_blocked: boolean;
+  blocked_reason: string | null;
+  blocked_at: Date | null;
+  max_active_orders_override: number | null;
+  payout_method: string | null;
+  referral_code: string | null;
+  created_at: Date;
+  districts: { id: number; name: string }[];
+  skills: Category[];
+  documents: number;
+  stats: { closed: number; revenueKopecks: number; canceled: number };
+  activeOrders: { id: number; status: OrderStatus }[];
+  commissions: { id: number; order_id: number; amount_kopecks: number; status: CommissionStatus }[];
+  balance: MasterBalance;
+}
+
+export interface MasterBalance {
+  dueKopecks: number;
+  overdueKopecks: number;
+  paidKopecks: number;
+}
+
+/** A master's commissions: due (wait_pay + reported), overdue and paid sums. */
+export async function masterBalance(db: Db, masterId: number): Promise<MasterBalance> {
+  const row = await db
+    .selectFrom('commissions')
+    .select([
+      sql<string>`coalesce(sum(amount_kopecks) FILTER (WHERE status IN ('wait_pay', 'reported')), 0)`.as(
+        'due',
+      ),
+      sql<string>`coalesce(sum(amount_kopecks) FILTER (WHERE status = 'overdue'), 0)`.as('overdue'),
+      sql<string>`coalesce(sum(coalesce(paid_amount_kopecks, amount_kopecks)) FILTER (WHERE status = 'approved'), 0)`.as(
+        'paid',
+      ),
+    ])
+    .where('master_id', '=', masterId)
+    .executeTakeFirstOrThrow();
+  return { dueKopecks: Number(row.due), overdueKopecks: Number(row.overdue), paidKopecks: Number(row.paid) };
+}
+
+/** Everything the master card shows; undefined when there is no such (undeleted) master. Scope: the caller. */
+export async function loadMasterCard(db: Db, masterId: number): Promise<MasterCardData | undefined> {
+  const m = await db
+    .selectFrom('masters as m')
+    .leftJoin('cities as c', 'c.id', 'm.city_id')
+    .select([
+      'm.id',
+      'm.tg_user_id',
+      'm.username',
+      'm.full_name',
+      'm.phone',
+      'm.city_id',
+      'c.name as city',
+      'c.timezone',
+      'm.rating',
+      'm.has_vehicle',
+      'm.vehicle_plate',
+      'm.moderation_status',
+      'm.moderation_reason',
+      'm.verified',
+      'm.verified_at',
+      'm.shift_status',
+      'm.is_blocked',
+      'm.blocked_reason',
+      'm.blocked_at',
+      'm.max_active_orders_override',
+      'm.payout_method',
+      'm.referral_code',
+      'm.created_at',
+    ])
+    .where('m.id', '=', masterId)
+    .where('m.is_deleted', '=', false)
+    .executeTakeFirst();
+  if (!m) return undefined;
+  const [districts, skills, documents, stats, activeOrders, commissions, balance] = await Promise.all([
+    db
+      .selectFrom('master_districts as md')
+      .innerJoin('districts as d', 'd.id', 'md.district_id')
+      .select(['d.id', 'd.name'])
+      .where('md.master_id', '=', masterId)
+      .orderBy('d.name')
+      .execute(),
+    db
+      .selectFrom('master_skills')
+      .select('skill_code')
+      .where('master_id', '=', masterId)
+      .orderBy('skill_code')
+      .execute(),
+    masterDocuments(db, masterId),
+    db
+      .selectFrom('orders')
+      .select([
+        sql<string>`count(*) FILTER (WHERE status = 'closed')`.as('closed'),
+        sql<string>`coalesce(sum(total_amount_kopecks) FILTER (WHERE status = 'closed'), 0)`.as('revenue'),
+        sql<string>`count(*) FILTER (WHERE status = 'canceled')`.as('canceled'),
+      ])
+      .where('assigned_master_id', '=', masterId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('orders')
+      .select(['id', 'status'])
+      .where('assigned_master_id', '=', masterId)
+      .where('status', 'in', [...ACTIVE_ORDER_STATUSES])
+      .orderBy('id')
+      .limit(10)
+      .execute(),
+    db
+      .selectFrom('commissions')
+      .select(['id', 'order_id', 'amount_kopecks', 'status'])
+      .where('master_id', '=', masterId)
+      .orderBy('id', 'desc')
+      .limit(5)
+      .execute(),
+    masterBalance(db, masterId),
+  ]);
+  return {
+    ...m,
+    districts,
+    skills: skills.map((s) => s.skill_code),
+    documents: documents.length,
+    stats: {
+      closed: Number(stats.closed),
+      revenueKopecks: Number(stats.revenue),
+      canceled: Number(stats.canceled),
+    },
+    activeOrders,
+    commissions,
+    balance,
+  };
+}
+
+export interface MasterDocument {
+  id: number;
+  file_type: string;
+  file_id: string;
+  document_kind: string | null;
+  caption: string | null;
+}
+
+/** The master's documents (passport, selfie…), in upload order. */
+export async function masterDocuments(db: Db, masterId: number): Promise<MasterDocument[]> {
+  return db
+    .selectFrom('attachments')
+    .select(['id', 'file_type', 'file_id', 'document_kind', 'caption'])
+    .where('entity_type', '=', 'master')
+    .where('entity_id', '=', masterId)
+    .orderBy('id')
+    .execute();
+}
+
+/** A master's city (for the scope check before any action); undefined when not found. */
+export async function masterCity(db: Db, masterId: number): Promise<{ city_id: number | null } | undefined> {
+  return db
+    .selectFrom('masters')
+    .select('city_id')
+    .where('id', '=', masterId)
+    .where('is_deleted', '=', false)
+    .executeTakeFirst();
+}
+
+export const DISTRICTS_PER_PAGE = 10;
+
+/** One page of a city's districts, by name. */
+export async function cityDistricts(
+  db: Db,
+  cityId: number,
+  page: number,
+  perPage = DISTRICTS_PER_PAGE,
+): Promise<Page<{ id: number; name: string }>> {
+  const { total } = await db
+    .selectFrom('districts')
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .where('city_id', '=', cityId)
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const p = clampPage(page, count, perPage);
+  const rows = await db
+    .selectFrom('districts')
+    .select(['id', 'name'])
+    .where('city_id', '=', cityId)
+    .orderBy('name')
+    .offset(p.page * perPage)
+    .limit(perPage)
+    .execute();
+  return { rows, total: count, ...p };
+}
+
+export async function cityName(db: Db, cityId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('cities').select('name').where('id', '=', cityId).executeTakeFirst();
+  return row?.name;
+}
