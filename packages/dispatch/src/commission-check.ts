@@ -9,6 +9,7 @@ import { insertOutbox, type OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
 import { runAfterCommit } from './after-commit';
 import { audit } from './audit';
+import { overdueBlockReason } from './commission-deadlines';
 import type { DispatchDeps, Executor } from './deps';
 import { wakeCityOrders } from './due-work';
 import { clearMasterBlock, type StaffActor } from './master-admin';
@@ -17,8 +18,8 @@ import { transitionOrder } from './order-transition';
 /**
  * Staff check a master's commission payment. Approve: the commission is paid in full, the
  * order payment → closed, referral rewards accrue up the referrer chain (level 1 and 2, a
- * percentage of the commission from settings), a master blocked for this overdue commission
- * with no other overdue one is unblocked, and the master is told. Reject: a reported payment
+ * percentage of the commission from settings), a master blocked for an overdue commission
+ * with no other overdue one left is unblocked, and the master is told. Reject: a reported payment
  * goes back to wait_pay (overdue when the deadline has passed) with the reason the master
  * sees. Both lock the commission, re-check the staff member's city scope (the order's city)
  * and the status, so a forged or repeated tap changes and sends nothing.
@@ -160,37 +161,28 @@ async function accrueReferralRewards(
 }
 
 /**
- * The master was blocked for this overdue commission: unblock when no other commission of
- * theirs is overdue and staff did not block them by hand since the deadline.
+ * The master was blocked for an overdue commission (the block reason is the overdue job's,
+ * see commission-deadlines): unblock when, with this one paid, none of theirs is overdue.
+ * A block staff set by hand (another reason) stays.
  */
 async function unblockAfterOverdue(trx: Executor, c: LockedCommission): Promise<OutboxInsert | null> {
   if (c.status !== 'overdue' && !c.blocked_applied) return null;
   const m = await trx
     .selectFrom('masters')
-    .select(['id', 'is_blocked', 'blocked_at'])
+    .select(['id', 'is_blocked', 'blocked_at', 'blocked_reason'])
     .where('id', '=', c.master_id)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  if (!m.is_blocked) return null;
-  const otherOverdue = await trx
+  if (!m.is_blocked || m.blocked_reason === null) return null;
+  const overdueOrders = await trx
     .selectFrom('commissions')
-    .select('id')
+    .select(['order_id', 'status'])
     .where('master_id', '=', c.master_id)
-    .where('status', '=', 'overdue')
-    .where('id', '<>', c.id)
-    .limit(1)
-    .executeTakeFirst();
-  if (otherOverdue) return null;
-  const manualBlock = await trx
-    .selectFrom('admin_audit_log')
-    .select('id')
-    .where('entity_type', '=', 'master')
-    .where('entity_id', '=', c.master_id)
-    .where('action', '=', 'master.block')
-    .where('created_at', '>=', c.deadline_at)
-    .limit(1)
-    .executeTakeFirst();
-  if (manualBlock) return null;
+    .where((eb) => eb.or([eb('blocked_applied', '=', true), eb('status', '=', 'overdue')]))
+    .execute();
+  if (overdueOrders.some((o) => o.status === 'overdue' && o.order_id !== c.order_id)) return null;
+  const blockedForOverdue = overdueOrders.some((o) => overdueBlockReason(o.order_id) === m.blocked_reason);
+  if (!blockedForOverdue) return null;
   return clearMasterBlock(trx, m);
 }
 
