@@ -1,9 +1,11 @@
+import type { CreateOrderResult } from '@fs/dispatch';
 import {
   asapCutoff,
   asapDecision,
   atLocalTime,
   CATEGORY_LABELS,
   cityWorkingWindow,
+  formatMoment,
   formatTimeslot,
   isSlotOpen,
   isWithinWorkingHours,
@@ -206,6 +208,24 @@ function editMenuScreen(): Screen {
     keyboard: inlineKeyboard([
       ...pairs(fields.map(([field, label]) => cbButton(label, 'ocEditField', { field }))),
       [cbButton(B.toCard, 'ocConfirm', {})],
+    ]),
+  };
+}
+
+/** "✅ Заказ #N создан." with its status and the button that opens the order card. */
+export function createdScreen(result: CreateOrderResult, d: Draft, tz: string): Screen {
+  const C = T.created;
+  const lines = [C.title(result.orderId)];
+  if (result.status === 'deferred' && result.deferredUntil)
+    lines.push(C.deferred(formatMoment(result.deferredUntil, tz, new Date())));
+  else lines.push(result.status === 'guarantee' ? C.guarantee : C.searching);
+  if (!d.districtId) lines.push(C.noDistrict);
+  return {
+    text: lines.join('\n'),
+    keyboard: inlineKeyboard([
+      [cbButton(B.openOrder(result.orderId), 'adminOrderOpen', { orderId: result.orderId })],
+      [cbButton(B.another, 'orderCreateMenu', {})],
+      menuRow(),
     ]),
   };
 }

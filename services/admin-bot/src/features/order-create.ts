@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { audit, createOrder } from '@fs/dispatch';
-import {
-  addLocalDays,
-  asapDecision,
-  formatMoment,
-  isSlotOpen,
-  localDateOf,
-  parseSlotDate,
-  slotsOn,
-} from '@fs/domain';
+import { addLocalDays, asapDecision, isSlotOpen, localDateOf, parseSlotDate, slotsOn } from '@fs/domain';
 import { type CallbackArgs, type CallbackName, cbButton, inlineKeyboard } from '@fs/telegram';
 import { type Telegraf, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
@@ -46,13 +37,14 @@ import {
   streetOfCity,
 } from './order-create-queries';
 import {
+  createdScreen,
   modeScreen,
   quickFoundNote,
   renderStep,
   type ScreenInput,
   slotContext,
-  slotOfChoice,
 } from './order-create-screens';
+import { isComplete, submitDraft } from './order-create-submit';
 import { clearWizard, currentWizard, setWizard } from './wizard-session';
 
 const T = texts.orderCreate;
@@ -121,9 +113,8 @@ async function present(
  * session (one wizard per staff member), attached files in a Redis list per wizard run.
  */
 export function orderCreateFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): void {
-  const { db, redis, config, logger } = deps;
+  const { db, redis, config } = deps;
   const files = new DraftFiles(redis, config.REDIS_PREFIX);
-  const creatingKey = (nonce: string) => `${config.REDIS_PREFIX}:admin:order-draft-created:${nonce}`;
 
   /** Saves the draft at `step` and shows that step (with an optional note above it). */
   async function show(
@@ -511,114 +502,35 @@ export function orderCreateFeature(bot: Telegraf<AdminContext>, deps: AdminBotDe
   // ── Creation ──────────────────────────────────────────────────────────────────────────
   async function create(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<void> {
     const sc = await slotCtx(staff, d);
-    if (!sc || !can(staff, 'orders')) {
+    if (!sc) {
       await ctx.answerCbQuery(T.error.outOfScope, { show_alert: true });
       await abandon(ctx, d);
       await present(ctx, T.error.outOfScope, inlineKeyboard([menuRow()]), 'edit');
       return;
     }
-    if (!d.category || !d.slot || !d.clientPhone) {
+    if (!isComplete(d)) {
       // Cannot happen through the buttons; an incomplete draft goes back to its first gap.
       await ctx.answerCbQuery();
       return show(ctx, staff, { ...d, editing: false }, d.category ? 'slot' : 'category', 'edit');
     }
-    const tz = sc.city.timezone;
-    let timeslot: { start: Date; end: Date };
-    let isAsap = false;
-    if (d.slot.kind === 'asap') {
-      const decision = asapDecision({ ...sc, tz });
-      if (decision.kind === 'late') {
+    const outcome = await submitDraft(deps, files, staff, d, sc);
+    switch (outcome.kind) {
+      case 'late':
         await ctx.answerCbQuery();
         return show(ctx, staff, d, 'late', 'edit');
-      }
-      timeslot = { start: decision.start, end: decision.end };
-      isAsap = true;
-    } else {
-      const slot = slotOfChoice(d.slot, tz);
-      if (!isSlotOpen(slot, sc.now)) {
+      case 'slotOver':
         await ctx.answerCbQuery(T.error.slotOverAlert);
         return show(ctx, staff, { ...d, slot: undefined }, 'slot', 'edit', T.error.slotOver);
+      case 'duplicate':
+        await ctx.answerCbQuery(T.alreadyCreating);
+        return;
+      case 'created': {
+        await ctx.answerCbQuery();
+        clearWizard(ctx);
+        const s = createdScreen(outcome.result, d, sc.city.timezone);
+        await present(ctx, s.text, s.keyboard, 'edit');
       }
-      timeslot = { start: slot.start, end: slot.end };
     }
-    // One order per wizard run, even if ✅ is pressed twice at once (two replicas, two taps).
-    const first = await redis.set(creatingKey(d.nonce), '1', 'EX', 3600, 'NX');
-    if (first !== 'OK') {
-      await ctx.answerCbQuery(T.alreadyCreating);
-      return;
-    }
-    await ctx.answerCbQuery();
-    const attached = await files.list(d.nonce);
-    const result = await createOrder(deps.dispatch, {
-      cityId: sc.city.id,
-      districtId: d.districtId ?? null,
-      streetId: d.streetId ?? null,
-      street: d.street ?? null,
-      house: d.house ?? null,
-      apartment: d.apartment ?? null,
-      addressComment: d.comment ?? null,
-      clientName: d.clientName ?? '',
-      clientPhone: d.clientPhone,
-      category: d.category,
-      description: d.description ?? '',
-      timeslot,
-      isAsap,
-      type: d.type ?? 'normal',
-      createdByStaffId: staff.id,
-      inTransaction: async (trx, orderId) => {
-        if (attached.length > 0) {
-          await trx
-            .insertInto('attachments')
-            .values(
-              attached.map((f) => ({
-                entity_type: 'order' as const,
-                entity_id: orderId,
-                file_type: f.fileType,
-                file_id: f.fileId,
-                file_unique_id: f.fileUniqueId ?? null,
-                file_name: f.fileName ?? null,
-                mime_type: f.mimeType ?? null,
-                size: f.size ?? null,
-                uploaded_by_staff_id: staff.id,
-              })),
-            )
-            .execute();
-        }
-        await audit(trx, {
-          staffId: staff.id,
-          action: 'order.create',
-          entityType: 'order',
-          entityId: orderId,
-          payload: { mode: d.mode, reused_address: d.reused === true, attachments: attached.length },
-        });
-      },
-    }).catch(async (err: unknown) => {
-      // Nothing was written: let staff press ✅ again (the error reply comes from the bot's boundary).
-      await redis.del(creatingKey(d.nonce));
-      throw err;
-    });
-    await abandon(ctx, d);
-    logger.info(
-      { order_id: result.orderId, staff_id: staff.id, status: result.status },
-      'order created by staff',
-    );
-
-    const C = T.created;
-    const lines = [C.title(result.orderId)];
-    if (result.status === 'deferred' && result.deferredUntil)
-      lines.push(C.deferred(formatMoment(result.deferredUntil, tz, new Date())));
-    else lines.push(result.status === 'guarantee' ? C.guarantee : C.searching);
-    if (!d.districtId) lines.push(C.noDistrict);
-    await present(
-      ctx,
-      lines.join('\n'),
-      inlineKeyboard([
-        [cbButton(T.buttons.openOrder(result.orderId), 'adminOrderOpen', { orderId: result.orderId })],
-        [cbButton(T.buttons.another, 'orderCreateMenu', {})],
-        menuRow(),
-      ]),
-      'edit',
-    );
   }
 
   // ── Typed input ───────────────────────────────────────────────────────────────────────
