@@ -253,6 +253,20 @@ describe('distributeOrder: escalation', () => {
       ]);
       expect(await outboxRows(db, { orderId, event: 'escalation_logist' })).toHaveLength(4);
       expect(await findDueWork(db)).not.toContain(orderId);
+      // One log line for the staff log viewer per notified escalation, not per re-run.
+      expect(
+        await db
+          .selectFrom('system_events')
+          .select(['source', 'level', 'message'])
+          .where('order_id', '=', orderId)
+          .execute(),
+      ).toEqual([
+        {
+          source: 'distribution',
+          level: 'warn',
+          message: `order #${orderId} escalated to logists (rounds_exhausted, rounds used 2); 4 notices`,
+        },
+      ]);
 
       // escalate_to_admin_after_min (10) later:
       await db

@@ -3,6 +3,7 @@ import type { OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
 import type { Executor } from './deps';
 import { alertsChannelId, staffOutboxRows, staffRecipients } from './staff-recipients';
+import { recordSystemEvent } from './system-events';
 
 /**
  * Escalation state lives on the order: `escalated_logist_at` / `escalated_admin_at` mark the
@@ -62,6 +63,13 @@ export async function escalateToLogist(
     .set({ escalation_logist_notified_at: sql<Date>`now()` })
     .where('id', '=', target.orderId)
     .execute();
+  await recordSystemEvent(trx, {
+    source: 'distribution',
+    level: 'warn',
+    message: `order #${target.orderId} escalated to logists (${reason}, rounds used ${target.roundsUsed}); ${outbox.length} notices`,
+    orderId: target.orderId,
+    context: { level: 'logist', reason, rounds_used: target.roundsUsed },
+  });
   return { level: 'logist', reason, notified: true, outbox };
 }
 
@@ -107,6 +115,13 @@ export async function escalateToAdminIfDue(
     .set({ escalation_admin_notified_at: sql<Date>`now()` })
     .where('id', '=', target.orderId)
     .execute();
+  await recordSystemEvent(trx, {
+    source: 'distribution',
+    level: 'error',
+    message: `order #${target.orderId} escalated to admins (${reason}); ${outbox.length} notices`,
+    orderId: target.orderId,
+    context: { level: 'admin', reason },
+  });
   return { level: 'admin', reason, notified: true, outbox };
 }
 

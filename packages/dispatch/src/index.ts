@@ -81,3 +81,4 @@ export {
 } from './referral-code';
 export { staffRecipients } from './staff-recipients';
 export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';
+export { recordSystemEvent, type SystemEvent } from './system-events';

@@ -1,5 +1,5 @@
 import type { Db, SettingsCache } from '@fs/db';
-import { staffRecipients } from '@fs/dispatch';
+import { recordSystemEvent, type SystemEvent, staffRecipients } from '@fs/dispatch';
 import type { DeliveryFailedPayload, NotificationEvent, RecipientUnreachablePayload } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 
@@ -34,6 +34,31 @@ async function globalAdmins(trx: Db): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+function systemEventOf(a: {
+  event: AlertEvent;
+  orderId: number | null;
+  payload: DeliveryFailedPayload | RecipientUnreachablePayload;
+}): SystemEvent {
+  if (a.event === 'delivery_failed') {
+    const p = a.payload as DeliveryFailedPayload;
+    return {
+      source: 'sender',
+      level: 'error',
+      message: `delivery failed: outbox #${p.outbox_id} (${p.event}) to ${p.recipient}: ${p.error}`,
+      orderId: a.orderId,
+      context: { ...p },
+    };
+  }
+  const p = a.payload as RecipientUnreachablePayload;
+  return {
+    source: 'sender',
+    level: 'warn',
+    message: `recipient unreachable: ${p.recipient_kind} #${p.recipient_id} (${p.recipient_name}): ${p.error}`,
+    masterId: p.recipient_kind === 'master' ? p.recipient_id : null,
+    context: { ...p },
+  };
+}
+
 async function writeAlert(
   trx: Db,
   settings: SettingsCache,
@@ -57,7 +82,10 @@ async function writeAlert(
   }));
   if (channelId !== null)
     rows.push({ ...base, chat_id: channelId, dedup_key: `${a.dedupPrefix}:c${channelId}` });
-  return insertOutbox(trx, rows);
+  const refs = await insertOutbox(trx, rows);
+  // Logged once per alert: a retried failure finds its alert rows already there (dedup).
+  if (refs.length > 0) await recordSystemEvent(trx, systemEventOf(a));
+  return refs;
 }
 
 export function unreachableAlert(

@@ -139,6 +139,13 @@ describe('403 blocked by the user', () => {
       (r) => (r.payload as { recipient_id: number }).recipient_id === m.id,
     );
     expect(alerts).toHaveLength(1);
+    const logged = await h.db
+      .selectFrom('system_events')
+      .select('message')
+      .where('master_id', '=', m.id)
+      .execute();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.message).toContain(`recipient unreachable: master #${m.id}`);
     await waitForStatus(h.db, alerts[0]!.id, 'sent');
     const sends = callsTo(h.api, m.tg_user_id, 'sendMessage').length;
     expect(sends).toBeGreaterThanOrEqual(1);
@@ -167,6 +174,18 @@ describe('5xx and network errors', () => {
     );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ staff_user_id: admin.id, order_id: orderId });
+    const logged = await h.db
+      .selectFrom('system_events')
+      .select(['source', 'level', 'message'])
+      .where('order_id', '=', orderId)
+      .execute();
+    expect(logged).toEqual([
+      {
+        source: 'sender',
+        level: 'error',
+        message: `delivery failed: outbox #${ref.id} (new_offer) to мастер Сергей (#${m.id}): gave up after 3 attempts: 502: Bad Gateway`,
+      },
+    ]);
     await waitForStatus(h.db, alerts[0]!.id, 'sent');
     expect(callsTo(h.api, admin.tg_user_id!, 'sendMessage').map((c) => c.params.text)).toEqual([
       [
