@@ -1,10 +1,9 @@
 /**
- * The sandbox's web API without a browser: a real Bot API client (telegraf's Telegram, as the
- * bots use it) plays the bot, the test plays the page (JSON calls and the SSE stream).
+ * The sandbox's web API without a browser: plain Bot API calls over HTTP play the bot, the test
+ * plays the page (JSON calls and the SSE stream).
  */
 import { parseConfig } from '@fs/config';
-import { createTestDatabase, type TestDatabase, type TgUpdate, TINY_JPEG } from '@fs/testkit';
-import { Markup, Telegram } from 'telegraf';
+import { createTestDatabase, type TestDatabase, type TgMessage, type TgUpdate, TINY_JPEG } from '@fs/testkit';
 import { DEMO_ADMIN, DEMO_MASTERS, seedDemo } from '../../../packages/db/src/seed/demo';
 import type { EventView } from '../src/chat-view';
 import { sandboxSchema } from '../src/config';
@@ -17,7 +16,6 @@ const ADMIN = DEMO_ADMIN.tgUserId;
 
 let tdb: TestDatabase;
 let sandbox: Sandbox;
-let adminBot: Telegram;
 let events: EventView[];
 let closeEvents: () => void;
 
@@ -31,7 +29,6 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   sandbox = await startSandbox(config, { apiPort: 0, webPort: 0 });
-  adminBot = new Telegram(ADMIN_TOKEN, { apiRoot: sandbox.apiRoot });
   ({ events, close: closeEvents } = await subscribe(`${sandbox.webUrl}/api/events`));
 });
 
@@ -105,6 +102,19 @@ async function call(method: string, url: string, body?: unknown, contentType?: s
 
 const pending = (): TgUpdate[] => sandbox.fake.pendingUpdates(ADMIN_TOKEN);
 
+/** The admin bot's side: one Bot API call, as telegraf makes it (JSON body). */
+async function adminBot<T = TgMessage>(method: string, params: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${sandbox.apiRoot}/bot${ADMIN_TOKEN}/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = (await res.json()) as { ok: boolean; result: T; description?: string };
+  if (!body.ok) throw new Error(`${method}: ${body.description}`);
+  return body.result;
+}
+const callbackButton = (text: string, callback_data: string) => ({ text, callback_data });
+
 it('serves the page, and lists the demo people from the database plus guests made in the page', async () => {
   const page = await call('GET', '/');
   expect(page.status).toBe(200);
@@ -143,12 +153,16 @@ it('text from the page reaches the bot; the bot’s messages, edits, deletions a
   });
   await eventWhere((e) => e.type === 'message' && e.chatId === ADMIN && !e.message.fromBot);
 
-  const menu = await adminBot.sendMessage(ADMIN, '<b>Меню</b> для <i>Демо &amp; Ко</i> &lt;script&gt;', {
+  const menu = await adminBot('sendMessage', {
+    chat_id: ADMIN,
+    text: '<b>Меню</b> для <i>Демо &amp; Ко</i> &lt;script&gt;',
     parse_mode: 'HTML',
-    ...Markup.inlineKeyboard([
-      [Markup.button.callback('➕ Новый заказ', 'a:n')],
-      [Markup.button.url('Сайт', 'https://example.com')],
-    ]),
+    reply_markup: {
+      inline_keyboard: [
+        [callbackButton('➕ Новый заказ', 'a:n')],
+        [{ text: 'Сайт', url: 'https://example.com' }],
+      ],
+    },
   });
   const shown = await eventWhere((e) => e.type === 'message' && e.message.id === menu.message_id);
   expect(shown).toMatchObject({
@@ -161,19 +175,19 @@ it('text from the page reaches the bot; the bot’s messages, edits, deletions a
     },
   });
 
-  await adminBot.editMessageText(ADMIN, menu.message_id, undefined, 'Готово');
+  await adminBot('editMessageText', { chat_id: ADMIN, message_id: menu.message_id, text: 'Готово' });
   const edit = await eventWhere((e) => e.type === 'edit' && e.message.id === menu.message_id);
   expect(edit).toMatchObject({ message: { html: 'Готово', edited: true, buttons: [] } });
 
-  await adminBot.sendMessage(
-    ADMIN,
-    'Поделитесь телефоном',
-    Markup.keyboard([[Markup.button.contactRequest('📱 Телефон')]]),
-  );
+  await adminBot('sendMessage', {
+    chat_id: ADMIN,
+    text: 'Поделитесь телефоном',
+    reply_markup: { keyboard: [[{ text: '📱 Телефон', request_contact: true }]], resize_keyboard: true },
+  });
   const keyboard = await eventWhere((e) => e.type === 'keyboard' && e.keyboard !== null);
   expect(keyboard).toMatchObject({ keyboard: { rows: [[{ text: '📱 Телефон', requestContact: true }]] } });
 
-  await adminBot.deleteMessage(ADMIN, menu.message_id);
+  await adminBot('deleteMessage', { chat_id: ADMIN, message_id: menu.message_id });
   await eventWhere((e) => e.type === 'delete' && e.messageId === menu.message_id);
 
   const chat = await call('GET', `/api/chat?bot=admin&user=${ADMIN}`);
@@ -189,11 +203,11 @@ it('text from the page reaches the bot; the bot’s messages, edits, deletions a
 });
 
 it('buttons: a press reaches the bot and its answer (alert or toast) comes back; a forged press changes nothing', async () => {
-  const offer = await adminBot.sendMessage(
-    ADMIN,
-    'Заказ',
-    Markup.inlineKeyboard([Markup.button.callback('✅ Принять', 'a:ok:1')]),
-  );
+  const offer = await adminBot('sendMessage', {
+    chat_id: ADMIN,
+    text: 'Заказ',
+    reply_markup: { inline_keyboard: [[callbackButton('✅ Принять', 'a:ok:1')]] },
+  });
   const pressed = await call('POST', '/api/press', {
     bot: 'admin',
     user: ADMIN,
@@ -207,7 +221,11 @@ it('buttons: a press reaches the bot and its answer (alert or toast) comes back;
     from: { id: ADMIN },
     message: { message_id: offer.message_id },
   });
-  await adminBot.answerCbQuery(query.id, 'Заказ уже взят', { show_alert: true });
+  await adminBot('answerCallbackQuery', {
+    callback_query_id: query.id,
+    text: 'Заказ уже взят',
+    show_alert: true,
+  });
   expect(await eventWhere((e) => e.type === 'callback_answer')).toEqual({
     type: 'callback_answer',
     bot: 'admin',
@@ -250,10 +268,11 @@ it('photos and files from disk: stored, pushed to the bot, downloadable by the b
   const largest = message.photo!.at(-1)!;
   expect(largest).toMatchObject({ width: 800, height: 600 });
   // The bot fetches it the way telegraf does: getFile, then the file URL.
-  const link = await adminBot.getFileLink(largest.file_id);
+  const file = await adminBot<{ file_path: string }>('getFile', { file_id: largest.file_id });
+  const link = `${sandbox.apiRoot}/file/bot${ADMIN_TOKEN}/${file.file_path}`;
   expect(Buffer.from(await (await fetch(link)).arrayBuffer()).equals(TINY_JPEG)).toBe(true);
   const shown = await eventWhere((e) => e.type === 'message' && e.message.id === message.message_id);
-  const url = (shown as Extract<EventView, { type: 'message' }>).message.photo!.url;
+  const url = (shown as Extract<EventView, { message: unknown }>).message.photo!.url;
   const image = await call('GET', url);
   expect(image.headers.get('content-type')).toBe('image/jpeg');
 
