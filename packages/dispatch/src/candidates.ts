@@ -217,7 +217,7 @@ export interface SelectCandidatesOptions extends Omit<FindCandidatesOptions, 'ex
    * skipping masters another transaction holds; when the first is the preferred master of a
    * guarantee order, only them (they are offered alone). The locks are taken in this same
    * statement, so its load figures are as of its start: whoever inserts offers to the locked
-   * masters must re-check their load in a later statement (see distribute.ts insertRound).
+   * masters must re-check their load in a later statement (see offer-insert.ts).
    */
   lock?: number;
 }

@@ -1,5 +1,5 @@
-import { DISTRIBUTABLE_STATUSES, type NewOfferPayload, type OrderStatus, type Settings } from '@fs/domain';
-import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
+import { DISTRIBUTABLE_STATUSES, type OrderStatus } from '@fs/domain';
+import { insertOutbox, type OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
 import { type AfterCommitWork, runAfterCommit } from './after-commit';
 import { selectCandidates } from './candidates';
@@ -11,8 +11,8 @@ import {
   escalateToAdminIfDue,
   escalateToLogist,
 } from './escalation';
-import { activeOrderCountSql, orderLimitSql, pendingOfferCountSql } from './master-load';
 import { offerClosedRows } from './offer-closed';
+import { insertOffers } from './offer-insert';
 import { type SnapshotSource, toOrderSnapshot } from './order-snapshot';
 import { transitionOrder } from './order-transition';
 
@@ -201,7 +201,14 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
         return;
       }
       // A guarantee order goes to its preferred master first, alone: the statement then locks only them.
-      const made = await insertRound(trx, order, selection.locked, round, settings);
+      const made = await insertOffers(trx, {
+        order,
+        masterIds: selection.locked,
+        round,
+        slaSeconds: settings.distribution_sla_seconds,
+        limit: settings.distribution_offers_per_round,
+        maxActiveOrders: settings.max_active_orders,
+      });
       if (!made) continue; // every picked master was taken by a concurrent run: rank again
       result.outcome = 'offered';
       result.offers = made.offers;
@@ -240,76 +247,4 @@ async function expireDueOffers(trx: Executor, orderId: number) {
     .where('expires_at', '<=', sql<Date>`now()`)
     .returning(['id', 'master_id'])
     .execute();
-}
-
-type SnapshotWithoutOffer = Omit<NewOfferPayload, 'offer_id' | 'expires_at'>;
-
-interface InsertedRound {
-  offers: { offerId: number; masterId: number }[];
-  outbox: OutboxRef[];
-  expiresAt: Date;
-  roundReused: boolean;
-}
-
-/**
- * One statement for the hot path: re-check the locked masters' load (this statement sees
- * offers committed by concurrent runs), insert the round's offers to the first
- * `offers_per_round` of them, their `new_offer` outbox rows (the payload is the order snapshot
- * plus each offer's id and expiry, formatted like Date.toISOString()) and the order's
- * bookkeeping (round used, first offer time, escalation episode closed).
- * `expires_at = now() + SLA` by the database clock. Null when no master was still free.
- */
-async function insertRound(
-  trx: Executor,
-  order: LockedOrder,
-  masterIds: number[],
-  round: number,
-  settings: Settings,
-): Promise<InsertedRound | null> {
-  if (masterIds.length === 0) return null;
-  const snapshot: SnapshotWithoutOffer = toOrderSnapshot(order);
-  const { rows } = await sql<{
-    offer_id: number;
-    master_id: number;
-    expires_at: Date;
-    outbox_id: number;
-    round_reused: boolean;
-  }>`
-    WITH chosen AS (
-      SELECT u.id FROM unnest(${masterIds}::int[]) WITH ORDINALITY AS u(id, ord)
-      JOIN masters m ON m.id = u.id
-      WHERE ${activeOrderCountSql(sql.ref('m.id'))} + ${pendingOfferCountSql(sql.ref('m.id'), order.id)}
-        < ${orderLimitSql('m', settings.max_active_orders)}
-      ORDER BY u.ord
-      LIMIT ${settings.distribution_offers_per_round}::int
-    ), new_offers AS (
-      INSERT INTO offers (order_id, master_id, round_number, state, sent_at, expires_at)
-      SELECT ${order.id}::int, c.id, ${round}::int, 'sent', now(), now() + make_interval(secs => ${settings.distribution_sla_seconds}::int)
-      FROM chosen c
-      RETURNING id, master_id, expires_at
-    ), pushes AS (
-      INSERT INTO notifications_outbox (bot, event, master_id, order_id, offer_id, payload, dedup_key)
-      SELECT 'master', 'new_offer', n.master_id, ${order.id}::int, n.id,
-        ${JSON.stringify(snapshot)}::jsonb || jsonb_build_object(
-          'offer_id', n.id,
-          'expires_at', to_char(n.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-        'new-offer-' || n.id
-      FROM new_offers n
-      RETURNING id, offer_id
-    ), bookkeeping AS (
-      UPDATE orders SET dist_rounds_used = ${round}::int, first_offer_at = coalesce(first_offer_at, now()),
-        escalation_reason = NULL, escalated_logist_at = NULL, escalated_admin_at = NULL, updated_at = now()
-      WHERE id = ${order.id}::int AND EXISTS (SELECT 1 FROM new_offers)
-    )
-    SELECT n.id AS offer_id, n.master_id, n.expires_at, p.id AS outbox_id,
-      EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int AND f.round_number = ${round}::int) AS round_reused
-    FROM new_offers n JOIN pushes p ON p.offer_id = n.id
-  `.execute(trx);
-  if (rows.length === 0) return null;
-  return {
-    offers: rows.map((r) => ({ offerId: r.offer_id, masterId: r.master_id })),
-    outbox: rows.map((r) => ({ id: r.outbox_id, bot: 'master' as const })),
-    expiresAt: rows[0]!.expires_at,
-    roundReused: rows[0]!.round_reused,
-  };
 }
