@@ -63,7 +63,7 @@ describe('active orders', () => {
     expect(text).toContain('Анна Клиентова');
     expect(text).toContain('+79165554433');
     expect(d.shown(m, card).entities).toContainEqual(expect.objectContaining({ type: 'code' }));
-    expect(d.buttons(m, card)).toEqual(['🚗 В пути', '⬅️ Назад', '🏠 Меню']);
+    expect(d.buttons(m, card)).toEqual(['🚗 В пути', '📋 Телефон клиента', '📋 Адрес', '⬅️ Назад', '🏠 Меню']);
 
     expect((await d.tap(m, card, { text: '🚗 В пути' })).text).toBe('Отметили, что вы в пути.');
     expect(d.shown(m, card).text).toContain('Мастер в пути');

@@ -1,10 +1,10 @@
 import { advanceMasterOrder, type MASTER_STEPS } from '@fs/dispatch';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { cbButton, copyButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { type ActiveOrderRow, listActiveOrders, loadActiveOrder } from '../master-queries';
-import { activeCardText, mt } from '../texts';
+import { activeCardText, fullAddress, mt } from '../texts';
 import { workingMaster } from './master-guard';
 import { setWizard } from './wizard-session';
 
@@ -21,6 +21,14 @@ function statusButton(o: ActiveOrderRow): InlineKeyboardButton | null {
     default:
       return null;
   }
+}
+
+/** 📋 Телефон клиента / 📋 Адрес: Bot API copy buttons (a tap puts the value on the clipboard). */
+function copyRow(o: ActiveOrderRow): InlineKeyboardButton[] {
+  const row: InlineKeyboardButton[] = [];
+  if (o.clientPhone) row.push(copyButton(mt.cabinet.buttons.copyPhone, o.clientPhone));
+  row.push(copyButton(mt.cabinet.buttons.copyAddress, `${o.city}, ${fullAddress(o)}`));
+  return row;
 }
 
 /**
@@ -61,6 +69,7 @@ export function activeOrdersFeature(bot: Telegraf<MasterContext>, deps: MasterBo
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
         ...(next ? [[next]] : []),
+        copyRow(order),
         [cbButton(buttons.back, 'activeList', {})],
         [cbButton(buttons.menu, 'masterMenu', {})],
       ]),

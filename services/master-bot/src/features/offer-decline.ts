@@ -1,6 +1,7 @@
 import { declineOffer } from '@fs/dispatch';
-import { declineConfirmKeyboard, offerKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { declineConfirmKeyboard, decode, offerKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { editPush } from '../push';
 import { findOffer } from '../queries';
@@ -10,10 +11,37 @@ import { actingMaster } from './guard';
 const { buttons } = texts;
 const confirmSuffix = (orderId: number) => `\n\n${texts.decline.confirm(orderId)}`;
 
-/** The offer can no longer be answered: say so, drop the question and the buttons. */
+const OFFER_ACTIONS = new Set(['offerAccept', 'offerDecline', 'offerDeclineConfirm', 'offerDeclineCancel']);
+
+/**
+ * The rows of the tapped message's keyboard other than the offer's own buttons: nothing under
+ * a push, ⬅️ Назад / 🏠 Меню under the offer card of 🆕 Новые заказы. They stay through the
+ * confirmation and after the answer, so the card never strands the master.
+ */
+function navigationRows(ctx: MasterContext): InlineKeyboardButton[][] {
+  const msg = ctx.callbackQuery?.message;
+  const rows = msg && 'reply_markup' in msg ? (msg.reply_markup?.inline_keyboard ?? []) : [];
+  return rows.filter(
+    (row) =>
+      !row.some((b) => {
+        const name = 'callback_data' in b ? decode(b.callback_data)?.name : undefined;
+        return name !== undefined && OFFER_ACTIONS.has(name);
+      }),
+  );
+}
+
+const withNavigation = (ctx: MasterContext, markup?: InlineKeyboardMarkup): InlineKeyboardMarkup => ({
+  inline_keyboard: [...(markup?.inline_keyboard ?? []), ...navigationRows(ctx)],
+});
+
+/** The offer can no longer be answered: say so, drop the question and the offer buttons. */
 async function notOpen(ctx: MasterContext, orderId: number): Promise<void> {
   await ctx.answerCbQuery(texts.decline.notOpen, { show_alert: true });
-  await editPush(ctx, { strip: confirmSuffix(orderId), append: closedLine(texts.decline.notOpen) });
+  await editPush(ctx, {
+    strip: confirmSuffix(orderId),
+    append: closedLine(texts.decline.notOpen),
+    markup: withNavigation(ctx),
+  });
 }
 
 /**
@@ -49,7 +77,10 @@ export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBo
       await ctx.answerCbQuery();
       await editPush(ctx, {
         append: confirmSuffix(own.offer.orderId),
-        markup: declineConfirmKeyboard(offerId, { confirm: buttons.declineConfirm, back: buttons.back }),
+        markup: withNavigation(
+          ctx,
+          declineConfirmKeyboard(offerId, { confirm: buttons.declineConfirm, back: buttons.back }),
+        ),
       });
     }),
   );
@@ -62,7 +93,10 @@ export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBo
       await ctx.answerCbQuery();
       await editPush(ctx, {
         strip: confirmSuffix(own.offer.orderId),
-        markup: offerKeyboard(offerId, { accept: buttons.accept, decline: buttons.decline }),
+        markup: withNavigation(
+          ctx,
+          offerKeyboard(offerId, { accept: buttons.accept, decline: buttons.decline }),
+        ),
       });
     }),
   );
@@ -80,7 +114,7 @@ export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBo
       switch (result.kind) {
         case 'declined':
           await ctx.answerCbQuery(texts.decline.done(orderId));
-          await safeEdit(ctx, texts.decline.done(orderId), { reply_markup: { inline_keyboard: [] } });
+          await safeEdit(ctx, texts.decline.done(orderId), { reply_markup: withNavigation(ctx) });
           return;
         case 'already_closed':
           return notOpen(ctx, orderId);

@@ -283,7 +283,7 @@ export function offerCardText(o: OfferCardRow, now: Date): string {
   return lines.join('\n');
 }
 
-function fullAddress(o: ActiveOrderRow): string {
+export function fullAddress(o: Pick<ActiveOrderRow, 'street' | 'house' | 'apartment'>): string {
   const parts = [o.street ?? 'улица не указана'];
   if (o.house) parts.push(`д. ${o.house}`);
   if (o.apartment) parts.push(`кв. ${o.apartment}`);

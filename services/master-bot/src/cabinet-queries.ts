@@ -1,0 +1,414 @@
+import type { Db } from '@fs/db';
+import type {
+  CommissionStatus,
+  ModerationStatus,
+  OrderStatus,
+  OrderType,
+  ReferralRewardStatus,
+} from '@fs/domain';
+import { sql } from 'kysely';
+import type { ActiveOrderRow } from './master-queries';
+
+/** Reads of the master's cabinet: history, statistics, finance, referrals. Every one is scoped to the master. */
+
+export const HISTORY_PAGE_SIZE = 5;
+export const FINANCE_PAGE_SIZE = 5;
+
+/** Orders that left the master's hands for good. */
+const HISTORY_STATUSES = ['closed', 'canceled'] as const satisfies readonly OrderStatus[];
+
+/** Closed orders count toward the totals; canceled ones are listed only. */
+export interface HistoryTotals {
+  total: number;
+  closed: number;
+  canceled: number;
+  sumKopecks: number;
+}
+
+export interface HistoryRow {
+  id: number;
+  status: OrderStatus;
+  type: OrderType;
+  city: string;
+  timezone: string;
+  district: string | null;
+  category: ActiveOrderRow['category'];
+  totalKopecks: number | null;
+  finishedAt: Date;
+}
+
+function historyOrders(db: Db, masterId: number) {
+  return db
+    .selectFrom('orders as o')
+    .where('o.assigned_master_id', '=', masterId)
+    .where('o.status', 'in', HISTORY_STATUSES);
+}
+
+/** One page of the master's closed and canceled orders (latest first) with the totals. */
+export async function listHistory(db: Db, masterId: number, page: number) {
+  const t = await historyOrders(db, masterId)
+    .select((eb) => [
+      eb.fn.countAll<string>().as('total'),
+      sql<string>`count(*) FILTER (WHERE o.status = 'closed')`.as('closed'),
+      sql<string>`coalesce(sum(o.total_amount_kopecks) FILTER (WHERE o.status = 'closed'), 0)`.as('sum'),
+    ])
+    .executeTakeFirstOrThrow();
+  const totals: HistoryTotals = {
+    total: Number(t.total),
+    closed: Number(t.closed),
+    canceled: Number(t.total) - Number(t.closed),
+    sumKopecks: Number(t.sum),
+  };
+  const rows = await historyOrders(db, masterId)
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .leftJoin('districts as d', 'd.id', 'o.district_id')
+    .select([
+      'o.id',
+      'o.status',
+      'o.type',
+      'c.name as city',
+      'c.timezone',
+      'd.name as district',
+      'o.category',
+      'o.total_amount_kopecks as totalKopecks',
+      sql<Date>`coalesce(o.closed_at, o.updated_at)`.as('finishedAt'),
+    ])
+    .orderBy(sql`coalesce(o.closed_at, o.updated_at)`, 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(HISTORY_PAGE_SIZE)
+    .offset(page * HISTORY_PAGE_SIZE)
+    .execute();
+  return { totals, rows: rows as HistoryRow[] };
+}
+
+export interface HistoryOrder extends ActiveOrderRow {
+  totalKopecks: number | null;
+  cancelReason: string | null;
+  finishedAt: Date;
+  commissionId: number | null;
+  commissionStatus: CommissionStatus | null;
+  commissionKopecks: number | null;
+}
+
+/** One closed or canceled order of this master (undefined: not theirs or not finished). */
+export async function loadHistoryOrder(
+  db: Db,
+  masterId: number,
+  orderId: number,
+): Promise<HistoryOrder | undefined> {
+  return historyOrders(db, masterId)
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .leftJoin('districts as d', 'd.id', 'o.district_id')
+    .leftJoin('streets as s', 's.id', 'o.street_id')
+    .leftJoin('commissions as k', 'k.order_id', 'o.id')
+    .select([
+      'o.id',
+      'o.status',
+      'o.type',
+      'c.name as city',
+      'c.timezone',
+      'd.name as district',
+      sql<string | null>`coalesce(s.name, o.street)`.as('street'),
+      'o.house',
+      'o.apartment',
+      'o.address_comment as addressComment',
+      'o.client_name as clientName',
+      'o.client_phone as clientPhone',
+      'o.category',
+      'o.description',
+      'o.timeslot_start as timeslotStart',
+      'o.timeslot_end as timeslotEnd',
+      'o.is_asap as isAsap',
+      'o.total_amount_kopecks as totalKopecks',
+      'o.cancel_reason as cancelReason',
+      sql<Date>`coalesce(o.closed_at, o.updated_at)`.as('finishedAt'),
+      'k.id as commissionId',
+      'k.status as commissionStatus',
+      'k.amount_kopecks as commissionKopecks',
+    ])
+    .where('o.id', '=', orderId)
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+export type StatsPeriod = 'week' | 'month' | 'all';
+const PERIOD_DAYS: Record<StatsPeriod, number | null> = { week: 7, month: 30, all: null };
+
+export interface MasterStats {
+  /** Orders the master closed (to payment or closed) in the period. */
+  completed: number;
+  revenueKopecks: number;
+  /** Revenue over normal orders with a total (guarantee visits carry no total). */
+  avgCheckKopecks: number | null;
+  rating: number;
+  /** Offers answered or closed in the period (open ones are not counted yet). */
+  offers: number;
+  accepted: number;
+  /** Median seconds from the offer to the master's answer (accepted or declined). */
+  medianResponseSeconds: number | null;
+}
+
+/** The master's statistics over the last 7 or 30 days, or all time. */
+export async function loadMasterStats(
+  db: Db,
+  masterId: number,
+  period: StatsPeriod,
+  now = new Date(),
+): Promise<MasterStats> {
+  const days = PERIOD_DAYS[period];
+  const since = days === null ? null : new Date(now.getTime() - days * 86_400_000);
+  const { rows: orders } = await sql<{ completed: string; revenue: string; paid: string }>`
+    WITH done AS (
+      SELECT o.type, o.total_amount_kopecks AS total,
+        coalesce(
+          (SELECT min(h.created_at) FROM order_status_history h WHERE h.order_id = o.id AND h.to_status = 'payment'),
+          o.closed_at, o.updated_at) AS done_at
+      FROM orders o
+      WHERE o.assigned_master_id = ${masterId}::int AND o.status IN ('payment', 'closed')
+    )
+    SELECT count(*) AS completed,
+      coalesce(sum(total), 0) AS revenue,
+      count(*) FILTER (WHERE type = 'normal' AND total > 0) AS paid
+    FROM done WHERE ${since}::timestamptz IS NULL OR done_at >= ${since}::timestamptz
+  `.execute(db);
+  const { rows: offers } = await sql<{ offers: string; accepted: string; median: string | null }>`
+    SELECT count(*) AS offers,
+      count(*) FILTER (WHERE state = 'accepted') AS accepted,
+      (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - sent_at))
+        FILTER (WHERE state IN ('accepted', 'declined') AND responded_at IS NOT NULL))::text AS median
+    FROM offers
+    WHERE master_id = ${masterId}::int AND state NOT IN ('sent', 'viewed')
+      AND (${since}::timestamptz IS NULL OR sent_at >= ${since}::timestamptz)
+  `.execute(db);
+  const master = await db
+    .selectFrom('masters')
+    .select('rating')
+    .where('id', '=', masterId)
+    .executeTakeFirstOrThrow();
+  const o = orders[0]!;
+  const f = offers[0]!;
+  const revenue = Number(o.revenue);
+  const paid = Number(o.paid);
+  return {
+    completed: Number(o.completed),
+    revenueKopecks: revenue,
+    avgCheckKopecks: paid > 0 ? Math.round(revenue / paid) : null,
+    rating: Number(master.rating),
+    offers: Number(f.offers),
+    accepted: Number(f.accepted),
+    medianResponseSeconds: f.median === null ? null : Math.round(Number(f.median)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finance
+
+/** Commissions the master still has to deal with (to pay, on check, overdue). */
+export const OPEN_COMMISSION_STATUSES = [
+  'wait_pay',
+  'reported',
+  'overdue',
+] as const satisfies readonly CommissionStatus[];
+
+export type FinanceSummary = Record<CommissionStatus, { count: number; sumKopecks: number }>;
+
+export async function loadFinanceSummary(db: Db, masterId: number): Promise<FinanceSummary> {
+  const rows = await db
+    .selectFrom('commissions')
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<string>().as('count'),
+      sql<string>`coalesce(sum(amount_kopecks), 0)`.as('sum'),
+    ])
+    .where('master_id', '=', masterId)
+    .groupBy('status')
+    .execute();
+  const out: FinanceSummary = {
+    wait_pay: { count: 0, sumKopecks: 0 },
+    reported: { count: 0, sumKopecks: 0 },
+    overdue: { count: 0, sumKopecks: 0 },
+    approved: { count: 0, sumKopecks: 0 },
+  };
+  for (const r of rows) out[r.status] = { count: Number(r.count), sumKopecks: Number(r.sum) };
+  return out;
+}
+
+export interface CommissionListRow {
+  id: number;
+  orderId: number;
+  amountKopecks: number;
+  status: CommissionStatus;
+  deadlineAt: Date;
+  approvedAt: Date | null;
+  timezone: string;
+}
+
+function commissionsOf(db: Db, masterId: number) {
+  return db
+    .selectFrom('commissions as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('cities as c', 'c.id', 'o.city_id')
+    .select([
+      'k.id',
+      'k.order_id as orderId',
+      'k.amount_kopecks as amountKopecks',
+      'k.status',
+      'k.deadline_at as deadlineAt',
+      'k.approved_at as approvedAt',
+      'c.timezone',
+    ])
+    .where('k.master_id', '=', masterId);
+}
+
+/** Unpaid commissions, the earliest deadline first. */
+export async function listOpenCommissions(db: Db, masterId: number, page: number) {
+  const rows = await commissionsOf(db, masterId)
+    .where('k.status', 'in', OPEN_COMMISSION_STATUSES)
+    .orderBy('k.deadline_at')
+    .orderBy('k.id')
+    .limit(FINANCE_PAGE_SIZE + 1)
+    .offset(page * FINANCE_PAGE_SIZE)
+    .execute();
+  return { rows: rows.slice(0, FINANCE_PAGE_SIZE), hasNext: rows.length > FINANCE_PAGE_SIZE };
+}
+
+/** Approved commissions (the history of payments), the latest first. */
+export async function listPaidCommissions(db: Db, masterId: number, page: number) {
+  const rows = await commissionsOf(db, masterId)
+    .where('k.status', '=', 'approved')
+    .orderBy('k.approved_at', 'desc')
+    .orderBy('k.id', 'desc')
+    .limit(FINANCE_PAGE_SIZE + 1)
+    .offset(page * FINANCE_PAGE_SIZE)
+    .execute();
+  return { rows: rows.slice(0, FINANCE_PAGE_SIZE), hasNext: rows.length > FINANCE_PAGE_SIZE };
+}
+
+export interface CommissionCard extends CommissionListRow {
+  orderType: OrderType;
+  orderTotalKopecks: number | null;
+  rate: string;
+  createdAt: Date;
+  reportedAt: Date | null;
+  rejectReason: string | null;
+  payTo: Record<string, unknown>;
+  receipts: number;
+}
+
+/** One commission of this master (undefined: no such commission, or another master's). */
+export async function loadCommissionCard(
+  db: Db,
+  masterId: number,
+  commissionId: number,
+): Promise<CommissionCard | undefined> {
+  return commissionsOf(db, masterId)
+    .select([
+      'o.type as orderType',
+      'o.total_amount_kopecks as orderTotalKopecks',
+      'k.rate',
+      'k.created_at as createdAt',
+      'k.reported_at as reportedAt',
+      'k.reject_reason as rejectReason',
+      'k.pay_to_snapshot as payTo',
+      (eb) =>
+        eb
+          .selectFrom('attachments as a')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('a.entity_type', '=', 'commission')
+          .whereRef('a.entity_id', '=', 'k.id')
+          .as('receipts'),
+    ])
+    .where('k.id', '=', commissionId)
+    .executeTakeFirst() as Promise<CommissionCard | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Referrals
+
+export interface InvitedMaster {
+  name: string;
+  moderation: ModerationStatus;
+  joinedAt: Date;
+}
+
+export interface RewardLine {
+  level: number;
+  status: ReferralRewardStatus;
+  count: number;
+  sumKopecks: number;
+}
+
+export interface RecentReward {
+  level: number;
+  status: ReferralRewardStatus;
+  amountKopecks: number;
+  orderId: number;
+  createdAt: Date;
+}
+
+export const INVITED_SHOWN = 10;
+export const REWARDS_SHOWN = 5;
+
+export async function loadReferralOverview(db: Db, masterId: number) {
+  const invited = await db
+    .selectFrom('referrals as r')
+    .innerJoin('masters as m', 'm.id', 'r.master_id')
+    .select(['m.full_name as name', 'm.moderation_status as moderation', 'r.created_at as joinedAt'])
+    .where('r.referrer_id', '=', masterId)
+    .where('m.is_deleted', '=', false)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute();
+  const secondLevel = await db
+    .selectFrom('referrals as r1')
+    .innerJoin('referrals as r2', 'r2.referrer_id', 'r1.master_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('r1.referrer_id', '=', masterId)
+    .where('r2.master_id', '<>', masterId)
+    .executeTakeFirstOrThrow();
+  const byLevel = await db
+    .selectFrom('referral_rewards')
+    .select((eb) => [
+      'level',
+      'status',
+      eb.fn.countAll<string>().as('count'),
+      sql<string>`sum(amount_kopecks)`.as('sum'),
+    ])
+    .where('referrer_id', '=', masterId)
+    .groupBy(['level', 'status'])
+    .orderBy('level')
+    .orderBy('status')
+    .execute();
+  const recent = await db
+    .selectFrom('referral_rewards as rr')
+    .innerJoin('commissions as k', 'k.id', 'rr.commission_id')
+    .select([
+      'rr.level',
+      'rr.status',
+      'rr.amount_kopecks as amountKopecks',
+      'k.order_id as orderId',
+      'rr.created_at as createdAt',
+    ])
+    .where('rr.referrer_id', '=', masterId)
+    .orderBy('rr.created_at', 'desc')
+    .orderBy('rr.id', 'desc')
+    .limit(REWARDS_SHOWN)
+    .execute();
+  return {
+    invited: invited as InvitedMaster[],
+    secondLevel: Number(secondLevel.n),
+    rewards: byLevel.map(
+      (r): RewardLine => ({
+        level: r.level,
+        status: r.status,
+        count: Number(r.count),
+        sumKopecks: Number(r.sum),
+      }),
+    ),
+    recent: recent as RecentReward[],
+  };
+}
+
+export type ReferralOverview = Awaited<ReturnType<typeof loadReferralOverview>>;
