@@ -97,6 +97,25 @@ describe('settings: values', () => {
     expect((await loadSettings(h.tdb.db)).working_hours_end).toBe('20:00');
   });
 
+  it('visit time slots: malformed or overlapping slots are refused, valid ones saved', async () => {
+    await openSetting(T.groups.hours, 'Слоты времени визита');
+    const before = (await loadSettings(h.tdb.db)).order_timeslots;
+    const format = 'Формат: 10-13,13-16,16-19 (часы или ЧЧ:ММ, через запятую, по возрастанию).';
+    for (const [bad, error] of [
+      ['10-13,12-15', 'Интервалы должны идти по возрастанию и не пересекаться («12-15»).'],
+      ['утро', `Не понял интервал «утро». ${format}`],
+      ['13-10', 'Интервал «13-10»: начало должно быть раньше конца.'],
+      [' ', `Укажите хотя бы один интервал. ${format}`],
+    ] as const) {
+      expect((await d.send(admin, bad)).text).toBe(invalid(error));
+    }
+    expect((await loadSettings(h.tdb.db)).order_timeslots).toBe(before);
+    await d.send(admin, '9-12,12-15,15-18');
+    const saved = (await loadSettings(h.tdb.db)).order_timeslots;
+    expect(saved).not.toBe(before);
+    expect(saved).toMatch(/^0?9(:00)?-12(:00)?,12(:00)?-15(:00)?,15(:00)?-18(:00)?$/);
+  });
+
   it('channels take a numeric chat id or "-" to switch off; a bool takes да/нет', async () => {
     await openSetting(T.groups.channels, 'Канал алертов (ID)');
     expect((await d.send(admin, '@alerts')).text).toBe(invalid(T.badChannel));

@@ -24,6 +24,7 @@ export const SETTING_TOKENS = [
   'whstart',
   'whend',
   'asaplate',
+  'slots',
   'support',
   'alerts',
   'logs',

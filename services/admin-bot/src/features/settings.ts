@@ -44,6 +44,7 @@ const TOKEN_KEYS = {
   whstart: 'working_hours_start',
   whend: 'working_hours_end',
   asaplate: 'asap_late_threshold',
+  slots: 'order_timeslots',
   support: 'support_contact',
   alerts: 'alerts_channel_id',
   logs: 'logs_channel_id',
@@ -53,7 +54,7 @@ const GROUP_TOKENS: Record<Exclude<Group, 'geo'>, readonly Token[]> = {
   dist: ['sla', 'rounds', 'perround', 'tick', 'escmin', 'digest', 'notify'],
   limits: ['maxact'],
   comm: ['cdeadline', 'crate', 'cratehi', 'cthresh', 'guarpay', 'warranty'],
-  hours: ['whstart', 'whend', 'asaplate'],
+  hours: ['whstart', 'whend', 'asaplate', 'slots'],
   support: ['support'],
   channels: ['alerts', 'logs'],
 };

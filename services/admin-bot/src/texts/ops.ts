@@ -266,6 +266,7 @@ const settings = {
     working_hours_start: 'Начало рабочего дня',
     working_hours_end: 'Конец рабочего дня',
     asap_late_threshold: '«Как можно скорее» до',
+    order_timeslots: 'Слоты времени визита',
     support_contact: 'Контакт поддержки',
     alerts_channel_id: 'Канал алертов (ID)',
     logs_channel_id: 'Канал логов (ID)',
