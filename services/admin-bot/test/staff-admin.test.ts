@@ -240,6 +240,7 @@ describe('staff list', () => {
 
     await d.tap(global, msg, { text: '⬅️ К списку' });
     expect(d.shown(global, msg).text).toContain('👥 Сотрудники');
+    expect(d.shown(global, msg).text).toContain(`🟢 #${logist.id} ${logist.full_name} · 📦 Логист · Москва`);
     expect(d.buttons(global, msg).some((b) => b.includes(logist.full_name))).toBe(true);
   });
 });

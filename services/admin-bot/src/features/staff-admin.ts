@@ -192,7 +192,12 @@ export function staffAdminFeature(bot: Telegraf<AdminContext>, deps: AdminBotDep
       if (pager.length > 0) rows.push(pager);
       rows.push([cbButton(T.buttons.backToStaff, 'staffMenu', {}), ...menuRow()]);
       await ctx.answerCbQuery();
-      await show(ctx, T.staffListTitle(list.total, list.page, list.pages), inlineKeyboard(rows));
+      const body = list.rows.map(T.staffListRow).join('\n');
+      await show(
+        ctx,
+        `${T.staffListTitle(list.total, list.page, list.pages)}\n\n${body}`,
+        inlineKeyboard(rows),
+      );
     }),
   );
   const showCard = async (ctx: AdminContext, staff: StaffMember, staffId: number, toast?: string) => {

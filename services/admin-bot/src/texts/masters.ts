@@ -242,7 +242,7 @@ export const mastersTexts = {
     if (m.is_blocked) lines.push(`🚫 <b>Заблокирован</b>: ${escapeHtml(m.blocked_reason ?? '—')}`);
     lines.push(
       `🔢 Лимит активных заказов: ${m.limit}${m.limitIsOverride ? ' (индивидуальный)' : ' (по умолчанию)'}`,
-      `🗺 Районы: ${m.districts.length > 0 ? m.districts.map(escapeHtml).join(', ') : 'все районы города'}`,
+      `🗺 Районы: ${m.districts.length > 0 ? m.districts.map(escapeHtml).join(', ') : 'не выбраны (только поиск по всему городу)'}`,
       `🛠 Навыки: ${skillsLine(m.skills)}`,
       `📄 Документы: ${m.documents}`,
       '',
@@ -305,7 +305,7 @@ export const mastersTexts = {
   textExpected: '⚠️ Нужен текст. Напишите сообщением или нажмите «❌ Отмена».',
   useButtonsHere: '⚠️ Здесь нужно выбрать вариант кнопками под сообщением.',
   districtsTitle: (name: string, city: string, selected: number, page: number, pages: number) =>
-    `🗺 <b>Районы мастера</b> ${escapeHtml(name)} (${escapeHtml(city)})\n\nВыбрано: ${selected || 'ни одного — значит все районы'}. Страница ${page + 1} из ${pages}.\nОтметьте районы и нажмите «💾 Сохранить».`,
+    `🗺 <b>Районы мастера</b> ${escapeHtml(name)} (${escapeHtml(city)})\n\nВыбрано: ${selected || '0 — заказы только при поиске по всему городу'}. Страница ${page + 1} из ${pages}.\nОтметьте районы и нажмите «💾 Сохранить».`,
   noCity: 'У мастера не указан город — районы выбрать нельзя.',
   districtsSaved: '🗺 Районы сохранены.',
   skillsTitle: (name: string) =>
@@ -437,6 +437,21 @@ export const mastersTexts = {
     ].join('\n'),
   staffListTitle: (total: number, page: number, pages: number) =>
     `👥 <b>Сотрудники</b> (${total})\nСтраница ${page + 1} из ${pages}`,
+  staffListRow: (s: {
+    id: number;
+    full_name: string;
+    username: string | null;
+    role: StaffRole;
+    is_active: boolean;
+    cities: string[];
+  }) =>
+    `${s.is_active ? '🟢' : '⚪️'} #${s.id} ${escapeHtml(s.full_name || (s.username ? `@${s.username}` : 'без имени'))} · ${ROLE[s.role]} · ${
+      s.cities.length > 0
+        ? s.cities.map(escapeHtml).join(', ')
+        : s.role === 'global_admin'
+          ? 'все города'
+          : 'без городов'
+    }`,
   staffCard: (s: {
     id: number;
     full_name: string;
