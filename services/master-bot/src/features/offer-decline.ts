@@ -5,7 +5,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types'
 import type { MasterBotDeps, MasterContext } from '../context';
 import { editPush } from '../push';
 import { findOffer } from '../queries';
-import { closedLine, texts } from '../texts';
+import { closedLine, mt, texts } from '../texts';
 import { actingMaster } from './guard';
 
 const { buttons } = texts;
@@ -79,7 +79,11 @@ export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBo
         append: confirmSuffix(own.offer.orderId),
         markup: withNavigation(
           ctx,
-          declineConfirmKeyboard(offerId, { confirm: buttons.declineConfirm, back: buttons.back }),
+          declineConfirmKeyboard(offerId, {
+            confirm: buttons.declineConfirm,
+            // Under the offer card ⬅️ Назад already leads to the list.
+            back: navigationRows(ctx).length > 0 ? mt.cabinet.buttons.keepOffer : buttons.back,
+          }),
         ),
       });
     }),
@@ -95,7 +99,11 @@ export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBo
         strip: confirmSuffix(own.offer.orderId),
         markup: withNavigation(
           ctx,
-          offerKeyboard(offerId, { accept: buttons.accept, decline: buttons.decline }),
+          offerKeyboard(offerId, {
+            // The offer card's own labels (🆕 Новые заказы) differ from the push's.
+            accept: navigationRows(ctx).length > 0 ? mt.buttons.take : buttons.accept,
+            decline: buttons.decline,
+          }),
         ),
       });
     }),

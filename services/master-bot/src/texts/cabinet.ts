@@ -70,6 +70,7 @@ export const cabinetTexts = {
     requisites: '💳 Реквизиты для оплаты',
     period: { week: '7 дней', month: '30 дней', all: 'Всё время' } as Record<StatsPeriod, string>,
     copyPhone: '📋 Телефон клиента',
+    keepOffer: '↩️ Нет, вернуться',
     copyAddress: '📋 Адрес',
     knowledge: {
       offers: '🆕 Как работают заказы',
