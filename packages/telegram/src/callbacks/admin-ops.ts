@@ -25,6 +25,8 @@ export const SETTING_TOKENS = [
   'whend',
   'asaplate',
   'slots',
+  'ref1',
+  'ref2',
   'support',
   'alerts',
   'logs',

@@ -45,6 +45,8 @@ const TOKEN_KEYS = {
   whend: 'working_hours_end',
   asaplate: 'asap_late_threshold',
   slots: 'order_timeslots',
+  ref1: 'referral_level1_pct',
+  ref2: 'referral_level2_pct',
   support: 'support_contact',
   alerts: 'alerts_channel_id',
   logs: 'logs_channel_id',
@@ -53,7 +55,7 @@ const TOKEN_KEYS = {
 const GROUP_TOKENS: Record<Exclude<Group, 'geo'>, readonly Token[]> = {
   dist: ['sla', 'rounds', 'perround', 'tick', 'escmin', 'digest', 'notify'],
   limits: ['maxact'],
-  comm: ['cdeadline', 'crate', 'cratehi', 'cthresh', 'guarpay', 'warranty'],
+  comm: ['cdeadline', 'crate', 'cratehi', 'cthresh', 'guarpay', 'warranty', 'ref1', 'ref2'],
   hours: ['whstart', 'whend', 'asaplate', 'slots'],
   support: ['support'],
   channels: ['alerts', 'logs'],

@@ -267,6 +267,8 @@ const settings = {
     working_hours_end: 'Конец рабочего дня',
     asap_late_threshold: '«Как можно скорее» до',
     order_timeslots: 'Слоты времени визита',
+    referral_level1_pct: 'Реферальный бонус 1-го уровня, %',
+    referral_level2_pct: 'Реферальный бонус 2-го уровня, %',
     support_contact: 'Контакт поддержки',
     alerts_channel_id: 'Канал алертов (ID)',
     logs_channel_id: 'Канал логов (ID)',
