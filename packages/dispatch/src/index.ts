@@ -69,6 +69,9 @@ export {
   type MasterOrderRefusal,
   type MasterStepResult,
 } from './order-close';
+export * from './order-admin';
+export * from './order-admin-assign';
+export * from './order-admin-guarantee';
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';

@@ -1,2 +1,503 @@
+import {
+  type ActorType,
+  CATEGORY_LABELS,
+  type Category,
+  escapeHtml,
+  formatMoment,
+  formatMoney,
+  formatTimeslot,
+  type OfferState,
+  type OrderStatus,
+  type OrderType,
+  pluralRu,
+  truncate,
+} from '@fs/domain';
+import { opsTexts } from './ops';
+
 /** Admin bot texts: order queue, filters, search, order card and actions (part of the bot's one texts module). */
-export const ordersTexts = {} as const;
+
+// One set of status titles for the whole bot (the reports' columns use it too).
+const STATUS: Record<OrderStatus, string> = opsTexts.reports.orderStatus;
+
+const STATUS_ICON: Record<OrderStatus, string> = {
+  created: '📝',
+  deferred: '⏸',
+  searching: '🔎',
+  guarantee: '🛡',
+  assigned: '👷',
+  en_route: '🚗',
+  working: '🛠',
+  payment: '💳',
+  closed: '✅',
+  canceled: '❌',
+};
+
+const ACTOR: Record<ActorType, string> = {
+  system: '⚙️ система',
+  staff: '👨‍💼',
+  master: '👨‍🔧',
+  auto_distribution: '🤖 автораспределение',
+};
+
+/** Known history reasons in words; unknown ones are shown as stored. */
+const HISTORY_REASON: Record<string, string> = {
+  order_created: 'создан',
+  order_confirmed: 'подтверждён',
+  outside_working_hours: 'вне рабочего времени',
+  deferred_wakeup: 'наступило время',
+  offer_accepted: 'мастер принял предложение',
+  distribute_now: 'запущено автораспределение',
+  manual_offer: 'ручное предложение мастеру',
+  assigned_by_staff: 'назначен сотрудником',
+  returned_by_staff: 'возвращён в поиск',
+  canceled_by_staff: 'отменён сотрудником',
+  master_en_route: 'мастер выехал',
+  master_working: 'мастер начал работу',
+  master_uploaded_act: 'мастер закрыл заказ с актом',
+  guarantee_completed: 'гарантийный заказ выполнен',
+  guarantee_autoclose: 'закрыт автоматически (гарантия)',
+  zero_commission: 'закрыт без комиссии',
+  commission_approved: 'комиссия подтверждена',
+};
+
+const OFFER_STATE: Record<OfferState, string> = {
+  sent: '📨 отправлено',
+  viewed: '👀 просмотрено',
+  accepted: '✅ принято',
+  declined: '✖️ отказ',
+  expired: '⌛ истекло',
+  canceled: '🚫 отозвано',
+};
+
+const ESCALATION_REASON: Record<string, string> = {
+  rounds_exhausted: 'мастера не приняли заказ',
+  no_candidates: 'нет подходящих мастеров',
+  no_district: 'район не указан, мастеров нет',
+};
+
+const TYPE: Record<OrderType, string> = { normal: 'обычный', guarantee: '🛡 гарантийный' };
+
+const SECTION_TITLE = { queue: '📋 Очередь', warranty: '🛡 На гарантии', closed: '✅ Закрытые' } as const;
+
+export interface FilterSummary {
+  city: string | null;
+  status: OrderStatus | null;
+  category: Category | null;
+  date: string | null;
+  master: string | null;
+}
+
+function filterLines(f: FilterSummary): string[] {
+  const lines: string[] = [];
+  if (f.city) lines.push(`🏙 Город: ${escapeHtml(f.city)}`);
+  if (f.status) lines.push(`📊 Статус: ${STATUS[f.status]}`);
+  if (f.category) lines.push(`🛠 Категория: ${CATEGORY_LABELS[f.category]}`);
+  if (f.date) lines.push(`📅 Дата: ${f.date.split('-').reverse().join('.')}`);
+  if (f.master) lines.push(`👷 Мастер: ${escapeHtml(f.master)}`);
+  return lines;
+}
+
+const filtersBlock = (f: FilterSummary) => {
+  const lines = filterLines(f);
+  return lines.length > 0 ? `\n\n<b>🔧 Фильтры</b>\n${lines.join('\n')}` : '';
+};
+
+export interface ListRowData {
+  id: number;
+  status: OrderStatus;
+  type: OrderType;
+  category: Category;
+  city_name: string;
+  timezone: string;
+  district_name: string | null;
+  street: string | null;
+  house: string | null;
+  timeslot_start: Date | null;
+  timeslot_end: Date | null;
+  is_asap: boolean;
+  master_name: string | null;
+}
+
+function place(r: {
+  city_name: string;
+  district_name: string | null;
+  street: string | null;
+  house: string | null;
+}): string {
+  const street = [r.street, r.house].filter(Boolean).join(', ');
+  return [r.city_name, r.district_name, street].filter(Boolean).map(escapeHtml).join(', ');
+}
+
+function slotOf(
+  o: { timeslot_start: Date | null; timeslot_end: Date | null; is_asap: boolean; timezone: string },
+  now: Date,
+) {
+  return formatTimeslot({ start: o.timeslot_start, end: o.timeslot_end, isAsap: o.is_asap }, o.timezone, now);
+}
+
+function listRow(r: ListRowData, now: Date): string {
+  const guarantee = r.type === 'guarantee' ? ' 🛡' : '';
+  const master = r.master_name ? escapeHtml(r.master_name) : 'мастер не назначен';
+  return [
+    `<b>#${r.id}</b>${guarantee} ${STATUS_ICON[r.status]} ${STATUS[r.status]}`,
+    `   ${place(r)} · ${CATEGORY_LABELS[r.category]}`,
+    `   ⏰ ${slotOf(r, now)} · 👷 ${master}`,
+  ].join('\n');
+}
+
+export interface CardData {
+  id: number;
+  status: OrderStatus;
+  type: OrderType;
+  category: Category;
+  city_name: string;
+  timezone: string;
+  district_name: string | null;
+  street: string | null;
+  house: string | null;
+  apartment: string | null;
+  address_comment: string | null;
+  client_name: string;
+  client_phone: string | null;
+  description: string;
+  timeslot_start: Date | null;
+  timeslot_end: Date | null;
+  is_asap: boolean;
+  deferred_until: Date | null;
+  assigned_master_id: number | null;
+  master_name: string | null;
+  master_phone: string | null;
+  preferred_master_id: number | null;
+  preferred_name: string | null;
+  guarantee_source_order_id: number | null;
+  cancel_reason: string | null;
+  total_amount_kopecks: number | null;
+  dist_rounds_used: number;
+  escalation_reason: string | null;
+  escalated_logist_at: Date | null;
+  escalated_admin_at: Date | null;
+  created_at: Date;
+  closed_at: Date | null;
+  creator_name: string | null;
+  acts: number;
+  guarantee_children: number[];
+}
+
+export interface HistoryData {
+  created_at: Date;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus;
+  actor_type: ActorType;
+  actor_id: number | null;
+  actor_name: string | null;
+  reason: string | null;
+}
+
+export interface OfferData {
+  master_id: number;
+  master_name: string;
+  round_number: number;
+  state: OfferState;
+  sent_at: Date;
+  expires_at: Date;
+  responded_at: Date | null;
+}
+
+/** The full address line (copied by 📋 Адрес). */
+export function addressLine(
+  c: Pick<CardData, 'city_name' | 'district_name' | 'street' | 'house' | 'apartment'>,
+) {
+  const parts = [
+    c.city_name,
+    c.district_name,
+    c.street,
+    c.house ? `д. ${c.house}` : null,
+    c.apartment ? `кв. ${c.apartment}` : null,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+function historyLine(h: HistoryData, tz: string, now: Date): string {
+  const from = h.from_status ? `${STATUS[h.from_status]} → ` : '';
+  const who =
+    h.actor_type === 'staff' || h.actor_type === 'master'
+      ? `${ACTOR[h.actor_type]} ${escapeHtml(h.actor_name ?? `#${h.actor_id ?? '?'}`)}`
+      : ACTOR[h.actor_type];
+  const why = h.reason ? ` · ${escapeHtml(HISTORY_REASON[h.reason] ?? h.reason)}` : '';
+  return `• ${formatMoment(h.created_at, tz, now)} — ${from}${STATUS[h.to_status]} · ${who}${why}`;
+}
+
+function offerLine(f: OfferData, tz: string, now: Date): string {
+  const answered = f.responded_at
+    ? `, ответ ${formatMoment(f.responded_at, tz, now)}`
+    : `, до ${formatMoment(f.expires_at, tz, now)}`;
+  return `• ${escapeHtml(f.master_name)} (#${f.master_id}) · раунд ${f.round_number} · ${OFFER_STATE[f.state]} · отправлено ${formatMoment(f.sent_at, tz, now)}${answered}`;
+}
+
+function escalationLines(c: CardData, now: Date): string[] {
+  const lines: string[] = [];
+  const why = c.escalation_reason
+    ? ` (${ESCALATION_REASON[c.escalation_reason] ?? escapeHtml(c.escalation_reason)})`
+    : '';
+  if (c.escalated_logist_at)
+    lines.push(`⚠️ Эскалация логисту: ${formatMoment(c.escalated_logist_at, c.timezone, now)}${why}`);
+  if (c.escalated_admin_at)
+    lines.push(`🚨 Эскалация администратору: ${formatMoment(c.escalated_admin_at, c.timezone, now)}`);
+  return lines;
+}
+
+function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Date): string {
+  const tz = c.timezone;
+  const lines = [
+    `<b>📦 Заказ #${c.id}</b>${c.type === 'guarantee' ? ' · 🛡 гарантийный' : ''}`,
+    '',
+    `📊 Статус: <b>${STATUS[c.status]}</b>`,
+    `🏷 Тип: ${TYPE[c.type]}`,
+    `🛠 Категория: ${CATEGORY_LABELS[c.category]}`,
+    `📍 Адрес: <code>${escapeHtml(addressLine(c))}</code>`,
+  ];
+  if (c.address_comment) lines.push(`💬 Комментарий к адресу: ${escapeHtml(c.address_comment)}`);
+  lines.push(
+    `👤 Клиент: ${escapeHtml(c.client_name || 'не указан')}${c.client_phone ? `, <code>${escapeHtml(c.client_phone)}</code>` : ''}`,
+    `⏰ Время (${escapeHtml(c.city_name)}): ${slotOf(c, now)}`,
+  );
+  if (c.status === 'deferred' && c.deferred_until)
+    lines.push(`⏸ Отложен до: ${formatMoment(c.deferred_until, tz, now)}`);
+  lines.push(
+    c.assigned_master_id
+      ? `👷 Мастер: ${escapeHtml(c.master_name ?? '')} (#${c.assigned_master_id})${c.master_phone ? `, <code>${escapeHtml(c.master_phone)}</code>` : ''}`
+      : '👷 Мастер: не назначен',
+  );
+  if (c.preferred_master_id)
+    lines.push(
+      `⭐ Предпочтительный мастер: ${escapeHtml(c.preferred_name ?? '')} (#${c.preferred_master_id})`,
+    );
+  if (c.guarantee_source_order_id) lines.push(`↩️ Гарантия по заказу #${c.guarantee_source_order_id}`);
+  if (c.guarantee_children.length > 0)
+    lines.push(`🛡 Гарантийные заказы: ${c.guarantee_children.map((id) => `#${id}`).join(', ')}`);
+  if (c.total_amount_kopecks !== null) lines.push(`💰 Сумма: ${formatMoney(c.total_amount_kopecks)}`);
+  if (c.cancel_reason) lines.push(`❌ Причина отмены: ${escapeHtml(c.cancel_reason)}`);
+  lines.push(
+    `🧾 Создан: ${formatMoment(c.created_at, tz, now)}${c.creator_name ? `, ${escapeHtml(c.creator_name)}` : ''}`,
+  );
+  lines.push(`🔁 Раундов распределения: ${c.dist_rounds_used}`);
+  lines.push(...escalationLines(c, now));
+  if (c.acts > 0) lines.push(`📎 Акт: ${c.acts} ${pluralRu(c.acts, 'файл', 'файла', 'файлов')}`);
+  lines.push('', `📝 <b>Описание</b>\n${escapeHtml(truncate(c.description || 'нет', 800))}`);
+  lines.push(
+    '',
+    '<b>📜 История</b>',
+    ...(history.length > 0 ? history.map((h) => historyLine(h, tz, now)) : ['нет записей']),
+  );
+  lines.push(
+    '',
+    '<b>📨 Предложения</b>',
+    ...(offers.length > 0 ? offers.map((f) => offerLine(f, tz, now)) : ['ещё не было']),
+  );
+  return lines.join('\n');
+}
+
+export interface CandidateLineData {
+  masterId: number;
+  fullName: string;
+  eligible: boolean;
+  rank: number | null;
+  why: string[];
+  rating: number;
+  activeOrders: number;
+  orderLimit: number;
+  hasVehicle: boolean;
+}
+
+export const ordersTexts = {
+  statusLabel: STATUS,
+  sectionTitle: SECTION_TITLE,
+
+  menu: (f: FilterSummary) =>
+    `<b>📦 Заявки</b>\n\nВыберите список, найдите заказ или настройте фильтры.${filtersBlock(f)}`,
+
+  list: (
+    section: keyof typeof SECTION_TITLE,
+    rows: ListRowData[],
+    p: { page: number; pages: number; total: number },
+    f: FilterSummary,
+    now: Date,
+  ) => {
+    const head = `<b>${SECTION_TITLE[section]}</b> · ${p.total} · стр. ${p.page + 1}/${p.pages}${filtersBlock(f)}`;
+    const body = rows.length > 0 ? rows.map((r) => listRow(r, now)).join('\n\n') : 'Заказы не найдены.';
+    return `${head}\n\n${body}`;
+  },
+
+  searchPrompt:
+    '🔍 <b>Поиск заказа</b>\n\nОтправьте номер заказа (например, <code>123</code> или <code>#123</code>) или телефон клиента (<code>+7 999 123-45-67</code>).\n\nОтмена: /cancel',
+  searchBadInput:
+    '⚠️ Не понял запрос. Отправьте номер заказа (цифры, например 123) или телефон клиента из 10–11 цифр. Отмена: /cancel',
+  searchNotFound: (q: string) =>
+    `❌ Ничего не найдено по запросу «${escapeHtml(truncate(q, 40))}». Попробуйте ещё раз или /cancel.`,
+  searchResults: (phone: string, rows: ListRowData[], now: Date) =>
+    `<b>🔍 Заказы клиента ${escapeHtml(phone)}</b> (до 10 последних)\n\n${rows.map((r) => listRow(r, now)).join('\n\n')}`,
+
+  filtersTitle: (f: FilterSummary) =>
+    `<b>🔧 Фильтры</b>\n\nФильтры применяются ко всем спискам и счётчикам.${filtersBlock(f) || '\n\nСейчас фильтров нет.'}`,
+  filterCitiesTitle: '🏙 Выберите город:',
+  filterStatusesTitle: '📊 Выберите статус:',
+  filterCategoriesTitle: '🛠 Выберите категорию:',
+  filterDatePrompt:
+    '📅 Отправьте дату в формате <code>ДД.ММ</code> или <code>ДД.ММ.ГГГГ</code> (дата визита по времени города заказа). Отмена: /cancel',
+  filterDateBad: '⚠️ Неверная дата. Пример: <code>25.11</code> или <code>25.11.2026</code>. Отмена: /cancel',
+  filterMasterPrompt: '👷 Отправьте ID мастера, часть имени или телефон. Отмена: /cancel',
+  filterMasterBad: '⚠️ Введите хотя бы 2 символа: ID, часть имени или телефон мастера. Отмена: /cancel',
+  filterMasterNotFound: '❌ Мастер не найден среди мастеров ваших городов. Попробуйте ещё раз или /cancel.',
+  filterMasterPick: '👷 Выберите мастера:',
+  filterSaved: '✅ Фильтр обновлён',
+  filtersReset: '🔄 Фильтры сброшены',
+
+  card,
+  addressLine,
+
+  candidatesTitle: (orderId: number, eligible: number, total: number, page: number, pages: number) =>
+    [
+      `<b>👤 Выбор мастера для заказа #${orderId}</b>`,
+      '',
+      `Подходят: ${eligible} из ${total} мастеров города (тот же подбор, что у автораспределения).`,
+      '✅ — подходит (по рейтингу подбора), ⛔️ — не подходит (причина на кнопке).',
+      pages > 1 ? `Стр. ${page + 1}/${pages}` : '',
+    ]
+      .filter((l, i) => l !== '' || i === 1)
+      .join('\n'),
+  candidatesEmpty: (orderId: number) =>
+    `<b>👤 Выбор мастера для заказа #${orderId}</b>\n\nВ городе заказа нет мастеров.`,
+  candidateButton: (c: CandidateLineData) =>
+    c.eligible
+      ? `✅ ${c.rank}. ${truncate(c.fullName || `#${c.masterId}`, 28)} ⭐${c.rating.toFixed(1)} ${c.activeOrders}/${c.orderLimit}`
+      : `⛔️ ${truncate(c.fullName || `#${c.masterId}`, 24)} — ${c.why[0] ?? ''}`,
+  candidateCard: (orderId: number, c: CandidateLineData, hard: boolean) =>
+    [
+      `<b>👷 ${escapeHtml(c.fullName || 'Мастер')} (#${c.masterId})</b> для заказа #${orderId}`,
+      '',
+      `⭐ Рейтинг: ${c.rating.toFixed(1)} · 📦 Активных заказов: ${c.activeOrders}/${c.orderLimit} · ${c.hasVehicle ? '🚗 с машиной' : '🚶 без машины'}`,
+      c.eligible
+        ? `✅ Подходит для автораспределения (место в подборе: ${c.rank}).`
+        : `⛔️ Не подходит:\n${c.why.map((w) => `• ${escapeHtml(w)}`).join('\n')}`,
+      '',
+      hard
+        ? 'Этому мастеру нельзя предложить или назначить заказ.'
+        : c.eligible
+          ? '📨 Предложить — мастер получит предложение и сам примет его.\n✅ Назначить — заказ сразу станет его.'
+          : 'Вы можете всё равно предложить или назначить заказ — решение за вами.',
+    ].join('\n'),
+
+  distributed: '⚡️ Заказ отправлен на автораспределение.',
+  offered: (name: string) => `📨 Предложение отправлено мастеру ${truncate(name, 40)}.`,
+  assigned: (name: string) => `✅ Заказ назначен мастеру ${truncate(name, 40)}.`,
+  alreadyOffered: 'У мастера уже есть предложение по этому заказу.',
+  masterNotFound: 'Мастер не найден в городе заказа.',
+  masterUnfit: (why: string[]) => `Нельзя: ${why.join(', ')}.`,
+  wrongState: 'Действие недоступно: статус заказа уже изменился. Карточка обновлена.',
+
+  assignedNotice: (p: {
+    order_id: number;
+    city: string;
+    district: string | null;
+    street: string | null;
+    category: Category;
+    slot: string;
+  }) =>
+    [
+      `Вам назначен заказ #${p.order_id}.`,
+      `📍 ${[p.city, p.district, p.street].filter(Boolean).join(', ')}`,
+      `🛠 ${CATEGORY_LABELS[p.category]}`,
+      `⏰ ${p.slot}`,
+      'Откройте «📦 Активные заказы» в боте: там адрес и контакты клиента.',
+    ].join('\n'),
+
+  returnConfirm: (orderId: number, master: string | null) =>
+    `🔁 <b>Вернуть заказ #${orderId} в поиск?</b>\n\nМастер ${escapeHtml(master ?? '')} будет снят с заказа и получит уведомление, заказ снова пойдёт на распределение.`,
+  returnReason: 'возвращён в поиск',
+  returned: '🔁 Заказ возвращён в поиск.',
+
+  cancelPrompt: (orderId: number) =>
+    `✖️ <b>Отмена заказа #${orderId}</b>\n\nНапишите причину отмены (3–200 символов). Мастер, если он назначен, получит её.\n\nПередумали: /cancel`,
+  cancelReasonBad: '⚠️ Причина должна быть текстом от 3 до 200 символов. Попробуйте ещё раз или /cancel.',
+  canceled: (orderId: number) => `✅ Заказ #${orderId} отменён.`,
+
+  rescheduleTitle: (orderId: number, current: string, city: string) =>
+    `🔁 <b>Новое время для заказа #${orderId}</b>\n\nСейчас: ${current}\nВыберите слот (время ${escapeHtml(city)}):`,
+  rescheduleDateTitle: (orderId: number, date: string, city: string) =>
+    `🔁 <b>Заказ #${orderId}: слоты на ${date}</b> (время ${escapeHtml(city)})`,
+  rescheduleNoSlots: 'На этот день свободных слотов нет. Выберите другую дату.',
+  rescheduleDatePrompt: (orderId: number) =>
+    `📅 Заказ #${orderId}: отправьте дату визита в формате <code>ДД.ММ</code> (не дальше 60 дней). Отмена: /cancel`,
+  rescheduleDateBad: {
+    format: '⚠️ Неверная дата. Пример: <code>25.11</code>. Попробуйте ещё раз или /cancel.',
+    past: '⚠️ Эта дата уже прошла. Отправьте другую или /cancel.',
+    too_far: '⚠️ Слишком далеко: не больше 60 дней вперёд. Отправьте другую дату или /cancel.',
+  },
+  rescheduleSlotGone: 'Этот слот уже прошёл. Выберите другой.',
+  rescheduled: (slot: string) => `🔁 Новое время: ${slot}.`,
+  rescheduleUnchanged: 'Это время уже стоит в заказе.',
+
+  guaranteeConfirm: (orderId: number, master: string | null) =>
+    `🛡 <b>Создать гарантийный заказ по заказу #${orderId}?</b>\n\nАдрес, клиент и категория будут скопированы; первым заказ получит мастер ${escapeHtml(master ?? '')}.`,
+  guaranteeDescription: (orderId: number, description: string) =>
+    truncate(`Гарантия по заказу #${orderId}. ${description}`, 500),
+  guaranteeCreated: (id: number, deferred: boolean) =>
+    `🛡 Гарантийный заказ #${id} создан${deferred ? ' и отложен до начала рабочего дня' : ' и направлен в работу'}.`,
+  guaranteeRefusal: {
+    not_closed: 'Гарантия доступна только для закрытых заказов.',
+    is_guarantee: 'Этот заказ уже гарантийный.',
+    no_master: 'У заказа не было мастера.',
+    warranty_over: 'Гарантийный срок этого заказа истёк.',
+    exists: (id: number) => `Гарантийный заказ уже создан: #${id}.`,
+  },
+
+  actNone: 'У заказа нет акта.',
+  actCaption: (orderId: number, i: number, n: number) =>
+    `📎 Акт по заказу #${orderId}${n > 1 ? ` (${i + 1}/${n})` : ''}`,
+  actFailed: (n: number) =>
+    `⚠️ ${n} ${pluralRu(n, 'файл', 'файла', 'файлов')} акта не удалось отправить: Telegram не отдаёт его этому боту (файл загружен в бот мастеров).`,
+
+  buttons: {
+    queue: (n: number) => `📋 Очередь (${n})`,
+    warranty: (n: number) => `🛡 На гарантии (${n})`,
+    closed: (n: number) => `✅ Закрытые (${n})`,
+    search: '🔍 Поиск',
+    filters: '🔧 Фильтры',
+    openOrder: (id: number) => `#${id}`,
+    toOrders: '📦 К заявкам',
+    toList: '⬅️ К списку',
+    toCard: '⬅️ К заказу',
+    refresh: '🔄 Обновить',
+    copyPhone: '📋 Телефон клиента',
+    copyAddress: '📋 Адрес',
+    distribute: '⚡️ Автораспределение',
+    pickMaster: '👤 Выбрать мастера',
+    offer: '📨 Предложить',
+    assign: '✅ Назначить',
+    reschedule: '🔁 Перезапланировать',
+    cancel: '✖️ Отменить',
+    returnToSearch: '🔁 Вернуть в поиск',
+    returnYes: '✅ Да, вернуть в поиск',
+    guarantee: '🛡 Гарантия',
+    guaranteeYes: '✅ Создать гарантийный заказ',
+    act: '📎 Акт',
+    back: '⬅️ Назад',
+    toCandidates: '⬅️ К списку мастеров',
+    asap: '⚡ Как можно скорее',
+    otherDate: '📅 Другая дата',
+    today: 'Сегодня',
+    tomorrow: 'Завтра',
+    slot: (label: string) => label,
+    filterCity: (v: string | null) => `🏙 Город: ${v ?? 'все'}`,
+    filterStatus: (v: OrderStatus | null) => `📊 Статус: ${v ? STATUS[v] : 'все'}`,
+    filterCategory: (v: Category | null) => `🛠 Категория: ${v ? CATEGORY_LABELS[v] : 'все'}`,
+    filterDate: (v: string | null) => `📅 Дата: ${v ? v.split('-').reverse().join('.') : 'любая'}`,
+    filterMaster: (v: string | null) => `👷 Мастер: ${v ? truncate(v, 30) : 'любой'}`,
+    clearDate: '✖️ Сбросить дату',
+    clearMaster: '✖️ Сбросить мастера',
+    any: 'Все',
+    resetFilters: '🔄 Сбросить всё',
+    showQueue: '📋 Показать очередь',
+    selected: (label: string) => `✅ ${label}`,
+  },
+} as const;
