@@ -81,7 +81,7 @@ export async function guaranteeRefusal(
   deps: Pick<DispatchDeps, 'db' | 'settings'>,
   actor: StaffActor,
   orderId: number,
-): Promise<GuaranteeResult['kind'] | null> {
+): Promise<Exclude<GuaranteeResult['kind'], 'ok'> | null> {
   const settings = await deps.settings.get();
   return refusalOf(await loadSource(deps.db, orderId, settings.warranty_days), actor)?.kind ?? null;
 }

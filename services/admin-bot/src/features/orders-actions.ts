@@ -2,12 +2,16 @@ import {
   assignOrderToMaster,
   CANDIDATE_REJECTIONS,
   type CandidateExplanation,
+  canCancel,
   cancelOrderByStaff,
   canDistribute,
   canReschedule,
+  canReturn,
   createGuaranteeOrder,
   distributeNow,
   explainOrderCandidates,
+  type GuaranteeResult,
+  guaranteeRefusal,
   HARD_REJECTIONS,
   type NewVisitTime,
   offerOrderToMaster,
@@ -79,6 +83,21 @@ async function finish(
   const text = result.kind === 'ok' ? okText : T.wrongState;
   await notice(ctx, text, result.kind !== 'ok');
   await showCard(ctx, deps, staff, orderId, ctx.callbackQuery ? 'edit' : 'reply');
+}
+
+/** The card when the order is in scope and `allowed` holds; otherwise answered (refusal or "status changed" + card). */
+async function stateCard(
+  ctx: AdminContext,
+  deps: AdminBotDeps,
+  staff: StaffMember,
+  orderId: number,
+  allowed: (card: OrderCard) => boolean,
+): Promise<OrderCard | undefined> {
+  const card = await scopedCard(ctx, deps, staff, orderId);
+  if (!card) return undefined;
+  if (allowed(card)) return card;
+  await finish(ctx, deps, staff, orderId, { kind: 'wrong_state' }, '');
+  return undefined;
 }
 
 const toCardRow = (orderId: number) => [cbButton(T.buttons.toCard, 'ordersCard', { orderId })];
@@ -323,7 +342,7 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
 
   on(
     staffAction('ordersReturn', 'orders', async (ctx, { orderId }, staff) => {
-      const card = await scopedCard(ctx, deps, staff, orderId);
+      const card = await stateCard(ctx, deps, staff, orderId, canReturn);
       if (!card) return;
       await ctx.answerCbQuery();
       const keyboard = inlineKeyboard([
@@ -342,7 +361,7 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
 
   on(
     staffAction('ordersCancel', 'orders', async (ctx, { orderId }, staff) => {
-      const card = await scopedCard(ctx, deps, staff, orderId);
+      const card = await stateCard(ctx, deps, staff, orderId, canCancel);
       if (!card) return;
       await ctx.answerCbQuery();
       setWizard(ctx, { kind: ORDERS_WIZARD, step: 'cancelReason', data: { orderId } });
@@ -354,6 +373,11 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
     staffAction('ordersGuarantee', 'orders', async (ctx, { orderId }, staff) => {
       const card = await scopedCard(ctx, deps, staff, orderId);
       if (!card) return;
+      const refusal = await guaranteeRefusal(deps.dispatch, orderActor(staff), orderId);
+      if (refusal !== null) {
+        await answerGuaranteeRefusal(ctx, deps, staff, orderId, refusal, card.guarantee_children.at(-1));
+        return;
+      }
       await ctx.answerCbQuery();
       const keyboard = inlineKeyboard([
         [cbButton(B.guaranteeYes, 'ordersGuaranteeConfirm', { orderId })],
@@ -367,26 +391,20 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
       const result = await createGuaranteeOrder(deps.dispatch, orderActor(staff), orderId, (d) =>
         T.guaranteeDescription(orderId, d),
       );
-      switch (result.kind) {
-        case 'ok':
-          await ctx.answerCbQuery();
-          await ctx.reply(T.guaranteeCreated(result.orderId, result.status === 'deferred'));
-          await showCard(ctx, deps, staff, result.orderId, 'edit');
-          return;
-        case 'not_found':
-        case 'not_in_scope':
-          await ctx.answerCbQuery(result.kind === 'not_found' ? texts.notFound : texts.notInScope, {
-            show_alert: true,
-          });
-          return;
-        case 'exists':
-          await ctx.answerCbQuery(T.guaranteeRefusal.exists(result.orderId), { show_alert: true });
-          await showCard(ctx, deps, staff, orderId, 'edit');
-          return;
-        default:
-          await ctx.answerCbQuery(T.guaranteeRefusal[result.kind], { show_alert: true });
-          await showCard(ctx, deps, staff, orderId, 'edit');
+      if (result.kind === 'ok') {
+        await ctx.answerCbQuery();
+        await ctx.reply(T.guaranteeCreated(result.orderId, result.status === 'deferred'));
+        await showCard(ctx, deps, staff, result.orderId, 'edit');
+        return;
       }
+      await answerGuaranteeRefusal(
+        ctx,
+        deps,
+        staff,
+        orderId,
+        result.kind,
+        'orderId' in result ? result.orderId : undefined,
+      );
     }),
   );
 
@@ -405,7 +423,7 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
   );
   on(
     staffAction('ordersRescheduleDate', 'orders', async (ctx, { orderId }, staff) => {
-      const card = await scopedCard(ctx, deps, staff, orderId);
+      const card = await stateCard(ctx, deps, staff, orderId, canReschedule);
       if (!card) return;
       await ctx.answerCbQuery();
       setWizard(ctx, { kind: ORDERS_WIZARD, step: 'rescheduleDate', data: { orderId } });
@@ -464,6 +482,23 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
       );
     }),
   );
+}
+
+async function answerGuaranteeRefusal(
+  ctx: AdminContext,
+  deps: AdminBotDeps,
+  staff: StaffMember,
+  orderId: number,
+  kind: Exclude<GuaranteeResult['kind'], 'ok'>,
+  existing: number | undefined,
+): Promise<void> {
+  if (kind === 'not_found' || kind === 'not_in_scope') {
+    await ctx.answerCbQuery(kind === 'not_found' ? texts.notFound : texts.notInScope, { show_alert: true });
+    return;
+  }
+  const text = kind === 'exists' ? T.guaranteeRefusal.exists(existing ?? 0) : T.guaranteeRefusal[kind];
+  await ctx.answerCbQuery(text, { show_alert: true });
+  await showCard(ctx, deps, staff, orderId, 'edit');
 }
 
 async function explainName(deps: AdminBotDeps, masterId: number): Promise<string | undefined> {
