@@ -1,4 +1,10 @@
-import { CANDIDATE_REJECTIONS, findCandidates } from '@fs/dispatch';
+import {
+  acceptOffer,
+  assignOrderToMaster,
+  CANDIDATE_REJECTIONS,
+  cancelOrderByStaff,
+  findCandidates,
+} from '@fs/dispatch';
 import { addLocalDays, atLocalTime, localDateOf } from '@fs/domain';
 import { encode } from '@fs/telegram';
 import { type CityFixture, createMaster, createOrder, type MasterFixture } from '@fs/testkit';
@@ -695,5 +701,44 @@ describe('city scoping of every order handler', () => {
     ]);
     await d.tapLast(nobody, '🔍 Поиск');
     expect((await d.send(nobody, String(spbOrder.id))).text).toBe(NOT_IN_SCOPE);
+  });
+});
+
+describe('concurrent presses', () => {
+  it('two staff cancelling at once, or staff assigning while the master accepts: one change, one notice', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const actor = { staffId: s.id, staffName: 'x', inScope: (id: number | null) => id === city.city.id };
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const assigned = await orderIn(h, city, { status: 'assigned', assignedMasterId: m.id });
+    const results = await Promise.all([
+      cancelOrderByStaff(h.deps, actor, assigned.id, 'первая'),
+      cancelOrderByStaff(h.deps, actor, assigned.id, 'вторая'),
+    ]);
+    expect(results.map((r) => r.kind).sort()).toEqual(['ok', 'wrong_state']);
+    expect(await outboxOf(h, assigned.id)).toHaveLength(1);
+
+    const other = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const order = await orderIn(h, city);
+    const offer = await openOffer(order.id, m.id);
+    const [accept, assign] = await Promise.all([
+      acceptOffer(h.deps, { offerId: offer.id, masterId: m.id }),
+      assignOrderToMaster(h.deps, actor, order.id, other.id, () => ({ text: 'x', from: 'y' })),
+    ]);
+    const row = await orderRow(h, order.id);
+    expect(row.status).toBe('assigned');
+    if (accept.kind === 'won') {
+      expect(assign.kind).toBe('wrong_state');
+      expect(row.assigned_master_id).toBe(m.id);
+    } else {
+      expect(assign.kind).toBe('ok');
+      expect(row.assigned_master_id).toBe(other.id);
+    }
+    const metrics = await h.tdb.db
+      .selectFrom('distribution_metrics')
+      .select('master_id')
+      .where('order_id', '=', order.id)
+      .execute();
+    expect(metrics).toHaveLength(1);
   });
 });
