@@ -164,13 +164,11 @@ function ordersListFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): voi
       ];
       for (let i = 0; i < p.cities.length; i += 2) {
         rows.push(
-          p.cities
-            .slice(i, i + 2)
-            .map((c) =>
-              cbButton(c.id === current ? T.buttons.selected(c.name) : c.name, 'ordersFilterCity', {
-                cityId: c.id,
-              }),
-            ),
+          p.cities.slice(i, i + 2).map((c) =>
+            cbButton(c.id === current ? T.buttons.selected(c.name) : c.name, 'ordersFilterCity', {
+              cityId: c.id,
+            }),
+          ),
         );
       }
       const nav = pager(p.page, p.pages, 'ordersFilterCities', (n) => ({ page: n }));
