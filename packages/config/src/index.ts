@@ -73,6 +73,11 @@ export const adminBotSchema = z
     ...common,
     ...bot,
     ADMIN_BOT_TOKEN: botToken,
+    /**
+     * Optional: lets staff open files masters sent to the master bot (acts, receipts, profile
+     * documents). Telegram file ids are per bot, so the admin bot downloads them with this token.
+     */
+    MASTER_BOT_TOKEN: botToken.optional(),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     /** Comma-separated Telegram ids that are global admins from the first start. */
     GLOBAL_ADMIN_TG_IDS: z

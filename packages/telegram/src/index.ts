@@ -3,6 +3,7 @@ export * from './bot-service';
 export * from './callback-data';
 export * from './copy-button';
 export * from './errors';
+export * from './file-relay';
 export * from './gateway';
 export * from './keyboards';
 export * from './reachable';

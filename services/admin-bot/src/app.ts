@@ -41,6 +41,9 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
     logger,
     config,
     dispatch: { db, queues, logger, settings: new SettingsCache(db) },
+    ...(config.MASTER_BOT_TOKEN
+      ? { masterFiles: { apiRoot: config.TELEGRAM_API_ROOT, token: config.MASTER_BOT_TOKEN } }
+      : {}),
   };
 
   const bot = createBot<AdminContext>(config.ADMIN_BOT_TOKEN, {

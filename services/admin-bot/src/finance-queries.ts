@@ -214,10 +214,10 @@ export async function loadCommissionCard(db: Db, commissionId: number): Promise<
 export async function commissionReceipts(
   db: Db,
   commissionId: number,
-): Promise<{ id: number; file_type: string; file_id: string }[]> {
+): Promise<{ id: number; file_type: string; file_id: string; uploaded_by_master_id: number | null }[]> {
   return db
     .selectFrom('attachments')
-    .select(['id', 'file_type', 'file_id'])
+    .select(['id', 'file_type', 'file_id', 'uploaded_by_master_id'])
     .where('entity_type', '=', 'commission')
     .where('entity_id', '=', commissionId)
     .where('document_kind', '=', 'receipt')

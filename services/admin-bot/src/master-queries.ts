@@ -304,13 +304,14 @@ export interface MasterDocument {
   file_id: string;
   document_kind: string | null;
   caption: string | null;
+  uploaded_by_master_id: number | null;
 }
 
 /** The master's documents (passport, selfie…), in upload order. */
 export async function masterDocuments(db: Db, masterId: number): Promise<MasterDocument[]> {
   return db
     .selectFrom('attachments')
-    .select(['id', 'file_type', 'file_id', 'document_kind', 'caption'])
+    .select(['id', 'file_type', 'file_id', 'document_kind', 'caption', 'uploaded_by_master_id'])
     .where('entity_type', '=', 'master')
     .where('entity_id', '=', masterId)
     .orderBy('id')

@@ -1,6 +1,7 @@
 import type { Db } from '@fs/db';
 import type { ActorType, Category, OfferState, OrderStatus, OrderType } from '@fs/domain';
 import { type SqlBool, sql } from 'kysely';
+import type { StoredFile } from './files';
 import { cityFilter } from './scope';
 import type { StaffMember } from './staff';
 
@@ -314,15 +315,11 @@ export async function loadOrderCard(
 }
 
 /** The order's act files (photo or document sent by the master when closing). */
-export async function orderActs(
-  db: Db,
-  staff: StaffMember,
-  orderId: number,
-): Promise<{ file_type: string; file_id: string; file_name: string | null }[]> {
+export async function orderActs(db: Db, staff: StaffMember, orderId: number): Promise<StoredFile[]> {
   return db
     .selectFrom('attachments as a')
     .innerJoin('orders as o', 'o.id', 'a.entity_id')
-    .select(['a.file_type', 'a.file_id', 'a.file_name'])
+    .select(['a.file_type', 'a.file_id', 'a.file_name', 'a.uploaded_by_master_id'])
     .where('a.entity_type', '=', 'order')
     .where('a.document_kind', '=', 'act')
     .where('o.id', '=', orderId)

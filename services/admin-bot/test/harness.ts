@@ -26,6 +26,8 @@ export interface AdminHarness {
   redis: TestRedis;
   fake: FakeTelegram;
   token: string;
+  /** The master bot's token (the admin bot fetches files masters sent to it). */
+  masterToken: string;
   ab: AdminBot;
   moscow: CityFixture;
   spb: CityFixture;
@@ -41,6 +43,7 @@ export async function startAdminHarness(): Promise<AdminHarness> {
   const fake = new FakeTelegram();
   const [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), fake.start()]);
   const token = fake.createBot({ username: 'admin_test_bot' });
+  const masterToken = fake.createBot({ username: 'master_files_bot' });
   const [moscow, spb] = await Promise.all([getCity(tdb.db, 'Москва'), getCity(tdb.db, 'Санкт-Петербург')]);
   const config = parseConfig('admin-bot', adminBotSchema, {
     DATABASE_URL: tdb.url,
@@ -48,6 +51,7 @@ export async function startAdminHarness(): Promise<AdminHarness> {
     REDIS_URL: redis.url,
     REDIS_PREFIX: redis.prefix,
     ADMIN_BOT_TOKEN: token,
+    MASTER_BOT_TOKEN: masterToken,
     TELEGRAM_API_ROOT: fake.apiRoot,
     BOT_MODE: 'webhook',
     WEBHOOK_URL: `${PUBLIC_URL}/tg/admin`,
@@ -69,6 +73,7 @@ export async function startAdminHarness(): Promise<AdminHarness> {
     redis,
     fake,
     token,
+    masterToken,
     ab,
     moscow,
     spb,

@@ -434,18 +434,18 @@ describe('order card', () => {
     expect(d.sentSince(spb, beforeSpb)).toHaveLength(0);
   });
 
-  it('📎 Акт sends the act files by file id, and says when Telegram refuses one', async () => {
+  it('📎 Акт sends staff files by id, fetches the master bot’s files through its token, and says when one is gone', async () => {
     const city = await freshCity(h);
     const s = await h.staff('logist', [city.city.id]);
     const m = await createMaster(h.tdb.db, { cityId: city.city.id });
     const order = await orderIn(h, city, { status: 'payment', assignedMasterId: m.id });
-    // A photo this bot knows (file ids are per bot), and one it does not.
-    await d.sendPhoto(s);
-    const userPhoto = h.fake
-      .chat(h.token, Number(s.tg_user_id))
-      .filter((x) => x.photo)
-      .at(-1)!
-      .photo!.at(-1)!;
+    // The act as the master sent it: a photo in the master bot (its file id means nothing to
+    // the admin bot), plus a file id nobody knows.
+    const { message } = await h.fake.userSendsPhoto(h.masterToken, {
+      id: Number(m.tg_user_id),
+      first_name: 'Мастер',
+    });
+    const masterPhoto = message.photo!.at(-1)!;
     await h.tdb.db
       .insertInto('attachments')
       .values([
@@ -453,14 +453,15 @@ describe('order card', () => {
           entity_type: 'order',
           entity_id: order.id,
           file_type: 'photo',
-          file_id: userPhoto.file_id,
+          file_id: masterPhoto.file_id,
           document_kind: 'act',
+          uploaded_by_master_id: m.id,
         },
         {
           entity_type: 'order',
           entity_id: order.id,
           file_type: 'document',
-          file_id: 'BQAC-from-master-bot',
+          file_id: 'BQAC-unknown-file',
           document_kind: 'act',
         },
       ])
@@ -473,8 +474,11 @@ describe('order card', () => {
     const sent = d.sentSince(s, before);
     expect(sent.map((x) => x.caption ?? x.text)).toEqual([
       `📎 Акт по заказу #${order.id} (1/2)`,
-      '⚠️ 1 файл акта не удалось отправить: Telegram не отдаёт его этому боту (файл загружен в бот мастеров).',
+      '⚠️ 1 файл акта не удалось отправить: Telegram не отдал файл (удалён или недоступен).',
     ]);
-    expect(sent[0]!.photo).toBeDefined();
+    // Uploaded by the admin bot (a new file of this bot), not sent by the master bot's id.
+    const sendPhoto = h.fake.callsOf('sendPhoto', h.token).at(-1)!;
+    expect(sendPhoto.params.photo).not.toBe(masterPhoto.file_id);
+    expect(sent[0]!.photo!.at(-1)!.file_id).not.toBe(masterPhoto.file_id);
   });
 });

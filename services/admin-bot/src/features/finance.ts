@@ -13,6 +13,7 @@ import { cbButton, inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { AdminBotDeps, AdminContext } from '../context';
+import { sendStoredFiles } from '../files';
 import {
   type CommissionCard,
   type CommissionGroup,
@@ -29,7 +30,7 @@ import { formatDateTime } from '../reports/local-time';
 import { can, inScope } from '../scope';
 import type { StaffMember } from '../staff';
 import { texts } from '../texts';
-import { actorOf, answerRefusal, messageText, ownWizard, pagerRow, sendFiles, T } from './masters-common';
+import { actorOf, answerRefusal, messageText, ownWizard, pagerRow, T } from './masters-common';
 import { menuRow, staffAction } from './menu';
 import { show, staffTimezone } from './ops-common';
 import { clearWizard, setWizard } from './wizard-session';
@@ -223,7 +224,9 @@ export function financeFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps):
       const files = await commissionReceipts(deps.db, commissionId);
       if (files.length === 0) return void (await ctx.answerCbQuery(T.noReceipts));
       await ctx.answerCbQuery();
-      const { sent, failed } = await sendFiles(ctx, files, (i) => T.receiptCaption(commissionId, i + 1));
+      const { sent, failed } = await sendStoredFiles(ctx, deps, files, (i) =>
+        T.receiptCaption(commissionId, i + 1),
+      );
       await ctx.reply(T.receiptsSent(sent, failed), {
         reply_markup: inlineKeyboard([
           [cbButton(T.buttons.backToCard, 'adminCommissionOpen', { commissionId })],

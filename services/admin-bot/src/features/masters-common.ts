@@ -57,25 +57,3 @@ export function messageText(ctx: AdminContext): string | undefined {
   const msg = ctx.message;
   return msg && 'text' in msg ? msg.text : undefined;
 }
-
-/** Sends stored Telegram files (by file id) one by one; counts those Telegram refused. */
-export async function sendFiles(
-  ctx: AdminContext,
-  files: readonly { file_type: string; file_id: string }[],
-  caption: (index: number) => string,
-): Promise<{ sent: number; failed: number }> {
-  let sent = 0;
-  let failed = 0;
-  for (const [i, f] of files.entries()) {
-    try {
-      if (f.file_type === 'photo') await ctx.replyWithPhoto(f.file_id, { caption: caption(i) });
-      else await ctx.replyWithDocument(f.file_id, { caption: caption(i) });
-      sent++;
-    } catch (err) {
-      // A file id from another bot or an expired one: the others still go out.
-      if (!(err instanceof TelegramError) || err.code !== 400) throw err;
-      failed++;
-    }
-  }
-  return { sent, failed };
-}

@@ -3,6 +3,7 @@ import { cbButton, inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { AdminBotDeps, AdminContext } from '../context';
+import { sendStoredFiles } from '../files';
 import {
   cityName,
   listMasters,
@@ -16,7 +17,7 @@ import type { StaffMember } from '../staff';
 import { texts } from '../texts';
 import { financeFeature } from './finance';
 import { showMasterCard } from './masters-card';
-import { pagerRow, sendFiles, T } from './masters-common';
+import { pagerRow, T } from './masters-common';
 import { masterEditFeature } from './masters-edit';
 import { menuRow, staffAction } from './menu';
 import { moderationFeature } from './moderation';
@@ -189,7 +190,7 @@ function mastersListFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): vo
         return;
       }
       await ctx.answerCbQuery();
-      const { sent, failed } = await sendFiles(ctx, docs, (i) =>
+      const { sent, failed } = await sendStoredFiles(ctx, deps, docs, (i) =>
         T.documentCaption(masterId, docs[i]!.document_kind),
       );
       await ctx.reply(T.documentsSent(sent, failed), {

@@ -3,6 +3,7 @@ import { cbButton, copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
 import { type Telegraf, TelegramError } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { AdminBotDeps, AdminContext } from '../context';
+import { sendStoredFiles } from '../files';
 import { loadOrderCard, type OrderCard, orderActs, orderCityId } from '../order-queries';
 import { inScope } from '../scope';
 import type { StaffMember } from '../staff';
@@ -111,18 +112,9 @@ export function orderCardFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps
         return;
       }
       await ctx.answerCbQuery();
-      let failed = 0;
-      for (const [i, f] of files.entries()) {
-        const caption = T.actCaption(orderId, i, files.length);
-        try {
-          if (f.file_type === 'photo') await ctx.replyWithPhoto(f.file_id, { caption });
-          else await ctx.replyWithDocument(f.file_id, { caption });
-        } catch (err) {
-          // A file id of the master bot (file ids are per bot) or an expired one: say so.
-          if (!(err instanceof TelegramError) || err.code !== 400) throw err;
-          failed++;
-        }
-      }
+      const { failed } = await sendStoredFiles(ctx, deps, files, (i) =>
+        T.actCaption(orderId, i, files.length),
+      );
       if (failed > 0) await ctx.reply(T.actFailed(failed));
     }),
   );

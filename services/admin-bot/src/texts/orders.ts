@@ -455,7 +455,7 @@ export const ordersTexts = {
   actCaption: (orderId: number, i: number, n: number) =>
     `📎 Акт по заказу #${orderId}${n > 1 ? ` (${i + 1}/${n})` : ''}`,
   actFailed: (n: number) =>
-    `⚠️ ${n} ${pluralRu(n, 'файл', 'файла', 'файлов')} акта не удалось отправить: Telegram не отдаёт его этому боту (файл загружен в бот мастеров).`,
+    `⚠️ ${n} ${pluralRu(n, 'файл', 'файла', 'файлов')} акта не удалось отправить: Telegram не отдал файл (удалён или недоступен).`,
 
   buttons: {
     queue: (n: number) => `📋 Очередь (${n})`,
