@@ -1,4 +1,4 @@
-import { OPEN_OFFER_STATES, type StaffMessagePayload } from '@fs/domain';
+import { OPEN_OFFER_STATES, type OrderAssignedPayload } from '@fs/domain';
 import type { OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
 import { audit } from './audit';
@@ -141,14 +141,13 @@ export function offerOrderToMaster(
  * ✅ Назначить: the order goes to the master at once (searching/guarantee → assigned; a
  * deferred order through searching). The master's own open offer becomes accepted, other
  * open offers are withdrawn (their pushes edited), a distribution_metrics row is written
- * with via = 'manual', and the master is told once (`notice` renders the message).
+ * with via = 'manual', and the master is told once (`order_assigned` for the master).
  */
 export function assignOrderToMaster(
   deps: OrderAdminDeps,
   actor: StaffActor,
   orderId: number,
   masterId: number,
-  notice: (order: ReturnType<typeof toOrderSnapshot>) => StaffMessagePayload,
 ): Promise<MasterPickResult> {
   return actOnOrder<MasterPickResult>(deps, actor, orderId, 'assign', async (trx, order, settings) => {
     if (!canDistribute(order)) return wrongState;
@@ -195,10 +194,15 @@ export function assignOrderToMaster(
       ...(own ? offerClosedRows([own], order.id, 'accepted') : []),
       {
         bot: 'master',
-        event: 'staff_message',
+        event: 'order_assigned',
         master_id: masterId,
         order_id: order.id,
-        payload: { ...notice(toOrderSnapshot(order)) },
+        payload: {
+          ...toOrderSnapshot(order),
+          master_id: masterId,
+          master_name: verdict.fullName,
+          audience: 'master',
+        } satisfies OrderAssignedPayload,
         dedup_key: `order-assigned-master:${order.id}:v${moved.version}`,
       },
     ];

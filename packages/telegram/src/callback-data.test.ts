@@ -123,6 +123,7 @@ describe('buttons built by the notification templates', () => {
       encode('adminCommissionOpen', { commissionId: 6 }),
     );
     expect(NOTIFICATION_CALLBACKS.masterFinance()).toBe(encode('financeView', {}));
+    expect(NOTIFICATION_CALLBACKS.masterActiveCard(8)).toBe(encode('activeCard', { orderId: 8 }));
     expect(NOTIFICATION_CALLBACKS.breakEnd()).toBe(encode('breakEnd', {}));
     expect(NOTIFICATION_CALLBACKS.breakExtend()).toBe(encode('breakExtendMenu', {}));
     expect(NOTIFICATION_CALLBACKS.shiftOff()).toBe(encode('shiftOff', {}));

@@ -5,7 +5,7 @@ import {
   cancelOrderByStaff,
   findCandidates,
 } from '@fs/dispatch';
-import { addLocalDays, atLocalTime, localDateOf } from '@fs/domain';
+import { addLocalDays, atLocalTime, localDateOf, renderNotification } from '@fs/domain';
 import { encode } from '@fs/telegram';
 import { type CityFixture, createMaster, createOrder, type MasterFixture } from '@fs/testkit';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
@@ -291,9 +291,13 @@ describe('👤 Выбрать мастера', () => {
     expect(outbox.map((o) => [o.event, o.master_id, (o.payload as { reason?: string }).reason])).toEqual([
       ['offer_closed', other.id, 'taken'],
       ['offer_closed', fit.id, 'accepted'],
-      ['staff_message', fit.id, undefined],
+      ['order_assigned', fit.id, undefined],
     ]);
-    expect((outbox[2]!.payload as { text: string }).text).toContain(`Вам назначен заказ #${order.id}.`);
+    expect(outbox[2]!.payload).toMatchObject({ order_id: order.id, master_id: fit.id, audience: 'master' });
+    expect(renderNotification('order_assigned', outbox[2]!.payload as never, new Date())).toMatchObject({
+      text: expect.stringContaining(`📌 Вам назначен заказ #${order.id}`),
+      buttons: [[{ text: '📦 Открыть заказ', callback_data: `m:actc:${order.id}` }]],
+    });
     const metrics = await h.tdb.db
       .selectFrom('distribution_metrics')
       .selectAll()
@@ -723,7 +727,7 @@ describe('concurrent presses', () => {
     const offer = await openOffer(order.id, m.id);
     const [accept, assign] = await Promise.all([
       acceptOffer(h.deps, { offerId: offer.id, masterId: m.id }),
-      assignOrderToMaster(h.deps, actor, order.id, other.id, () => ({ text: 'x', from: 'y' })),
+      assignOrderToMaster(h.deps, actor, order.id, other.id),
     ]);
     const row = await orderRow(h, order.id);
     expect(row.status).toBe('assigned');

@@ -40,6 +40,8 @@ export interface OfferClosedPayload {
 export interface OrderAssignedPayload extends OrderSnapshot {
   master_id: number;
   master_name: string;
+  /** Staff (default): "master assigned" with the admin card button; master: "assigned to you". */
+  audience?: 'staff' | 'master';
 }
 
 export interface EscalationPayload extends OrderSnapshot {

@@ -61,6 +61,7 @@ export const NOTIFICATION_CALLBACKS = {
   adminMasterOpen: (masterId: number) => `a:mo:${masterId}`,
   adminCommissionOpen: (commissionId: number) => `a:fo:${commissionId}`,
   masterFinance: () => 'm:kf',
+  masterActiveCard: (orderId: number) => `m:actc:${orderId}`,
 } as const;
 
 const DESCRIPTION_MAX = 300;
@@ -188,6 +189,20 @@ function offerClosed(p: OfferClosedPayload, now: Date): RenderedNotification {
 }
 
 function orderAssigned(p: OrderAssignedPayload, now: Date): RenderedNotification {
+  if (p.audience === 'master') {
+    return {
+      text: [
+        `<b>📌 Вам назначен заказ #${p.order_id}</b>`,
+        '',
+        ...orderLines(p, now),
+        '',
+        'Адрес и контакты клиента — в карточке заказа.',
+      ].join('\n'),
+      buttons: [
+        [{ text: '📦 Открыть заказ', callback_data: NOTIFICATION_CALLBACKS.masterActiveCard(p.order_id) }],
+      ],
+    };
+  }
   return {
     text: [
       `<b>✅ Мастер назначен на заказ #${p.order_id}</b>`,

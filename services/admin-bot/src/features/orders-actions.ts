@@ -310,23 +310,7 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
 
   on(
     staffAction('ordersAssign', 'orders', async (ctx, { orderId, masterId }, staff) => {
-      const result = await assignOrderToMaster(
-        deps.dispatch,
-        orderActor(staff),
-        orderId,
-        masterId,
-        (snap) => ({
-          text: T.assignedNotice({
-            ...snap,
-            slot: formatTimeslot(
-              { start: snap.timeslot_start, end: snap.timeslot_end, isAsap: snap.is_asap },
-              snap.timezone,
-              new Date(),
-            ),
-          }),
-          from: staff.fullName,
-        }),
-      );
+      const result = await assignOrderToMaster(deps.dispatch, orderActor(staff), orderId, masterId);
       if (
         result.kind === 'master_not_found' ||
         result.kind === 'already_offered' ||

@@ -395,22 +395,6 @@ export const ordersTexts = {
   masterUnfit: (why: string[]) => `Нельзя: ${why.join(', ')}.`,
   wrongState: 'Действие недоступно: статус заказа уже изменился. Карточка обновлена.',
 
-  assignedNotice: (p: {
-    order_id: number;
-    city: string;
-    district: string | null;
-    street: string | null;
-    category: Category;
-    slot: string;
-  }) =>
-    [
-      `Вам назначен заказ #${p.order_id}.`,
-      `📍 ${[p.city, p.district, p.street].filter(Boolean).join(', ')}`,
-      `🛠 ${CATEGORY_LABELS[p.category]}`,
-      `⏰ ${p.slot}`,
-      'Откройте «📦 Активные заказы» в боте: там адрес и контакты клиента.',
-    ].join('\n'),
-
   returnConfirm: (orderId: number, master: string | null) =>
     `🔁 <b>Вернуть заказ #${orderId} в поиск?</b>\n\nМастер ${escapeHtml(master ?? '')} будет снят с заказа и получит уведомление, заказ снова пойдёт на распределение.`,
   returnReason: 'возвращён в поиск',
