@@ -134,7 +134,12 @@ export const RESCHEDULABLE = [
 export const canDistribute = (o: Pick<LockedOrder, 'status' | 'assigned_master_id'>) =>
   isIn(STAFF_DISTRIBUTABLE, o.status) && o.assigned_master_id === null;
 export const canReturn = (o: Pick<LockedOrder, 'status'>) => isIn(RETURNABLE, o.status);
-export const canCancel = (o: Pick<LockedOrder, 'status'>) => isIn(OPEN_ORDER_STATUSES, o.status);
+/**
+ * Staff cancel any open order except one in `payment`: its work is done and its commission is
+ * due (canceling would leave the commission to go overdue and block the master).
+ */
+export const canCancel = (o: Pick<LockedOrder, 'status'>) =>
+  o.status !== 'payment' && isIn(OPEN_ORDER_STATUSES, o.status);
 export const canReschedule = (o: Pick<LockedOrder, 'status'>) => isIn(RESCHEDULABLE, o.status);
 
 /**
@@ -310,7 +315,14 @@ export function returnOrderToSearch(
       reason: 'returned_by_staff',
       context: { master_id: order.assigned_master_id },
       expectedVersion: order.version,
-      patch: { assigned_master_id: null, assigned_at: null },
+      // A warranty order taken from its original master must not be offered straight back to them.
+      patch: {
+        assigned_master_id: null,
+        assigned_at: null,
+        ...(order.preferred_master_id !== null && order.preferred_master_id === order.assigned_master_id
+          ? { preferred_master_id: null }
+          : {}),
+      },
     });
     if (!moved) return wrongState;
     const offers = await cancelOffers(trx, order.id, ['sent', 'viewed', 'accepted'], 'returned_to_search');

@@ -4,6 +4,7 @@ import {
   CANDIDATE_REJECTIONS,
   cancelOrderByStaff,
   findCandidates,
+  returnOrderToSearch,
 } from '@fs/dispatch';
 import { addLocalDays, atLocalTime, localDateOf, renderNotification } from '@fs/domain';
 import { encode } from '@fs/telegram';
@@ -705,6 +706,32 @@ describe('city scoping of every order handler', () => {
     ]);
     await d.tapLast(nobody, '🔍 Поиск');
     expect((await d.send(nobody, String(spbOrder.id))).text).toBe(NOT_IN_SCOPE);
+  });
+});
+
+describe('warranty orders and payment', () => {
+  it('a warranty order taken back from its original master is not offered straight back to them', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const actor = { staffId: s.id, staffName: 'x', inScope: (id: number | null) => id === city.city.id };
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const order = await orderIn(h, city, {
+      status: 'assigned',
+      assignedMasterId: m.id,
+      overrides: { type: 'guarantee', preferred_master_id: m.id },
+    });
+    expect((await returnOrderToSearch(h.deps, actor, order.id, 'мастер заболел')).kind).toBe('ok');
+    expect(await orderRow(h, order.id)).toMatchObject({ status: 'searching', preferred_master_id: null });
+  });
+
+  it('an order waiting for its commission cannot be canceled (the commission would go overdue)', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('city_admin', [city.city.id]);
+    const actor = { staffId: s.id, staffName: 'x', inScope: (id: number | null) => id === city.city.id };
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const order = await orderIn(h, city, { status: 'payment', assignedMasterId: m.id });
+    expect((await cancelOrderByStaff(h.deps, actor, order.id, 'ошибка')).kind).toBe('wrong_state');
+    expect(await orderRow(h, order.id)).toMatchObject({ status: 'payment' });
   });
 });
 
