@@ -58,6 +58,9 @@ export {
   declineOffer,
   markOfferViewed,
 } from './offer-decline';
+export * from './order-admin';
+export * from './order-admin-assign';
+export * from './order-admin-guarantee';
 export {
   type ActFile,
   advanceMasterOrder,
@@ -69,9 +72,6 @@ export {
   type MasterOrderRefusal,
   type MasterStepResult,
 } from './order-close';
-export * from './order-admin';
-export * from './order-admin-assign';
-export * from './order-admin-guarantee';
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';
@@ -83,5 +83,5 @@ export {
   referralCodeFromStart,
 } from './referral-code';
 export { staffRecipients } from './staff-recipients';
-export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';
 export { recordSystemEvent, type SystemEvent } from './system-events';
+export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';
