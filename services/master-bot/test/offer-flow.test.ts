@@ -292,7 +292,7 @@ describe('other updates', () => {
     expect(await offerRow(offerId)).toEqual({ state: 'sent', master_id: master.id });
   });
 
-  it('/start greets a registered master and tells strangers that registration comes soon', async () => {
+  it('/start greets a registered master and asks strangers for consent to register', async () => {
     const m = await createMaster(tdb.db, { cityId: moscow.city.id, fullName: 'Пётр Иванов' });
     await fake.userSendsText(token, user(m), '/start');
     await fake.userSendsText(token, { id: 424_243, first_name: 'Гость' }, '/start');
@@ -300,7 +300,7 @@ describe('other updates', () => {
     const [greeting] = fake.sentMessages(token, m.tg_user_id).slice(-1);
     expect(greeting?.text).toContain('Здравствуйте, Пётр Иванов!');
     expect(greeting?.text).toContain('Новые заказы приходят сюда');
-    expect(fake.sentMessages(token, 424_243)[0]?.text).toContain('Регистрация мастеров');
+    expect(fake.sentMessages(token, 424_243)[0]?.text).toContain('Согласие на обработку персональных данных');
   });
 
   it('a master who unblocked the bot and writes to it is reachable again', async () => {
