@@ -1,7 +1,7 @@
 import { masterBotSchema, parseConfig } from '@fs/config';
 import { writeSetting } from '@fs/db';
 import type { MasterFixture } from '@fs/testkit';
-import { startMasterBot } from '../src/app';
+import { type MasterBot, startMasterBot } from '../src/app';
 import { type BotHarness, driver } from './harness';
 
 /** Helpers for the onboarding tests: people who are not masters yet, the form in Redis, restarts. */
@@ -47,6 +47,12 @@ export async function setDocumentsRequired(h: BotHarness, on: boolean) {
 }
 
 let restarts = 0;
+const restarted: MasterBot[] = [];
+
+/** Stops the bots restartBot started (the harness's close() stops only its first bot). */
+export async function stopRestartedBots(): Promise<void> {
+  await Promise.all(restarted.splice(0).map((b) => b.stop()));
+}
 
 /**
  * Stops the harness's bot and starts a fresh process-equivalent on the same Postgres, Redis
@@ -70,6 +76,7 @@ export async function restartBot(h: BotHarness): Promise<void> {
     HTTP_HOST: '127.0.0.1',
   });
   h.mb = await startMasterBot(config, { httpPort: 0 });
+  restarted.push(h.mb);
   h.fake.mapWebhookUrl(publicUrl, h.mb.httpUrl);
 }
 
@@ -131,6 +138,8 @@ export interface WalkOptions {
   vehicle?: boolean;
   /** Documents are required (the passport and selfie steps exist). */
   documents?: boolean;
+  /** The /start payload (a deep link such as `ref_ABCD2345`). */
+  payload?: string;
 }
 
 /** The form's steps in the order the default walk answers them. */
@@ -190,7 +199,7 @@ export async function walkTo(
     summary: async () => o.press(p, '✏️ Изменить'),
     edit: null,
   };
-  await o.start(p);
+  await o.start(p, opts.payload);
   for (const step of WALK) {
     if (step === target) return;
     await answers[step]?.();

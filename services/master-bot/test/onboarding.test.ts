@@ -6,6 +6,7 @@ import {
   type OnboardingDriver,
   onboardingDriver,
   restartBot,
+  stopRestartedBots,
   storedForm,
   walkTo,
 } from './onboarding-driver';
@@ -26,6 +27,7 @@ beforeAll(async () => {
   await createStaff(h.tdb.db, { role: 'city_admin', cityIds: [spb.city.id] });
 });
 afterAll(async () => {
+  await stopRestartedBots();
   await h?.close();
 });
 
@@ -284,5 +286,270 @@ describe('onboarding', () => {
     const after = await o.start(p);
     expect(after.text).toContain('анкета на модерации');
     expect(after.reply_markup).toBeUndefined();
+  });
+
+  it('a deep link pre-fills the referral code; an unknown code is refused at the referral step', async () => {
+    const referrer = await createMaster(h.tdb.db, {
+      fullName: 'Анна Ссылка',
+      overrides: { referral_code: 'LINKCD23' },
+    });
+    const p = newcomer();
+    await walkTo(o, p, 'referral', { payload: 'ref_linkcd23' });
+    expect(await storedForm(h, p)).toMatchObject({ step: 'referral', referralCode: 'LINKCD23' });
+    const prompt = o.lastBotMessage(p);
+    expect(prompt.text).toBe(
+      '🎁 Реферальный код\n\nКод из приглашения: LINKCD23.\nПродолжите с ним, введите другой код или нажмите «⏭️ Без кода».',
+    );
+    expect(o.buttons(p, prompt.message_id)).toEqual([
+      '✅ Продолжить с кодом LINKCD23',
+      '⏭️ Без кода',
+      '⬅️ Назад',
+      '❌ Отменить',
+    ]);
+    const kept = await o.press(p, '✅ Продолжить с кодом LINKCD23');
+    expect(kept.message.text).toMatch(/^✅ Код принят! Вас пригласил: Анна Ссылка\n\n📋 Проверьте анкету\n/);
+    expect(kept.message.text).toContain('🎁 Реферальный код: LINKCD23');
+    await o.press(p, '✅ Отправить');
+    const [m] = await mastersOf(p.tg_user_id);
+    expect(m!.referred_by_master_id).toBe(referrer.id);
+
+    // A code that belongs to nobody: refused when kept, the step is shown without it.
+    const q = newcomer();
+    await walkTo(o, q, 'referral', { payload: 'ref_NOBODY22' });
+    const refused = await o.press(q, '✅ Продолжить с кодом NOBODY22');
+    expect(refused.answer).toEqual({
+      text: '❌ Код не найден. Проверьте его или нажмите «⏭️ Пропустить».',
+      show_alert: true,
+    });
+    expect(o.buttons(q, refused.messageId)).toEqual(['⏭️ Пропустить', '⬅️ Назад', '❌ Отменить']);
+    expect(await storedForm(h, q)).not.toHaveProperty('referralCode');
+    // A malformed deep link is ignored: the form starts without a code.
+    const r = newcomer();
+    await o.start(r, 'ref_x');
+    expect(await storedForm(h, r)).toMatchObject({ step: 'consent' });
+    expect(await storedForm(h, r)).not.toHaveProperty('referralCode');
+  });
+
+  it('declining the consent ends politely; nothing is stored', async () => {
+    const p = newcomer();
+    await o.start(p);
+    const declined = await o.press(p, '❌ Не согласен');
+    expect(declined.message.text).toBe(
+      'Вы отказались от обработки персональных данных. Без согласия мы не можем продолжить регистрацию.\n\nЕсли передумаете, нажмите /start.',
+    );
+    expect(o.buttons(p, declined.messageId)).toEqual([]);
+    expect(await storedForm(h, p)).toBeUndefined();
+    expect(await mastersOf(p.tg_user_id)).toHaveLength(0);
+    expect((await o.start(p)).text).toBe(CONSENT);
+  });
+
+  it('/start twice and a double submit give one master and one notice per staff member', async () => {
+    const p = newcomer();
+    expect((await o.start(p)).text).toBe(CONSENT);
+    expect((await o.start(p)).text).toBe(CONSENT);
+    expect(await mastersOf(p.tg_user_id)).toHaveLength(0);
+
+    await walkTo(o, p, 'summary');
+    const summaryId = o.newestWith(p, '✅ Отправить');
+    // Two taps at once (the second before the first is answered).
+    const user = { id: p.tg_user_id, first_name: 'Мастер' };
+    const taps = await Promise.all([
+      h.fake.userPressesButton(h.token, user, { messageId: summaryId, text: '✅ Отправить' }),
+      h.fake.userPressesButton(h.token, user, { messageId: summaryId, text: '✅ Отправить' }),
+    ]);
+    await h.mb.running.idle();
+    for (const t of taps) {
+      expect(
+        h.fake
+          .callsOf('answerCallbackQuery', h.token)
+          .filter((c) => c.params.callback_query_id === t.callbackQueryId),
+      ).toHaveLength(1);
+    }
+    const masters = await mastersOf(p.tg_user_id);
+    expect(masters).toHaveLength(1);
+    const notices = (await outboxOf('moderation_submitted')).filter(
+      (r) => (r.payload as { master_id: number }).master_id === masters[0]!.id,
+    );
+    expect(notices.map((r) => r.staff_user_id).sort()).toEqual([cityAdmin.id, globalAdmin.id].sort());
+
+    // A third tap later: the form is gone.
+    expect(await o.tap(p, summaryId, { data: 'm:gok', unchecked: true })).toMatchObject({
+      text: 'Сессия истекла. Нажмите /start',
+      show_alert: true,
+    });
+    expect((await o.start(p)).text).toContain('анкета на модерации');
+    expect(await mastersOf(p.tg_user_id)).toHaveLength(1);
+  });
+
+  it('rejected: the reason and ✏️ Исправить анкету; the pre-filled form is edited and sent again', async () => {
+    const spb = await getCity(h.tdb.db, 'Санкт-Петербург');
+    const spbAdmin = await createStaff(h.tdb.db, { role: 'city_admin', cityIds: [spb.city.id] });
+    const p = newcomer();
+    await walkTo(o, p, 'summary', { payout: 'sbp' });
+    await o.press(p, '✅ Отправить');
+    const [before] = await mastersOf(p.tg_user_id);
+    await h.tdb.db
+      .updateTable('masters')
+      .set({ moderation_status: 'rejected', moderation_reason: 'Телефон <не отвечает>' })
+      .where('id', '=', before!.id)
+      .execute();
+
+    const start = await o.start(p);
+    expect(start.text).toBe(
+      '👋 Здравствуйте, Петров Пётр!\n\n❌ Анкета отклонена.\nПричина: Телефон <не отвечает>\n\nИсправьте анкету и отправьте её снова: нажмите «✏️ Исправить анкету».',
+    );
+    expect(o.buttons(p, start.message_id)).toEqual(['✏️ Исправить анкету']);
+    const fix = await o.press(p, '✏️ Исправить анкету');
+    expect(fix.message.text).toBe(
+      [
+        '📋 Проверьте анкету',
+        '',
+        '👤 ФИО: Петров Пётр',
+        '📞 Телефон: +79990001122',
+        '🏙 Город: Москва',
+        '📍 Районы: ЦАО',
+        '🛠 Навыки: ⚡ Электрика',
+        '🚗 Автомобиль: есть, А123ВС77',
+        '💳 Выплаты: СБП +79990001122, Сбер',
+        '🎁 Реферальный код: нет',
+        '',
+        'Всё верно? Нажмите «✅ Отправить», чтобы отправить анкету на модерацию.',
+      ].join('\n'),
+    );
+    const edit = await o.press(p, '✏️ Изменить');
+    expect(edit.message.text).toBe('✏️ Что изменить?');
+    expect(o.buttons(p, edit.messageId)).toEqual([
+      '👤 ФИО',
+      '📞 Телефон',
+      '🏙 Город',
+      '📍 Районы',
+      '🛠 Навыки',
+      '🚗 Автомобиль',
+      '💳 Выплаты',
+      '🎁 Реферальный код',
+      '⬅️ Назад',
+      '❌ Отменить',
+    ]);
+    await o.press(p, '📞 Телефон');
+    const back = await o.send(p, '+7 999 555 44 33');
+    expect(back.text).toContain('📞 Телефон: +79995554433');
+    expect(back.text).toMatch(/^📋 Проверьте анкету/);
+    // City and districts: the section walks both steps, then returns to the summary.
+    await o.press(p, '✏️ Изменить');
+    await o.press(p, '🏙 Город');
+    const spbDistricts = await o.send(p, 'санкт-петербург');
+    expect(spbDistricts.text).toMatch(/^📍 Санкт-Петербург: выберите районы/);
+    await o.press(p, '▫️ Адмиралтейский');
+    const summary = await o.press(p, '✅ Готово');
+    expect(summary.message.text).toContain('🏙 Город: Санкт-Петербург\n📍 Районы: Адмиралтейский');
+    // ⬅️ Назад inside an edited section goes back to the summary.
+    await o.press(p, '✏️ Изменить');
+    expect((await o.press(p, '👤 ФИО')).message.text).toMatch(/^👤 Введите фамилию/);
+    expect((await o.press(p, '⬅️ Назад')).message.text).toMatch(/^📋 Проверьте анкету/);
+
+    const sent = await o.press(p, '✅ Отправить');
+    expect(sent.message.text).toBe(
+      '✅ Исправленная анкета отправлена на модерацию.\n\nМы сообщим, когда её проверят.',
+    );
+    const masters = await mastersOf(p.tg_user_id);
+    expect(masters).toHaveLength(1);
+    expect(masters[0]).toMatchObject({
+      id: before!.id,
+      phone: '+79995554433',
+      city_id: spb.city.id,
+      moderation_status: 'pending',
+      moderation_reason: null,
+      payout_method: 'sbp',
+      payout_data: { sbp_phone: '+79990001122', sbp_bank: 'Сбер' },
+      version: before!.version + 1,
+    });
+    const districts = await h.tdb.db
+      .selectFrom('master_districts')
+      .select('district_id')
+      .where('master_id', '=', before!.id)
+      .execute();
+    expect(districts).toEqual([{ district_id: spb.district('Адмиралтейский').id }]);
+    const notices = (await outboxOf('moderation_submitted')).filter(
+      (r) => (r.payload as { master_id: number }).master_id === before!.id,
+    );
+    // First submission (Moscow): the Moscow admin and the global admin; the fix (SPb): the SPb
+    // admins (the one of beforeAll and this one) and the global admin, marked resubmitted.
+    const resubmitted = notices.filter((r) => (r.payload as { resubmitted: boolean }).resubmitted);
+    expect(resubmitted.map((r) => r.staff_user_id).sort()).toEqual(
+      expect.arrayContaining([spbAdmin.id, globalAdmin.id]),
+    );
+    expect(resubmitted.map((r) => r.staff_user_id)).not.toContain(cityAdmin.id);
+    expect(
+      notices
+        .filter((r) => !(r.payload as { resubmitted: boolean }).resubmitted)
+        .map((r) => r.staff_user_id)
+        .sort(),
+    ).toEqual([cityAdmin.id, globalAdmin.id].sort());
+    expect((await o.start(p)).text).toContain('анкета на модерации');
+  });
+
+  it('⬅️ Назад walks back; ❌ Отменить and /cancel leave the form', async () => {
+    const p = newcomer();
+    await walkTo(o, p, 'city');
+    expect((await o.press(p, '⬅️ Назад')).message.text).toBe(
+      '📞 Введите номер телефона в формате +7XXXXXXXXXX или 8XXXXXXXXXX.',
+    );
+    expect((await o.press(p, '⬅️ Назад')).message.text).toMatch(/^👤 Введите фамилию/);
+    expect((await o.press(p, '⬅️ Назад')).message.text).toBe(CONSENT);
+    expect(await storedForm(h, p)).toMatchObject({ step: 'consent', fullName: 'Петров Пётр' });
+    expect((await o.press(p, '✅ Согласен')).message.text).toMatch(/^👤 Введите фамилию/);
+
+    const cancel = await o.press(p, '❌ Отменить');
+    expect(cancel.answer).toEqual({ text: '❌ Действие отменено.' });
+    expect(cancel.message.text).toBe('❌ Регистрация отменена. Чтобы начать заново, нажмите /start.');
+    expect(await storedForm(h, p)).toBeUndefined();
+
+    await walkTo(o, p, 'phone');
+    await o.send(p, '/cancel');
+    const chat = h.fake.chat(h.token, p.tg_user_id).filter((m) => m.from?.id !== p.tg_user_id);
+    expect(chat.slice(-2).map((m) => m.text)).toEqual(['❌ Действие отменено.', CONSENT]);
+    expect(await storedForm(h, p)).toBeUndefined();
+    expect(await mastersOf(p.tg_user_id)).toHaveLength(0);
+  });
+
+  it('an idle form expires politely', async () => {
+    const p = newcomer();
+    await walkTo(o, p, 'phone');
+    const prompt = o.lastBotMessage(p);
+    await ageForm(h, p, 60);
+    expect((await o.send(p, '+79991112233')).text).toBe('Сессия истекла. Нажмите /start');
+    expect(await storedForm(h, p)).toBeUndefined();
+    expect(await o.tap(p, prompt.message_id, { text: '⬅️ Назад' })).toMatchObject({
+      text: 'Сессия истекла. Нажмите /start',
+      show_alert: true,
+    });
+    expect(await mastersOf(p.tg_user_id)).toHaveLength(0);
+  });
+
+  // Last: replaces the harness's bot.
+  it('a half-filled form survives a restart of the bot (state in Redis)', async () => {
+    const p = newcomer();
+    await walkTo(o, p, 'skills');
+    const before = await storedForm(h, p);
+    await restartBot(h);
+    o = onboardingDriver(h);
+    expect(await storedForm(h, p)).toEqual(before);
+    await o.press(p, '▫️ 🔧 Мелкий ремонт');
+    await o.press(p, '✅ Готово');
+    await o.press(p, '🚶 Нет авто');
+    await o.press(p, '💰 ЮMoney');
+    await o.send(p, '410011234567');
+    const summary = await o.press(p, '⏭️ Пропустить');
+    expect(summary.message.text).toContain('💳 Выплаты: ЮMoney 410011234567');
+    await o.press(p, '✅ Отправить');
+    const [m] = await mastersOf(p.tg_user_id);
+    expect(m).toMatchObject({
+      full_name: 'Петров Пётр',
+      has_vehicle: false,
+      vehicle_plate: null,
+      payout_method: 'yoomoney',
+      payout_data: { account: '410011234567' },
+      moderation_status: 'pending',
+    });
   });
 });
