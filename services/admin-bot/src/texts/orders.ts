@@ -12,6 +12,7 @@ import {
   pluralRu,
   truncate,
 } from '@fs/domain';
+import type { HistoryEntry, OfferEntry, OrderCard, OrderRow } from '../order-queries';
 import { opsTexts } from './ops';
 
 /** Admin bot texts: order queue, filters, search, order card and actions (part of the bot's one texts module). */
@@ -102,21 +103,7 @@ const filtersBlock = (f: FilterSummary) => {
   return lines.length > 0 ? `\n\n<b>🔧 Фильтры</b>\n${lines.join('\n')}` : '';
 };
 
-export interface ListRowData {
-  id: number;
-  status: OrderStatus;
-  type: OrderType;
-  category: Category;
-  city_name: string;
-  timezone: string;
-  district_name: string | null;
-  street: string | null;
-  house: string | null;
-  timeslot_start: Date | null;
-  timeslot_end: Date | null;
-  is_asap: boolean;
-  master_name: string | null;
-}
+export type ListRowData = OrderRow;
 
 function place(r: {
   city_name: string;
@@ -145,63 +132,11 @@ function listRow(r: ListRowData, now: Date): string {
   ].join('\n');
 }
 
-export interface CardData {
-  id: number;
-  status: OrderStatus;
-  type: OrderType;
-  category: Category;
-  city_name: string;
-  timezone: string;
-  district_name: string | null;
-  street: string | null;
-  house: string | null;
-  apartment: string | null;
-  address_comment: string | null;
-  client_name: string;
-  client_phone: string | null;
-  description: string;
-  timeslot_start: Date | null;
-  timeslot_end: Date | null;
-  is_asap: boolean;
-  deferred_until: Date | null;
-  assigned_master_id: number | null;
-  master_name: string | null;
-  master_phone: string | null;
-  preferred_master_id: number | null;
-  preferred_name: string | null;
-  guarantee_source_order_id: number | null;
-  cancel_reason: string | null;
-  total_amount_kopecks: number | null;
-  dist_rounds_used: number;
-  escalation_reason: string | null;
-  escalated_logist_at: Date | null;
-  escalated_admin_at: Date | null;
-  created_at: Date;
-  closed_at: Date | null;
-  creator_name: string | null;
-  acts: number;
-  guarantee_children: number[];
-}
+export type CardData = OrderCard;
 
-export interface HistoryData {
-  created_at: Date;
-  from_status: OrderStatus | null;
-  to_status: OrderStatus;
-  actor_type: ActorType;
-  actor_id: number | null;
-  actor_name: string | null;
-  reason: string | null;
-}
+export type HistoryData = HistoryEntry;
 
-export interface OfferData {
-  master_id: number;
-  master_name: string;
-  round_number: number;
-  state: OfferState;
-  sent_at: Date;
-  expires_at: Date;
-  responded_at: Date | null;
-}
+export type OfferData = OfferEntry;
 
 /** The full address line (copied by 📋 Адрес). */
 export function addressLine(
