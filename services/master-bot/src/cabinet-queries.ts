@@ -7,7 +7,7 @@ import type {
   ReferralRewardStatus,
 } from '@fs/domain';
 import { sql } from 'kysely';
-import type { ActiveOrderRow } from './master-queries';
+import { type ActiveOrderRow, orderCardQuery } from './master-queries';
 
 /** Reads of the master's cabinet: history, statistics, finance, referrals. Every one is scoped to the master. */
 
@@ -96,29 +96,9 @@ export async function loadHistoryOrder(
   masterId: number,
   orderId: number,
 ): Promise<HistoryOrder | undefined> {
-  return historyOrders(db, masterId)
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
-    .leftJoin('streets as s', 's.id', 'o.street_id')
+  return orderCardQuery(db)
     .leftJoin('commissions as k', 'k.order_id', 'o.id')
     .select([
-      'o.id',
-      'o.status',
-      'o.type',
-      'c.name as city',
-      'c.timezone',
-      'd.name as district',
-      sql<string | null>`coalesce(s.name, o.street)`.as('street'),
-      'o.house',
-      'o.apartment',
-      'o.address_comment as addressComment',
-      'o.client_name as clientName',
-      'o.client_phone as clientPhone',
-      'o.category',
-      'o.description',
-      'o.timeslot_start as timeslotStart',
-      'o.timeslot_end as timeslotEnd',
-      'o.is_asap as isAsap',
       'o.total_amount_kopecks as totalKopecks',
       'o.cancel_reason as cancelReason',
       sql<Date>`coalesce(o.closed_at, o.updated_at)`.as('finishedAt'),
@@ -126,6 +106,8 @@ export async function loadHistoryOrder(
       'k.status as commissionStatus',
       'k.amount_kopecks as commissionKopecks',
     ])
+    .where('o.assigned_master_id', '=', masterId)
+    .where('o.status', 'in', HISTORY_STATUSES)
     .where('o.id', '=', orderId)
     .executeTakeFirst();
 }

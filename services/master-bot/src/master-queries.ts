@@ -143,7 +143,11 @@ export interface ActiveOrderRow {
   isAsap: boolean;
 }
 
-function activeOrders(db: Db, masterId: number) {
+/**
+ * An order card's row (active or finished): address, client, slot, category, description.
+ * Callers add the master and status conditions (and any extra columns).
+ */
+export function orderCardQuery(db: Db) {
   return db
     .selectFrom('orders as o')
     .innerJoin('cities as c', 'c.id', 'o.city_id')
@@ -167,7 +171,11 @@ function activeOrders(db: Db, masterId: number) {
       'o.timeslot_start as timeslotStart',
       'o.timeslot_end as timeslotEnd',
       'o.is_asap as isAsap',
-    ])
+    ]);
+}
+
+function activeOrders(db: Db, masterId: number) {
+  return orderCardQuery(db)
     .where('o.assigned_master_id', '=', masterId)
     .where('o.status', 'in', ACTIVE_ORDER_STATUSES);
 }
