@@ -580,8 +580,11 @@ export function onboardingFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
       }
       case 'city': {
         if (!text) return show(ctx, deps, { ...s, citySearch: undefined }, 'reply', { lead: ob.useButtons });
-        const query = text.trim().slice(0, CITY_QUERY_MAX);
-        const matches = await searchCities(deps.db, query);
+        const query = text.trim();
+        const matches = query.length <= CITY_QUERY_MAX ? await searchCities(deps.db, query) : [];
+        if (matches.length === 0) {
+          return show(ctx, deps, { ...s, citySearch: undefined }, 'reply', { lead: ob.errors.cityNotFound });
+        }
         const exact = matches.find((c) => sameCityName(c.name, query));
         const city = exact ? await activeCity(deps.db, exact.id) : undefined;
         if (city) return show(ctx, deps, await chooseCity(s, city), 'reply');
