@@ -396,4 +396,31 @@ describe('onboarding: bad input at every step changes nothing', () => {
       { moderation_status: 'rejected', version: 1 },
     ]);
   });
+
+  it('a city closed while the form was open: submit refuses, reopens the city step, stores nothing', async () => {
+    const temp = await createCity(h.tdb.db, { name: 'Временноград', districts: ['Центральный'] });
+    const p = newcomer();
+    await walkTo(o, p, 'summary', { documents: true });
+    await o.press(p, '✏️ Изменить');
+    await o.press(p, '🏙 Город');
+    await o.send(p, 'Временноград');
+    await o.press(p, '▫️ Центральный');
+    expect((await o.press(p, '✅ Готово')).message.text).toContain('🏙 Город: Временноград');
+    await h.tdb.db.updateTable('cities').set({ is_active: false }).where('id', '=', temp.city.id).execute();
+    const refused = await o.press(p, '✅ Отправить');
+    expect(refused.answer).toEqual({
+      text: 'Данные анкеты устарели: проверьте этот шаг ещё раз.',
+      show_alert: true,
+    });
+    expect(refused.message.text).toBe('🏙 Напишите название вашего города или выберите его из списка:');
+    expect(await formWithoutStamp(h, p)).toMatchObject({ step: 'city', editing: 'city', districtIds: [] });
+    expect(await mastersOf(p)).toHaveLength(0);
+    // Choosing another city returns to the summary (the rest of the form is kept).
+    await o.send(p, 'Москва');
+    await o.press(p, '▫️ САО');
+    const summary = await o.press(p, '✅ Готово');
+    expect(summary.message.text).toContain('🏙 Город: Москва\n📍 Районы: САО');
+    await o.press(p, '✅ Отправить');
+    expect(await mastersOf(p)).toHaveLength(1);
+  });
 });

@@ -47,7 +47,7 @@ const mastersOf = (tgUserId: number) =>
 const outboxOf = (event: string) =>
   h.tdb.db
     .selectFrom('notifications_outbox')
-    .select(['bot', 'staff_user_id', 'master_id', 'payload', 'dedup_key'])
+    .select(['bot', 'staff_user_id', 'master_id', 'payload', 'dedup_key', 'enqueued_at'])
     .where('event', '=', event as never)
     .orderBy('id')
     .execute();
@@ -270,6 +270,7 @@ describe('onboarding', () => {
       expect(r.dedup_key).toMatch(
         new RegExp(`^moderation_submitted:${m!.id}:[0-9a-f]{12}:s${r.staff_user_id}$`),
       );
+      expect(r.enqueued_at).toBeInstanceOf(Date); // handed to the sender's queue after commit
     }
     expect(
       (await outboxOf('referral_registered')).filter((r) => r.dedup_key === `referral_registered:${m!.id}`),
@@ -280,6 +281,7 @@ describe('onboarding', () => {
         master_id: referrer.id,
         payload: { referred_name: 'Иванов Иван Иванович' },
         dedup_key: `referral_registered:${m!.id}`,
+        enqueued_at: expect.any(Date),
       },
     ]);
 

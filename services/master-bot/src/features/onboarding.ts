@@ -155,22 +155,25 @@ async function prefilledFromProfile(deps: MasterBotDeps, tgUserId: number): Prom
   return state;
 }
 
-/** The step to reopen when the registration refused a stored value, with that value dropped. */
+/**
+ * The registration refused a stored value (e.g. the city was closed meanwhile): that value is
+ * dropped and its section reopened, returning to the summary when answered.
+ */
 function reopen(s: WizardState, field: RegistrationField): WizardState {
-  const { editing: _e, ...rest } = s;
+  const base: WizardState = { ...s, editing: field, step: SECTION_STEPS[field][0]! };
   switch (field) {
     case 'city':
-      return { ...rest, step: 'city', cityId: undefined, cityHasDistricts: undefined, districtIds: [] };
+      return { ...base, cityId: undefined, cityHasDistricts: undefined, districtIds: [] };
     case 'districts':
-      return { ...rest, step: 'districts', districtIds: [] };
+      return { ...base, districtIds: [] };
     case 'skills':
-      return { ...rest, step: 'skills', skills: [] };
+      return { ...base, skills: [] };
     case 'payout':
-      return { ...rest, step: 'payout', payout: undefined };
+      return { ...base, payout: undefined };
     case 'vehicle':
-      return { ...rest, step: 'vehicle', vehiclePlate: undefined };
+      return { ...base, vehiclePlate: undefined };
     default:
-      return { ...rest, step: field };
+      return base;
   }
 }
 
