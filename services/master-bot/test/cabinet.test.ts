@@ -372,11 +372,13 @@ describe('finance and «💸 Я оплатил»', () => {
 
     const start = await d.menu(m);
     expect(start.text).toContain(`Причина: ${overdueBlockReason(c.orderId)}`);
-    // The blocked start screen has no menu buttons yet (start.ts): a message with the 💳 Финансы
-    // callback stands in for one (the handler only sees the callback).
-    const sent = await h.tg.sendMessage(m.tg_user_id, 'Финансы', {
-      reply_markup: { inline_keyboard: [[{ text: '💳 Финансы', callback_data: 'm:kf' }]] },
-    });
+    // The blocked start screen keeps the way to pay.
+    expect(d.buttons(m, start.message_id)).toEqual([
+      '💳 Финансы',
+      '💳 Реквизиты для оплаты',
+      '📚 База знаний',
+    ]);
+    const sent = start;
     await d.tap(m, sent.message_id, { text: '💳 Финансы' });
     const overview = d.shown(m, sent.message_id).text!;
     expect(overview).toContain('⛔️ Аккаунт заблокирован');

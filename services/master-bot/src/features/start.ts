@@ -5,6 +5,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types'
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState, type MasterState } from '../master-queries';
 import { mt, texts } from '../texts';
+import { blockedKeyboard } from './finance';
 import { newOnboarding } from './onboarding-flow';
 import { consentKeyboard, fixKeyboard } from './onboarding-views';
 import { clearWizard, setWizard } from './wizard-session';
@@ -49,7 +50,11 @@ export async function menuView(
   if (!master) return { text: texts.startUnknown, markup: consentKeyboard() };
   if (master.is_blocked) {
     const { support_contact } = await deps.dispatch.settings.get();
-    return { text: mt.menu.blocked(master.full_name, master.blocked_reason, support_contact) };
+    // Finance stays open: a master blocked for an overdue commission pays from there.
+    return {
+      text: mt.menu.blocked(master.full_name, master.blocked_reason, support_contact),
+      markup: blockedKeyboard(),
+    };
   }
   switch (master.moderation_status) {
     case 'pending':
