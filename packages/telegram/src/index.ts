@@ -6,5 +6,6 @@ export * from './errors';
 export * from './file-relay';
 export * from './gateway';
 export * from './keyboards';
+export * from './message-file';
 export * from './reachable';
 export * from './session';

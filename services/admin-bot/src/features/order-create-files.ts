@@ -1,4 +1,5 @@
 import type { ActFile } from '@fs/dispatch';
+import { fileOfMessage } from '@fs/telegram';
 import type { Redis } from 'ioredis';
 import type { Message } from 'telegraf/types';
 import { MAX_ORDER_FILES } from '../texts/order-create';
@@ -55,25 +56,5 @@ export class DraftFiles {
 
 /** The photo (largest size) or document of a message, or null. */
 export function fileOf(msg: Message): DraftFile | null {
-  if ('photo' in msg && msg.photo.length > 0) {
-    const best = msg.photo[msg.photo.length - 1]!;
-    return {
-      fileType: 'photo',
-      fileId: best.file_id,
-      fileUniqueId: best.file_unique_id,
-      size: best.file_size ?? null,
-    };
-  }
-  if ('document' in msg) {
-    const d = msg.document;
-    return {
-      fileType: 'document',
-      fileId: d.file_id,
-      fileUniqueId: d.file_unique_id,
-      fileName: d.file_name ?? null,
-      mimeType: d.mime_type ?? null,
-      size: d.file_size ?? null,
-    };
-  }
-  return null;
+  return fileOfMessage(msg);
 }

@@ -1,6 +1,6 @@
 import { type ActFile, closeOrderByMaster } from '@fs/dispatch';
 import { formatMoment, parseAmountInput } from '@fs/domain';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { cbButton, fileOfMessage, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
@@ -14,29 +14,7 @@ const cancelKeyboard = () => inlineKeyboard([[cbButton(buttons.cancel, 'wizardCa
 const afterKeyboard = () =>
   inlineKeyboard([[cbButton(buttons.active, 'activeList', {})], [cbButton(buttons.menu, 'masterMenu', {})]]);
 
-function actOf(msg: Message): ActFile | null {
-  if ('photo' in msg && msg.photo.length > 0) {
-    const best = msg.photo[msg.photo.length - 1]!;
-    return {
-      fileType: 'photo',
-      fileId: best.file_id,
-      fileUniqueId: best.file_unique_id,
-      size: best.file_size ?? null,
-    };
-  }
-  if ('document' in msg) {
-    const d = msg.document;
-    return {
-      fileType: 'document',
-      fileId: d.file_id,
-      fileUniqueId: d.file_unique_id,
-      fileName: d.file_name ?? null,
-      mimeType: d.mime_type ?? null,
-      size: d.file_size ?? null,
-    };
-  }
-  return null;
-}
+const actOf = (msg: Message): ActFile | null => fileOfMessage(msg);
 
 /**
  * The closing wizard's inputs (state in the Redis session: a restart or another replica
@@ -54,9 +32,13 @@ export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
   bot.use(
     onCallback('wizardCancel', async (ctx: MasterContext) => {
       const had = hasWizard(ctx);
+      const closing = ctx.session?.closeOrder !== undefined;
       clearWizard(ctx);
       await ctx.answerCbQuery(had ? mt.input.canceled : mt.input.nothingToCancel);
-      await safeEdit(ctx, mt.close.canceled, { reply_markup: afterKeyboard() });
+      // The closing wizard returns to the orders; any other wizard (its own ❌ handlers come
+      // first) to the menu.
+      if (closing) await safeEdit(ctx, mt.close.canceled, { reply_markup: afterKeyboard() });
+      else await showMenu(ctx, deps, 'edit');
     }),
   );
 

@@ -1,5 +1,5 @@
 import { MAX_RECEIPTS, type ReceiptFile, reportCommissionPayment } from '@fs/dispatch';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { cbButton, fileOfMessage, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { loadCommissionCard } from '../cabinet-queries';
@@ -28,27 +28,7 @@ const afterKeyboard = (commissionId?: number) =>
 
 /** A receipt in a message: the largest photo size, or a document. */
 export function receiptOf(msg: Message): ReceiptFile | null {
-  if ('photo' in msg && msg.photo.length > 0) {
-    const best = msg.photo[msg.photo.length - 1]!;
-    return {
-      fileType: 'photo',
-      fileId: best.file_id,
-      fileUniqueId: best.file_unique_id,
-      size: best.file_size ?? null,
-    };
-  }
-  if ('document' in msg) {
-    const d = msg.document;
-    return {
-      fileType: 'document',
-      fileId: d.file_id,
-      fileUniqueId: d.file_unique_id,
-      fileName: d.file_name ?? null,
-      mimeType: d.mime_type ?? null,
-      size: d.file_size ?? null,
-    };
-  }
-  return null;
+  return fileOfMessage(msg);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type CallbackName,
   callbackOf,
   cbButton,
+  fileOfMessage,
   inlineKeyboard,
   NO_KEYBOARD,
   onCallback,
@@ -179,27 +180,7 @@ function reopen(s: WizardState, field: RegistrationField): WizardState {
 
 /** A photo or a file from the message (the largest photo size). */
 function fileOf(msg: Message): ActFile | null {
-  if ('photo' in msg && msg.photo.length > 0) {
-    const best = msg.photo[msg.photo.length - 1]!;
-    return {
-      fileType: 'photo',
-      fileId: best.file_id,
-      fileUniqueId: best.file_unique_id,
-      size: best.file_size ?? null,
-    };
-  }
-  if ('document' in msg) {
-    const d = msg.document;
-    return {
-      fileType: 'document',
-      fileId: d.file_id,
-      fileUniqueId: d.file_unique_id,
-      fileName: d.file_name ?? null,
-      mimeType: d.mime_type ?? null,
-      size: d.file_size ?? null,
-    };
-  }
-  return null;
+  return fileOfMessage(msg);
 }
 
 const isPassportFile = (f: ActFile) =>
