@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { runAfterCommit } from './after-commit';
 import type { DispatchDeps, Executor } from './deps';
 import { alertsChannelId, staffOutboxRows, staffRecipients } from './staff-recipients';
+import { recordSystemEvent } from './system-events';
 
 /**
  * Commission deadlines, run by the scheduler's `commissions` Job Scheduler every minute:
@@ -193,17 +194,14 @@ async function applyOverdue(
       dedupPrefix: overdueDedupPrefix(c.id),
     }),
   ];
-  await trx
-    .insertInto('system_events')
-    .values({
-      source: 'commissions',
-      level: 'warn',
-      message: `commission #${c.id} (order #${c.order_id}) overdue${blocked ? `: master #${c.master_id} blocked` : ''}`,
-      order_id: c.order_id,
-      master_id: c.master_id,
-      context: JSON.stringify({ commission_id: c.id, blocked }),
-    })
-    .execute();
+  await recordSystemEvent(trx, {
+    source: 'commissions',
+    level: 'warn',
+    message: `commission #${c.id} (order #${c.order_id}) overdue${blocked ? `: master #${c.master_id} blocked` : ''}`,
+    orderId: c.order_id,
+    masterId: c.master_id,
+    context: { commission_id: c.id, blocked },
+  });
   return { rows, blocked };
 }
 

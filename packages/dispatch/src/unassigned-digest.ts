@@ -5,6 +5,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { runAfterCommit } from './after-commit';
 import type { DispatchDeps, Executor } from './deps';
 import { alertsChannelId, staffRecipients } from './staff-recipients';
+import { recordSystemEvent } from './system-events';
 
 /**
  * The unassigned-orders digest: per city, the orders waiting for a master (searching or
@@ -100,18 +101,15 @@ export async function runUnassignedDigest(deps: DispatchDeps): Promise<Unassigne
         .set({ unassigned_digest_at: sql<Date>`now()` })
         .where('id', 'in', ids)
         .execute();
-      await trx
-        .insertInto('system_events')
-        .values({
-          source: 'digest',
-          level: 'warn',
-          message: `unassigned orders digest: ${ids.length} waiting > ${minutes} min in ${city?.name ?? `city ${cityId}`}: ${ids
-            .slice(0, 20)
-            .map((id) => `#${id}`)
-            .join(', ')}${ids.length > 20 ? ' …' : ''}`,
-          context: { city_id: cityId, order_ids: ids, recipients: rows.length },
-        })
-        .execute();
+      await recordSystemEvent(trx, {
+        source: 'digest',
+        level: 'warn',
+        message: `unassigned orders digest: ${ids.length} waiting > ${minutes} min in ${city?.name ?? `city ${cityId}`}: ${ids
+          .slice(0, 20)
+          .map((id) => `#${id}`)
+          .join(', ')}${ids.length > 20 ? ' …' : ''}`,
+        context: { city_id: cityId, order_ids: ids, recipients: rows.length },
+      });
       return { refs: inserted, orders: ids.length };
     });
     if (!sent) continue;

@@ -108,6 +108,7 @@ export const NOTIFICATION_EVENTS = [
   'commission_rejected',
   'order_canceled',
   'order_rescheduled',
+  'system_event',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

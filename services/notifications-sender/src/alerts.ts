@@ -11,9 +11,12 @@ import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 
 type AlertEvent = Extract<NotificationEvent, 'delivery_failed' | 'recipient_unreachable'>;
 
-/** Alerts about alerts would loop; their failures are only logged and counted. */
+/**
+ * Alerts about alerts (and about log lines, which a failure would log again) would loop;
+ * their failures are only logged and counted.
+ */
 export function isAlertEvent(event: NotificationEvent): boolean {
-  return event === 'delivery_failed' || event === 'recipient_unreachable';
+  return event === 'delivery_failed' || event === 'recipient_unreachable' || event === 'system_event';
 }
 
 function alertsChannelId(setting: string): number | null {

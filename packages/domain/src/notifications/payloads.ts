@@ -170,6 +170,14 @@ export interface OrderRescheduledPayload {
   timezone: string;
 }
 
+/** A line of the system log, copied to the logs channel (LOGS: settings logs_channel_id). */
+export interface SystemEventPayload {
+  source: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  order_id: number | null;
+}
+
 export interface NotificationPayloads {
   new_offer: NewOfferPayload;
   offer_closed: OfferClosedPayload;
@@ -197,4 +205,5 @@ export interface NotificationPayloads {
   commission_rejected: CommissionCheckedPayload;
   order_canceled: OrderCanceledPayload;
   order_rescheduled: OrderRescheduledPayload;
+  system_event: SystemEventPayload;
 }

@@ -29,6 +29,7 @@ import type {
   ReasonPayload,
   RecipientUnreachablePayload,
   StaffMessagePayload,
+  SystemEventPayload,
   UnassignedOrdersPayload,
 } from './payloads';
 
@@ -104,6 +105,7 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   commission_rejected: 'Оплата комиссии отклонена',
   order_canceled: 'Заказ снят с мастера',
   order_rescheduled: 'Заказ перенесён',
+  system_event: 'Системное событие (канал логов)',
 };
 
 /** How staff alerts name a recipient: "мастер Иван (#7)", "сотрудник Ольга (#3)", "чат -100123". */
@@ -437,6 +439,15 @@ function orderRescheduled(p: OrderRescheduledPayload, now: Date): RenderedNotifi
   return { text: `<b>🔁 Заказ #${p.order_id} перенесён</b>\n\nНовое время: ${slot}` };
 }
 
+const LEVEL_ICON: Record<SystemEventPayload['level'], string> = { info: 'ℹ️', warn: '⚠️', error: '❗' };
+
+function systemEvent(p: SystemEventPayload): RenderedNotification {
+  return {
+    text: `${LEVEL_ICON[p.level] ?? 'ℹ️'} <b>${escapeHtml(p.source)}</b>: ${escapeHtml(truncate(p.message, STAFF_TEXT_MAX))}`,
+    ...(p.order_id ? { buttons: openOrderButton(p.order_id) } : {}),
+  };
+}
+
 type Renderers = {
   [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
 };
@@ -478,6 +489,7 @@ const RENDERERS: Renderers = {
   commission_rejected: commissionRejected,
   order_canceled: orderCanceled,
   order_rescheduled: orderRescheduled,
+  system_event: systemEvent,
 };
 
 export function hasTemplate(event: string): event is TemplatedEvent {
