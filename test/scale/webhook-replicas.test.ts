@@ -95,8 +95,9 @@ async function press(m: MasterFixture, messageId: number, text: string) {
   const pressed = await fake.userPressesButton(token, user(m), { messageId, text });
   expect(pressed).toMatchObject({ via: 'webhook', status: 200 });
   await idle();
-  return fake.callsOf('answerCallbackQuery', token).find((c) => c.params.callback_query_id === pressed.callbackQueryId)
-    ?.params as { text?: string };
+  return fake
+    .callsOf('answerCallbackQuery', token)
+    .find((c) => c.params.callback_query_id === pressed.callbackQueryId)?.params as { text?: string };
 }
 
 describe('master bot: two webhook replicas behind a load balancer', () => {
@@ -104,7 +105,10 @@ describe('master bot: two webhook replicas behind a load balancer', () => {
     const res = await fetch(`${replicas[0]!.httpUrl}/tg/master`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } }),
+      body: JSON.stringify({
+        update_id: 1,
+        message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } },
+      }),
     });
     expect(res.status).toBe(401);
   });
@@ -122,7 +126,10 @@ describe('master bot: two webhook replicas behind a load balancer', () => {
       pushes.push(await sendPush(tdb.db, tg, { chatId: m.tg_user_id, orderId: order.id, offerId }));
     }
     const before = servedBy.length;
-    const answers = await Promise.all([press(a, pushes[0]!, '✅ Принять'), press(b, pushes[1]!, '✅ Принять')]);
+    const answers = await Promise.all([
+      press(a, pushes[0]!, '✅ Принять'),
+      press(b, pushes[1]!, '✅ Принять'),
+    ]);
     // The two presses went to different replicas.
     expect(new Set(servedBy.slice(before))).toEqual(new Set([0, 1]));
     const won = answers.filter((x) => x?.text === `✅ Заказ #${order.id} ваш!`);

@@ -1,6 +1,5 @@
 import type { StaffActor } from '@fs/dispatch';
 import { type CallbackArgs, type CallbackName, cbButton } from '@fs/telegram';
-import { TelegramError } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { AdminContext, AdminWizard } from '../context';
 import { inScope } from '../scope';

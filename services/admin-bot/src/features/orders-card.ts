@@ -1,6 +1,6 @@
 import { canCancel, canDistribute, canReschedule, canReturn, guaranteeRefusal } from '@fs/dispatch';
 import { cbButton, copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
-import { type Telegraf, TelegramError } from 'telegraf';
+import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { sendStoredFiles } from '../files';

@@ -1,6 +1,5 @@
 import {
   CATEGORY_LABELS,
-  type Category,
   escapeHtml,
   formatMoment,
   formatMoney,
