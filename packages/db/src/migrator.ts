@@ -4,6 +4,7 @@ import * as m0002 from './migrations/2026_11_24_0002_candidate_index';
 import * as m0003 from './migrations/2026_11_24_0003_more_events';
 import * as m0009 from './migrations/2026_11_24_0009_digest_and_reports';
 import * as m0010 from './migrations/2026_11_24_0010_system_event';
+import * as m0011 from './migrations/2026_11_24_0011_profile_updated';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0003_more_events': m0003,
   '2026_11_24_0009_digest_and_reports': m0009,
   '2026_11_24_0010_system_event': m0010,
+  '2026_11_24_0011_profile_updated': m0011,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

@@ -1,8 +1,10 @@
 import {
   CATEGORIES,
+  CATEGORY_LABELS,
   type Category,
   type LimitChangedPayload,
   type ModerationStatus,
+  type ProfileUpdatedPayload,
   type ReasonPayload,
   type StaffMessagePayload,
 } from '@fs/domain';
@@ -340,6 +342,13 @@ export function setMasterDistricts(
             .execute();
     if (valid.length !== wanted.length) return refused('wrong_state');
     const ids = valid.map((d) => d.id);
+    const before = await trx
+      .selectFrom('master_districts')
+      .select('district_id')
+      .where('master_id', '=', m.id)
+      .orderBy('district_id')
+      .execute();
+    const changed = before.map((d) => d.district_id).join() !== ids.join();
     await trx.deleteFrom('master_districts').where('master_id', '=', m.id).execute();
     if (ids.length > 0) {
       await trx
@@ -347,7 +356,7 @@ export function setMasterDistricts(
         .values(ids.map((district_id) => ({ master_id: m.id, district_id })))
         .execute();
     }
-    await touch(trx, m.id);
+    const version = await touch(trx, m.id);
     await audit(trx, {
       staffId: actor.staffId,
       action: 'master.districts',
@@ -355,7 +364,20 @@ export function setMasterDistricts(
       entityId: m.id,
       payload: { district_ids: ids },
     });
-    return { result: { kind: 'ok', districtIds: ids }, wake: true };
+    const names =
+      ids.length === 0
+        ? []
+        : (
+            await trx.selectFrom('districts').select('name').where('id', 'in', ids).orderBy('name').execute()
+          ).map((d) => d.name);
+    const notice: ProfileUpdatedPayload = { field: 'districts', values: names };
+    return {
+      result: { kind: 'ok', districtIds: ids },
+      wake: true,
+      outbox: changed
+        ? [masterRow(m.id, 'profile_updated', notice, `profile_updated:m${m.id}:v${version}`)]
+        : [],
+    };
   });
 }
 
@@ -369,12 +391,18 @@ export function setMasterSkills(
   return actOnMaster<{ skills: Category[] }>(deps, actor, masterId, 'skills', async (trx, m) => {
     const wanted = CATEGORIES.filter((c) => skills.includes(c));
     if (wanted.length === 0) return refused('wrong_state');
+    const before = await trx
+      .selectFrom('master_skills')
+      .select('skill_code')
+      .where('master_id', '=', m.id)
+      .execute();
+    const changed = CATEGORIES.filter((c) => before.some((b) => b.skill_code === c)).join() !== wanted.join();
     await trx.deleteFrom('master_skills').where('master_id', '=', m.id).execute();
     await trx
       .insertInto('master_skills')
       .values(wanted.map((skill_code) => ({ master_id: m.id, skill_code })))
       .execute();
-    await touch(trx, m.id);
+    const version = await touch(trx, m.id);
     await audit(trx, {
       staffId: actor.staffId,
       action: 'master.skills',
@@ -382,16 +410,26 @@ export function setMasterSkills(
       entityId: m.id,
       payload: { skills: wanted },
     });
-    return { result: { kind: 'ok', skills: wanted }, wake: true };
+    const notice: ProfileUpdatedPayload = { field: 'skills', values: wanted.map((c) => CATEGORY_LABELS[c]) };
+    return {
+      result: { kind: 'ok', skills: wanted },
+      wake: true,
+      outbox: changed
+        ? [masterRow(m.id, 'profile_updated', notice, `profile_updated:m${m.id}:v${version}`)]
+        : [],
+    };
   });
 }
 
-async function touch(trx: Executor, masterId: number): Promise<void> {
-  await trx
+/** Bumps the master's version (returned: it keys the change's notice). */
+async function touch(trx: Executor, masterId: number): Promise<number> {
+  const row = await trx
     .updateTable('masters')
     .set({ updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
     .where('id', '=', masterId)
-    .execute();
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
 }
 
 /**

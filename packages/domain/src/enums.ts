@@ -109,6 +109,7 @@ export const NOTIFICATION_EVENTS = [
   'order_canceled',
   'order_rescheduled',
   'system_event',
+  'profile_updated',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

@@ -1,4 +1,5 @@
 import { messageMaster } from '@fs/dispatch';
+import { renderNotification } from '@fs/domain';
 import { encode } from '@fs/telegram';
 import { createCity, createMaster, createOrder } from '@fs/testkit';
 import { texts } from '../src/texts';
@@ -359,6 +360,19 @@ describe('districts and skills', () => {
     expect(d.shown(admin, msg).text).toContain('🛠 Навыки: 🚰 Сантехника, 🪟 Окна');
     expect(await audits(m.id, 'master.districts')).toHaveLength(1);
     expect(await audits(m.id, 'master.skills')).toHaveLength(1);
+    // The master is told once per change, with the new lists.
+    const notices = await outbox(m.id, 'profile_updated');
+    expect(notices.map((r) => r.payload)).toEqual([
+      { field: 'districts', values: [d2!.name] },
+      { field: 'skills', values: ['🚰 Сантехника', '🪟 Окна'] },
+    ]);
+    expect(renderNotification('profile_updated', notices[1]!.payload as never, new Date()).text).toBe(
+      '<b>✏️ Администратор обновил ваш профиль</b>\n\n🛠 Навыки: 🚰 Сантехника, 🪟 Окна\n\nЗаказы будут предлагаться с учётом изменений.',
+    );
+    // Saving the same skills again changes nothing and tells nobody.
+    await d.tap(admin, msg, { text: '🛠 Навыки' });
+    await d.tap(admin, msg, { text: '💾 Сохранить' });
+    expect(await outbox(m.id, 'profile_updated')).toHaveLength(2);
   });
 });
 

@@ -178,6 +178,12 @@ export interface SystemEventPayload {
   order_id: number | null;
 }
 
+/** Staff changed the master's work profile (to the master): the new list, as labels. */
+export interface ProfileUpdatedPayload {
+  field: 'districts' | 'skills';
+  values: string[];
+}
+
 export interface NotificationPayloads {
   new_offer: NewOfferPayload;
   offer_closed: OfferClosedPayload;
@@ -206,4 +212,5 @@ export interface NotificationPayloads {
   order_canceled: OrderCanceledPayload;
   order_rescheduled: OrderRescheduledPayload;
   system_event: SystemEventPayload;
+  profile_updated: ProfileUpdatedPayload;
 }

@@ -26,6 +26,7 @@ import type {
   OrderCanceledPayload,
   OrderRescheduledPayload,
   OrderSnapshot,
+  ProfileUpdatedPayload,
   ReasonPayload,
   RecipientUnreachablePayload,
   StaffMessagePayload,
@@ -106,6 +107,7 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   order_canceled: 'Заказ снят с мастера',
   order_rescheduled: 'Заказ перенесён',
   system_event: 'Системное событие (канал логов)',
+  profile_updated: 'Изменение районов или навыков мастера',
 };
 
 /** How staff alerts name a recipient: "мастер Иван (#7)", "сотрудник Ольга (#3)", "чат -100123". */
@@ -448,6 +450,14 @@ function systemEvent(p: SystemEventPayload): RenderedNotification {
   };
 }
 
+function profileUpdated(p: ProfileUpdatedPayload): RenderedNotification {
+  const what = p.field === 'districts' ? '🗺 Районы работы' : '🛠 Навыки';
+  const list = p.values.length > 0 ? p.values.map((v) => escapeHtml(v)).join(', ') : 'весь город';
+  return {
+    text: `<b>✏️ Администратор обновил ваш профиль</b>\n\n${what}: ${list}\n\nЗаказы будут предлагаться с учётом изменений.`,
+  };
+}
+
 type Renderers = {
   [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
 };
@@ -490,6 +500,7 @@ const RENDERERS: Renderers = {
   order_canceled: orderCanceled,
   order_rescheduled: orderRescheduled,
   system_event: systemEvent,
+  profile_updated: profileUpdated,
 };
 
 export function hasTemplate(event: string): event is TemplatedEvent {
