@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { OnboardingSection, OnboardingStep, OnboardingWizard } from './onboarding-state';
+import {
+  ONBOARDING_STEPS,
+  type OnboardingSection,
+  type OnboardingStep,
+  type OnboardingWizard,
+} from './onboarding-state';
 
 /**
  * The order of the onboarding screens, which of them apply, where ⬅️ Назад leads and what is
@@ -9,21 +14,9 @@ import type { OnboardingSection, OnboardingStep, OnboardingWizard } from './onbo
 export type WizardState = Omit<OnboardingWizard, 'at'>;
 
 /** The form's steps in order (consent and the summary frame them; ✏️ Изменить is off-flow). */
-const FLOW: readonly OnboardingStep[] = [
-  'name',
-  'phone',
-  'city',
-  'districts',
-  'skills',
-  'vehicle',
-  'plate',
-  'payout',
-  'requisites',
-  'sbp_bank',
-  'passport',
-  'selfie',
-  'referral',
-];
+const FLOW: readonly OnboardingStep[] = ONBOARDING_STEPS.filter(
+  (step) => step !== 'consent' && step !== 'summary' && step !== 'edit',
+);
 
 /** The steps each ✏️ Изменить section walks through before returning to the summary. */
 export const SECTION_STEPS: Record<OnboardingSection, readonly OnboardingStep[]> = {

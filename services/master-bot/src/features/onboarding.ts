@@ -50,7 +50,7 @@ import {
   loadStoredProfile,
   searchCities,
 } from './onboarding-queries';
-import type { OnboardingStep } from './onboarding-state';
+import { ONBOARDING_STEPS, type OnboardingStep } from './onboarding-state';
 import { navKeyboard, stepView } from './onboarding-views';
 import { showMenu } from './start';
 import { clearWizard, currentWizard, setWizard } from './wizard-session';
@@ -271,23 +271,7 @@ export function onboardingFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
   bot.use(
     onStep(
       'onboardingBack',
-      [
-        'name',
-        'phone',
-        'city',
-        'districts',
-        'skills',
-        'vehicle',
-        'plate',
-        'payout',
-        'requisites',
-        'sbp_bank',
-        'passport',
-        'selfie',
-        'referral',
-        'summary',
-        'edit',
-      ],
+      ONBOARDING_STEPS.filter((step) => step !== 'consent'),
       async (ctx, s) => {
         const step = previousStep(s, s.step, await documentsRequired(deps));
         await ctx.answerCbQuery();
