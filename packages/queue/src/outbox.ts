@@ -31,22 +31,40 @@ export async function insertOutbox(
 }
 
 /**
- * After commit: enqueue and stamp enqueued_at. If Redis is down this throws; the rows stay
- * pending with enqueued_at NULL and the relay delivers them later. Never lose the commit for it.
+ * After commit: stamp enqueued_at, then enqueue. Stamping first matters for latency: the stamp
+ * locks the rows for a moment, and a sender that took the job before a later stamp committed
+ * would find its row locked and look again only after a delay. If Redis is down the enqueue
+ * throws: the stamp is taken back, so the relay delivers the rows after its short grace
+ * window. Never lose the commit for it.
  */
 export async function enqueueOutbox(db: Db, queues: Queues, refs: readonly OutboxRef[]): Promise<void> {
   if (refs.length === 0) return;
-  await queues.enqueueOutbox(refs);
-  await db
+  const ids = refs.map((r) => r.id);
+  const stamped = await db
     .updateTable('notifications_outbox')
     .set({ enqueued_at: sql<Date>`now()` })
-    .where(
-      'id',
-      'in',
-      refs.map((r) => r.id),
-    )
+    .where('id', 'in', ids)
     .where('enqueued_at', 'is', null)
+    .returning('id')
     .execute();
+  try {
+    await queues.enqueueOutbox(refs);
+  } catch (err) {
+    if (stamped.length > 0) {
+      await db
+        .updateTable('notifications_outbox')
+        .set({ enqueued_at: null })
+        .where(
+          'id',
+          'in',
+          stamped.map((r) => r.id),
+        )
+        .where('status', '=', 'pending')
+        .execute()
+        .catch(() => {});
+    }
+    throw err;
+  }
 }
 
 export interface RelayOptions {
@@ -86,15 +104,25 @@ export async function relayOutbox(db: Db, queues: Queues, opts: RelayOptions = {
     const job = await q.getJob(`outbox-${r.id}`);
     if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove().catch(() => {});
   }
-  await queues.enqueueOutbox(rows);
+  // Stamped before the enqueue, as in enqueueOutbox (a sender must not find the row locked by
+  // the stamp); taken back if Redis refuses.
+  const ids = rows.map((r) => r.id);
   await db
     .updateTable('notifications_outbox')
     .set({ enqueued_at: sql<Date>`now()` })
-    .where(
-      'id',
-      'in',
-      rows.map((r) => r.id),
-    )
+    .where('id', 'in', ids)
     .execute();
+  try {
+    await queues.enqueueOutbox(rows);
+  } catch (err) {
+    await db
+      .updateTable('notifications_outbox')
+      .set({ enqueued_at: null })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute()
+      .catch(() => {});
+    throw err;
+  }
   return rows.length;
 }
