@@ -10,7 +10,9 @@ cd "$ROOT/infra/prometheus"
 if ! command -v promtool >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "promtool not found: installing Debian's prometheus package for it"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends prometheus >/dev/null; }
   else
     echo "promtool not found: install Prometheus (it ships promtool) and run again" >&2
     exit 1
