@@ -292,36 +292,37 @@ export function orderActionsFeature(bot: Telegraf<AdminContext>, deps: AdminBotD
     await ctx.answerCbQuery(text, { show_alert: true });
   };
 
-  on(
-    staffAction('ordersOffer', 'orders', async (ctx, { orderId, masterId }, staff) => {
-      const result = await offerOrderToMaster(deps.dispatch, orderActor(staff), orderId, masterId);
-      if (
-        result.kind === 'master_not_found' ||
-        result.kind === 'already_offered' ||
-        result.kind === 'master_unfit'
-      ) {
-        await pickRefusal(ctx, result);
-        return;
-      }
-      const name = (await explainName(deps, masterId)) ?? `#${masterId}`;
-      await finish(ctx, deps, staff, orderId, result, T.offered(name));
-    }),
-  );
+  /** 📨 Предложить and ✅ Назначить: the same refusals, a different operation and reply. */
+  const pickMaster = async (
+    ctx: AdminContext,
+    staff: StaffMember,
+    orderId: number,
+    masterId: number,
+    run: typeof offerOrderToMaster | typeof assignOrderToMaster,
+    done: (name: string) => string,
+  ) => {
+    const result = await run(deps.dispatch, orderActor(staff), orderId, masterId);
+    if (
+      result.kind === 'master_not_found' ||
+      result.kind === 'already_offered' ||
+      result.kind === 'master_unfit'
+    ) {
+      await pickRefusal(ctx, result);
+      return;
+    }
+    const name = (await explainName(deps, masterId)) ?? `#${masterId}`;
+    await finish(ctx, deps, staff, orderId, result, done(name));
+  };
 
   on(
-    staffAction('ordersAssign', 'orders', async (ctx, { orderId, masterId }, staff) => {
-      const result = await assignOrderToMaster(deps.dispatch, orderActor(staff), orderId, masterId);
-      if (
-        result.kind === 'master_not_found' ||
-        result.kind === 'already_offered' ||
-        result.kind === 'master_unfit'
-      ) {
-        await pickRefusal(ctx, result);
-        return;
-      }
-      const name = (await explainName(deps, masterId)) ?? `#${masterId}`;
-      await finish(ctx, deps, staff, orderId, result, T.assigned(name));
-    }),
+    staffAction('ordersOffer', 'orders', (ctx, { orderId, masterId }, staff) =>
+      pickMaster(ctx, staff, orderId, masterId, offerOrderToMaster, T.offered),
+    ),
+  );
+  on(
+    staffAction('ordersAssign', 'orders', (ctx, { orderId, masterId }, staff) =>
+      pickMaster(ctx, staff, orderId, masterId, assignOrderToMaster, T.assigned),
+    ),
   );
 
   on(
