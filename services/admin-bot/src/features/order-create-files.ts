@@ -1,7 +1,5 @@
 import type { ActFile } from '@fs/dispatch';
-import { fileOfMessage } from '@fs/telegram';
 import type { Redis } from 'ioredis';
-import type { Message } from 'telegraf/types';
 import { MAX_ORDER_FILES } from '../texts/order-create';
 
 /**
@@ -52,9 +50,4 @@ export class DraftFiles {
   async clear(nonce: string): Promise<void> {
     await this.redis.del(this.key(nonce));
   }
-}
-
-/** The photo (largest size) or document of a message, or null. */
-export function fileOf(msg: Message): DraftFile | null {
-  return fileOfMessage(msg);
 }

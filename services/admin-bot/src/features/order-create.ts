@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addLocalDays, asapDecision, isSlotOpen, localDateOf, parseSlotDate, slotsOn } from '@fs/domain';
-import { type CallbackArgs, type CallbackName, cbButton, inlineKeyboard } from '@fs/telegram';
+import { type CallbackArgs, type CallbackName, cbButton, fileOfMessage, inlineKeyboard } from '@fs/telegram';
 import { type Telegraf, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { AdminBotDeps, AdminContext } from '../context';
@@ -25,7 +25,7 @@ import {
   type Step,
   WIZARD_KIND,
 } from './order-create-draft';
-import { DraftFiles, fileOf } from './order-create-files';
+import { DraftFiles } from './order-create-files';
 import {
   activeCategories,
   districtOfCity,
@@ -668,7 +668,7 @@ export function orderCreateFeature(bot: Telegraf<AdminContext>, deps: AdminBotDe
     const step = w.step as Step;
 
     if (step === 'files') {
-      const file = fileOf(msg);
+      const file = fileOfMessage(msg);
       if (!file) return show(ctx, staff, d, step, 'reply', T.error.fileExpected);
       const n = await files.add(d.nonce, file);
       if (n === 'full') return show(ctx, staff, d, step, 'reply', T.error.tooManyFiles);

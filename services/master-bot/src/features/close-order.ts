@@ -1,8 +1,7 @@
-import { type ActFile, closeOrderByMaster } from '@fs/dispatch';
+import { closeOrderByMaster } from '@fs/dispatch';
 import { formatMoment, parseAmountInput } from '@fs/domain';
 import { cbButton, fileOfMessage, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
-import type { Message } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState } from '../master-queries';
 import { mt, requisitesLines } from '../texts';
@@ -13,8 +12,6 @@ const { buttons } = mt;
 const cancelKeyboard = () => inlineKeyboard([[cbButton(buttons.cancel, 'wizardCancel', {})]]);
 const afterKeyboard = () =>
   inlineKeyboard([[cbButton(buttons.active, 'activeList', {})], [cbButton(buttons.menu, 'masterMenu', {})]]);
-
-const actOf = (msg: Message): ActFile | null => fileOfMessage(msg);
 
 /**
  * The closing wizard's inputs (state in the Redis session: a restart or another replica
@@ -50,7 +47,7 @@ export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
       return;
     }
     if (!wizard) {
-      if (actOf(msg)) {
+      if (fileOfMessage(msg)) {
         // A file only makes sense inside a wizard: the master's wizard expired with the session.
         await ctx.reply(mt.input.sessionExpired);
         return;
@@ -75,7 +72,7 @@ export function closeOrderFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
       return;
     }
 
-    const act = actOf(msg);
+    const act = fileOfMessage(msg);
     if (!act) {
       await ctx.reply(mt.close.needAct, { reply_markup: cancelKeyboard() });
       setWizard(ctx, wizard);

@@ -1,7 +1,6 @@
-import { MAX_RECEIPTS, type ReceiptFile, reportCommissionPayment } from '@fs/dispatch';
+import { MAX_RECEIPTS, reportCommissionPayment } from '@fs/dispatch';
 import { cbButton, fileOfMessage, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
-import type { Message } from 'telegraf/types';
 import { loadCommissionCard } from '../cabinet-queries';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt } from '../texts';
@@ -25,11 +24,6 @@ const afterKeyboard = (commissionId?: number) =>
     [cbButton(t.buttons.toFinance, 'financeView', {})],
     [cbButton(buttons.menu, 'masterMenu', {})],
   ]);
-
-/** A receipt in a message: the largest photo size, or a document. */
-export function receiptOf(msg: Message): ReceiptFile | null {
-  return fileOfMessage(msg);
-}
 
 /**
  * 💸 Я оплатил → receipts (photos or documents, kept in the Redis session) → ✅ Готово: the
@@ -72,7 +66,7 @@ export function payReportFeature(bot: Telegraf<MasterContext>, deps: MasterBotDe
       await ctx.reply(mt.input.sessionExpired);
       return;
     }
-    const file = receiptOf(msg);
+    const file = fileOfMessage(msg);
     if (!file) {
       setWizard(ctx, { commissionId: wizard.commissionId, files: wizard.files }, 'payReport');
       await ctx.reply(t.pay.needFile, { reply_markup: wizardKeyboard(wizard.commissionId) });

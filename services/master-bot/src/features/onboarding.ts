@@ -28,7 +28,6 @@ import {
   safeEdit,
 } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
-import type { Message } from 'telegraf/types';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState } from '../master-queries';
 import { mt } from '../texts';
@@ -176,11 +175,6 @@ function reopen(s: WizardState, field: RegistrationField): WizardState {
     default:
       return base;
   }
-}
-
-/** A photo or a file from the message (the largest photo size). */
-function fileOf(msg: Message): ActFile | null {
-  return fileOfMessage(msg);
 }
 
 const isPassportFile = (f: ActFile) =>
@@ -565,11 +559,11 @@ export function onboardingFeature(bot: Telegraf<MasterContext>, deps: MasterBotD
       case 'requisites':
         return requisites(ctx, s, text ?? '', proceed, fail);
       case 'passport': {
-        const f = fileOf(msg);
+        const f = fileOfMessage(msg);
         return f && isPassportFile(f) ? proceed({ ...s, passport: f }) : fail(ob.errors.passport);
       }
       case 'selfie': {
-        const f = fileOf(msg);
+        const f = fileOfMessage(msg);
         return f?.fileType === 'photo' ? proceed({ ...s, selfie: f }) : fail(ob.errors.selfie);
       }
       case 'referral': {
