@@ -82,6 +82,6 @@ export {
   REFERRAL_START_PREFIX,
   referralCodeFromStart,
 } from './referral-code';
-export { staffRecipients } from './staff-recipients';
+export { alertsChannelId, staffRecipients } from './staff-recipients';
 export { recordSystemEvent, type SystemEvent } from './system-events';
 export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';

@@ -17,6 +17,12 @@ export interface SettingDef {
   validate?: (value: string) => string | null;
 }
 
+/** A Telegram channel id (e.g. -1001234567890), or empty for "no channel". */
+function channelIdError(value: string): string | null {
+  return value === '' || /^-?\d{1,20}$/.test(value)
+    ? null
+    : 'Нужен числовой ID канала, например -1001234567890, или «-», чтобы отключить.';
+}
 export const SETTINGS = {
   distribution_sla_seconds: {
     kind: 'int',
@@ -121,8 +127,18 @@ export const SETTINGS = {
     default: false,
     description: 'Сообщать персоналу города о назначении мастера',
   },
-  alerts_channel_id: { kind: 'string', default: '', description: 'ID канала алертов (пусто — нет)' },
-  logs_channel_id: { kind: 'string', default: '', description: 'ID канала логов (пусто — нет)' },
+  alerts_channel_id: {
+    kind: 'string',
+    default: '',
+    validate: channelIdError,
+    description: 'ID канала алертов (пусто — нет)',
+  },
+  logs_channel_id: {
+    kind: 'string',
+    default: '',
+    validate: channelIdError,
+    description: 'ID канала логов (пусто — нет)',
+  },
   support_contact: { kind: 'string', default: '@support', description: 'Контакты поддержки для мастеров' },
   onboarding_require_documents: {
     kind: 'bool',
@@ -187,13 +203,12 @@ export function parseSettingInput(
       if (['нет', 'no', 'false', '0', 'off', 'выкл'].includes(v)) return { ok: true, value: false };
       return { ok: false, error: 'Ответьте «да» или «нет».' };
     }
-    default:
+    default: {
       if (raw.length > 500) return { ok: false, error: 'Слишком длинное значение (до 500 символов).' };
-      if (def.validate) {
-        const error = def.validate(raw);
-        return error ? { ok: false, error } : { ok: true, value: raw };
-      }
-      return { ok: true, value: raw === '-' ? '' : raw };
+      const value = raw === '-' ? '' : raw;
+      const error = def.validate?.(value);
+      return error ? { ok: false, error } : { ok: true, value };
+    }
   }
 }
 

@@ -118,7 +118,9 @@ describe('settings: values', () => {
 
   it('channels take a numeric chat id or "-" to switch off; a bool takes да/нет', async () => {
     await openSetting(T.groups.channels, 'Канал алертов (ID)');
-    expect((await d.send(admin, '@alerts')).text).toBe(invalid(T.badChannel));
+    expect((await d.send(admin, '@alerts')).text).toBe(
+      invalid('Нужен числовой ID канала, например -1001234567890, или «-», чтобы отключить.'),
+    );
     expect((await loadSettings(h.tdb.db)).alerts_channel_id).toBe('');
     await d.send(admin, '-1001234567890');
     expect((await loadSettings(h.tdb.db)).alerts_channel_id).toBe('-1001234567890');

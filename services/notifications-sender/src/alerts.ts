@@ -1,5 +1,5 @@
 import type { Db, SettingsCache } from '@fs/db';
-import { recordSystemEvent, type SystemEvent, staffRecipients } from '@fs/dispatch';
+import { alertsChannelId, recordSystemEvent, type SystemEvent, staffRecipients } from '@fs/dispatch';
 import type { DeliveryFailedPayload, NotificationEvent, RecipientUnreachablePayload } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 
@@ -17,11 +17,6 @@ type AlertEvent = Extract<NotificationEvent, 'delivery_failed' | 'recipient_unre
  */
 export function isAlertEvent(event: NotificationEvent): boolean {
   return event === 'delivery_failed' || event === 'recipient_unreachable' || event === 'system_event';
-}
-
-function alertsChannelId(setting: string): number | null {
-  const trimmed = setting.trim();
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : null;
 }
 
 async function globalAdmins(trx: Db): Promise<number[]> {

@@ -62,7 +62,6 @@ const GROUP_TOKENS: Record<Exclude<Group, 'geo'>, readonly Token[]> = {
 };
 
 const CHANNEL_KEYS = new Set<SettingKey>(['alerts_channel_id', 'logs_channel_id']);
-const CHANNEL_ID = /^-?\d{1,20}$/;
 const TOKEN_OF = new Map<SettingKey, Token>(
   Object.entries(TOKEN_KEYS).map(([t, k]) => [k as SettingKey, t as Token]),
 );
@@ -110,8 +109,6 @@ export function validateSetting(
     return { ok: false, error: T.startAfterEnd(current.working_hours_end) };
   if (key === 'working_hours_end' && String(v) <= current.working_hours_start)
     return { ok: false, error: T.endBeforeStart(current.working_hours_start) };
-  if (CHANNEL_KEYS.has(key) && v !== '' && !CHANNEL_ID.test(String(v)))
-    return { ok: false, error: T.badChannel };
   return parsed;
 }
 

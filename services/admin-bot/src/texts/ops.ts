@@ -292,7 +292,6 @@ const settings = {
   startAfterEnd: (end: string) => `Начало рабочего дня должно быть раньше конца (сейчас конец — ${end}).`,
   endBeforeStart: (start: string) =>
     `Конец рабочего дня должен быть позже начала (сейчас начало — ${start}).`,
-  badChannel: 'Нужен числовой ID канала, например -1001234567890, или «-», чтобы отключить.',
   saved: (label: string, value: string) =>
     `✅ Сохранено: ${label} — <code>${escapeHtml(value)}</code>.\nСервисы применят изменение в течение нескольких секунд.`,
   canceled: 'Изменение отменено.',
