@@ -3,8 +3,22 @@ import { FakeTelegram } from '@fs/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { createBot, onCallback, type RunningBot, safeEdit, staleCallbacks, startBot } from './bot';
-import { offerKeyboard } from './keyboards';
+import { createBot, type RunningBot, safeEdit, staleCallbacks, startBot } from './bot';
+import { action, callbackCodec, idArg } from './callback-data';
+import { inlineKeyboard } from './keyboards';
+
+/** A bot's actions as the bots define theirs (the master bot's push buttons). */
+const cb = callbackCodec('master', {
+  offerAccept: action('m:oa', { offerId: idArg }),
+  offerDecline: action('m:od', { offerId: idArg }),
+});
+const offerKeyboard = (offerId: number, labels: { accept: string; decline: string }) =>
+  inlineKeyboard([
+    [
+      cb.button(labels.accept, 'offerAccept', { offerId }),
+      cb.button(labels.decline, 'offerDecline', { offerId }),
+    ],
+  ]);
 
 const ERROR_TEXT = 'error text';
 const STALE_TEXT = 'stale text';
@@ -33,7 +47,7 @@ function testBot(): Telegraf {
     throw new Error('boom');
   });
   bot.use(
-    onCallback('offerAccept', async (ctx, { offerId }) => {
+    cb.on('offerAccept', async (ctx, { offerId }) => {
       if (offerId === 1) throw new Error('callback boom');
       if (offerId === 2) await ctx.answerCbQuery('handled');
       if (offerId === 4)

@@ -3,7 +3,6 @@ import { type Logger, prom } from '@fs/observability';
 import type { FastifyInstance } from 'fastify';
 import { type Context, type MiddlewareFn, Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { type CallbackArgs, type CallbackName, type DecodedCallback, decode } from './callback-data';
 
 export interface CreateBotOptions {
   /** Bot API server (TELEGRAM_API_ROOT): the real one, a local Bot API server or the test fake. */
@@ -93,29 +92,6 @@ export function answerCallbacks<C extends Context>(): MiddlewareFn<C> {
     } finally {
       await answerIfNeeded(ctx);
     }
-  };
-}
-
-const decodedCache = new WeakMap<Context, DecodedCallback | null>();
-
-/** The update's callback data decoded by the codec (`null` when absent or malformed). */
-export function callbackOf(ctx: Context): DecodedCallback | null {
-  if (decodedCache.has(ctx)) return decodedCache.get(ctx) ?? null;
-  const cq = ctx.callbackQuery;
-  const decoded = cq && 'data' in cq ? decode(cq.data) : null;
-  decodedCache.set(ctx, decoded);
-  return decoded;
-}
-
-/** Routes one codec action to its handler; other updates pass through. */
-export function onCallback<N extends CallbackName, C extends Context = Context>(
-  name: N,
-  handler: (ctx: C, args: CallbackArgs<N>) => Promise<unknown> | unknown,
-): MiddlewareFn<C> {
-  return async (ctx, next) => {
-    const cb = callbackOf(ctx);
-    if (cb?.name !== name) return next();
-    await handler(ctx, cb.args as CallbackArgs<N>);
   };
 }
 

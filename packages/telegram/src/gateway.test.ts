@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NOTIFICATION_CALLBACKS } from '@fs/domain';
 import { prom } from '@fs/observability';
 import { TelegramError } from 'telegraf';
-import { decode, encode } from './callback-data';
 import { classifyTelegramError, TelegramDeliveryError } from './errors';
 import { TelegramGateway } from './gateway';
 
@@ -61,18 +59,6 @@ describe('classifyTelegramError', () => {
     const abort = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
     expect(classifyTelegramError(abort).kind).toBe('transient');
     expect(classifyTelegramError('weird').kind).toBe('transient');
-  });
-});
-
-describe('notification buttons use the callback codec', () => {
-  it('encodes the same strings the bots decode', () => {
-    expect(NOTIFICATION_CALLBACKS.offerAccept(77)).toBe(encode('offerAccept', { offerId: 77 }));
-    expect(NOTIFICATION_CALLBACKS.offerDecline(77)).toBe(encode('offerDecline', { offerId: 77 }));
-    expect(NOTIFICATION_CALLBACKS.adminOrderOpen(123)).toBe(encode('adminOrderOpen', { orderId: 123 }));
-    expect(decode(NOTIFICATION_CALLBACKS.offerAccept(77))).toMatchObject({
-      name: 'offerAccept',
-      args: { offerId: 77 },
-    });
   });
 });
 

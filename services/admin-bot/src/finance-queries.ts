@@ -1,7 +1,7 @@
 import type { Db } from '@fs/db';
 import { atLocalTime, type CommissionStatus, localDateOf } from '@fs/domain';
-import type { CallbackArgs } from '@fs/telegram';
 import { sql } from 'kysely';
+import type { CallbackArgs } from './callbacks';
 import { type MasterBalance, masterBalance, type Page } from './master-queries';
 import { cityFilter } from './scope';
 import type { StaffMember } from './staff';

@@ -1,7 +1,7 @@
 import { closeOrderByMaster, overdueBlockReason } from '@fs/dispatch';
 import type { CommissionStatus } from '@fs/domain';
-import { encode } from '@fs/telegram';
 import { createCity, createMaster, createOrder, type MasterFixture } from '@fs/testkit';
+import { encode } from '../src/callbacks';
 import { texts } from '../src/texts';
 import { type AdminHarness, adminDriver, startAdminHarness, userOf } from './harness';
 

@@ -1,5 +1,5 @@
-import { encode } from '@fs/telegram';
 import { getCity } from '@fs/testkit';
+import { encode } from '../src/callbacks';
 import { texts } from '../src/texts';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 

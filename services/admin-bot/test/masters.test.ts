@@ -1,7 +1,7 @@
 import { messageMaster } from '@fs/dispatch';
 import { renderNotification } from '@fs/domain';
-import { encode } from '@fs/telegram';
 import { createCity, createMaster, createOrder } from '@fs/testkit';
+import { encode } from '../src/callbacks';
 import { texts } from '../src/texts';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 

@@ -1,4 +1,4 @@
-import { encode } from '@fs/telegram';
+import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import { cityAtHour, lastButtons, openWizard } from './order-create-helpers';
 

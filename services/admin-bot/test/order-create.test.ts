@@ -1,5 +1,5 @@
-import { encode } from '@fs/telegram';
 import { createOrder as createTestOrder } from '@fs/testkit';
+import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import {
   cityAtHour,

@@ -7,8 +7,8 @@ import {
   returnOrderToSearch,
 } from '@fs/dispatch';
 import { addLocalDays, atLocalTime, localDateOf, renderNotification } from '@fs/domain';
-import { encode } from '@fs/telegram';
 import { type CityFixture, createMaster, createOrder, type MasterFixture } from '@fs/testkit';
+import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import {
   ageWizard,

@@ -1,7 +1,7 @@
 import { renderNotification } from '@fs/domain';
-import { encode } from '@fs/telegram';
 import { createMaster, createOrder } from '@fs/testkit';
 import { Telegram } from 'telegraf';
+import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import { ageWizard, freshCity, lastButtons, openOrders, orderIn } from './orders-helpers';
 

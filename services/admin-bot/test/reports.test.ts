@@ -1,8 +1,8 @@
 import type { Db } from '@fs/db';
-import { encode } from '@fs/telegram';
 import { createCity, createMaster, createOrder, getCity, type StaffFixture } from '@fs/testkit';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { encode } from '../src/callbacks';
 import { periodOfDays } from '../src/reports/period';
 import { loadKpiCounts } from '../src/reports/queries';
 import { texts } from '../src/texts';

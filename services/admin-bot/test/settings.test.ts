@@ -1,6 +1,6 @@
 import { loadSettings, SettingsCache } from '@fs/db';
-import { encode } from '@fs/telegram';
 import { createCity, type StaffFixture } from '@fs/testkit';
+import { encode } from '../src/callbacks';
 import { texts } from '../src/texts';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 

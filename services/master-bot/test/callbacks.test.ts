@@ -1,5 +1,6 @@
 import { NOTIFICATION_CALLBACKS } from '@fs/domain';
-import { decode, encode, MAX_CALLBACK_BYTES } from './callback-data';
+import { MAX_CALLBACK_BYTES } from '@fs/telegram';
+import { decode, encode } from '../src/callbacks';
 
 describe('master bot menu, shift, offers and active-order callbacks', () => {
   it('round-trip with their token and page args and stay short', () => {

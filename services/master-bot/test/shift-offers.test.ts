@@ -1,8 +1,8 @@
 import { processBreaks } from '@fs/dispatch';
 import { QUEUES } from '@fs/queue';
-import { decode } from '@fs/telegram';
 import { createMaster, createOrder, type MasterFixture } from '@fs/testkit';
 import { Queue } from 'bullmq';
+import { decode } from '../src/callbacks';
 import { insertOffer } from './fixtures';
 import { type BotHarness, driver, startHarness } from './harness';
 

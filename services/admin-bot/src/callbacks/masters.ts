@@ -1,5 +1,5 @@
 import { CATEGORIES, STAFF_ROLES } from '@fs/domain';
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 /** Admin bot: masters, moderation, finance, staff and access. Codes start with `a:m`, `a:f`, `a:p`. */
 

@@ -1,4 +1,4 @@
-import { action, idArg } from '../callback-args';
+import { action, idArg } from '@fs/telegram';
 
 /**
  * Admin bot: the main menu and its entries (each entry is handled by its feature), and the

@@ -1,4 +1,4 @@
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 /** Admin bot: reports, settings, logs. Codes start with `a:r`, `a:s`, `a:l`. */
 

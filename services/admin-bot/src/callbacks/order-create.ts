@@ -1,5 +1,5 @@
 import { CATEGORIES, ORDER_TYPES } from '@fs/domain';
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 /** Fields the confirmation card's "✏️ Изменить" can jump back to. */
 const ORDER_CREATE_FIELDS = [

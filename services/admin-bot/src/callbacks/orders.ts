@@ -1,5 +1,5 @@
 import { CATEGORIES, ORDER_STATUSES } from '@fs/domain';
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 /** The order lists: 📋 Очередь, 🛡 На гарантии, ✅ Закрытые. */
 export const ORDER_SECTIONS = ['queue', 'warranty', 'closed'] as const;

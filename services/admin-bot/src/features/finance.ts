@@ -9,9 +9,10 @@ import {
   rejectCommission,
   updateOwnerRequisite,
 } from '@fs/dispatch';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { sendStoredFiles } from '../files';
 import {

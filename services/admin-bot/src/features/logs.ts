@@ -1,8 +1,9 @@
 import type { Db } from '@fs/db';
-import { type CallbackArgs, cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import { sql } from 'kysely';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { type CallbackArgs, cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { formatLogTime } from '../reports/local-time';
 import type { StaffMember } from '../staff';

@@ -1,5 +1,6 @@
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { loadMasterCard, type MasterCardData } from '../master-queries';
 import { formatDateTime } from '../reports/local-time';

@@ -1,6 +1,6 @@
 import type { StaffActor } from '@fs/dispatch';
-import { type CallbackArgs, type CallbackName, cbButton } from '@fs/telegram';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { type CallbackArgs, type CallbackName, cbButton } from '../callbacks';
 import type { AdminContext, AdminWizard } from '../context';
 import { inScope } from '../scope';
 import type { StaffMember } from '../staff';

@@ -11,9 +11,10 @@ import {
   unblockMaster,
 } from '@fs/dispatch';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '@fs/domain';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext, AdminWizard } from '../context';
 import { cityDistricts, loadMasterCard, type MasterCardData } from '../master-queries';
 import { type Capability, can, inScope } from '../scope';

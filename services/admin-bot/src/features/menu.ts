@@ -1,14 +1,7 @@
-import {
-  type CallbackArgs,
-  type CallbackName,
-  callbackOf,
-  cbButton,
-  inlineKeyboard,
-  onCallback,
-  safeEdit,
-} from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { MiddlewareFn, Telegraf } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { type CallbackArgs, type CallbackName, callbackOf, cbButton, onCallback } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { type Capability, can } from '../scope';
 import type { StaffMember } from '../staff';

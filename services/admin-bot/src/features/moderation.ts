@@ -1,7 +1,8 @@
 import { approveMaster } from '@fs/dispatch';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { listPendingMasters } from '../master-queries';
 import type { StaffMember } from '../staff';

@@ -1,5 +1,5 @@
 import { type Category, normalizeRuPhone, type OrderType } from '@fs/domain';
-import type { CallbackArgs } from '@fs/telegram';
+import type { CallbackArgs } from '../callbacks';
 import { texts } from '../texts';
 
 /**

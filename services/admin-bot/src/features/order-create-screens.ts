@@ -17,8 +17,9 @@ import {
   todaySlots,
   tomorrowSlots,
 } from '@fs/domain';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps } from '../context';
 import type { StaffMember } from '../staff';
 import { texts } from '../texts';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { addLocalDays, asapDecision, isSlotOpen, localDateOf, parseSlotDate, slotsOn } from '@fs/domain';
-import { type CallbackArgs, type CallbackName, cbButton, fileOfMessage, inlineKeyboard } from '@fs/telegram';
+import { fileOfMessage, inlineKeyboard } from '@fs/telegram';
 import { type Telegraf, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { type CallbackArgs, type CallbackName, cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { can } from '../scope';
 import type { StaffMember } from '../staff';

@@ -30,9 +30,10 @@ import {
   type Timeslot,
   timeslotBucketsOf,
 } from '@fs/domain';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext, AdminWizard } from '../context';
 import { loadOrderCard, type OrderCard } from '../order-queries';
 import type { StaffMember } from '../staff';

@@ -1,7 +1,8 @@
 import { canCancel, canDistribute, canReschedule, canReturn, guaranteeRefusal } from '@fs/dispatch';
-import { cbButton, copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
+import { copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { sendStoredFiles } from '../files';
 import { loadOrderCard, type OrderCard, orderActs, orderCityId } from '../order-queries';

@@ -1,7 +1,7 @@
 import type { StaffActor } from '@fs/dispatch';
 import { CATEGORIES, type Category, ORDER_STATUSES, type OrderStatus } from '@fs/domain';
-import { type CallbackArgs, type CallbackName, cbButton } from '@fs/telegram';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { type CallbackArgs, type CallbackName, cbButton } from '../callbacks';
 import type { AdminContext } from '../context';
 import { NO_ORDER_FILTERS, type OrderFilters, type OrderSection } from '../order-queries';
 import { inScope } from '../scope';

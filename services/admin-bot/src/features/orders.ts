@@ -1,7 +1,8 @@
 import { CATEGORIES, CATEGORY_LABELS, localDateOf, normalizeRuPhone, ORDER_STATUSES } from '@fs/domain';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import {
   countSections,

@@ -1,6 +1,7 @@
-import { type CallbackArgs, cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { type CallbackArgs, cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import {
   buildExport,

@@ -8,10 +8,11 @@ import {
   type SettingKey,
   type Settings,
 } from '@fs/domain';
-import { type CallbackArgs, cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import { sql } from 'kysely';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { type CallbackArgs, cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext } from '../context';
 import { can } from '../scope';
 import type { StaffMember } from '../staff';

@@ -1,7 +1,8 @@
 import { STAFF_ROLES, type StaffRole } from '@fs/domain';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { AdminBotDeps, AdminContext, AdminWizard } from '../context';
 import { formatDateTime } from '../reports/local-time';
 import type { StaffMember } from '../staff';

@@ -1,4 +1,4 @@
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 export const KNOWLEDGE_SECTIONS = ['offers', 'statuses', 'commission', 'blocking'] as const;
 

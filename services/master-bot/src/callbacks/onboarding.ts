@@ -1,5 +1,5 @@
 import { CATEGORIES, PAYOUT_METHODS } from '@fs/domain';
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 /** Sections of the profile the summary's ✏️ Изменить can jump back to. */
 export const ONBOARDING_EDIT_FIELDS = [

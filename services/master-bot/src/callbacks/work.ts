@@ -1,4 +1,4 @@
-import { action, idArg, intArg, oneOfArg } from '../callback-args';
+import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
 /** Master bot: offers, menu, shift, new and active orders. */
 export const MASTER_CALLBACKS = {

@@ -1,7 +1,8 @@
 import { advanceMasterOrder, type MASTER_STEPS } from '@fs/dispatch';
-import { cbButton, copyButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { type ActiveOrderRow, listActiveOrders, loadActiveOrder } from '../master-queries';
 import { activeCardText, fullAddress, mt } from '../texts';

@@ -1,7 +1,8 @@
 import { closeOrderByMaster } from '@fs/dispatch';
 import { formatMoment, parseAmountInput } from '@fs/domain';
-import { cbButton, fileOfMessage, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { fileOfMessage, inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState } from '../master-queries';
 import { mt, requisitesLines } from '../texts';

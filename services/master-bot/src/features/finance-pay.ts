@@ -1,7 +1,8 @@
 import { MAX_RECEIPTS, reportCommissionPayment } from '@fs/dispatch';
-import { cbButton, fileOfMessage, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { fileOfMessage, inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import { loadCommissionCard } from '../cabinet-queries';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt } from '../texts';
 import { cabinetMaster } from './cabinet-guard';

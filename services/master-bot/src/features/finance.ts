@@ -1,4 +1,4 @@
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import {
@@ -8,6 +8,7 @@ import {
   loadCommissionCard,
   loadFinanceSummary,
 } from '../cabinet-queries';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import type { MasterState } from '../master-queries';
 import { mt, requisitesLines } from '../texts';

@@ -1,8 +1,9 @@
 import { formatMoment } from '@fs/domain';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { HISTORY_PAGE_SIZE, listHistory, loadHistoryOrder } from '../cabinet-queries';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { activeCardText, mt } from '../texts';
 import { cabinetMaster } from './cabinet-guard';

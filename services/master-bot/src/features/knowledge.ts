@@ -1,5 +1,6 @@
-import { type CallbackArgs, cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import { type CallbackArgs, cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt } from '../texts';
 import { cabinetMaster } from './cabinet-guard';

@@ -1,6 +1,7 @@
 import { acceptOffer } from '@fs/dispatch';
-import { onCallback, safeEdit } from '@fs/telegram';
+import { safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import { onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadActiveOrder } from '../master-queries';
 import { editPush } from '../push';

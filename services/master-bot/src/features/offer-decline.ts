@@ -1,8 +1,10 @@
 import { declineOffer } from '@fs/dispatch';
-import { declineConfirmKeyboard, decode, offerKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { decode, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
+import { declineConfirmKeyboard, offerKeyboard } from '../keyboards/offer';
 import { editPush } from '../push';
 import { findOffer } from '../queries';
 import { closedLine, mt, texts } from '../texts';

@@ -1,7 +1,8 @@
 import { markOfferViewed } from '@fs/dispatch';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { listOffers, loadOfferCard, OFFERS_PAGE_SIZE } from '../master-queries';
 import { mt, offerCardText } from '../texts';

@@ -1,7 +1,8 @@
 import { SBP_BANKS } from '@fs/dispatch';
 import { CATEGORIES, CATEGORY_LABELS } from '@fs/domain';
-import { cbButton, inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { cbButton } from '../callbacks';
 import type { MasterBotDeps } from '../context';
 import { mt, texts } from '../texts';
 import { editableSections, type WizardState } from './onboarding-flow';

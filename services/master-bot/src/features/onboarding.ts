@@ -16,18 +16,9 @@ import {
   submitMasterRegistration,
 } from '@fs/dispatch';
 import { normalizeRuPhone } from '@fs/domain';
-import {
-  type CallbackArgs,
-  type CallbackName,
-  callbackOf,
-  cbButton,
-  fileOfMessage,
-  inlineKeyboard,
-  NO_KEYBOARD,
-  onCallback,
-  safeEdit,
-} from '@fs/telegram';
+import { fileOfMessage, inlineKeyboard, NO_KEYBOARD, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import { type CallbackArgs, type CallbackName, callbackOf, cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { loadMasterState } from '../master-queries';
 import { mt } from '../texts';

@@ -1,7 +1,8 @@
 import { ensureReferralCode, REFERRAL_START_PREFIX } from '@fs/dispatch';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import { loadReferralOverview } from '../cabinet-queries';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt } from '../texts';
 import { cabinetMaster } from './cabinet-guard';

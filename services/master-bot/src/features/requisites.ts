@@ -1,6 +1,7 @@
 import { loadOwnerRequisites } from '@fs/dispatch';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt, requisitesLines } from '../texts';
 import { cabinetMaster } from './cabinet-guard';

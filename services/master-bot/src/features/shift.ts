@@ -7,8 +7,9 @@ import {
   startBreak,
   startShift,
 } from '@fs/dispatch';
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt } from '../texts';
 import { workingMaster } from './master-guard';

@@ -1,6 +1,7 @@
-import { cbButton, inlineKeyboard, onCallback, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import { loadMasterStats, type StatsPeriod } from '../cabinet-queries';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterBotDeps, MasterContext } from '../context';
 import { mt } from '../texts';
 import { cabinetMaster } from './cabinet-guard';

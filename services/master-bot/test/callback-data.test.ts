@@ -1,34 +1,27 @@
 import { NOTIFICATION_CALLBACKS } from '@fs/domain';
-import {
-  CALLBACKS,
-  type CallbackName,
-  decode,
-  encode,
-  intArg,
-  MAX_CALLBACK_BYTES,
-  oneOfArg,
-} from './callback-data';
+import { intArg, MAX_CALLBACK_BYTES, oneOfArg } from '@fs/telegram';
+import { type CallbackName, cb, decode, encode } from '../src/callbacks';
 
-describe('callback-data codec', () => {
+const CALLBACKS = cb.actions;
+
+describe("callback-data codec (the master bot's actions)", () => {
   it('encodes the push buttons exactly as the sender sends them', () => {
     expect(encode('offerAccept', { offerId: 42 })).toBe('m:oa:42');
     expect(encode('offerDecline', { offerId: 42 })).toBe('m:od:42');
     expect(encode('offerDeclineConfirm', { offerId: 42 })).toBe('m:odc:42');
     expect(encode('offerDeclineCancel', { offerId: 42 })).toBe('m:odn:42');
     expect(encode('masterMenu', {})).toBe('m:menu');
-    expect(encode('adminOrderOpen', { orderId: 7 })).toBe('a:o:7');
   });
 
   it('decodes the push buttons', () => {
     expect(decode('m:oa:123')).toEqual({ name: 'offerAccept', bot: 'master', args: { offerId: 123 } });
     expect(decode('m:od:9')).toEqual({ name: 'offerDecline', bot: 'master', args: { offerId: 9 } });
     expect(decode('m:menu')).toEqual({ name: 'masterMenu', bot: 'master', args: {} });
-    expect(decode('a:o:5')).toEqual({ name: 'adminOrderOpen', bot: 'admin', args: { orderId: 5 } });
   });
 
   it.each([1, 2, 99, 100_000, 2_147_483_647])('round-trips every action with id %d', (n) => {
     for (const name of Object.keys(CALLBACKS) as CallbackName[]) {
-      // Token and page args do not take every id; master-callbacks.test.ts covers those actions.
+      // Token and page args do not take every id; callbacks.test.ts covers those actions.
       if (Object.values(CALLBACKS[name].args).some((s) => s.parse(String(n)) === null)) continue;
       const args = Object.fromEntries(Object.keys(CALLBACKS[name].args).map((k) => [k, n]));
       const data = encode(name, args as never);
@@ -117,16 +110,22 @@ describe('buttons built by the notification templates', () => {
   it('match what the codec encodes and decodes', () => {
     expect(NOTIFICATION_CALLBACKS.offerAccept(17)).toBe(encode('offerAccept', { offerId: 17 }));
     expect(NOTIFICATION_CALLBACKS.offerDecline(17)).toBe(encode('offerDecline', { offerId: 17 }));
-    expect(NOTIFICATION_CALLBACKS.adminOrderOpen(9)).toBe(encode('adminOrderOpen', { orderId: 9 }));
-    expect(NOTIFICATION_CALLBACKS.adminMasterOpen(5)).toBe(encode('adminMasterOpen', { masterId: 5 }));
-    expect(NOTIFICATION_CALLBACKS.adminCommissionOpen(6)).toBe(
-      encode('adminCommissionOpen', { commissionId: 6 }),
-    );
     expect(NOTIFICATION_CALLBACKS.masterFinance()).toBe(encode('financeView', {}));
     expect(NOTIFICATION_CALLBACKS.masterActiveCard(8)).toBe(encode('activeCard', { orderId: 8 }));
     expect(NOTIFICATION_CALLBACKS.breakEnd()).toBe(encode('breakEnd', {}));
     expect(NOTIFICATION_CALLBACKS.breakExtend()).toBe(encode('breakExtendMenu', {}));
     expect(NOTIFICATION_CALLBACKS.shiftOff()).toBe(encode('shiftOff', {}));
     expect(decode(NOTIFICATION_CALLBACKS.offerAccept(17))?.name).toBe('offerAccept');
+  });
+});
+
+describe('notification buttons use the callback codec', () => {
+  it('encodes the same strings the bots decode', () => {
+    expect(NOTIFICATION_CALLBACKS.offerAccept(77)).toBe(encode('offerAccept', { offerId: 77 }));
+    expect(NOTIFICATION_CALLBACKS.offerDecline(77)).toBe(encode('offerDecline', { offerId: 77 }));
+    expect(decode(NOTIFICATION_CALLBACKS.offerAccept(77))).toMatchObject({
+      name: 'offerAccept',
+      args: { offerId: 77 },
+    });
   });
 });
