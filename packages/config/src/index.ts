@@ -59,6 +59,30 @@ function requireWebhook<T extends { BOT_MODE: string; WEBHOOK_URL?: string; WEBH
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when BOT_MODE=webhook' });
 }
 
+/**
+ * Geocoding of order addresses (issue 18). Without a provider every order gets its street's or
+ * district's centre. `yandex`: the Yandex Geocoder HTTP API (GEOCODER_API_KEY required).
+ */
+const geocoder = {
+  GEOCODER_PROVIDER: z.enum(['none', 'yandex']).default('none'),
+  GEOCODER_URL: z.url().default('https://geocode-maps.yandex.ru/v1'),
+  GEOCODER_API_KEY: z.string().min(1).optional(),
+  /** One geocoding request may take this long; then the order gets a centroid and is created. */
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2500),
+};
+
+function requireGeocoderKey<T extends { GEOCODER_PROVIDER: string; GEOCODER_API_KEY?: string }>(
+  v: T,
+  ctx: z.RefinementCtx,
+) {
+  if (v.GEOCODER_PROVIDER !== 'none' && !v.GEOCODER_API_KEY)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['GEOCODER_API_KEY'],
+      message: `is required when GEOCODER_PROVIDER=${v.GEOCODER_PROVIDER}`,
+    });
+}
+
 export const masterBotSchema = z
   .object({
     ...common,
@@ -73,6 +97,7 @@ export const adminBotSchema = z
     ...common,
     ...bot,
     ADMIN_BOT_TOKEN: botToken,
+    ...geocoder,
     /**
      * Optional: lets staff open files masters sent to the master bot (acts, receipts, profile
      * documents). Telegram file ids are per bot, so the admin bot downloads them with this token.
@@ -86,7 +111,8 @@ export const adminBotSchema = z
       .default('')
       .transform((s) => (s ? s.split(',').map((x) => Number(x.trim())) : [])),
   })
-  .superRefine(requireWebhook);
+  .superRefine(requireWebhook)
+  .superRefine(requireGeocoderKey);
 
 export const schedulerSchema = z
   .object({

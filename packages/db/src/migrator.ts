@@ -5,6 +5,7 @@ import * as m0003 from './migrations/2026_11_24_0003_more_events';
 import * as m0009 from './migrations/2026_11_24_0009_digest_and_reports';
 import * as m0010 from './migrations/2026_11_24_0010_system_event';
 import * as m0011 from './migrations/2026_11_24_0011_profile_updated';
+import * as m0180 from './migrations/2026_12_05_0180_places';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0009_digest_and_reports': m0009,
   '2026_11_24_0010_system_event': m0010,
   '2026_11_24_0011_profile_updated': m0011,
+  '2026_12_05_0180_places': m0180,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

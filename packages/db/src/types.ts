@@ -5,6 +5,8 @@ import type {
   BotKind,
   Category,
   CommissionStatus,
+  GeoPrecision,
+  GeoSource,
   ModerationStatus,
   NotificationEvent,
   OfferState,
@@ -59,6 +61,8 @@ export interface StreetsTable {
   city_id: number;
   district_id: number | null;
   name: string;
+  centroid_lat: number | null;
+  centroid_lon: number | null;
   created_at: CreatedAt;
 }
 
@@ -139,6 +143,19 @@ export interface MastersTable {
   pdn_accepted_at: Timestamp | null;
   referral_code: string | null;
   referred_by_master_id: number | null;
+  /** Base point from the profile (a Telegram location), migration 0180. */
+  base_lat: number | null;
+  base_lon: number | null;
+  base_updated_at: Timestamp | null;
+  /** Telegram live location while on shift; counts while `live_active` (until `live_until`). */
+  live_lat: number | null;
+  live_lon: number | null;
+  live_updated_at: Timestamp | null;
+  live_until: Timestamp | null;
+  live_message_id: Int8 | null;
+  live_active: Generated<boolean>;
+  /** The point dispatch uses (earthdistance cube), kept by a trigger from the columns above; never written. */
+  geo_point: ColumnType<string | null, never, never>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
   version: Generated<number>;
@@ -180,6 +197,13 @@ export interface OrdersTable {
   address_comment: string | null;
   lat: number | null;
   lon: number | null;
+  /** How the point was found (migration 0180); `unknown` exactly when lat/lon are null. */
+  geo_precision: Generated<GeoPrecision>;
+  geo_source: GeoSource | null;
+  /** The address the geocoder matched (shown to staff to check the point). */
+  geo_address: string | null;
+  geo_updated_at: Timestamp | null;
+  geo_pinned_by_staff_id: number | null;
   client_name: Generated<string>;
   client_phone: string | null;
   category: Category;
@@ -238,6 +262,8 @@ export interface OffersTable {
   close_reason: string | null;
   tg_chat_id: Int8 | null;
   tg_message_id: Int8 | null;
+  /** Straight-line distance from the master to the order when offered, metres (migration 0180). */
+  distance_m: number | null;
   created_at: CreatedAt;
 }
 
@@ -379,6 +405,21 @@ export interface SystemEventsTable {
   created_at: CreatedAt;
 }
 
+export interface GeocodeCacheTable {
+  provider: string;
+  /** The normalised address (see @fs/geo cacheKey). */
+  query: string;
+  found: boolean;
+  lat: number | null;
+  lon: number | null;
+  precision: GeoPrecision | null;
+  /** The provider's own precision word, e.g. Yandex `exact`, `street`. */
+  provider_precision: string | null;
+  address: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   cities: CitiesTable;
   districts: DistrictsTable;
@@ -406,6 +447,7 @@ export interface Database {
   distribution_metrics: DistributionMetricsTable;
   admin_audit_log: AdminAuditLogTable;
   system_events: SystemEventsTable;
+  geocode_cache: GeocodeCacheTable;
 }
 
 export type City = Selectable<CitiesTable>;

@@ -115,3 +115,15 @@ export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export const ESCALATION_REASONS = ['rounds_exhausted', 'no_candidates', 'no_district'] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/**
+ * How an order's point was found, best first. `pin`: staff dropped a Telegram location;
+ * `house`/`near`: the geocoder found the building (or one close by / interpolated on the street);
+ * `street`/`district`: the centre of the street or district; `unknown`: no point at all.
+ */
+export const GEO_PRECISIONS = ['pin', 'house', 'near', 'street', 'district', 'unknown'] as const;
+export type GeoPrecision = (typeof GEO_PRECISIONS)[number];
+
+/** Where an order's point came from (null with `unknown`). */
+export const GEO_SOURCES = ['geocoder', 'street_centroid', 'district_centroid', 'staff_pin'] as const;
+export type GeoSource = (typeof GEO_SOURCES)[number];

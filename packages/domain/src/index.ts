@@ -2,6 +2,7 @@ export * from './amount-input';
 export * from './commission';
 export * from './enums';
 export * from './format';
+export * from './geo';
 export * from './notifications/payloads';
 export * from './notifications/templates';
 export * from './order-status';

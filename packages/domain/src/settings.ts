@@ -66,6 +66,20 @@ export const SETTINGS = {
     max: 50,
     description: 'Лимит активных заказов мастера по умолчанию',
   },
+  distance_weight: {
+    kind: 'int',
+    default: 5,
+    min: 0,
+    max: 10,
+    description: 'Вес расстояния при выборе мастера: 0 — только при равенстве, 10 — ближайший почти всегда',
+  },
+  distance_max_km: {
+    kind: 'int',
+    default: 50,
+    min: 0,
+    max: 1000,
+    description: 'Не предлагать заказ мастеру дальше, км (0 — без ограничения)',
+  },
   working_hours_start: { kind: 'time', default: '10:00', description: 'Начало рабочего дня (время города)' },
   working_hours_end: { kind: 'time', default: '20:00', description: 'Конец рабочего дня (время города)' },
   asap_late_threshold: {

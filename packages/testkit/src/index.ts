@@ -1,5 +1,6 @@
 export * from './database';
 export * from './env';
 export * from './factories';
+export * from './fake-geocoder';
 export * from './fake-telegram';
 export * from './redis';
