@@ -51,4 +51,16 @@ describe('config', () => {
       parseConfig('admin-bot', adminBotSchema, { ADMIN_BOT_TOKEN: TOKEN, REDIS_PREFIX: 'fs' }),
     ).toThrow(/REDIS_PREFIX must be a hash tag/);
   });
+
+  it('geocoding: centroids only by default; a provider needs its key', () => {
+    const cfg = parseConfig('admin-bot', adminBotSchema, { ADMIN_BOT_TOKEN: TOKEN });
+    expect(cfg.GEOCODER_PROVIDER).toBe('none');
+    expect(cfg.GEOCODER_TIMEOUT_MS).toBe(2500);
+    expect(() =>
+      parseConfig('admin-bot', adminBotSchema, { ADMIN_BOT_TOKEN: TOKEN, GEOCODER_PROVIDER: 'yandex' }),
+    ).toThrow(/GEOCODER_API_KEY is required when GEOCODER_PROVIDER=yandex/);
+    expect(() =>
+      parseConfig('admin-bot', adminBotSchema, { ADMIN_BOT_TOKEN: TOKEN, GEOCODER_PROVIDER: 'google' }),
+    ).toThrow(/GEOCODER_PROVIDER/);
+  });
 });

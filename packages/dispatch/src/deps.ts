@@ -1,4 +1,5 @@
 import type { Database, Db, SettingsCache } from '@fs/db';
+import type { Geocoder } from '@fs/geo';
 import type { Queues } from '@fs/queue';
 import type { Kysely } from 'kysely';
 
@@ -19,6 +20,8 @@ export interface DispatchDeps {
   queues: Queues;
   settings: SettingsCache;
   logger: DispatchLogger;
+  /** Finds order addresses (issue 18); absent or null: orders get their street or district centre. */
+  geocoder?: Geocoder | null;
   /**
    * Wall clock for working-hours decisions (deferred wake-ups) only; offers and expiries use
    * the database clock. Tests inject a fixed instant here.

@@ -20,6 +20,7 @@ export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './due-work
 export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './escalation';
 export * from './master-admin';
 export * from './master-admin-input';
+export * from './master-location';
 export {
   findReferrer,
   moderationSubmittedDedupKey,

@@ -66,6 +66,8 @@ async function change(
         update.breakMinutes !== undefined
           ? sql<Date>`now() + make_interval(mins => ${update.breakMinutes}::int)`
           : null,
+      // A live location counts only during the shift (master-location.ts).
+      ...(update.to === 'off' ? { live_active: false } : {}),
       updated_at: sql<Date>`now()`,
       version: sql<number>`version + 1`,
     })

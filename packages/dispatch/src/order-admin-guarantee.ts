@@ -117,6 +117,12 @@ export async function createGuaranteeOrder(
       preferredMasterId: src.assigned_master_id,
       guaranteeSourceOrderId: src.id,
       createdByStaffId: actor.staffId,
+      location: {
+        point: src.lat !== null && src.lon !== null ? { lat: src.lat, lon: src.lon } : null,
+        precision: src.geo_precision,
+        source: src.geo_source,
+        address: src.geo_address,
+      },
       inTransaction: async (trx, orderId) => {
         // Serialises concurrent taps on the source order; the loser rolls its order back.
         await trx.selectFrom('orders').select('id').where('id', '=', src.id).forUpdate().execute();

@@ -1,4 +1,6 @@
+import { createYandexGeocoder } from '@fs/geo';
 import { jobIds } from '@fs/queue';
+import { FakeYandexGeocoder } from '@fs/testkit';
 import { createCity, type DispatchTestEnv, setupDispatchEnv } from '../test/fixtures';
 import { createOrder } from './order-create';
 
@@ -82,5 +84,81 @@ describe('createOrder', () => {
     await expect(createOrder(env.deps, { cityId: 999_999, category: 'electrics' })).rejects.toThrow(
       /city 999999 not found/,
     );
+  });
+});
+
+describe('createOrder: where the order is', () => {
+  let fake: FakeYandexGeocoder;
+  let url: string;
+  beforeAll(async () => {
+    fake = new FakeYandexGeocoder();
+    url = await fake.start();
+  });
+  afterAll(() => fake.stop());
+
+  async function located(orderId: number) {
+    return env.db
+      .selectFrom('orders')
+      .select(['lat', 'lon', 'geo_precision', 'geo_source', 'geo_address'])
+      .where('id', '=', orderId)
+      .executeTakeFirstOrThrow();
+  }
+
+  it('without a geocoder the order gets its district centre, and unknown without one', async () => {
+    const { cityId, districtIds } = await createCity(env.db, { districts: ['Центр', 'Окраина'] });
+    await env.db
+      .updateTable('districts')
+      .set({ centroid_lat: 55.7, centroid_lon: 37.6 })
+      .where('id', '=', districtIds[0]!)
+      .execute();
+    const deps = { ...env.deps, clock: () => NOON_UTC };
+    const a = await createOrder(deps, {
+      cityId,
+      districtId: districtIds[0]!,
+      street: 'Тверская',
+      house: '1',
+      category: 'electrics',
+    });
+    expect(await located(a.orderId)).toEqual({
+      lat: 55.7,
+      lon: 37.6,
+      geo_precision: 'district',
+      geo_source: 'district_centroid',
+      geo_address: null,
+    });
+    const b = await createOrder(deps, { cityId, districtId: districtIds[1]!, category: 'electrics' });
+    expect(await located(b.orderId)).toMatchObject({
+      lat: null,
+      lon: null,
+      geo_precision: 'unknown',
+      geo_source: null,
+    });
+  });
+
+  it('with a geocoder the house point, found before the order is written', async () => {
+    const { cityId, districtIds } = await createCity(env.db, { districts: ['Центр'] });
+    const city = await env.db
+      .selectFrom('cities')
+      .select('name')
+      .where('id', '=', cityId)
+      .executeTakeFirstOrThrow();
+    fake.add(`${city.name}, Тверская, 7`, {
+      lat: 55.7577,
+      lon: 37.6134,
+      precision: 'exact',
+      text: 'Тверская улица, 7',
+    });
+    const geocoder = createYandexGeocoder({ url, apiKey: fake.apiKey, timeoutMs: 2000 });
+    const res = await createOrder(
+      { ...env.deps, geocoder, clock: () => NOON_UTC },
+      { cityId, districtId: districtIds[0]!, street: 'Тверская', house: '7', category: 'plumbing' },
+    );
+    expect(await located(res.orderId)).toEqual({
+      lat: 55.7577,
+      lon: 37.6134,
+      geo_precision: 'house',
+      geo_source: 'geocoder',
+      geo_address: 'Тверская улица, 7',
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Category, OrderType } from '@fs/domain';
 import { cityWorkingWindow, deferredWakeAt, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
+import { locateAddress, locationColumns, type OrderLocation } from '@fs/geo';
 import { runAfterCommit } from './after-commit';
 import { type DispatchDeps, type Executor, nowOf } from './deps';
 import { transitionOrder } from './order-transition';
@@ -23,6 +24,8 @@ export interface CreateOrderInput {
   preferredMasterId?: number | null;
   guaranteeSourceOrderId?: number | null;
   createdByStaffId?: number | null;
+  /** A known point (a warranty order keeps its source's); otherwise the address is located. */
+  location?: OrderLocation;
   /** Runs inside the creating transaction once the order exists (its attachments, an audit row). */
   inTransaction?: (trx: Executor, orderId: number) => Promise<void>;
 }
@@ -36,13 +39,27 @@ export interface CreateOrderResult {
 
 /**
  * Creates a confirmed order in one transaction (row + history), `deferred` when the city is
- * outside its working hours, and wakes distribution after commit. Creation never waits for
+ * outside its working hours, and wakes distribution after commit. The address is located first
+ * (geocoder → street centre → district centre → unknown, see @fs/geo). Creation never waits for
  * distribution; if Redis is down the safety tick finds the order.
  */
 export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): Promise<CreateOrderResult> {
   const { db } = deps;
   const settings = await deps.settings.get();
   const now = nowOf(deps);
+  // Before the transaction: the geocoder (cached, with a timeout) never holds a connection.
+  const location =
+    input.location ??
+    (await locateAddress(
+      { db, geocoder: deps.geocoder ?? null, logger: deps.logger },
+      {
+        cityId: input.cityId,
+        districtId: input.districtId ?? null,
+        streetId: input.streetId ?? null,
+        street: input.street ?? null,
+        house: input.house ?? null,
+      },
+    ));
   const result = await db.transaction().execute(async (trx) => {
     const city = await trx
       .selectFrom('cities')
@@ -78,6 +95,7 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
         house: input.house ?? null,
         apartment: input.apartment ?? null,
         address_comment: input.addressComment ?? null,
+        ...locationColumns(location),
         client_name: input.clientName ?? '',
         client_phone: input.clientPhone ?? null,
         category: input.category,

@@ -1,5 +1,6 @@
 import type { AdminBotConfig } from '@fs/config';
 import { markReachableAgain, SettingsCache } from '@fs/db';
+import { createGeocoder } from '@fs/geo';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
 import {
@@ -40,7 +41,7 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
     queues,
     logger,
     config,
-    dispatch: { db, queues, logger, settings: new SettingsCache(db) },
+    dispatch: { db, queues, logger, settings: new SettingsCache(db), geocoder: createGeocoder(config) },
     ...(config.MASTER_BOT_TOKEN
       ? { masterFiles: { apiRoot: config.TELEGRAM_API_ROOT, token: config.MASTER_BOT_TOKEN } }
       : {}),

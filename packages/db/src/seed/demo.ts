@@ -1,6 +1,7 @@
 import type { Category, PayoutMethod } from '@fs/domain';
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { DISTRICT_CENTRES } from './places';
 
 /**
  * Demo data for the sandbox (`pnpm db:seed:demo`, run by `pnpm dev` without bot tokens): a
@@ -35,6 +36,11 @@ export interface DemoMaster {
   districts: string[];
   skills: Category[];
   vehiclePlate?: string;
+  /**
+   * The master's base point: the public point of this district (seed/places.ts), standing in
+   * for a home address so the sandbox shows distances ("≈ 9,3 км от вас").
+   */
+  baseNear: string;
   /** `masters.payout_data` in the shape master registration stores (see @fs/dispatch PayoutDetails). */
   payout: { method: PayoutMethod; data: Record<string, string> };
 }
@@ -43,6 +49,7 @@ export const DEMO_MASTERS: readonly DemoMaster[] = [
   {
     tgUserId: 700_000_101,
     fullName: 'Иван Петров',
+    baseNear: 'САО',
     username: 'demo_ivan',
     phone: '+79000000101',
     city: 'Москва',
@@ -53,6 +60,7 @@ export const DEMO_MASTERS: readonly DemoMaster[] = [
   {
     tgUserId: 700_000_102,
     fullName: 'Ольга Смирнова',
+    baseNear: 'ЮЗАО',
     username: 'demo_olga',
     phone: '+79000000102',
     city: 'Москва',
@@ -63,6 +71,7 @@ export const DEMO_MASTERS: readonly DemoMaster[] = [
   {
     tgUserId: 700_000_103,
     fullName: 'Дмитрий Козлов',
+    baseNear: 'ЗАО',
     username: 'demo_dmitry',
     phone: '+79000000103',
     city: 'Москва',
@@ -74,6 +83,7 @@ export const DEMO_MASTERS: readonly DemoMaster[] = [
   {
     tgUserId: 700_000_201,
     fullName: 'Алексей Иванов',
+    baseNear: 'Дзержинский',
     username: 'demo_alexey',
     phone: '+79000000201',
     city: 'Новосибирск',
@@ -84,6 +94,7 @@ export const DEMO_MASTERS: readonly DemoMaster[] = [
   {
     tgUserId: 700_000_202,
     fullName: 'Сергей Кузнецов',
+    baseNear: 'Ленинский',
     username: 'demo_sergey',
     phone: '+79000000202',
     city: 'Новосибирск',
@@ -157,6 +168,8 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     const masterIds: number[] = [];
     for (const m of DEMO_MASTERS) {
       const city = cityId.get(m.city)!;
+      const base = DISTRICT_CENTRES[m.city]?.[m.baseNear];
+      if (!base) throw new Error(`seedDemo: no public point for "${m.baseNear}" in ${m.city}`);
       const state = {
         full_name: m.fullName,
         username: m.username,
@@ -181,6 +194,9 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
         payout_method: m.payout.method,
         payout_data: JSON.stringify(m.payout.data),
         pdn_accepted_at: sql<Date>`now()`,
+        base_lat: base[0],
+        base_lon: base[1],
+        base_updated_at: sql<Date>`now()`,
       };
       const row = await trx
         .insertInto('masters')

@@ -3,6 +3,7 @@ import { CATEGORIES, CATEGORY_LABELS, SETTINGS } from '@fs/domain';
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import { SEED_CITIES } from './geo';
+import { CITY_CENTRES, DISTRICT_CENTRES } from './places';
 
 export interface SeedResult {
   cities: number;
@@ -20,21 +21,38 @@ export async function seed(db: Db): Promise<SeedResult> {
       .onConflict((oc) => oc.column('code').doUpdateSet({ label: (eb) => eb.ref('excluded.label') }))
       .execute();
 
+    // Centres (places.ts) fill empty coordinates only: a point staff corrected stays.
+    const fillCentre = (table: 'cities' | 'districts') => ({
+      centroid_lat: sql<number>`coalesce(${sql.ref(`${table}.centroid_lat`)}, excluded.centroid_lat)`,
+      centroid_lon: sql<number>`coalesce(${sql.ref(`${table}.centroid_lon`)}, excluded.centroid_lon)`,
+    });
     await trx
       .insertInto('cities')
-      .values(SEED_CITIES.map((c) => ({ name: c.name, timezone: c.timezone })))
-      .onConflict((oc) => oc.column('name').doNothing())
+      .values(
+        SEED_CITIES.map((c) => ({
+          name: c.name,
+          timezone: c.timezone,
+          centroid_lat: CITY_CENTRES[c.name]?.[0] ?? null,
+          centroid_lon: CITY_CENTRES[c.name]?.[1] ?? null,
+        })),
+      )
+      .onConflict((oc) => oc.column('name').doUpdateSet(fillCentre('cities')))
       .execute();
     const cities = await trx.selectFrom('cities').select(['id', 'name']).execute();
     const cityId = new Map(cities.map((c) => [c.name, c.id]));
     const districtRows = SEED_CITIES.flatMap((c) =>
-      (c.districts ?? []).map((name) => ({ city_id: cityId.get(c.name)!, name })),
+      (c.districts ?? []).map((name) => ({
+        city_id: cityId.get(c.name)!,
+        name,
+        centroid_lat: DISTRICT_CENTRES[c.name]?.[name]?.[0] ?? null,
+        centroid_lon: DISTRICT_CENTRES[c.name]?.[name]?.[1] ?? null,
+      })),
     );
     if (districtRows.length > 0) {
       await trx
         .insertInto('districts')
         .values(districtRows)
-        .onConflict((oc) => oc.columns(['city_id', 'name']).doNothing())
+        .onConflict((oc) => oc.columns(['city_id', 'name']).doUpdateSet(fillCentre('districts')))
         .execute();
     }
 
