@@ -139,6 +139,15 @@ export async function expireLiveLocations(db: Executor): Promise<number> {
   return Number(res.numUpdatedRows);
 }
 
+/** Deletes geocoder answers that expired more than a week ago (they are refreshed on use anyway). */
+export async function purgeGeocodeCache(db: Executor): Promise<number> {
+  const res = await db
+    .deleteFrom('geocode_cache')
+    .where('expires_at', '<', sql<Date>`now() - interval '7 days'`)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 /** What staff see about a master's location (never shown to other masters). */
 export interface MasterLocationInfo {
   base: (GeoPoint & { updatedAt: Date }) | null;

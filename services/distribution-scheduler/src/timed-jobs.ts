@@ -8,6 +8,7 @@ import {
   runCommissionsJob,
 } from './commission-jobs';
 import { DIGEST_EVERY_MS, DIGEST_JOB, DIGEST_SCHEDULER_ID, runDigestJob } from './digest-jobs';
+import { PLACES_EVERY_MS, PLACES_JOB, PLACES_SCHEDULER_ID, runPlacesJob } from './places-jobs';
 
 /**
  * Periodic jobs of the cluster, each a BullMQ Job Scheduler on the distribution queue: every
@@ -32,6 +33,7 @@ export const TIMED_JOBS: readonly TimedJob[] = [
     run: runCommissionsJob,
   },
   { name: DIGEST_JOB, schedulerId: DIGEST_SCHEDULER_ID, everyMs: DIGEST_EVERY_MS, run: runDigestJob },
+  { name: PLACES_JOB, schedulerId: PLACES_SCHEDULER_ID, everyMs: PLACES_EVERY_MS, run: runPlacesJob },
 ];
 
 export async function scheduleTimedJobs(queue: Queue): Promise<void> {
