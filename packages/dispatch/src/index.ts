@@ -74,6 +74,7 @@ export {
   type MasterStepResult,
 } from './order-close';
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
+export * from './order-location';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';
 export {
