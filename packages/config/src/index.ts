@@ -46,12 +46,27 @@ const bot = {
     .optional(),
   /** How long a half-filled wizard lives in Redis. */
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
+  /** A wizard idle this long expires politely ("Сессия истекла"); both bots, every wizard. */
+  WIZARD_IDLE_SECONDS: z.coerce.number().int().min(60).default(900),
 };
 
-function requireWebhook<T extends { BOT_MODE: string; WEBHOOK_URL?: string; WEBHOOK_SECRET?: string }>(
-  v: T,
-  ctx: z.RefinementCtx,
-) {
+function requireWebhook<
+  T extends {
+    BOT_MODE: string;
+    WEBHOOK_URL?: string;
+    WEBHOOK_SECRET?: string;
+    SESSION_TTL_SECONDS: number;
+    WIZARD_IDLE_SECONDS: number;
+  },
+>(v: T, ctx: z.RefinementCtx) {
+  // The session must outlive the wizard, or an idle wizard vanishes without "Сессия истекла".
+  if (v.WIZARD_IDLE_SECONDS >= v.SESSION_TTL_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WIZARD_IDLE_SECONDS'],
+      message: 'must be less than SESSION_TTL_SECONDS',
+    });
+  }
   if (v.BOT_MODE !== 'webhook') return;
   if (!v.WEBHOOK_URL)
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when BOT_MODE=webhook' });

@@ -9,3 +9,4 @@ export * from './keyboards';
 export * from './message-file';
 export * from './reachable';
 export * from './session';
+export * from './wizard';

@@ -1,4 +1,5 @@
 import type { Message } from 'telegraf/types';
+import { z } from 'zod';
 
 /** A photo or a file a person sent, as the bots store it (table `attachments`). */
 export interface MessageFile {
@@ -34,3 +35,13 @@ export function fileOfMessage(msg: Message): MessageFile | null {
   }
   return null;
 }
+
+/** A stored MessageFile read back from the session (wizard state is checked against its schema). */
+export const messageFileSchema = z.object({
+  fileType: z.enum(['photo', 'document']),
+  fileId: z.string(),
+  fileUniqueId: z.string().nullish(),
+  fileName: z.string().nullish(),
+  mimeType: z.string().nullish(),
+  size: z.number().nullish(),
+});

@@ -1,32 +1,23 @@
 import type { Db } from '@fs/db';
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
-import type { Context } from 'telegraf';
-import type { OnboardingWizard } from './features/onboarding-state';
-import type { PayReportWizard } from './features/pay-report-state';
+import type { WizardContext, WizardSession } from '@fs/telegram';
+import type { MasterState } from './queries/work';
 
-/** The order-closing wizard: amount (normal orders), then the act. */
-export interface CloseOrderWizard {
-  orderId: number;
-  step: 'amount' | 'act';
-  amountKopecks?: number;
-  /** Last activity (epoch ms): an idle wizard expires politely. */
-  at: number;
-}
-
-/** Conversation state kept in Redis (the wizards of later issues add their fields here). */
-export type MasterSession = Record<string, unknown> & {
-  closeOrder?: CloseOrderWizard;
-  onboarding?: OnboardingWizard;
-  payReport?: PayReportWizard;
-};
-
-export interface MasterContext extends Context {
-  session?: MasterSession;
-}
-
+/** What every handler reaches through `ctx.deps`. */
 export interface MasterBotDeps {
   db: Db;
   dispatch: DispatchDeps;
   logger: Logger;
+}
+
+/** Conversation state kept in Redis: the open wizard (see @fs/telegram wizard.ts). */
+export type MasterSession = WizardSession;
+
+/** The master bot's context: its dependencies, the acting master (identify.ts), session, wizard. */
+export interface MasterContext extends WizardContext {
+  deps: MasterBotDeps;
+  /** The master behind this update, loaded once by `identify`; undefined for anyone else. */
+  master?: MasterState;
+  session?: MasterSession;
 }

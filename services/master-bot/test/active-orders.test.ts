@@ -295,7 +295,7 @@ describe('active orders', () => {
     const client = createRedis(h.redis.url, { connectionName: 'test-session-edit' });
     try {
       const session = JSON.parse((await client.get(key))!);
-      session.closeOrder.at = Date.now() - 60 * 60_000;
+      session.wizard.at = Date.now() - 60 * 60_000;
       await client.set(key, JSON.stringify(session), 'EX', 600);
     } finally {
       client.disconnect();

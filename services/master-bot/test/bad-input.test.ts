@@ -105,7 +105,10 @@ async function session(m: MasterFixture): Promise<Record<string, unknown>> {
   const client = createRedis(h.redis.url, { connectionName: 'test-session-read' });
   try {
     const raw = await client.get(`${h.redis.prefix}:session:master:${m.tg_user_id}:${m.tg_user_id}`);
-    return raw ? JSON.parse(raw) : {};
+    const session = raw ? JSON.parse(raw) : {};
+    // The open wizard as `session[<its kind>]` (the store keeps it as `session.wizard`).
+    const w = session.wizard;
+    return w ? { ...session, [w.kind]: { ...w.data, at: w.at } } : session;
   } finally {
     client.disconnect();
   }

@@ -345,7 +345,7 @@ describe('finance and «💸 Я оплатил»', () => {
     const client = createRedis(h.redis.url, { connectionName: 'test-session-edit' });
     try {
       const session = JSON.parse((await client.get(key))!);
-      session.payReport.at = Date.now() - 60 * 60_000;
+      session.wizard.at = Date.now() - 60 * 60_000;
       await client.set(key, JSON.stringify(session), 'EX', 600);
     } finally {
       client.disconnect();

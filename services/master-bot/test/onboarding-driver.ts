@@ -23,7 +23,8 @@ export async function storedForm(
   p: Pick<MasterFixture, 'tg_user_id'>,
 ): Promise<Record<string, unknown> | undefined> {
   const raw = await h.redis.connection.get(sessionKey(h, p));
-  return raw ? (JSON.parse(raw).onboarding as Record<string, unknown> | undefined) : undefined;
+  const wizard = raw ? JSON.parse(raw).wizard : undefined;
+  return wizard?.kind === 'onboarding' ? { ...wizard.data, at: wizard.at } : undefined;
 }
 
 /** The form without its activity stamp (to compare "nothing changed"). */
@@ -38,7 +39,7 @@ export async function formWithoutStamp(h: BotHarness, p: Pick<MasterFixture, 'tg
 export async function ageForm(h: BotHarness, p: Pick<MasterFixture, 'tg_user_id'>, minutes: number) {
   const key = sessionKey(h, p);
   const session = JSON.parse((await h.redis.connection.get(key))!);
-  session.onboarding.at = Date.now() - minutes * 60_000;
+  session.wizard.at = Date.now() - minutes * 60_000;
   await h.redis.connection.set(key, JSON.stringify(session), 'EX', 600);
 }
 

@@ -1,59 +1,56 @@
 import { acceptOffer } from '@fs/dispatch';
 import { safeEdit } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
-import { onCallback } from '../callbacks';
-import type { MasterBotDeps, MasterContext } from '../context';
-import { loadActiveOrder } from '../master-queries';
-import { editPush } from '../push';
+import { Composer } from 'telegraf';
+import type { MasterContext } from '../context';
+import { masterAction } from '../middlewares/guard';
+import { loadActiveOrder } from '../queries/work';
 import { assignedOrderCard, closedLine, texts } from '../texts';
-import { actingMaster } from './guard';
+import { editPush } from './offer-push';
 
-/** ✅ Принять under the push (`m:oa:<offerId>`). */
-export function offerAcceptFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  bot.use(
-    onCallback('offerAccept', async (ctx: MasterContext, { offerId }) => {
-      const master = await actingMaster(ctx, deps);
-      if (!master) return;
-      const log = deps.logger.child({ master_id: master.id, offer_id: offerId });
-      const result = await acceptOffer(deps.dispatch, { offerId, masterId: master.id });
-      log.info({ order_id: result.orderId, outcome: result.kind }, 'offer accept tapped');
+/** ✅ Принять under the push (`m:oa:<offerId>`) and ✅ Взять on the offer card: the race for the order. */
+export const offerAccept = new Composer<MasterContext>();
 
-      switch (result.kind) {
-        case 'won':
-        case 'already_yours': {
-          const orderId = result.orderId!;
-          const toast =
-            result.kind === 'won' ? texts.accept.won(orderId) : texts.accept.alreadyYours(orderId);
-          await ctx.answerCbQuery(toast);
-          const card = await loadActiveOrder(deps.db, master.id, orderId);
-          if (card) {
-            await safeEdit(ctx, assignedOrderCard(card), {
-              parse_mode: 'HTML',
-              reply_markup: { inline_keyboard: [] },
-            });
-          }
-          return;
+offerAccept.use(
+  masterAction('offerAccept', 'active', async (ctx, { offerId }, master) => {
+    const { deps } = ctx;
+    const log = deps.logger.child({ master_id: master.id, offer_id: offerId });
+    const result = await acceptOffer(deps.dispatch, { offerId, masterId: master.id });
+    log.info({ order_id: result.orderId, outcome: result.kind }, 'offer accept tapped');
+
+    switch (result.kind) {
+      case 'won':
+      case 'already_yours': {
+        const orderId = result.orderId!;
+        const toast = result.kind === 'won' ? texts.accept.won(orderId) : texts.accept.alreadyYours(orderId);
+        await ctx.answerCbQuery(toast);
+        const card = await loadActiveOrder(deps.db, master.id, orderId);
+        if (card) {
+          await safeEdit(ctx, assignedOrderCard(card), {
+            parse_mode: 'HTML',
+            reply_markup: { inline_keyboard: [] },
+          });
         }
-        case 'taken':
-          return closePush(ctx, texts.accept.taken);
-        case 'expired':
-          return closePush(ctx, texts.accept.expired);
-        case 'order_closed':
-          return closePush(ctx, texts.accept.orderClosed);
-        case 'over_limit':
-          await ctx.answerCbQuery(texts.accept.overLimit, { show_alert: true });
-          return;
-        case 'not_yours':
-          log.warn({}, 'accept of another master’s offer refused');
-          await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
-          return;
-        case 'not_found':
-          await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
-          return;
+        return;
       }
-    }),
-  );
-}
+      case 'taken':
+        return closePush(ctx, texts.accept.taken);
+      case 'expired':
+        return closePush(ctx, texts.accept.expired);
+      case 'order_closed':
+        return closePush(ctx, texts.accept.orderClosed);
+      case 'over_limit':
+        await ctx.answerCbQuery(texts.accept.overLimit, { show_alert: true });
+        return;
+      case 'not_yours':
+        log.warn({}, 'accept of another master’s offer refused');
+        await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
+        return;
+      case 'not_found':
+        await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
+        return;
+    }
+  }),
+);
 
 /** The offer can no longer be accepted: say why, then drop the buttons and add the reason to the push. */
 async function closePush(ctx: MasterContext, reason: string): Promise<void> {

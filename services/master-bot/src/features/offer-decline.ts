@@ -1,14 +1,15 @@
 import { declineOffer } from '@fs/dispatch';
 import { safeEdit } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
+import { Composer } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import { decode, onCallback } from '../callbacks';
-import type { MasterBotDeps, MasterContext } from '../context';
+import { decode } from '../callbacks';
+import type { MasterContext } from '../context';
 import { declineConfirmKeyboard, offerKeyboard } from '../keyboards/offer';
-import { editPush } from '../push';
-import { findOffer } from '../queries';
+import { masterAction } from '../middlewares/guard';
+import { findOffer } from '../queries/offers';
+import type { MasterState } from '../queries/work';
 import { closedLine, mt, texts } from '../texts';
-import { actingMaster } from './guard';
+import { editPush } from './offer-push';
 
 const { buttons } = texts;
 const confirmSuffix = (orderId: number) => `\n\n${texts.decline.confirm(orderId)}`;
@@ -46,95 +47,93 @@ async function notOpen(ctx: MasterContext, orderId: number): Promise<void> {
   });
 }
 
+/** The acting master's own offer, or undefined after answering why not. */
+async function ownOffer(ctx: MasterContext, master: MasterState, offerId: number) {
+  const offer = await findOffer(ctx.deps.db, offerId);
+  if (!offer) {
+    await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
+    return undefined;
+  }
+  if (offer.masterId !== master.id) {
+    ctx.deps.logger.warn(
+      { master_id: master.id, offer_id: offerId },
+      'decline of another master’s offer refused',
+    );
+    await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
+    return undefined;
+  }
+  return offer;
+}
+
 /**
  * ✖️ Отказаться under the push: ask (`m:od`), then either confirm (`m:odc`: decline, which
  * wakes the scheduler) or go back (`m:odn`: restore the push buttons).
  */
-export function offerDeclineFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  /** The acting master's own offer, or undefined after answering why not. */
-  async function ownOffer(ctx: MasterContext, offerId: number) {
-    const master = await actingMaster(ctx, deps);
-    if (!master) return undefined;
-    const offer = await findOffer(deps.db, offerId);
-    if (!offer) {
-      await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
-      return undefined;
+export const offerDecline = new Composer<MasterContext>();
+
+offerDecline.use(
+  masterAction('offerDecline', 'active', async (ctx, { offerId }, master) => {
+    const offer = await ownOffer(ctx, master, offerId);
+    if (!offer) return;
+    if (!offer.open) return notOpen(ctx, offer.orderId);
+    await ctx.answerCbQuery();
+    await editPush(ctx, {
+      append: confirmSuffix(offer.orderId),
+      markup: withNavigation(
+        ctx,
+        declineConfirmKeyboard(offerId, {
+          confirm: buttons.declineConfirm,
+          // Under the offer card ⬅️ Назад already leads to the list.
+          back: navigationRows(ctx).length > 0 ? mt.cabinet.buttons.keepOffer : buttons.back,
+        }),
+      ),
+    });
+  }),
+);
+
+offerDecline.use(
+  masterAction('offerDeclineCancel', 'active', async (ctx, { offerId }, master) => {
+    const offer = await ownOffer(ctx, master, offerId);
+    if (!offer) return;
+    if (!offer.open) return notOpen(ctx, offer.orderId);
+    await ctx.answerCbQuery();
+    await editPush(ctx, {
+      strip: confirmSuffix(offer.orderId),
+      markup: withNavigation(
+        ctx,
+        offerKeyboard(offerId, {
+          // The offer card's own labels (🆕 Новые заказы) differ from the push's.
+          accept: navigationRows(ctx).length > 0 ? mt.buttons.take : buttons.accept,
+          decline: buttons.decline,
+        }),
+      ),
+    });
+  }),
+);
+
+offerDecline.use(
+  masterAction('offerDeclineConfirm', 'active', async (ctx, { offerId }, master) => {
+    const offer = await ownOffer(ctx, master, offerId);
+    if (!offer) return;
+    const { orderId } = offer;
+    const result = await declineOffer(ctx.deps.dispatch, { offerId, masterId: master.id });
+    ctx.deps.logger.info(
+      { master_id: master.id, offer_id: offerId, order_id: orderId, outcome: result.kind },
+      'offer decline confirmed',
+    );
+    switch (result.kind) {
+      case 'declined':
+        await ctx.answerCbQuery(texts.decline.done(orderId));
+        await safeEdit(ctx, texts.decline.done(orderId), { reply_markup: withNavigation(ctx) });
+        return;
+      case 'already_closed':
+        return notOpen(ctx, orderId);
+      case 'not_yours':
+        await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
+        return;
+      case 'not_found':
+        await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
+        return;
     }
-    if (offer.masterId !== master.id) {
-      deps.logger.warn(
-        { master_id: master.id, offer_id: offerId },
-        'decline of another master’s offer refused',
-      );
-      await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
-      return undefined;
-    }
-    return { master, offer };
-  }
-
-  bot.use(
-    onCallback('offerDecline', async (ctx: MasterContext, { offerId }) => {
-      const own = await ownOffer(ctx, offerId);
-      if (!own) return;
-      if (!own.offer.open) return notOpen(ctx, own.offer.orderId);
-      await ctx.answerCbQuery();
-      await editPush(ctx, {
-        append: confirmSuffix(own.offer.orderId),
-        markup: withNavigation(
-          ctx,
-          declineConfirmKeyboard(offerId, {
-            confirm: buttons.declineConfirm,
-            // Under the offer card ⬅️ Назад already leads to the list.
-            back: navigationRows(ctx).length > 0 ? mt.cabinet.buttons.keepOffer : buttons.back,
-          }),
-        ),
-      });
-    }),
-  );
-
-  bot.use(
-    onCallback('offerDeclineCancel', async (ctx: MasterContext, { offerId }) => {
-      const own = await ownOffer(ctx, offerId);
-      if (!own) return;
-      if (!own.offer.open) return notOpen(ctx, own.offer.orderId);
-      await ctx.answerCbQuery();
-      await editPush(ctx, {
-        strip: confirmSuffix(own.offer.orderId),
-        markup: withNavigation(
-          ctx,
-          offerKeyboard(offerId, {
-            // The offer card's own labels (🆕 Новые заказы) differ from the push's.
-            accept: navigationRows(ctx).length > 0 ? mt.buttons.take : buttons.accept,
-            decline: buttons.decline,
-          }),
-        ),
-      });
-    }),
-  );
-
-  bot.use(
-    onCallback('offerDeclineConfirm', async (ctx: MasterContext, { offerId }) => {
-      const own = await ownOffer(ctx, offerId);
-      if (!own) return;
-      const { orderId } = own.offer;
-      const result = await declineOffer(deps.dispatch, { offerId, masterId: own.master.id });
-      deps.logger.info(
-        { master_id: own.master.id, offer_id: offerId, order_id: orderId, outcome: result.kind },
-        'offer decline confirmed',
-      );
-      switch (result.kind) {
-        case 'declined':
-          await ctx.answerCbQuery(texts.decline.done(orderId));
-          await safeEdit(ctx, texts.decline.done(orderId), { reply_markup: withNavigation(ctx) });
-          return;
-        case 'already_closed':
-          return notOpen(ctx, orderId);
-        case 'not_yours':
-          await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
-          return;
-        case 'not_found':
-          await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
-          return;
-      }
-    }),
-  );
-}
+  }),
+);

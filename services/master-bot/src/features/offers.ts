@@ -1,91 +1,86 @@
 import { markOfferViewed } from '@fs/dispatch';
 import { inlineKeyboard, safeEdit } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
-import type { InlineKeyboardButton } from 'telegraf/types';
-import { cbButton, onCallback } from '../callbacks';
-import type { MasterBotDeps, MasterContext } from '../context';
-import { listOffers, loadOfferCard, OFFERS_PAGE_SIZE } from '../master-queries';
+import { Composer } from 'telegraf';
+import { cbButton } from '../callbacks';
+import type { MasterContext } from '../context';
+import { menuRow, pagerRow } from '../keyboards/menu';
+import { masterAction } from '../middlewares/guard';
+import { listOffers, loadOfferCard, OFFERS_PAGE_SIZE } from '../queries/work';
 import { mt, offerCardText } from '../texts';
-import { workingMaster } from './master-guard';
-
-const { buttons } = mt;
 
 /**
  * 🆕 Новые заказы: the master's takeable offers (5 per page) and an offer card. The card's
  * ✅ Взять / ✖️ Отказаться are the push's accept/decline callbacks, handled by
  * offer-accept.ts / offer-decline.ts.
  */
-export function offersFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  async function renderList(ctx: MasterContext, masterId: number, requested: number): Promise<void> {
-    let page = requested;
-    let { total, rows } = await listOffers(deps.db, masterId, page);
-    const pages = Math.max(1, Math.ceil(total / OFFERS_PAGE_SIZE));
-    if (rows.length === 0 && total > 0) {
-      page = pages - 1;
-      ({ total, rows } = await listOffers(deps.db, masterId, page));
-    }
-    const menuRow = [cbButton(buttons.menu, 'masterMenu', {})];
-    if (rows.length === 0) {
-      await safeEdit(ctx, mt.offers.empty, {
-        parse_mode: 'HTML',
-        reply_markup: inlineKeyboard([[cbButton(buttons.refresh, 'offersList', { page: 0 })], menuRow]),
-      });
+export const offers = new Composer<MasterContext>();
+
+const { buttons } = mt;
+
+offers.use(
+  masterAction('offersList', 'approved', async (ctx, { page }, master) => {
+    await ctx.answerCbQuery();
+    await renderList(ctx, master.id, page);
+  }),
+);
+
+offers.use(
+  masterAction('offerCard', 'approved', async (ctx, { offerId, page }, master) => {
+    const card = await loadOfferCard(ctx.deps.db, master.id, offerId);
+    if (!card) {
+      ctx.deps.logger.info({ master_id: master.id, offer_id: offerId }, 'offer card not available');
+      await ctx.answerCbQuery(mt.offers.gone, { show_alert: true });
+      await renderList(ctx, master.id, page);
       return;
     }
-    const now = new Date();
-    const text = [
-      mt.offers.title,
-      mt.offers.page(page + 1, pages, total),
-      '',
-      ...rows.map((r) => mt.offers.row(r, now)),
-    ].join('\n');
-    const pager: InlineKeyboardButton[] = [];
-    if (page > 0) pager.push(cbButton(buttons.prev, 'offersList', { page: page - 1 }));
-    if (page + 1 < pages) pager.push(cbButton(buttons.next, 'offersList', { page: page + 1 }));
-    await safeEdit(ctx, text, {
+    await markOfferViewed(ctx.deps.dispatch, { offerId, masterId: master.id });
+    await ctx.answerCbQuery();
+    await safeEdit(ctx, offerCardText(card, new Date()), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
-        ...rows.map((r) => [cbButton(buttons.open(r.orderId), 'offerCard', { offerId: r.offerId, page })]),
-        ...(pager.length > 0 ? [pager] : []),
-        [cbButton(buttons.refresh, 'offersList', { page })],
-        menuRow,
+        [
+          cbButton(buttons.take, 'offerAccept', { offerId }),
+          cbButton(buttons.decline, 'offerDecline', { offerId }),
+        ],
+        [cbButton(buttons.back, 'offersList', { page })],
+        menuRow(),
       ]),
     });
+  }),
+);
+
+/** One page of offers (the last page when `requested` is past the end). */
+async function renderList(ctx: MasterContext, masterId: number, requested: number): Promise<void> {
+  let page = requested;
+  let { total, rows } = await listOffers(ctx.deps.db, masterId, page);
+  const pages = Math.max(1, Math.ceil(total / OFFERS_PAGE_SIZE));
+  if (rows.length === 0 && total > 0) {
+    page = pages - 1;
+    ({ total, rows } = await listOffers(ctx.deps.db, masterId, page));
   }
-
-  bot.use(
-    onCallback('offersList', async (ctx: MasterContext, { page }) => {
-      const master = await workingMaster(ctx, deps);
-      if (!master) return;
-      await ctx.answerCbQuery();
-      await renderList(ctx, master.id, page);
-    }),
-  );
-
-  bot.use(
-    onCallback('offerCard', async (ctx: MasterContext, { offerId, page }) => {
-      const master = await workingMaster(ctx, deps);
-      if (!master) return;
-      const card = await loadOfferCard(deps.db, master.id, offerId);
-      if (!card) {
-        deps.logger.info({ master_id: master.id, offer_id: offerId }, 'offer card not available');
-        await ctx.answerCbQuery(mt.offers.gone, { show_alert: true });
-        await renderList(ctx, master.id, page);
-        return;
-      }
-      await markOfferViewed(deps.dispatch, { offerId, masterId: master.id });
-      await ctx.answerCbQuery();
-      await safeEdit(ctx, offerCardText(card, new Date()), {
-        parse_mode: 'HTML',
-        reply_markup: inlineKeyboard([
-          [
-            cbButton(buttons.take, 'offerAccept', { offerId }),
-            cbButton(buttons.decline, 'offerDecline', { offerId }),
-          ],
-          [cbButton(buttons.back, 'offersList', { page })],
-          [cbButton(buttons.menu, 'masterMenu', {})],
-        ]),
-      });
-    }),
-  );
+  if (rows.length === 0) {
+    await safeEdit(ctx, mt.offers.empty, {
+      parse_mode: 'HTML',
+      reply_markup: inlineKeyboard([[cbButton(buttons.refresh, 'offersList', { page: 0 })], menuRow()]),
+    });
+    return;
+  }
+  const now = new Date();
+  const text = [
+    mt.offers.title,
+    mt.offers.page(page + 1, pages, total),
+    '',
+    ...rows.map((r) => mt.offers.row(r, now)),
+  ];
+  await safeEdit(ctx, text.join('\n'), {
+    parse_mode: 'HTML',
+    reply_markup: inlineKeyboard([
+      ...rows.map((r) => [cbButton(buttons.open(r.orderId), 'offerCard', { offerId: r.offerId, page })]),
+      ...pagerRow(page, page + 1 < pages, (p) =>
+        cbButton(p < page ? buttons.prev : buttons.next, 'offersList', { page: p }),
+      ),
+      [cbButton(buttons.refresh, 'offersList', { page })],
+      menuRow(),
+    ]),
+  });
 }

@@ -1,56 +1,49 @@
 import { referralCodeFromStart } from '@fs/dispatch';
-import { inlineKeyboard, safeEdit } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import { cbButton, onCallback } from '../callbacks';
-import type { MasterBotDeps, MasterContext } from '../context';
-import { loadMasterState, type MasterState } from '../master-queries';
+import { safeEdit } from '@fs/telegram';
+import { Composer } from 'telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { onCallback } from '../callbacks';
+import type { MasterContext } from '../context';
+import { blockedKeyboard, menuKeyboard } from '../keyboards/menu';
+import { reloadMaster } from '../middlewares/identify';
 import { mt, texts } from '../texts';
-import { blockedKeyboard } from './finance';
-import { newOnboarding } from './onboarding-flow';
-import { consentKeyboard, fixKeyboard } from './onboarding-views';
-import { clearWizard, setWizard } from './wizard-session';
+import { newOnboarding } from './onboarding/flow';
+import { onboardingWizard } from './onboarding/state';
+import { consentKeyboard, fixKeyboard } from './onboarding/views';
 
-const { buttons } = mt;
+/**
+ * /start and 🏠 Меню: leave any wizard, show the start screen for the master's state. For a
+ * person not registered yet, /start opens the onboarding form at its consent step, keeping the
+ * referral code of a deep link (`/start ref_<CODE>`).
+ */
+export const start = new Composer<MasterContext>();
 
-/** The main menu's buttons for an approved master, by shift state. */
-export function menuKeyboard(master: Pick<MasterState, 'shift_status'>): InlineKeyboardMarkup {
-  const rows: InlineKeyboardButton[][] = [];
-  switch (master.shift_status) {
-    case 'off':
-      rows.push([cbButton(buttons.shiftOn, 'shiftOn', {})]);
-      break;
-    case 'on':
-      rows.push([cbButton(buttons.breakMenu, 'breakMenu', {})], [cbButton(buttons.shiftOff, 'shiftOff', {})]);
-      break;
-    case 'break':
-      rows.push([cbButton(buttons.breakEnd, 'breakEnd', {})], [cbButton(buttons.shiftOff, 'shiftOff', {})]);
-      break;
-  }
-  rows.push(
-    [cbButton(buttons.offers, 'offersList', { page: 0 }), cbButton(buttons.active, 'activeList', {})],
-    [
-      cbButton(buttons.history, 'historyList', { page: 0 }),
-      cbButton(buttons.stats, 'statsView', { period: 'week' }),
-    ],
-    [cbButton(buttons.finance, 'financeView', {}), cbButton(buttons.requisites, 'requisitesView', {})],
-    [cbButton(buttons.referral, 'referralView', {}), cbButton(buttons.knowledge, 'knowledgeView', {})],
-  );
-  return inlineKeyboard(rows);
-}
+start.start(async (ctx) => {
+  ctx.wizard.clear();
+  if (!ctx.master) ctx.wizard.set(onboardingWizard, newOnboarding(referralCodeFromStart(ctx.payload ?? '')));
+  await showMenu(ctx, 'reply');
+});
+
+start.use(
+  onCallback('masterMenu', async (ctx: MasterContext) => {
+    await ctx.answerCbQuery();
+    ctx.wizard.clear();
+    await showMenu(ctx, 'edit');
+  }),
+);
 
 /**
  * The start screen by state: unknown (the personal-data consent), pending, rejected (reason
  * and ✏️ Исправить анкету), blocked (reason and how to get unblocked), or the menu.
  */
-export async function menuView(
-  deps: MasterBotDeps,
-  master: MasterState | undefined,
+async function menuView(
+  ctx: MasterContext,
   now = new Date(),
 ): Promise<{ text: string; markup?: InlineKeyboardMarkup }> {
+  const master = ctx.master;
   if (!master) return { text: texts.startUnknown, markup: consentKeyboard() };
   if (master.is_blocked) {
-    const { support_contact } = await deps.dispatch.settings.get();
+    const { support_contact } = await ctx.deps.dispatch.settings.get();
     // Finance stays open: a master blocked for an overdue commission pays from there.
     return {
       text: mt.menu.blocked(master.full_name, master.blocked_reason, support_contact),
@@ -77,39 +70,17 @@ export async function menuView(
   }
 }
 
-/** Shows the start screen: edits the button's message, or sends a new one. */
-export async function showMenu(
-  ctx: MasterContext,
-  deps: MasterBotDeps,
-  how: 'edit' | 'reply',
-): Promise<void> {
-  const master = ctx.from ? await loadMasterState(deps.db, ctx.from.id) : undefined;
-  const view = await menuView(deps, master);
+/**
+ * Shows the start screen: edits the button's message, or sends a new one. `fresh` reads the
+ * master again first (after this update changed their shift or registration).
+ */
+export async function showMenu(ctx: MasterContext, how: 'edit' | 'reply', fresh = false): Promise<void> {
+  if (fresh) await reloadMaster(ctx);
+  const view = await menuView(ctx);
   const extra = { parse_mode: 'HTML' as const, reply_markup: view.markup ?? { inline_keyboard: [] } };
   if (how === 'edit' && ctx.callbackQuery?.message) {
     await safeEdit(ctx, view.text, extra);
     return;
   }
   await ctx.reply(view.text, view.markup ? extra : { parse_mode: 'HTML' });
-}
-
-/**
- * /start and 🏠 Меню: leave any wizard, show the start screen for the master's state. For a
- * person not registered yet, /start opens the onboarding form at its consent step, keeping the
- * referral code of a deep link (`/start ref_<CODE>`).
- */
-export function startFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  bot.start(async (ctx) => {
-    clearWizard(ctx);
-    const registered = await loadMasterState(deps.db, ctx.from.id);
-    if (!registered) setWizard(ctx, newOnboarding(referralCodeFromStart(ctx.payload ?? '')), 'onboarding');
-    await showMenu(ctx, deps, 'reply');
-  });
-  bot.use(
-    onCallback('masterMenu', async (ctx: MasterContext) => {
-      await ctx.answerCbQuery();
-      clearWizard(ctx);
-      await showMenu(ctx, deps, 'edit');
-    }),
-  );
 }

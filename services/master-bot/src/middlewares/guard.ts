@@ -1,21 +1,42 @@
-import type { MasterBotDeps, MasterContext } from '../context';
-import { findMasterByTgId, type MasterRow } from '../queries';
+import type { MiddlewareFn } from 'telegraf';
+import { type CallbackArgs, type CallbackName, onCallback } from '../callbacks';
+import type { MasterContext } from '../context';
+import type { MasterState } from '../queries/work';
 import { texts } from '../texts';
 
 /**
- * The master acting on a button, or undefined after telling the user why not (unknown or
- * blocked). Ownership of the offer or order is checked by the caller against this master.
+ * Who may press a master-bot button:
+ * - `registered`: any master, blocked or not (the cabinet: a master blocked for an overdue
+ *   commission must still reach Finance to pay);
+ * - `active`: not blocked (answering offers);
+ * - `approved`: not blocked, approved and verified (shift, offers, active orders).
+ * Ownership of the offer, order or commission is checked by the use case against this master.
  */
-export async function actingMaster(ctx: MasterContext, deps: MasterBotDeps): Promise<MasterRow | undefined> {
-  const tgId = ctx.from?.id;
-  const master = tgId ? await findMasterByTgId(deps.db, tgId) : undefined;
-  if (!master) {
-    await ctx.answerCbQuery(texts.notRegistered, { show_alert: true });
-    return undefined;
+export type Access = 'registered' | 'active' | 'approved';
+
+/** The acting master when they have `access`; otherwise the callback is answered with why not. */
+export async function allowed(ctx: MasterContext, access: Access): Promise<MasterState | undefined> {
+  const master = ctx.master;
+  const g = texts.guard;
+  let refusal: string | undefined;
+  if (!master) refusal = g.notRegistered;
+  else if (access !== 'registered' && master.is_blocked) refusal = g.blocked[access];
+  else if (access === 'approved' && (master.moderation_status !== 'approved' || !master.verified)) {
+    refusal = g.notApproved;
   }
-  if (master.is_blocked) {
-    await ctx.answerCbQuery(texts.blocked, { show_alert: true });
-    return undefined;
-  }
-  return master;
+  if (refusal === undefined) return master;
+  await ctx.answerCbQuery(refusal, { show_alert: true });
+  return undefined;
+}
+
+/** Routes one button to its handler when the acting master has `access` (see `allowed`). */
+export function masterAction<N extends CallbackName>(
+  name: N,
+  access: Access,
+  handler: (ctx: MasterContext, args: CallbackArgs<N>, master: MasterState) => Promise<unknown> | unknown,
+): MiddlewareFn<MasterContext> {
+  return onCallback(name, async (ctx: MasterContext, args: CallbackArgs<N>) => {
+    const master = await allowed(ctx, access);
+    if (master) await handler(ctx, args, master);
+  });
 }

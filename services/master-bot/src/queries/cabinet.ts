@@ -7,7 +7,7 @@ import type {
   ReferralRewardStatus,
 } from '@fs/domain';
 import { sql } from 'kysely';
-import { type ActiveOrderRow, orderCardQuery } from './master-queries';
+import { type ActiveOrderRow, orderCardQuery } from './work';
 
 /** Reads of the master's cabinet: history, statistics, finance, referrals. Every one is scoped to the master. */
 

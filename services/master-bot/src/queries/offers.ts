@@ -2,18 +2,6 @@ import type { Db } from '@fs/db';
 import { OPEN_OFFER_STATES } from '@fs/domain';
 import { sql } from 'kysely';
 
-/** The master behind a Telegram user (deleted masters count as unknown). */
-export async function findMasterByTgId(db: Db, tgUserId: number) {
-  return db
-    .selectFrom('masters')
-    .select(['id', 'full_name', 'moderation_status', 'moderation_reason', 'is_blocked', 'blocked_reason'])
-    .where('tg_user_id', '=', tgUserId)
-    .where('is_deleted', '=', false)
-    .executeTakeFirst();
-}
-
-export type MasterRow = NonNullable<Awaited<ReturnType<typeof findMasterByTgId>>>;
-
 /** An offer with whether it can still be answered (by the database clock). */
 export async function findOffer(db: Db, offerId: number) {
   const row = await db

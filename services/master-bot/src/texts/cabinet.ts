@@ -18,7 +18,7 @@ import type {
   MasterStats,
   ReferralOverview,
   StatsPeriod,
-} from '../cabinet-queries';
+} from '../queries/cabinet';
 
 /**
  * Master bot texts: history, statistics, finance, requisites, referrals, knowledge base
@@ -78,10 +78,6 @@ export const cabinetTexts = {
       commission: '💸 Комиссия и сроки',
       blocking: '⛔️ Блокировка',
     } as Record<string, string>,
-  },
-
-  guard: {
-    notRegistered: 'Вы не зарегистрированы как мастер. Нажмите /start.',
   },
 
   history: {

@@ -9,7 +9,7 @@ import {
   type ShiftStatus,
   truncate,
 } from '@fs/domain';
-import type { ActiveOrderRow, OfferCardRow, OfferListRow } from '../master-queries';
+import type { ActiveOrderRow, OfferCardRow, OfferListRow } from '../queries/work';
 import { cabinetTexts } from './cabinet';
 import { CONSENT_TEXT, onboardingTexts } from './onboarding';
 
@@ -18,8 +18,16 @@ import { CONSENT_TEXT, onboardingTexts } from './onboarding';
 export const texts = {
   error: '⚠️ Что-то пошло не так. Попробуйте ещё раз или нажмите /start.',
   staleButton: 'Кнопка устарела. Откройте меню: /start',
-  notRegistered: 'Вы не зарегистрированы как мастер. Нажмите /start.',
-  blocked: 'Ваш аккаунт заблокирован. Обратитесь в поддержку.',
+
+  /** Why a button is refused (middlewares/guard.ts); blocked wording by what was attempted. */
+  guard: {
+    notRegistered: 'Вы не зарегистрированы как мастер. Нажмите /start.',
+    blocked: {
+      active: 'Ваш аккаунт заблокирован. Обратитесь в поддержку.',
+      approved: 'Смена недоступна: аккаунт заблокирован.',
+    },
+    notApproved: 'Профиль на модерации. Дождитесь одобрения.',
+  },
 
   startUnknown: CONSENT_TEXT,
   startGreeting: (name: string) => `👋 Здравствуйте, ${escapeHtml(name || 'мастер')}!`,
@@ -203,8 +211,8 @@ export const mt = {
     notOnBreak: 'Сейчас не перерыв.',
     alreadyOn: 'Вы уже на смене.',
     alreadyOff: 'Смена уже выключена.',
-    blocked: 'Смена недоступна: аккаунт заблокирован.',
-    notApproved: 'Профиль на модерации. Дождитесь одобрения.',
+    blocked: texts.guard.blocked.approved,
+    notApproved: texts.guard.notApproved,
   },
 
   offers: {

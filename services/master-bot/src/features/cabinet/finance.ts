@@ -1,151 +1,130 @@
 import { inlineKeyboard, safeEdit } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
+import { Composer } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { cbButton } from '../../callbacks';
+import type { MasterContext } from '../../context';
+import { menuRow, pagerRow } from '../../keyboards/menu';
+import { masterAction } from '../../middlewares/guard';
 import {
   type CommissionCard,
+  type CommissionListRow,
   listOpenCommissions,
   listPaidCommissions,
   loadCommissionCard,
   loadFinanceSummary,
-} from '../cabinet-queries';
-import { cbButton, onCallback } from '../callbacks';
-import type { MasterBotDeps, MasterContext } from '../context';
-import type { MasterState } from '../master-queries';
-import { mt, requisitesLines } from '../texts';
-import { cabinetMaster } from './cabinet-guard';
-import { payReportFeature } from './finance-pay';
+} from '../../queries/cabinet';
+import type { MasterState } from '../../queries/work';
+import { mt, requisitesLines } from '../../texts';
+
+/**
+ * 💳 Финансы: a summary by status, unpaid commissions (5 per page, earliest deadline first),
+ * the history of payments and a commission card with "💸 Я оплатил" (pay-report.wizard.ts).
+ * Open to blocked masters, who also see why they are blocked and how to get unblocked.
+ */
+export const finance = new Composer<MasterContext>();
 
 const { buttons } = mt;
 const t = mt.cabinet;
 
-/** The buttons a blocked master needs (start.ts can show them under the blocked notice). */
-export function blockedKeyboard(): InlineKeyboardMarkup {
-  return inlineKeyboard([
-    [cbButton(t.buttons.toFinance, 'financeView', {})],
-    [cbButton(t.buttons.requisites, 'requisitesView', {})],
-    [cbButton(buttons.knowledge, 'knowledgeView', {})],
+finance.use(
+  masterAction('financeView', 'registered', async (ctx, _args, master) => {
+    await ctx.answerCbQuery();
+    await renderOverview(ctx, master, 0);
+  }),
+);
+
+finance.use(
+  masterAction('financePage', 'registered', async (ctx, { page }, master) => {
+    await ctx.answerCbQuery();
+    await renderOverview(ctx, master, page);
+  }),
+);
+
+finance.use(
+  masterAction('financePaid', 'registered', async (ctx, { page }, master) => {
+    await ctx.answerCbQuery();
+    const paid = await listPaidCommissions(ctx.deps.db, master.id, page);
+    const now = new Date();
+    const text =
+      paid.rows.length === 0
+        ? t.finance.paidEmpty
+        : [t.finance.paidTitle(page), '', ...paid.rows.map((r) => t.finance.paidRow(r, now))].join('\n');
+    await safeEdit(ctx, text, {
+      parse_mode: 'HTML',
+      reply_markup: inlineKeyboard([
+        ...commissionRows(paid.rows),
+        ...pagerRow(page, paid.hasNext, (p) =>
+          cbButton(p < page ? buttons.prev : buttons.next, 'financePaid', { page: p }),
+        ),
+        [cbButton(buttons.back, 'financeView', {})],
+        menuRow(),
+      ]),
+    });
+  }),
+);
+
+finance.use(
+  masterAction('commissionCard', 'registered', async (ctx, { commissionId }, master) => {
+    const card = await loadCommissionCard(ctx.deps.db, master.id, commissionId);
+    if (!card) {
+      ctx.deps.logger.warn({ master_id: master.id, commission_id: commissionId }, 'commission card refused');
+      await ctx.answerCbQuery(t.finance.notFound, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    const view = await commissionCardView(ctx, card);
+    await safeEdit(ctx, view.text, { parse_mode: 'HTML', reply_markup: view.markup });
+  }),
+);
+
+const commissionRows = (rows: readonly CommissionListRow[]): InlineKeyboardButton[][] =>
+  rows.map((r) => [cbButton(t.buttons.commission(r.id), 'commissionCard', { commissionId: r.id })]);
+
+async function renderOverview(ctx: MasterContext, master: MasterState, page: number): Promise<void> {
+  const [summary, open] = await Promise.all([
+    loadFinanceSummary(ctx.deps.db, master.id),
+    listOpenCommissions(ctx.deps.db, master.id, page),
   ]);
+  const now = new Date();
+  const parts = [t.finance.title, ''];
+  if (master.is_blocked) {
+    const { support_contact } = await ctx.deps.dispatch.settings.get();
+    parts.push(t.finance.blocked(master.blocked_reason, support_contact), '');
+  }
+  parts.push(t.finance.summary(summary), '');
+  if (open.rows.length === 0) parts.push(t.finance.noOpen);
+  else parts.push(t.finance.openTitle(page), '', open.rows.map((r) => t.finance.row(r, now)).join('\n\n'));
+  await safeEdit(ctx, parts.join('\n'), {
+    parse_mode: 'HTML',
+    reply_markup: inlineKeyboard([
+      ...commissionRows(open.rows),
+      ...pagerRow(page, open.hasNext, (p) =>
+        cbButton(p < page ? buttons.prev : buttons.next, 'financePage', { page: p }),
+      ),
+      [
+        cbButton(t.buttons.payHistory, 'financePaid', { page: 0 }),
+        cbButton(t.buttons.requisites, 'requisitesView', {}),
+      ],
+      menuRow(),
+    ]),
+  });
 }
 
 /** The commission card: status, amounts, deadline in the city's zone, the requisites snapshot. */
-export async function commissionCardView(
-  deps: MasterBotDeps,
+async function commissionCardView(
+  ctx: MasterContext,
   c: CommissionCard,
 ): Promise<{ text: string; markup: InlineKeyboardMarkup }> {
   const now = new Date();
   const lines = [t.finance.card(c, now)];
   if (c.status !== 'approved') {
-    const { support_contact } = await deps.dispatch.settings.get();
+    const { support_contact } = await ctx.deps.dispatch.settings.get();
     lines.push(t.finance.payTo, ...requisitesLines(c.payTo, support_contact), t.finance.payToNote);
   }
   const rows: InlineKeyboardButton[][] = [];
   if (c.status === 'wait_pay' || c.status === 'overdue') {
     rows.push([cbButton(t.buttons.paid, 'commissionPay', { commissionId: c.id })]);
   }
-  rows.push([cbButton(buttons.back, 'financeView', {})], [cbButton(buttons.menu, 'masterMenu', {})]);
+  rows.push([cbButton(buttons.back, 'financeView', {})], menuRow());
   return { text: lines.join('\n'), markup: inlineKeyboard(rows) };
-}
-
-/**
- * 💳 Финансы: a summary by status, unpaid commissions (5 per page, earliest deadline first),
- * the history of payments and a commission card with "💸 Я оплатил" (finance-pay.ts). Open to
- * blocked masters, who also see why they are blocked and how to get unblocked.
- */
-export function financeFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  async function renderOverview(ctx: MasterContext, master: MasterState, page: number): Promise<void> {
-    const [summary, open] = await Promise.all([
-      loadFinanceSummary(deps.db, master.id),
-      listOpenCommissions(deps.db, master.id, page),
-    ]);
-    const now = new Date();
-    const parts = [t.finance.title, ''];
-    if (master.is_blocked) {
-      const { support_contact } = await deps.dispatch.settings.get();
-      parts.push(t.finance.blocked(master.blocked_reason, support_contact), '');
-    }
-    parts.push(t.finance.summary(summary), '');
-    if (open.rows.length === 0) parts.push(t.finance.noOpen);
-    else parts.push(t.finance.openTitle(page), '', open.rows.map((r) => t.finance.row(r, now)).join('\n\n'));
-    const pager: InlineKeyboardButton[] = [];
-    if (page > 0) pager.push(cbButton(buttons.prev, 'financePage', { page: page - 1 }));
-    if (open.hasNext) pager.push(cbButton(buttons.next, 'financePage', { page: page + 1 }));
-    await safeEdit(ctx, parts.join('\n'), {
-      parse_mode: 'HTML',
-      reply_markup: inlineKeyboard([
-        ...open.rows.map((r) => [
-          cbButton(t.buttons.commission(r.id), 'commissionCard', { commissionId: r.id }),
-        ]),
-        ...(pager.length > 0 ? [pager] : []),
-        [
-          cbButton(t.buttons.payHistory, 'financePaid', { page: 0 }),
-          cbButton(t.buttons.requisites, 'requisitesView', {}),
-        ],
-        [cbButton(buttons.menu, 'masterMenu', {})],
-      ]),
-    });
-  }
-
-  bot.use(
-    onCallback('financeView', async (ctx: MasterContext) => {
-      const master = await cabinetMaster(ctx, deps);
-      if (!master) return;
-      await ctx.answerCbQuery();
-      await renderOverview(ctx, master, 0);
-    }),
-  );
-
-  bot.use(
-    onCallback('financePage', async (ctx: MasterContext, { page }) => {
-      const master = await cabinetMaster(ctx, deps);
-      if (!master) return;
-      await ctx.answerCbQuery();
-      await renderOverview(ctx, master, page);
-    }),
-  );
-
-  bot.use(
-    onCallback('financePaid', async (ctx: MasterContext, { page }) => {
-      const master = await cabinetMaster(ctx, deps);
-      if (!master) return;
-      await ctx.answerCbQuery();
-      const paid = await listPaidCommissions(deps.db, master.id, page);
-      const now = new Date();
-      const pager: InlineKeyboardButton[] = [];
-      if (page > 0) pager.push(cbButton(buttons.prev, 'financePaid', { page: page - 1 }));
-      if (paid.hasNext) pager.push(cbButton(buttons.next, 'financePaid', { page: page + 1 }));
-      const text =
-        paid.rows.length === 0
-          ? t.finance.paidEmpty
-          : [t.finance.paidTitle(page), '', ...paid.rows.map((r) => t.finance.paidRow(r, now))].join('\n');
-      await safeEdit(ctx, text, {
-        parse_mode: 'HTML',
-        reply_markup: inlineKeyboard([
-          ...paid.rows.map((r) => [
-            cbButton(t.buttons.commission(r.id), 'commissionCard', { commissionId: r.id }),
-          ]),
-          ...(pager.length > 0 ? [pager] : []),
-          [cbButton(buttons.back, 'financeView', {})],
-          [cbButton(buttons.menu, 'masterMenu', {})],
-        ]),
-      });
-    }),
-  );
-
-  bot.use(
-    onCallback('commissionCard', async (ctx: MasterContext, { commissionId }) => {
-      const master = await cabinetMaster(ctx, deps);
-      if (!master) return;
-      const card = await loadCommissionCard(deps.db, master.id, commissionId);
-      if (!card) {
-        deps.logger.warn({ master_id: master.id, commission_id: commissionId }, 'commission card refused');
-        await ctx.answerCbQuery(t.finance.notFound, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      const view = await commissionCardView(deps, card);
-      await safeEdit(ctx, view.text, { parse_mode: 'HTML', reply_markup: view.markup });
-    }),
-  );
-
-  payReportFeature(bot, deps);
 }

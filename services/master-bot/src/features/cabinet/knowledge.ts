@@ -1,51 +1,40 @@
 import { inlineKeyboard, safeEdit } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
-import { type CallbackArgs, cbButton, onCallback } from '../callbacks';
-import type { MasterBotDeps, MasterContext } from '../context';
-import { mt } from '../texts';
-import { cabinetMaster } from './cabinet-guard';
-
-const t = mt.cabinet.knowledge;
-const SECTIONS: readonly CallbackArgs<'knowledgeSection'>['section'][] = [
-  'offers',
-  'statuses',
-  'commission',
-  'blocking',
-];
+import { Composer } from 'telegraf';
+import { cbButton } from '../../callbacks';
+import { KNOWLEDGE_SECTIONS } from '../../callbacks/cabinet';
+import type { MasterContext } from '../../context';
+import { menuRow } from '../../keyboards/menu';
+import { masterAction } from '../../middlewares/guard';
+import { mt } from '../../texts';
 
 /** 📚 База знаний: short sections (offers, statuses, commission, blocking) and the support contact. */
-export function knowledgeFeature(bot: Telegraf<MasterContext>, deps: MasterBotDeps): void {
-  bot.use(
-    onCallback('knowledgeView', async (ctx: MasterContext) => {
-      const master = await cabinetMaster(ctx, deps);
-      if (!master) return;
-      await ctx.answerCbQuery();
-      const { support_contact } = await deps.dispatch.settings.get();
-      await safeEdit(ctx, t.title(support_contact), {
-        parse_mode: 'HTML',
-        reply_markup: inlineKeyboard([
-          ...SECTIONS.map((s) => [
-            cbButton(mt.cabinet.buttons.knowledge[s]!, 'knowledgeSection', { section: s }),
-          ]),
-          [cbButton(mt.buttons.menu, 'masterMenu', {})],
-        ]),
-      });
-    }),
-  );
+export const knowledge = new Composer<MasterContext>();
 
-  bot.use(
-    onCallback('knowledgeSection', async (ctx: MasterContext, { section }) => {
-      const master = await cabinetMaster(ctx, deps);
-      if (!master) return;
-      await ctx.answerCbQuery();
-      const { support_contact } = await deps.dispatch.settings.get();
-      await safeEdit(ctx, t.sections[section]! + t.support(support_contact), {
-        parse_mode: 'HTML',
-        reply_markup: inlineKeyboard([
-          [cbButton(mt.buttons.back, 'knowledgeView', {})],
-          [cbButton(mt.buttons.menu, 'masterMenu', {})],
+const t = mt.cabinet.knowledge;
+
+knowledge.use(
+  masterAction('knowledgeView', 'registered', async (ctx) => {
+    await ctx.answerCbQuery();
+    const { support_contact } = await ctx.deps.dispatch.settings.get();
+    await safeEdit(ctx, t.title(support_contact), {
+      parse_mode: 'HTML',
+      reply_markup: inlineKeyboard([
+        ...KNOWLEDGE_SECTIONS.map((s) => [
+          cbButton(mt.cabinet.buttons.knowledge[s]!, 'knowledgeSection', { section: s }),
         ]),
-      });
-    }),
-  );
-}
+        menuRow(),
+      ]),
+    });
+  }),
+);
+
+knowledge.use(
+  masterAction('knowledgeSection', 'registered', async (ctx, { section }) => {
+    await ctx.answerCbQuery();
+    const { support_contact } = await ctx.deps.dispatch.settings.get();
+    await safeEdit(ctx, t.sections[section]! + t.support(support_contact), {
+      parse_mode: 'HTML',
+      reply_markup: inlineKeyboard([[cbButton(mt.buttons.back, 'knowledgeView', {})], menuRow()]),
+    });
+  }),
+);

@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ONBOARDING_STEPS,
-  type OnboardingSection,
-  type OnboardingStep,
-  type OnboardingWizard,
-} from './onboarding-state';
+import { ONBOARDING_STEPS, type OnboardingSection, type OnboardingStep, type WizardState } from './state';
 
 /**
  * The order of the onboarding screens, which of them apply, where ⬅️ Назад leads and what is
  * still missing. Pure: the handlers in onboarding.ts apply it to the session.
  */
 
-export type WizardState = Omit<OnboardingWizard, 'at'>;
+export type { WizardState };
 
 /** The form's steps in order (consent and the summary frame them; ✏️ Изменить is off-flow). */
 const FLOW: readonly OnboardingStep[] = ONBOARDING_STEPS.filter(

@@ -1,7 +1,10 @@
-import type { ActFile, PayoutDetails } from '@fs/dispatch';
-import type { Category, PayoutMethod } from '@fs/domain';
+import { SBP_BANKS } from '@fs/dispatch';
+import { CATEGORIES, PAYOUT_METHODS } from '@fs/domain';
+import { defineWizard, messageFileSchema } from '@fs/telegram';
+import { z } from 'zod';
+import { ONBOARDING_EDIT_FIELDS } from '../../callbacks/onboarding';
 
-/** Screens of the onboarding wizard, in flow order (some are skipped, see onboarding-flow.ts). */
+/** Screens of the onboarding wizard, in flow order (some are skipped, see flow.ts). */
 export const ONBOARDING_STEPS = [
   'consent',
   'name',
@@ -24,50 +27,50 @@ export const ONBOARDING_STEPS = [
 export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
 /** A section of the profile that ✏️ Изменить reopens (its steps, then back to the summary). */
-export type OnboardingSection =
-  | 'name'
-  | 'phone'
-  | 'city'
-  | 'districts'
-  | 'skills'
-  | 'vehicle'
-  | 'payout'
-  | 'documents'
-  | 'referral';
+export type OnboardingSection = (typeof ONBOARDING_EDIT_FIELDS)[number];
+
+const payoutSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('card'), card_number: z.string() }),
+  z.object({ method: z.literal('sbp'), sbp_phone: z.string(), sbp_bank: z.enum(SBP_BANKS) }),
+  z.object({ method: z.literal('yoomoney'), account: z.string() }),
+  z.object({ method: z.literal('bank_account'), account_number: z.string() }),
+]);
 
 /**
- * The onboarding wizard's state in the Redis session: everything typed so far, so a restart or
- * another replica continues the form. Values are checked when typed and again on submit.
+ * The onboarding form: everything typed so far, so a restart or another replica continues it.
+ * Values are checked when typed and again on submit.
  */
-export interface OnboardingWizard {
-  step: OnboardingStep;
-  /** Last activity (epoch ms): an idle wizard expires politely. */
-  at: number;
+const onboardingSchema = z.object({
+  step: z.enum(ONBOARDING_STEPS),
   /** One id per form: submitting it twice notifies staff once. */
-  submissionId: string;
+  submissionId: z.string(),
   /** Personal-data consent time (ISO), set by ✅ Согласен or taken from the stored profile. */
-  pdnAcceptedAt?: string;
+  pdnAcceptedAt: z.string().optional(),
   /** Fixing a rejected profile (the form was pre-filled from it). */
-  fixing?: boolean;
+  fixing: z.boolean().optional(),
   /** ✏️ Изменить: the section being edited; its last step returns to the summary. */
-  editing?: OnboardingSection;
-  fullName?: string;
-  phone?: string;
-  cityId?: number;
+  editing: z.enum(ONBOARDING_EDIT_FIELDS).optional(),
+  fullName: z.string().optional(),
+  phone: z.string().optional(),
+  cityId: z.number().int().optional(),
   /** Whether the chosen city has districts (the districts step is skipped when it has none). */
-  cityHasDistricts?: boolean;
+  cityHasDistricts: z.boolean().optional(),
   /** The typed city search (the list shows its matches), or undefined for the full list. */
-  citySearch?: string;
-  districtIds?: number[];
-  skills?: Category[];
-  hasVehicle?: boolean;
-  vehiclePlate?: string;
-  payoutMethod?: PayoutMethod;
+  citySearch: z.string().optional(),
+  districtIds: z.array(z.number().int()).optional(),
+  skills: z.array(z.enum(CATEGORIES)).optional(),
+  hasVehicle: z.boolean().optional(),
+  vehiclePlate: z.string().optional(),
+  payoutMethod: z.enum(PAYOUT_METHODS).optional(),
   /** Complete payout details (after the requisites, and the bank for SBP). */
-  payout?: PayoutDetails;
+  payout: payoutSchema.optional(),
   /** SBP phone typed, waiting for the bank. */
-  sbpPhone?: string;
-  passport?: ActFile;
-  selfie?: ActFile;
-  referralCode?: string;
-}
+  sbpPhone: z.string().optional(),
+  passport: messageFileSchema.optional(),
+  selfie: messageFileSchema.optional(),
+  referralCode: z.string().optional(),
+});
+
+export type WizardState = z.infer<typeof onboardingSchema>;
+
+export const onboardingWizard = defineWizard('onboarding', onboardingSchema);

@@ -2,10 +2,8 @@ import { SBP_BANKS } from '@fs/dispatch';
 import { CATEGORIES, CATEGORY_LABELS } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import { cbButton } from '../callbacks';
-import type { MasterBotDeps } from '../context';
-import { mt, texts } from '../texts';
-import { editableSections, type WizardState } from './onboarding-flow';
+import { cbButton } from '../../callbacks';
+import type { MasterBotDeps } from '../../context';
 import {
   activeCity,
   activeSkills,
@@ -13,7 +11,9 @@ import {
   cityDistricts,
   listCities,
   searchCities,
-} from './onboarding-queries';
+} from '../../queries/onboarding';
+import { mt, texts } from '../../texts';
+import { editableSections, type WizardState } from './flow';
 
 /** What each onboarding screen shows: text and buttons. */
 
