@@ -63,4 +63,16 @@ describe('config', () => {
       parseConfig('admin-bot', adminBotSchema, { ADMIN_BOT_TOKEN: TOKEN, GEOCODER_PROVIDER: 'google' }),
     ).toThrow(/GEOCODER_PROVIDER/);
   });
+
+  it('a wizard must idle out before its session does', () => {
+    const cfg = parseConfig('master-bot', masterBotSchema, { MASTER_BOT_TOKEN: TOKEN });
+    expect(cfg.WIZARD_IDLE_SECONDS).toBe(900);
+    expect(() =>
+      parseConfig('master-bot', masterBotSchema, {
+        MASTER_BOT_TOKEN: TOKEN,
+        SESSION_TTL_SECONDS: '600',
+        WIZARD_IDLE_SECONDS: '900',
+      }),
+    ).toThrow(/WIZARD_IDLE_SECONDS must be less than SESSION_TTL_SECONDS/);
+  });
 });
