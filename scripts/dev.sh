@@ -12,6 +12,10 @@
 # Services run with `node --import tsx` (tsx's loader in the service's own process, exactly like
 # `tsx file.ts` but without tsx's wrapper process), so each gets one signal on Ctrl-C and
 # drains cleanly instead of being killed by a second relayed signal.
+#
+# package.json runs this script as `exec bash scripts/dev.sh`: pnpm's `sh -c` is replaced by
+# bash, so the Ctrl-C that the terminal also sends to that shell cannot kill it, and pnpm sees
+# this script's own exit code (0 after a clean stop) instead of "ELIFECYCLE Command failed".
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -124,15 +128,15 @@ if [ "$SANDBOX" = true ]; then
     "Выберите «Демо Админ», ➕ Новый заказ; затем откройте мастера с 🔴 значком и примите заказ."
 fi
 
-# concurrently runs in its own process group (job control), so the terminal's Ctrl-C reaches
-# only this script, which forwards one SIGINT: concurrently passes it to each service once.
+# The runner (concurrently's API, infra/scripts/dev-services.mjs) runs in its own process group
+# (job control), so the terminal's Ctrl-C reaches only this script, which forwards one SIGINT:
+# the runner passes it to each service once.
+services=()
+for i in "${!names[@]}"; do
+  services+=("${names[$i]}" "${colors[$i]}" "${commands[$i]}")
+done
 set -m
-node_modules/.bin/concurrently \
-  --names "$(IFS=,; echo "${names[*]}")" \
-  --prefix-colors "$(IFS=,; echo "${colors[*]}")" \
-  --prefix '[{name}]' --pad-prefix \
-  --kill-timeout 15000 \
-  "${commands[@]}" </dev/null &
+node infra/scripts/dev-services.mjs "${services[@]}" </dev/null &
 pid=$!
 set +m
 
@@ -150,10 +154,14 @@ rc=0
 while kill -0 "$pid" 2>/dev/null; do
   if wait "$pid"; then rc=0; else rc=$?; fi
 done
+# A signal-interrupted wait (128+n) is not the services' status: wait again for the real one.
+if [ "$rc" -gt 128 ]; then wait "$pid" 2>/dev/null && rc=0 || rc=$?; fi
 if [ "$stopping" = true ]; then
-  # A signal-interrupted wait (128+n) is not the services' status; concurrently reports a
-  # service that failed to stop cleanly with a non-zero code.
-  if [ "$rc" -gt 128 ]; then rc=0; fi
-  fs_info "stopped (exit code $rc)"
+  if [ "$rc" -eq 0 ] || [ "$rc" -gt 128 ]; then
+    fs_info "all services stopped"
+    rc=0
+  else
+    fs_error "services stopped; one did not stop cleanly (its lines above say which)"
+  fi
 fi
 exit "$rc"
