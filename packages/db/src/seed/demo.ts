@@ -12,7 +12,8 @@ import { DISTRICT_CENTRES } from './places';
  * Москва an ⚡ Электрика order goes to Иван Петров, in Новосибирск to Алексей Иванов.
  *
  * Idempotent: re-running puts the same people back into the demo state (approved, on shift,
- * not blocked, the listed districts and skills) and leaves their orders alone.
+ * not blocked, the listed districts and skills) and leaves their orders alone. The owner's
+ * payment requisites get demo values only while none are set.
  */
 
 export const DEMO_ADMIN = { tgUserId: 700_000_001, fullName: 'Демо Админ', username: 'demo_admin' } as const;
@@ -104,6 +105,20 @@ export const DEMO_MASTERS: readonly DemoMaster[] = [
     payout: { method: 'bank_account', data: { account_number: '40817810000000000202' } },
   },
 ];
+
+/**
+ * Where demo masters pay commissions (`owner_requisites`, edited by global admins in the admin
+ * bot): plausible but fake, in the shape the admin bot stores (card in groups of four, phone
+ * +7…), so a commission card shows where to pay instead of "уточните в поддержке".
+ */
+export const DEMO_OWNER_REQUISITES = {
+  card_number: '2200 7000 0000 0017',
+  card_holder: 'ООО «Демо Сервис»',
+  bank: 'Демо-банк',
+  sbp_phone: '+79000000001',
+  sbp_bank: 'Сбер',
+  comment: 'Демо-реквизиты песочницы: настоящие платежи сюда не отправляйте',
+} as const;
 
 export interface DemoSeedResult {
   adminStaffId: number;
@@ -225,6 +240,18 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
         .values(m.skills.map((skill_code) => ({ master_id: row.id, skill_code })))
         .execute();
     }
+
+    // Only while none are set: requisites a visitor edited in the sandbox stay.
+    await trx
+      .insertInto('owner_requisites')
+      .values({ id: 1, data: JSON.stringify(DEMO_OWNER_REQUISITES) })
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet({ data: JSON.stringify(DEMO_OWNER_REQUISITES) })
+          .where(sql<boolean>`owner_requisites.data = '{}'::jsonb`),
+      )
+      .execute();
     return { adminStaffId: admin.id, masterIds };
   });
 }
