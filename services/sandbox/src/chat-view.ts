@@ -15,6 +15,8 @@ export interface MessageView {
   photo?: { url: string; width: number; height: number };
   document?: { url: string; name: string; size: number };
   contact?: { phone: string; name: string };
+  /** A sticker is drawn as its emoji. */
+  sticker?: { emoji: string };
   /** Inline keyboard rows: callback buttons carry `data`, link buttons `url`. */
   buttons: { text: string; data?: string; url?: string }[][];
 }
@@ -63,6 +65,7 @@ export function messageView(bot: BotName, botUserId: number, m: TgMessage): Mess
       size: m.document.file_size ?? 0,
     };
   }
+  if (m.sticker) view.sticker = { emoji: m.sticker.emoji ?? '🖼' };
   if (m.contact) view.contact = { phone: m.contact.phone_number, name: m.contact.first_name };
   return view;
 }

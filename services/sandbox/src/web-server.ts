@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type EventView, eventView, keyboardView, messageView } from './chat-view';
 import { BOT_NAMES, type BotName, type People, type Person } from './people';
+import { splitLongText } from './split-text';
 
 export interface WebServerDeps {
   fake: FakeTelegram;
@@ -20,7 +21,6 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
-const MAX_TEXT = 4096;
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
@@ -28,6 +28,9 @@ const botName = z.enum(['admin', 'master']);
 const userId = z.coerce.number().int().positive();
 const chatQuery = z.object({ bot: botName, user: userId });
 const sendBody = z.object({ bot: botName, user: userId, text: z.string() });
+/** The stickers the page offers: one emoji each (the sticker's picture is a blank WebP). */
+export const STICKER_EMOJI = ['👍', '😀', '😢', '🔥', '❤️', '🤔'] as const;
+const stickerBody = z.object({ bot: botName, user: userId, emoji: z.enum(STICKER_EMOJI) });
 const pressBody = z.object({
   bot: botName,
   user: userId,
@@ -99,7 +102,12 @@ export function createWebServer(deps: WebServerDeps): FastifyInstance {
   );
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (err instanceof Refusal) return reply.code(err.status).send({ error: err.message });
-    if (err.statusCode === 413) return reply.code(413).send({ error: 'Файл слишком большой (до 20 МБ).' });
+    if (err.statusCode === 413) {
+      const tooBig = req.url.startsWith('/api/upload')
+        ? 'Файл слишком большой (до 20 МБ).'
+        : 'Слишком длинное сообщение для песочницы.';
+      return reply.code(413).send({ error: tooBig });
+    }
     if (err.statusCode !== undefined && err.statusCode < 500)
       return reply.code(err.statusCode).send({ error: 'Некорректный запрос.' });
     logger.error({ err, url: req.url }, 'sandbox web request failed');
@@ -126,6 +134,7 @@ export function createWebServer(deps: WebServerDeps): FastifyInstance {
       }),
     ),
     people: await people.list(),
+    stickers: STICKER_EMOJI,
   }));
 
   app.post('/api/people', async () => people.addGuest());
@@ -143,9 +152,23 @@ export function createWebServer(deps: WebServerDeps): FastifyInstance {
     const { bot, user, text } = parse(sendBody, req.body);
     const trimmed = text.trim();
     if (trimmed === '') throw new Refusal(400, 'Пустое сообщение.');
-    if (trimmed.length > MAX_TEXT) throw new Refusal(400, `Сообщение длиннее ${MAX_TEXT} символов.`);
     const p = await person(user);
-    const { message } = await fake.userSendsText(tokens[bot], profile(p), trimmed);
+    // Over 4,096 characters a Telegram client sends several messages, one after another.
+    const messageIds: number[] = [];
+    for (const part of splitLongText(trimmed)) {
+      const { message } = await fake.userSendsText(tokens[bot], profile(p), part);
+      messageIds.push(message.message_id);
+    }
+    return { messageId: messageIds[0], messageIds };
+  });
+
+  app.post('/api/sticker', async (req) => {
+    const { bot, user, emoji } = parse(stickerBody, req.body);
+    const p = await person(user);
+    const { message } = await fake.userSendsSticker(tokens[bot], profile(p), {
+      emoji,
+      setName: 'SandboxStickers',
+    });
     return { messageId: message.message_id };
   });
 

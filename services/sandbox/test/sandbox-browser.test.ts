@@ -269,6 +269,102 @@ it('admin creates an order in the browser; the master gets the push, accepts, an
     expect(pageErrors).toEqual([]);
   }));
 
+it('keeps what the bots change in sight, splits a long text into messages and sends a sticker', () =>
+  diagnosed(async () => {
+    await page.setViewportSize({ width: 1000, height: 560 });
+    await page.goto(sandbox.webUrl);
+    await openPerson(DEMO_ADMIN.fullName);
+    // The bot's side, as telegraf calls it: plain Bot API requests with the admin bot's token.
+    const short = await botApi<{ message_id: number }>('sendMessage', { chat_id: admin, text: 'Карточка' });
+    const card = page.locator(`#messages .msg[data-id="${short.message_id}"]`);
+    await card.waitFor();
+    expect(await bottomVisible(card)).toBe(true);
+
+    // Edited into something much longer (as the confirmation and order cards are): its end shows.
+    const lines = Array.from({ length: 40 }, (_, i) => `Строка ${i + 1} карточки заказа`);
+    await botApi('editMessageText', {
+      chat_id: admin,
+      message_id: short.message_id,
+      text: lines.join('\n'),
+    });
+    await card.filter({ hasText: 'Строка 40 карточки заказа' }).waitFor();
+    await eventually('the edited card ends in sight', () => bottomVisible(card));
+
+    // A picture (as the KPI chart is) is drawn before it loads; once loaded, its end shows too.
+    const chart = await page.screenshot({ type: 'png' });
+    const form = new FormData();
+    form.set('chat_id', String(admin));
+    form.set('caption', 'График KPI');
+    form.set('photo', new Blob([chart], { type: 'image/png' }), 'kpi.png');
+    const photo = await botApi<{ message_id: number }>('sendPhoto', form);
+    const picture = page.locator(`#messages .msg[data-id="${photo.message_id}"]`);
+    const img = picture.locator('img.photo');
+    await eventually('the picture has loaded', async () => ((await img.boundingBox())?.height ?? 0) > 100);
+    await eventually('the loaded picture ends in sight', () => bottomVisible(picture));
+
+    // Over 4,096 characters: sent as two messages, as a Telegram client would; the bot answers each.
+    const words = Array.from({ length: 700 }, (_, i) => `слово${i}`).join(' ');
+    expect(words.length).toBeGreaterThan(4096);
+    const sentBefore = userMessages().length;
+    await page.locator('#text').fill(words);
+    await page.locator('#text').press('Enter');
+    await eventually('two messages sent', async () => userMessages().length - sentBefore === 2);
+    const parts = userMessages()
+      .slice(-2)
+      .map((m) => m.text!);
+    expect(parts.every((p) => p.length <= 4096)).toBe(true);
+    expect(parts.join(' ')).toBe(words);
+    await expect(page.locator('#messages .msg.out', { hasText: 'слово699' }).count()).resolves.toBe(1);
+    await expect(page.locator('#toasts .toast.error').count()).resolves.toBe(0);
+
+    // A sticker from the 🙂 panel: shown as its emoji, reaches the bot, which answers it.
+    await page.locator('#sticker').click();
+    await page.locator('#sticker-panel button', { hasText: '👍' }).click();
+    await page.locator('#messages .msg.out .sticker', { hasText: '👍' }).waitFor();
+    const sticker = sandbox.fake.chat(ADMIN_TOKEN, admin).findLast((m) => m.sticker);
+    expect(sticker?.sticker).toMatchObject({ emoji: '👍', type: 'regular' });
+    const answer = await botSays('Не понял сообщение');
+    expect(Number(await answer.getAttribute('data-id'))).toBeGreaterThan(sticker!.message_id);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'sandbox-edges.png') });
+    expect(pageErrors).toEqual([]);
+  }));
+
+const admin = DEMO_ADMIN.tgUserId;
+const userMessages = () =>
+  sandbox.fake.chat(ADMIN_TOKEN, admin).filter((m) => m.from?.id === admin && m.text);
+
+/** Whether the element's end is inside the chat's visible area (the test never scrolls). */
+async function bottomVisible(node: Locator): Promise<boolean> {
+  const [view, box] = await Promise.all([page.locator('#messages').boundingBox(), node.boundingBox()]);
+  if (!view || !box) return false;
+  const bottom = box.y + box.height;
+  return bottom <= view.y + view.height + 1 && bottom > view.y;
+}
+
+/** Waits (up to 10 s) until `check` holds; the page renders asynchronously. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within 10 s: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One Bot API call as the admin bot (JSON, or multipart for uploads). */
+async function botApi<T = unknown>(method: string, params: Record<string, unknown> | FormData): Promise<T> {
+  const res = await fetch(`${sandbox.apiRoot}/bot${ADMIN_TOKEN}/${method}`, {
+    method: 'POST',
+    ...(params instanceof FormData
+      ? { body: params }
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }),
+  });
+  const body = (await res.json()) as { ok: boolean; result: T; description?: string };
+  if (!body.ok) throw new Error(`${method}: ${body.description}`);
+  return body.result;
+}
+
 /** The picker's order: staff first, then masters by city (Москва, Новосибирск) as seeded. */
 function byPickerOrder(a: string, b: string): number {
   const rank = (n: string) =>

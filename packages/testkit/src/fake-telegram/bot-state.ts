@@ -15,13 +15,20 @@ export interface StoredFile {
   file_id: string;
   file_unique_id: string;
   file_path: string;
-  kind: 'photo' | 'document';
+  kind: 'photo' | 'document' | 'sticker';
   bytes: Buffer;
   file_name?: string;
   mime_type?: string;
   /** Photos: every size of the same picture (each size is a file of its own). */
   sizes?: TgPhotoSize[];
 }
+
+/** How Telegram's file ids and paths look per kind (a document keeps its own extension). */
+const FILE_KINDS: Record<StoredFile['kind'], { prefix: string; dir: string; ext?: string }> = {
+  photo: { prefix: 'AgAC', dir: 'photos', ext: 'jpg' },
+  document: { prefix: 'BQAC', dir: 'documents' },
+  sticker: { prefix: 'CAAC', dir: 'stickers', ext: 'webp' },
+};
 
 export interface Webhook {
   url: string;
@@ -161,11 +168,11 @@ export class BotState {
   ): StoredFile {
     const seq = ++fileSeq;
     const uniqueBase = createHash('sha1').update(bytes).digest('base64url').slice(0, 12);
-    const ext = kind === 'photo' ? 'jpg' : (meta.file_name?.split('.').pop() ?? 'dat');
+    const { prefix, dir, ext } = FILE_KINDS[kind];
     const file: StoredFile = {
-      file_id: `${kind === 'photo' ? 'AgAC' : 'BQAC'}${this.user.id.toString(36)}_${seq}_${randomBytes(9).toString('base64url')}`,
+      file_id: `${prefix}${this.user.id.toString(36)}_${seq}_${randomBytes(9).toString('base64url')}`,
       file_unique_id: `AQAD${uniqueBase}`,
-      file_path: `${kind === 'photo' ? 'photos' : 'documents'}/file_${seq}.${ext}`,
+      file_path: `${dir}/file_${seq}.${ext ?? meta.file_name?.split('.').pop() ?? 'dat'}`,
       kind,
       bytes,
       ...meta,

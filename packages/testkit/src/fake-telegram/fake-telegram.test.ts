@@ -190,6 +190,16 @@ describe('Bot API basics through telegraf', () => {
     const file = await tg.getFile(message.photo!.at(-1)!.file_id);
     expect(file.file_path).toMatch(/^photos\/file_\d+\.jpg$/);
 
+    const { message: stickerMessage } = await fake.userSendsSticker(token, USER, { emoji: '👍' });
+    expect(stickerMessage.sticker).toMatchObject({ emoji: '👍', type: 'regular', width: 512, height: 512 });
+    const sticker = await tg.getFile(stickerMessage.sticker!.file_id);
+    expect(sticker.file_path).toMatch(/^stickers\/file_\d+\.webp$/);
+    expect(stickerMessage.sticker!.file_id.startsWith('CAAC')).toBe(true);
+    const stickerBytes = Buffer.from(
+      await (await fetch(await tg.getFileLink(sticker.file_id))).arrayBuffer(),
+    );
+    expect(stickerBytes.subarray(8, 12).toString()).toBe('WEBP');
+
     const wrong = await telegramError(tg.sendPhoto(USER.id, 'no-such-file-id'));
     expect(wrong.description).toBe('Bad Request: wrong file identifier/HTTP URL specified');
   });

@@ -19,6 +19,7 @@ import type {
   TgCallbackQuery,
   TgMessage,
   TgReplyKeyboard,
+  TgSticker,
   TgUpdate,
   TgUser,
 } from './types';
@@ -132,6 +133,12 @@ export const TINY_JPEG = Buffer.from(
     'ffd9',
   ].join(''),
   'hex',
+);
+
+/** A 1×1 WebP: the picture behind stickers that test users "send". */
+export const TINY_WEBP = Buffer.from(
+  'UklGRiQAAABXRUJQVlA4IBgAAAAwAQCdASoBAAEAAwA0JaQAA3AA/vuUAAA=',
+  'base64',
 );
 
 const NOT_FOUND: ApiResponse = { ok: false, error_code: 404, description: 'Not Found' };
@@ -605,6 +612,28 @@ export class FakeTelegram {
       { document, ...(options.caption !== undefined ? { caption: options.caption } : {}) },
       options,
     );
+  }
+
+  /** A sticker from a user (a regular 512×512 WebP sticker; getFile and the download work). */
+  userSendsSticker(
+    token: string,
+    user: TestUser,
+    options: { emoji?: string; setName?: string; chatId?: number } = {},
+  ): Promise<PushResult & { message: TgMessage }> {
+    const file = this.requireBot(token).registerFile('sticker', TINY_WEBP, { mime_type: 'image/webp' });
+    const sticker: TgSticker = {
+      file_id: file.file_id,
+      file_unique_id: file.file_unique_id,
+      type: 'regular',
+      width: 512,
+      height: 512,
+      is_animated: false,
+      is_video: false,
+      ...(options.emoji !== undefined ? { emoji: options.emoji } : {}),
+      ...(options.setName !== undefined ? { set_name: options.setName } : {}),
+      file_size: file.bytes.length,
+    };
+    return this.userSendsMessage(token, user, { sticker }, options);
   }
 
   /** The user shares a contact (by default their own, as the request_contact button does). */

@@ -75,6 +75,19 @@ export interface TgDocument {
   file_size?: number;
 }
 
+export interface TgSticker {
+  file_id: string;
+  file_unique_id: string;
+  type: 'regular';
+  width: number;
+  height: number;
+  is_animated: boolean;
+  is_video: boolean;
+  emoji?: string;
+  set_name?: string;
+  file_size?: number;
+}
+
 export interface TgContact {
   phone_number: string;
   first_name: string;
@@ -94,6 +107,7 @@ export interface TgMessage {
   caption_entities?: TgMessageEntity[];
   photo?: TgPhotoSize[];
   document?: TgDocument;
+  sticker?: TgSticker;
   contact?: TgContact;
   location?: { latitude: number; longitude: number };
   /** Only inline keyboards are part of a Message (reply keyboards are chat state: see `replyKeyboard`). */

@@ -6,6 +6,8 @@ const $ = (sel) => document.querySelector(sel);
 
 const state = {
   bots: {},
+  /** The sticker emoji the page offers (from the server). */
+  stickers: [],
   people: [],
   /** { person, bot } */
   current: null,
@@ -118,6 +120,7 @@ async function refreshPeople() {
   const s = await api('GET', '/api/state');
   state.bots = s.bots;
   state.people = s.people;
+  if (state.stickers.length === 0) renderStickerPanel(s.stickers ?? []);
   if (state.current) {
     const same = s.people.find((p) => p.tgUserId === state.current.person.tgUserId);
     if (same) state.current.person = same;
@@ -188,9 +191,45 @@ function currentChat() {
   return cur ? state.chats.get(chatKey(cur.bot, cur.person.tgUserId)) : undefined;
 }
 
+// ── keeping the newest message in sight ──────────────────────────────────
+// Like a chat app: while the visitor is at the bottom, the chat stays there when the content
+// grows after it was drawn (a message edited into something longer, a picture that finished
+// loading, the reply keyboard taking room). Scrolled up to read, nothing moves.
+
+const box = $('#messages');
+const NEAR_BOTTOM_PX = 48;
+let atBottom = true;
+box.addEventListener('scroll', () => {
+  atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
+});
+
+function toBottom() {
+  box.scrollTop = box.scrollHeight;
+  atBottom = true;
+}
+
+/** Watches every drawn message and the chat's own box for size changes. */
+const resized = new ResizeObserver(() => {
+  if (atBottom) toBottom();
+});
+resized.observe(box);
+
+function observeMessage(node) {
+  resized.observe(node);
+  return node;
+}
+
+/** An edited message the visitor is reading above the bottom: show its end if it grew past the view. */
+function keepInView(node) {
+  const view = box.getBoundingClientRect();
+  const r = node.getBoundingClientRect();
+  if (r.top >= view.top && r.bottom > view.bottom) node.scrollIntoView({ block: 'nearest' });
+}
+
 function renderChat() {
   const chat = currentChat();
-  const box = $('#messages');
+  resized.disconnect();
+  resized.observe(box);
   box.replaceChildren();
   if (!chat) return;
   const messages = [...chat.messages.values()].sort((a, b) => a.id - b.id);
@@ -206,9 +245,9 @@ function renderChat() {
       ),
     );
   }
-  for (const m of messages) box.append(renderMessage(m));
+  for (const m of messages) box.append(observeMessage(renderMessage(m)));
   renderKeyboard(chat.keyboard);
-  box.scrollTop = box.scrollHeight;
+  toBottom();
 }
 
 const timeOf = (unix) =>
@@ -217,6 +256,10 @@ const timeOf = (unix) =>
 function renderMessage(m) {
   const node = el('div', { class: `msg ${m.fromBot ? 'in' : 'out'}`, dataset: { id: String(m.id) } });
   if (m.photo) node.append(el('img', { class: 'photo', src: m.photo.url, alt: 'Фото' }));
+  if (m.sticker) {
+    node.classList.add('sticker-msg');
+    node.append(el('div', { class: 'sticker', title: 'Стикер', text: m.sticker.emoji }));
+  }
   if (m.document) {
     const kb = Math.max(1, Math.round(m.document.size / 1024));
     node.append(el('a', { class: 'doc', href: m.document.url, text: `📄 ${m.document.name} (${kb} КБ)` }));
@@ -295,6 +338,34 @@ async function sendText(text) {
     toast(err.message, 'error');
   }
 }
+
+async function sendSticker(emoji) {
+  $('#sticker-panel').hidden = true;
+  try {
+    await api('POST', '/api/sticker', { ...target(), emoji });
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
+function renderStickerPanel(stickers) {
+  state.stickers = stickers;
+  $('#sticker-panel').replaceChildren(
+    ...stickers.map((emoji) =>
+      el('button', {
+        type: 'button',
+        class: 'sticker-choice',
+        title: 'Отправить стикер',
+        text: emoji,
+        onclick: () => sendSticker(emoji),
+      }),
+    ),
+  );
+}
+
+$('#sticker').addEventListener('click', () => {
+  $('#sticker-panel').hidden = !$('#sticker-panel').hidden;
+});
 
 async function press(messageId, data, button) {
   button.classList.add('pending');
@@ -398,18 +469,22 @@ function applyEvent(ev) {
   else if (ev.type === 'keyboard') chat.keyboard = ev.keyboard;
   if (!isCurrent) return;
 
-  const box = $('#messages');
   if (ev.type === 'edit') {
     const old = box.querySelector(`.msg[data-id="${ev.message.id}"]`);
     if (old) {
-      const fresh = renderMessage(ev.message);
+      const fresh = observeMessage(renderMessage(ev.message));
       fresh.classList.add('flash');
+      resized.unobserve(old);
       old.replaceWith(fresh);
+      if (atBottom) toBottom();
+      else keepInView(fresh);
       return;
     }
   }
   if (ev.type === 'delete') {
-    box.querySelector(`.msg[data-id="${ev.messageId}"]`)?.remove();
+    const gone = box.querySelector(`.msg[data-id="${ev.messageId}"]`);
+    if (gone) resized.unobserve(gone);
+    gone?.remove();
     return;
   }
   if (ev.type === 'keyboard') {
