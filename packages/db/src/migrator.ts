@@ -5,6 +5,7 @@ import * as m0003 from './migrations/2026_11_24_0003_more_events';
 import * as m0009 from './migrations/2026_11_24_0009_digest_and_reports';
 import * as m0010 from './migrations/2026_11_24_0010_system_event';
 import * as m0011 from './migrations/2026_11_24_0011_profile_updated';
+import * as m0110 from './migrations/2026_12_05_0110_offer_delivery';
 import * as m0180 from './migrations/2026_12_05_0180_places';
 
 /**
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0009_digest_and_reports': m0009,
   '2026_11_24_0010_system_event': m0010,
   '2026_11_24_0011_profile_updated': m0011,
+  '2026_12_05_0110_offer_delivery': m0110,
   '2026_12_05_0180_places': m0180,
 };
 
@@ -26,6 +28,9 @@ export function createMigrator(db: Kysely<any>): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
+    // Parallel work lands migrations from separate number ranges (0110…, 0180…) in any order: a
+    // database that already ran a higher number must still take a lower one landed later.
+    allowUnorderedMigrations: true,
   });
 }
 

@@ -255,8 +255,15 @@ export interface OffersTable {
   master_id: number;
   round_number: number;
   state: Generated<OfferState>;
+  /** When the offer was made. */
   sent_at: CreatedAt;
+  /**
+   * Until the push is delivered: the delivery deadline (sent_at + SLA); from delivery on: the
+   * end of the answer window (delivered_at + SLA). See packages/dispatch/src/offer-clock.ts.
+   */
   expires_at: Timestamp;
+  /** When Telegram accepted the push (null: not delivered, or delivered only after the offer closed). */
+  delivered_at: Timestamp | null;
   viewed_at: Timestamp | null;
   responded_at: Timestamp | null;
   close_reason: string | null;

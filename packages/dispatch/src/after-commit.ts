@@ -1,17 +1,12 @@
 import type { Db } from '@fs/db';
-import { enqueueOutbox, jobIds, type OutboxRef, type Queues } from '@fs/queue';
+import { enqueueOutbox, type OutboxRef, type Queues } from '@fs/queue';
 import type { DispatchDeps } from './deps';
 
 export interface ExpiryToSchedule {
   orderId: number;
   round: number;
+  /** The delivery deadline of the round's offers (offer-clock.ts). */
   expiresAt: Date;
-  /**
-   * The round number was used before for this order (staff reset the rounds): a job with the
-   * same id may still be retained (completed) or pending from the old episode, and BullMQ
-   * would silently ignore the new one.
-   */
-  roundReused: boolean;
 }
 
 /** Redis work that follows a commit. Postgres already holds the truth, so none of it is fatal. */
@@ -84,12 +79,8 @@ export async function runAfterCommit(
     );
   }
   if (work.expiry) {
-    const { orderId, round, expiresAt, roundReused } = work.expiry;
+    const { orderId, round, expiresAt } = work.expiry;
     try {
-      if (roundReused) {
-        const stale = await queues.distribution.getJob(jobIds.offerExpiry(orderId, round));
-        if (stale && !(await stale.isActive())) await stale.remove();
-      }
       await queues.scheduleOfferExpiry(orderId, round, expiresAt);
     } catch (err) {
       logger.warn(

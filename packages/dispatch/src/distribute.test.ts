@@ -8,6 +8,8 @@ import {
   createStaff,
   type DispatchTestEnv,
   expireOffersNow,
+  expiryJobs,
+  missDeliveryDeadlineNow,
   openOffers,
   outboxRows,
   setSettings,
@@ -83,8 +85,9 @@ describe('distributeOrder: offering', () => {
       type: 'normal',
     });
     expect(await env.queues.notifyMaster.getJob(`outbox-${push!.id}`)).toBeDefined();
-    const expiry = await env.queues.distribution.getJob(`expiry-${orderId}-1`);
-    expect(await expiry?.isDelayed()).toBe(true);
+    const [expiry] = await expiryJobs(env.queues, orderId, 1);
+    expect(expiry!.id).toBe(`expiry-${orderId}-1-${res.expiresAt!.getTime()}`);
+    expect(await expiry!.isDelayed()).toBe(true);
   });
 
   it('stops while the round is open, and re-offers at once after an expiry', async () => {
@@ -113,6 +116,91 @@ describe('distributeOrder: offering', () => {
       .orderBy('id')
       .execute();
     expect(states.map((s) => s.state)).toEqual(['expired', 'sent']);
+  });
+
+  it('withdraws an offer whose push never arrived: not a refusal, no round used, offered again', async () => {
+    const { cityId } = await createCity(db);
+    const best = await createMaster(db, { cityId, hasVehicle: true });
+    await createMaster(db, { cityId });
+    const orderId = await createOrder(db, { cityId });
+    const first = await distributeOrder(deps, orderId);
+    expect(first).toMatchObject({ outcome: 'offered', round: 1, offers: [{ masterId: best }] });
+
+    await missDeliveryDeadlineNow(db, orderId); // the sender never delivered the push
+    const again = await distributeOrder(deps, orderId);
+    expect(again).toMatchObject({
+      outcome: 'offered',
+      expiredOffers: 0,
+      withdrawnOffers: 1,
+      round: 1, // the withdrawn round does not count
+      offers: [{ masterId: best }], // and the master is not excluded
+    });
+    const offers = await db
+      .selectFrom('offers')
+      .select(['state', 'close_reason', 'master_id', 'round_number'])
+      .where('order_id', '=', orderId)
+      .orderBy('id')
+      .execute();
+    expect(offers).toEqual([
+      { state: 'withdrawn', close_reason: 'undelivered', master_id: best, round_number: 1 },
+      { state: 'sent', close_reason: null, master_id: best, round_number: 1 },
+    ]);
+    expect((await order(orderId)).dist_rounds_used).toBe(1);
+    // The waiting push of the withdrawn offer is dropped; there is nothing to edit, so no offer_closed.
+    const pushes = await outboxRows(db, { orderId, event: 'new_offer' });
+    expect(pushes.map((p) => [p.status, p.last_error])).toEqual([
+      ['skipped', 'offer withdrawn before delivery'],
+      ['pending', null],
+    ]);
+    expect(await outboxRows(db, { orderId, event: 'offer_closed' })).toEqual([]);
+    // A new expiry job for the same round number (the first one is the job that ran this).
+    expect(await expiryJobs(env.queues, orderId, 1)).toHaveLength(2);
+  });
+
+  it('a withdrawn offer whose push a sender holds gets an offer_closed; a mixed round still counts', async () => {
+    await setSettings(db, { distribution_offers_per_round: 2 });
+    try {
+      const { cityId } = await createCity(db);
+      const a = await createMaster(db, { cityId, hasVehicle: true });
+      const b = await createMaster(db, { cityId, hasVehicle: true });
+      await createMaster(db, { cityId });
+      const orderId = await createOrder(db, { cityId });
+      const offered = (await distributeOrder(deps, orderId)).offers.map((o) => o.masterId);
+      expect(offered.sort()).toEqual([a, b].sort());
+      const open = await openOffers(db, orderId);
+      const offerA = open.find((o) => o.master_id === a);
+      const offerB = open.find((o) => o.master_id === b);
+      // a's push is delivered and runs out; b's push is in a sender's hands when its deadline passes.
+      await db
+        .updateTable('offers')
+        .set({ delivered_at: sql<Date>`now()` })
+        .where('id', '=', offerA!.id)
+        .execute();
+      await db
+        .updateTable('notifications_outbox')
+        .set({ status: 'sent' })
+        .where('offer_id', '=', offerB!.id)
+        .execute();
+      await db
+        .updateTable('offers')
+        .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+        .where('order_id', '=', orderId)
+        .execute();
+      const res = await distributeOrder(deps, orderId);
+      expect(res).toMatchObject({ expiredOffers: 1, withdrawnOffers: 1, round: 2 });
+      const closed = await outboxRows(db, { orderId, event: 'offer_closed' });
+      expect(closed.map((r) => [r.offer_id, (r.payload as { reason: string }).reason]).sort()).toEqual(
+        [
+          [offerA!.id, 'expired'],
+          [offerB!.id, 'withdrawn'],
+        ].sort(),
+      );
+      // a let it expire (excluded from this order); b was only withdrawn (offered again).
+      expect(res.offers.map((o) => o.masterId)).toContain(b);
+      expect(res.offers.map((o) => o.masterId)).not.toContain(a);
+    } finally {
+      await setSettings(db, { distribution_offers_per_round: 1 });
+    }
   });
 
   it('offers a whole round at once when offers_per_round > 1', async () => {
@@ -190,21 +278,23 @@ describe('distributeOrder: offering', () => {
 });
 
 describe('distributeOrder: after a staff reset', () => {
-  it('replaces the expiry job of a reused round number', async () => {
+  it('schedules a new expiry job for a reused round number', async () => {
     const { cityId } = await createCity(db);
     await createMaster(db, { cityId });
     await createMaster(db, { cityId });
     const orderId = await createOrder(db, { cityId });
-    await distributeOrder(deps, orderId);
-    const before = await env.queues.distribution.getJob(`expiry-${orderId}-1`);
+    const first = await distributeOrder(deps, orderId);
     await db.updateTable('offers').set({ state: 'canceled' }).where('order_id', '=', orderId).execute();
     await resetDistribution(db, orderId);
     await new Promise((r) => setTimeout(r, 5));
     const res = await distributeOrder(deps, orderId);
     expect(res.round).toBe(1);
-    const after = await env.queues.distribution.getJob(`expiry-${orderId}-1`);
-    expect(after!.timestamp).toBeGreaterThan(before!.timestamp);
-    expect(await after!.isDelayed()).toBe(true);
+    const jobs = await expiryJobs(env.queues, orderId, 1);
+    expect(jobs.map((j) => j.id)).toEqual([
+      `expiry-${orderId}-1-${first.expiresAt!.getTime()}`,
+      `expiry-${orderId}-1-${res.expiresAt!.getTime()}`,
+    ]);
+    expect(await jobs[1]!.isDelayed()).toBe(true);
   });
 });
 

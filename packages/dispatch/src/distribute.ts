@@ -11,7 +11,7 @@ import {
   escalateToAdminIfDue,
   escalateToLogist,
 } from './escalation';
-import { offerClosedRows } from './offer-closed';
+import { closeDueOffers } from './offer-clock';
 import { insertOffers } from './offer-insert';
 import { type SnapshotSource, toOrderSnapshot } from './order-snapshot';
 import { transitionOrder } from './order-transition';
@@ -40,8 +40,10 @@ export type DistributeOutcome =
 export interface DistributeResult {
   orderId: number;
   outcome: DistributeOutcome;
-  /** Offers this run expired (by the database clock). */
+  /** Offers this run expired (by the database clock; the master saw them). */
   expiredOffers: number;
+  /** Offers this run withdrew: due before their push was delivered (see offer-clock.ts). */
+  withdrawnOffers: number;
   escalations: Omit<EscalationOutcome, 'outbox'>[];
   offers: { offerId: number; masterId: number }[];
   round?: number;
@@ -99,7 +101,7 @@ const isDistributable = (s: OrderStatus) => (DISTRIBUTABLE_STATUSES as readonly 
 /**
  * The per-order algorithm (spec "Per-order algorithm"), in one transaction holding the order
  * row with SKIP LOCKED so any number of scheduler replicas can run it: wake a due deferred
- * order, expire due offers, stop while offers are open, escalate to admins when due, escalate
+ * order, close due offers (expired, or withdrawn when never delivered), stop while offers are open, escalate to admins when due, escalate
  * to logists when rounds are exhausted or nobody qualifies, else offer the next round.
  * Pushes and the expiry job are enqueued after commit.
  */
@@ -109,6 +111,7 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
     orderId,
     outcome: 'not_found',
     expiredOffers: 0,
+    withdrawnOffers: 0,
     escalations: [],
     offers: [],
     wokeFromDeferred: false,
@@ -150,11 +153,13 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
     const flush = async () => (outbox.length > 0 ? insertOutbox(trx, outbox) : []);
 
     if (order.due_offers > 0) {
-      const expired = await expireDueOffers(trx, orderId);
-      result.expiredOffers = expired.length;
-      outbox.push(...offerClosedRows(expired, orderId, 'expired'));
+      const closed = await closeDueOffers(trx, orderId);
+      result.expiredOffers = closed.expired.length;
+      result.withdrawnOffers = closed.withdrawn.length;
+      if (closed.roundsUsed !== null) order.dist_rounds_used = closed.roundsUsed;
+      outbox.push(...closed.outbox);
     }
-    if (order.open_offers - result.expiredOffers > 0) {
+    if (order.open_offers - result.expiredOffers - result.withdrawnOffers > 0) {
       result.outcome = 'offers_open';
       after.outbox = await flush();
       return;
@@ -216,7 +221,7 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
       result.expiresAt = made.expiresAt;
       if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
       after.outbox = [...(await flush()), ...made.outbox];
-      after.expiry = { orderId, round, expiresAt: made.expiresAt, roundReused: made.roundReused };
+      after.expiry = { orderId, round, expiresAt: made.expiresAt };
       return;
     }
     result.outcome = 'contended';
@@ -237,14 +242,3 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
  */
 const RACE_SLACK = 8;
 const OFFER_ATTEMPTS = 5;
-
-async function expireDueOffers(trx: Executor, orderId: number) {
-  return trx
-    .updateTable('offers')
-    .set({ state: 'expired', responded_at: sql<Date>`now()`, close_reason: 'expired' })
-    .where('order_id', '=', orderId)
-    .where('state', 'in', ['sent', 'viewed'])
-    .where('expires_at', '<=', sql<Date>`now()`)
-    .returning(['id', 'master_id'])
-    .execute();
-}

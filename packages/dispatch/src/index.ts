@@ -52,6 +52,13 @@ export {
   acceptOffer,
   recordAssignmentMetrics,
 } from './offer-accept';
+export {
+  ANSWER_UNTIL_SQL,
+  type ClosedOffers,
+  closeDueOffers,
+  DELIVERED_EXPIRES_AT_SQL,
+  OFFER_CLOCK_NOT_STARTED_SQL,
+} from './offer-clock';
 export { offerClosedRows } from './offer-closed';
 export {
   type DeclineOfferOutcome,

@@ -21,8 +21,10 @@ export type AcceptOfferOutcome =
   | 'already_yours'
   /** Another master (or staff) got the order first. */
   | 'taken'
-  /** The offer ran out (by the database clock) or is no longer open (declined, withdrawn). */
+  /** The offer ran out (by the database clock) or is no longer open (declined). */
   | 'expired'
+  /** The offer was withdrawn: its push reached the master only after the delivery deadline. */
+  | 'withdrawn'
   /** The master is at their active-order limit. */
   | 'over_limit'
   /** The offer belongs to another master. */
@@ -79,11 +81,18 @@ export async function acceptOffer(
 
       const live = await trx
         .selectFrom('offers')
-        .select(['state', sql<boolean>`expires_at > now()`.as('unexpired')])
+        .select([
+          'state',
+          sql<boolean>`expires_at > now()`.as('unexpired'),
+          sql<boolean>`delivered_at IS NULL AND viewed_at IS NULL`.as('unseen'),
+        ])
         .where('id', '=', input.offerId)
         .executeTakeFirstOrThrow();
-      if (!(OPEN_OFFER_STATES as readonly string[]).includes(live.state) || !live.unexpired)
-        return { kind: 'expired' as const, orderId };
+      const open = (OPEN_OFFER_STATES as readonly string[]).includes(live.state);
+      // Past its delivery deadline and never delivered: the next run withdraws it (offer-clock.ts).
+      if (live.state === 'withdrawn' || (open && !live.unexpired && live.unseen))
+        return { kind: 'withdrawn' as const, orderId };
+      if (!open || !live.unexpired) return { kind: 'expired' as const, orderId };
 
       const load = await trx
         .selectFrom('masters as m')
@@ -186,7 +195,7 @@ export async function recordAssignmentMetrics(
       preferred_master_used, via)
     SELECT o.id, ${masterId}, o.city_id, o.district_id, o.category, o.type,
       coalesce((SELECT round_number FROM offers WHERE id = ${offerId}), o.dist_rounds_used),
-      (SELECT count(DISTINCT f.master_id)::int FROM offers f WHERE f.order_id = o.id),
+      (SELECT count(DISTINCT f.master_id)::int FROM offers f WHERE f.order_id = o.id AND f.state <> 'withdrawn'),
       greatest(0, extract(epoch FROM now() - o.created_at))::int,
       CASE WHEN o.first_offer_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM now() - o.first_offer_at))::int END,
       o.escalation_logist_notified_at IS NOT NULL,

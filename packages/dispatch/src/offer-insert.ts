@@ -27,8 +27,6 @@ export interface InsertedOffers {
   offers: { offerId: number; masterId: number }[];
   outbox: OutboxRef[];
   expiresAt: Date;
-  /** Offers of this round number existed before (staff reset the rounds): see ExpiryToSchedule. */
-  roundReused: boolean;
 }
 
 /**
@@ -53,7 +51,6 @@ export async function insertOffers(trx: Executor, input: InsertOffersInput): Pro
     master_id: number;
     expires_at: Date;
     outbox_id: number;
-    round_reused: boolean;
   }>`
     WITH chosen AS (
       SELECT u.id FROM unnest(${[...masterIds]}::int[]) WITH ORDINALITY AS u(id, ord)
@@ -80,8 +77,7 @@ export async function insertOffers(trx: Executor, input: InsertOffersInput): Pro
         escalation_reason = NULL, escalated_logist_at = NULL, escalated_admin_at = NULL, updated_at = now()
       WHERE id = ${order.id}::int AND EXISTS (SELECT 1 FROM new_offers)
     )
-    SELECT n.id AS offer_id, n.master_id, n.expires_at, p.id AS outbox_id,
-      EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int AND f.round_number = ${round}::int) AS round_reused
+    SELECT n.id AS offer_id, n.master_id, n.expires_at, p.id AS outbox_id
     FROM new_offers n JOIN pushes p ON p.offer_id = n.id
   `.execute(trx);
   if (rows.length === 0) return null;
@@ -89,6 +85,5 @@ export async function insertOffers(trx: Executor, input: InsertOffersInput): Pro
     offers: rows.map((r) => ({ offerId: r.offer_id, masterId: r.master_id })),
     outbox: rows.map((r) => ({ id: r.outbox_id, bot: 'master' as const })),
     expiresAt: rows[0]!.expires_at,
-    roundReused: rows[0]!.round_reused,
   };
 }

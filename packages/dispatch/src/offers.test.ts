@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import {
   createActiveOrder,
   createCity,
@@ -111,8 +112,28 @@ describe('acceptOffer', () => {
 
   it('refuses an offer past its expiry by the database clock', async () => {
     const { orderId, masters, offers } = await orderWithOffers(1, { expiresInSec: -1 });
+    await env.db
+      .updateTable('offers')
+      .set({ delivered_at: sql<Date>`sent_at` })
+      .where('id', '=', offers[0]!)
+      .execute();
     expect(await acceptOffer(env.deps, { offerId: offers[0]!, masterId: masters[0]! })).toEqual({
       kind: 'expired',
+      orderId,
+    });
+  });
+
+  it('says "withdrawn" for an offer whose push missed its delivery deadline (a late copy tapped)', async () => {
+    const { orderId, masters, offers } = await orderWithOffers(2, { expiresInSec: -1 });
+    // Not yet closed by the scheduler: the deadline passed and the push was never delivered.
+    expect(await acceptOffer(env.deps, { offerId: offers[0]!, masterId: masters[0]! })).toEqual({
+      kind: 'withdrawn',
+      orderId,
+    });
+    // Closed by the scheduler.
+    await env.db.updateTable('offers').set({ state: 'withdrawn' }).where('id', '=', offers[1]!).execute();
+    expect(await acceptOffer(env.deps, { offerId: offers[1]!, masterId: masters[1]! })).toEqual({
+      kind: 'withdrawn',
       orderId,
     });
   });

@@ -128,7 +128,7 @@ export function offerOrderToMaster(
       return {
         result: { kind: 'ok' as const, offerId: offer.offerId, expiresAt: made.expiresAt },
         after: {
-          expiry: { orderId: order.id, round: 1, expiresAt: made.expiresAt, roundReused: made.roundReused },
+          expiry: { orderId: order.id, round: 1, expiresAt: made.expiresAt },
         },
         // The push row is already in the outbox (offer-insert.ts): enqueued after commit.
         outboxRefs: made.outbox,

@@ -227,14 +227,38 @@ export async function createOffer(
   return id;
 }
 
-/** Moves the order's open offers' expiry into the past (instead of waiting for the SLA). */
+/**
+ * The order's open offers were delivered and their answer window ran out (instead of waiting
+ * for the SLA): the next run expires them.
+ */
 export async function expireOffersNow(db: Db, orderId: number): Promise<void> {
+  await db
+    .updateTable('offers')
+    .set({
+      delivered_at: sql<Date>`coalesce(delivered_at, sent_at)`,
+      expires_at: sql<Date>`now() - interval '1 second'`,
+    })
+    .where('order_id', '=', orderId)
+    .where('state', 'in', ['sent', 'viewed'])
+    .execute();
+}
+
+/** The order's open offers were never delivered and their delivery deadline passed: the next run withdraws them. */
+export async function missDeliveryDeadlineNow(db: Db, orderId: number): Promise<void> {
   await db
     .updateTable('offers')
     .set({ expires_at: sql<Date>`now() - interval '1 second'` })
     .where('order_id', '=', orderId)
     .where('state', 'in', ['sent', 'viewed'])
+    .where('delivered_at', 'is', null)
     .execute();
+}
+
+/** The order's expiry jobs in the distribution queue (ids `expiry-<order>-<round>-<ms>`), oldest first. */
+export async function expiryJobs(queues: Queues, orderId: number, round?: number) {
+  const jobs = await queues.distribution.getJobs(['delayed', 'waiting', 'active', 'completed']);
+  const prefix = round === undefined ? `expiry-${orderId}-` : `expiry-${orderId}-${round}-`;
+  return jobs.filter((j) => j.id?.startsWith(prefix)).sort((a, b) => a.timestamp - b.timestamp);
 }
 
 export async function openOffers(db: Db, orderId: number) {

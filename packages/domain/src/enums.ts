@@ -44,7 +44,20 @@ export type OrderType = (typeof ORDER_TYPES)[number];
 export const ACTOR_TYPES = ['system', 'staff', 'master', 'auto_distribution'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
-export const OFFER_STATES = ['sent', 'viewed', 'accepted', 'declined', 'expired', 'canceled'] as const;
+/**
+ * `withdrawn`: the offer's push never reached the master before its delivery deadline (see
+ * packages/dispatch/src/offer-clock.ts). Not a refusal: it does not exclude the master from the
+ * order, does not use up a round and is left out of the accept/decline/expire figures.
+ */
+export const OFFER_STATES = [
+  'sent',
+  'viewed',
+  'accepted',
+  'declined',
+  'expired',
+  'canceled',
+  'withdrawn',
+] as const;
 export type OfferState = (typeof OFFER_STATES)[number];
 /** Offers still waiting for the master's answer. */
 export const OPEN_OFFER_STATES = ['sent', 'viewed'] as const satisfies readonly OfferState[];

@@ -27,5 +27,12 @@ export const TICK_SCHEDULER_ID = 'distribution-tick';
 export const jobIds = {
   outbox: (outboxId: number) => `outbox-${outboxId}`,
   orderDedup: (orderId: number) => `order-${orderId}`,
-  offerExpiry: (orderId: number, round: number) => `expiry-${orderId}-${round}`,
+  /**
+   * One per scheduled expiry time: a round number can be reused (staff reset the rounds, a
+   * withdrawn round is given back) while the old job is still retained or running.
+   */
+  offerExpiry: (orderId: number, round: number, expiresAt: Date) =>
+    `expiry-${orderId}-${round}-${expiresAt.getTime()}`,
+  /** The expiry of one offer whose clock started at delivery (scheduled by the sender). */
+  deliveredOfferExpiry: (offerId: number) => `expiry-offer-${offerId}`,
 };

@@ -54,14 +54,32 @@ export class Queues {
     await Promise.all(orderIds.map((id) => this.wakeOrder(id, reason)));
   }
 
-  /** A delayed wake-up at the round's expiry time. */
+  /** A delayed wake-up at the round's expiry time (its delivery deadline until the push lands). */
   async scheduleOfferExpiry(orderId: number, round: number, expiresAt: Date): Promise<void> {
     const data: DistributionJob = { orderId, reason: 'offer_expiry' };
     await this.distribution.add(DISTRIBUTION_JOBS.offerExpiry, data, {
-      jobId: jobIds.offerExpiry(orderId, round),
+      jobId: jobIds.offerExpiry(orderId, round, expiresAt),
       delay: Math.max(0, expiresAt.getTime() - Date.now()),
       ...KEEP,
     });
+  }
+
+  /** Delayed wake-ups at the new expiry of offers whose push was just delivered (offer clock). */
+  async scheduleDeliveredOfferExpiries(
+    offers: readonly { orderId: number; offerId: number; expiresAt: Date }[],
+  ): Promise<void> {
+    if (offers.length === 0) return;
+    await this.distribution.addBulk(
+      offers.map((o) => ({
+        name: DISTRIBUTION_JOBS.offerExpiry,
+        data: { orderId: o.orderId, reason: 'offer_expiry' } satisfies DistributionJob,
+        opts: {
+          jobId: jobIds.deliveredOfferExpiry(o.offerId),
+          delay: Math.max(0, o.expiresAt.getTime() - Date.now()),
+          ...KEEP,
+        },
+      })),
+    );
   }
 
   /** Enqueues outbox rows for delivery. The jobId makes a repeat (relay, retry) harmless. */

@@ -228,7 +228,10 @@ describe('👤 Выбрать мастера', () => {
       }),
     ]);
     expect(await orderRow(h, order.id)).toMatchObject({ dist_rounds_used: 1, escalated_logist_at: null });
-    expect(await h.queues.distribution.getJob(`expiry-${order.id}-1`)).toBeDefined();
+    const delayed = await h.queues.distribution.getJobs(['delayed']);
+    expect(delayed.map((j) => j.id)).toContainEqual(
+      expect.stringMatching(new RegExp(`^expiry-${order.id}-1-\\d+$`)),
+    );
     expect((await auditOf(h, order.id)).map((a) => a.action)).toEqual(['order.manual_offer']);
 
     const again = await forge(s, 'ordersOffer', { orderId: order.id, masterId: fit.id });

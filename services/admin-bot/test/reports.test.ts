@@ -309,13 +309,16 @@ describe('reports: distribution KPIs', () => {
     const orders = await Promise.all(
       Array.from({ length: 6 }, () => createOrder(h.tdb.db, { cityId: city.id, createdAt: base })),
     );
-    // Ten offers in the period: 6 accepted after 30..180 s (median 105 s), 2 declined, 1 expired, 1 canceled.
+    // Ten offers in the period: 6 accepted 30..150 s after their push was delivered (the last one
+    // delivered 120 s late and accepted at 180 s: 60 s; median of 30,60,60,90,120,150 = 75 s),
+    // 2 declined, 1 expired, 1 canceled; and 2 withdrawn (never delivered), which are not offers here.
     const offer = (
       orderId: number,
       masterId: number,
       state: string,
       respondAfter: number | null,
       sentAt = base,
+      deliveredAfter = 0,
     ) =>
       h.tdb.db
         .insertInto('offers')
@@ -326,11 +329,14 @@ describe('reports: distribution KPIs', () => {
           state: state as never,
           sent_at: sentAt,
           expires_at: new Date(sentAt.getTime() + 120_000),
+          delivered_at: state === 'withdrawn' ? null : new Date(sentAt.getTime() + deliveredAfter * 1000),
           responded_at: respondAfter === null ? null : new Date(sentAt.getTime() + respondAfter * 1000),
         })
         .execute();
     for (const [i, s] of [30, 60, 90, 120, 150, 180].entries())
-      await offer(orders[i]!.id, masters[0]!.id, 'accepted', s);
+      await offer(orders[i]!.id, masters[0]!.id, 'accepted', s, base, s === 180 ? 120 : 0);
+    await offer(orders[4]!.id, masters[3]!.id, 'withdrawn', null);
+    await offer(orders[5]!.id, masters[3]!.id, 'withdrawn', null);
     await offer(orders[0]!.id, masters[1]!.id, 'declined', 10);
     await offer(orders[1]!.id, masters[1]!.id, 'declined', 20);
     await offer(orders[2]!.id, masters[2]!.id, 'expired', null);
@@ -377,7 +383,7 @@ describe('reports: distribution KPIs', () => {
       accepted: 6,
       declined: 2,
       expired: 1,
-      medianAcceptSeconds: 105,
+      medianAcceptSeconds: 75,
       assignments: 6,
       round1: 4,
       escalatedLogist: 2,
@@ -399,7 +405,7 @@ describe('reports: distribution KPIs', () => {
     const sent = d.sentSince(admin, since);
     const report = sent.find((m) => m.text?.startsWith('📈 KPI распределения'))!;
     expect(report.text).toContain('Кпиград, 10.10.2026');
-    expect(report.text).toContain('⏱ Медиана времени принятия: 1 мин 45 сек');
+    expect(report.text).toContain('⏱ Медиана времени принятия: 1 мин 15 сек');
     expect(report.text).toContain('📨 Предложений: 10 — принято 60,0 %, отклонено 20,0 %, истекло 10,0 %');
     expect(report.text).toContain('🎯 Назначений: 6, в 1-м раунде: 66,7 %');
     expect(report.text).toContain('⚠️ Эскалации: логисту 2, администратору 1');

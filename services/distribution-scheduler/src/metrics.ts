@@ -18,7 +18,7 @@ export class SchedulerMetrics {
     const registers = [registry];
     this.offers = new prom.Counter({
       name: 'fs_distribution_offers_total',
-      help: 'Offers by outcome: sent and expired (counted by the scheduler run), accepted (from distribution_metrics on scrape)',
+      help: 'Offers by outcome: sent, expired and withdrawn (never delivered; counted by the scheduler run), accepted (from distribution_metrics on scrape)',
       labelNames: ['outcome'],
       registers,
       collect: () => this.beforeOffersScrape?.(),
@@ -62,6 +62,7 @@ export class SchedulerMetrics {
   recordRun(r: DistributeResult): void {
     if (r.offers.length > 0) this.offers.inc({ outcome: 'sent' }, r.offers.length);
     if (r.expiredOffers > 0) this.offers.inc({ outcome: 'expired' }, r.expiredOffers);
+    if (r.withdrawnOffers > 0) this.offers.inc({ outcome: 'withdrawn' }, r.withdrawnOffers);
     if (r.secondsToFirstOffer !== undefined) this.timeToFirstOffer.observe(r.secondsToFirstOffer);
     if (r.wokeFromDeferred) this.deferredWakeups.inc();
     for (const e of r.escalations) if (e.notified) this.escalations.inc({ level: e.level, reason: e.reason });

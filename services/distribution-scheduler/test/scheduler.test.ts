@@ -1,4 +1,4 @@
-import { declineOffer } from '@fs/dispatch';
+import { DELIVERED_EXPIRES_AT_SQL, declineOffer, OFFER_CLOCK_NOT_STARTED_SQL } from '@fs/dispatch';
 import {
   createCity,
   createMaster,
@@ -9,6 +9,7 @@ import {
   setupDispatchEnv,
 } from '@fs/dispatch/test/fixtures';
 import { DISTRIBUTION_JOBS } from '@fs/queue';
+import { sql } from 'kysely';
 import type { SchedulerHandle } from '../src/scheduler';
 import { eventually, startTestScheduler } from './helpers';
 
@@ -28,6 +29,20 @@ afterAll(async () => {
 
 const offeredTo = async (orderId: number) => (await openOffers(env.db, orderId)).map((o) => o.master_id);
 
+/** What the sender does when Telegram accepts the push: the offer clock starts, its expiry is scheduled. */
+async function deliverLikeTheSender(orderId: number): Promise<void> {
+  const rows = await env.db
+    .updateTable('offers as f')
+    .set({ delivered_at: sql<Date>`now()`, expires_at: sql<Date>`${sql.raw(DELIVERED_EXPIRES_AT_SQL)}` })
+    .where('f.order_id', '=', orderId)
+    .where(sql<boolean>`${sql.raw(OFFER_CLOCK_NOT_STARTED_SQL)}`)
+    .returning(['f.id', 'f.expires_at'])
+    .execute();
+  await env.queues.scheduleDeliveredOfferExpiries(
+    rows.map((r) => ({ orderId, offerId: r.id, expiresAt: r.expires_at })),
+  );
+}
+
 describe('distribution scheduler', () => {
   it('serves health and metrics', async () => {
     const ready = await fetch(`${scheduler.address}/health/ready`);
@@ -45,7 +60,8 @@ describe('distribution scheduler', () => {
     await env.queues.wakeOrder(orderId, 'created');
 
     expect(await eventually(async () => (await offeredTo(orderId))[0], 3000, 'first offer')).toBe(first);
-    // SLA is 1 s: the expiry job fires, expires the offer and offers the next master.
+    await deliverLikeTheSender(orderId);
+    // SLA is 1 s from delivery: the sender's expiry job fires, expires the offer and offers the next master.
     expect(await eventually(async () => (await offeredTo(orderId))[0] === second, 4000, 'second offer')).toBe(
       true,
     );
@@ -56,6 +72,30 @@ describe('distribution scheduler', () => {
       .orderBy('id')
       .execute();
     expect(states.map((s) => s.state)).toEqual(['expired', 'sent']);
+  });
+
+  it('withdraws an undelivered offer at its deadline and offers the same master again (no tick)', async () => {
+    const { cityId } = await createCity(env.db);
+    const first = await createMaster(env.db, { cityId, hasVehicle: true });
+    await createMaster(env.db, { cityId });
+    const orderId = await createOrder(env.db, { cityId });
+    await env.queues.wakeOrder(orderId, 'created');
+    expect(await eventually(async () => (await offeredTo(orderId))[0], 3000, 'first offer')).toBe(first);
+    // No sender: the delivery deadline (1 s) passes, the expiry job withdraws it and offers again.
+    const offers = await eventually(async () => {
+      const rows = await env.db
+        .selectFrom('offers')
+        .select(['state', 'master_id', 'round_number'])
+        .where('order_id', '=', orderId)
+        .orderBy('id')
+        .execute();
+      return rows.length >= 2 ? rows : null;
+    }, 4000);
+    expect(offers.slice(0, 2)).toEqual([
+      { state: 'withdrawn', master_id: first, round_number: 1 },
+      { state: expect.stringMatching(/^(sent|withdrawn)$/), master_id: first, round_number: 1 },
+    ]);
+    await env.db.updateTable('orders').set({ status: 'canceled' }).where('id', '=', orderId).execute();
   });
 
   it('re-offers at once after a decline', async () => {

@@ -224,12 +224,64 @@ describe('accept from the push', () => {
       chatId: 4242,
       orderId: busy.orderId,
       offerId: busy.offerId,
+      unrecorded: true,
     });
     const stranger = { id: 4242, tg_user_id: 4242 } as MasterFixture;
     expect((await tap(stranger, strangerPush, { text: '✅ Принять' })).text).toBe(
       'Вы не зарегистрированы как мастер. Нажмите /start.',
     );
     expect((await offerRow(busy.offerId)).state).toBe('sent');
+  });
+});
+
+describe('a stale copy of a push', () => {
+  it('a late copy of a withdrawn offer is edited closed on its first tap, saying why', async () => {
+    const m = await createMaster(tdb.db, { cityId: moscow.city.id });
+    const order = await createOrder(tdb.db, { cityId: moscow.city.id, districtId: moscow.districts[0]!.id });
+    const offerId = await insertOffer(tdb.db, order.id, m.id);
+    // The send timed out (the sender never learned this copy's id), the deadline passed and the
+    // scheduler withdrew the offer; the copy reached the master after all.
+    const messageId = await sendPush(tdb.db, tg, {
+      chatId: m.tg_user_id,
+      orderId: order.id,
+      offerId,
+      unrecorded: true,
+    });
+    await tdb.db.updateTable('offers').set({ state: 'withdrawn' }).where('id', '=', offerId).execute();
+    const answer = await tap(m, messageId, { text: '✅ Принять' });
+    expect(answer.text).toBe(
+      'Уведомление о заказе не дошло до вас вовремя, предложение снято. Заказ может прийти вам снова.',
+    );
+    expect(shown(m, messageId).text).toMatch(/Заказ может прийти вам снова\.$/);
+    expect(buttonsOf(m, messageId)).toEqual([]);
+    expect((await offerRow(offerId)).state).toBe('withdrawn');
+  });
+
+  it('an unknown copy of a taken offer is edited closed on its first tap', async () => {
+    const { master, orderId, offerId } = await offered();
+    const copy = await sendPush(tdb.db, tg, {
+      chatId: master.tg_user_id,
+      orderId,
+      offerId,
+      unrecorded: true,
+    });
+    await tdb.db
+      .updateTable('offers')
+      .set({ state: 'canceled', close_reason: 'taken' })
+      .where('id', '=', offerId)
+      .execute();
+    await tdb.db
+      .updateTable('orders')
+      .set({
+        status: 'assigned',
+        assigned_master_id: (await createMaster(tdb.db, { cityId: moscow.city.id })).id,
+      })
+      .where('id', '=', orderId)
+      .execute();
+    const answer = await tap(master, copy, { text: '✅ Принять' });
+    expect(answer.text).toBe('Заказ уже взят другим мастером');
+    expect(shown(master, copy).text).toMatch(/❌ Заказ уже взят другим мастером$/);
+    expect(buttonsOf(master, copy)).toEqual([]);
   });
 });
 

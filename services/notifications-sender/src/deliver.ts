@@ -16,6 +16,7 @@ import {
   type OutboxRow,
   outboxRowExists,
   recordFailedAttempt,
+  type StartedOffer,
 } from './outbox-store';
 import { type Plan, planDelivery } from './plan';
 import { markUnreachable, type Recipient, resolveRecipient } from './recipients';
@@ -48,6 +49,8 @@ export interface DeliveryResult {
   outcome: DeliveryOutcome;
   /** Staff alert rows written in the transaction; enqueue them after commit. */
   alerts: OutboxRef[];
+  /** The push started its offer's clock: schedule the offer's expiry after commit. */
+  started?: StartedOffer;
   row?: Pick<OutboxRow, 'id' | 'event' | 'created_at' | 'master_id' | 'staff_user_id' | 'order_id'>;
 }
 
@@ -58,6 +61,7 @@ export interface DeliveryResult {
  */
 export async function deliverOutbox(deps: DeliverDeps, outboxId: number): Promise<DeliveryResult> {
   const alerts: OutboxRef[] = [];
+  const started: StartedOffer[] = [];
   const { outcome, row } = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockForDelivery(trx, outboxId);
     if (!locked) {
@@ -69,9 +73,9 @@ export async function deliverOutbox(deps: DeliverDeps, outboxId: number): Promis
         : { kind: 'noop', reason: 'outbox row not found' };
       return { outcome, row: null };
     }
-    return { outcome: await deliverLocked(trx, deps, locked, alerts), row: locked.row };
+    return { outcome: await deliverLocked(trx, deps, locked, alerts, started), row: locked.row };
   });
-  return { outcome, alerts, ...(row ? { row } : {}) };
+  return { outcome, alerts, ...(row ? { row } : {}), ...(started[0] ? { started: started[0] } : {}) };
 }
 
 async function deliverLocked(
@@ -79,6 +83,7 @@ async function deliverLocked(
   deps: DeliverDeps,
   locked: LockedOutbox,
   alerts: OutboxRef[],
+  started: StartedOffer[],
 ): Promise<DeliveryOutcome> {
   const { row } = locked;
   if (row.status !== 'pending') return { kind: 'noop', reason: `already ${row.status}` };
@@ -128,12 +133,13 @@ async function deliverLocked(
     if (!(err instanceof TelegramDeliveryError)) throw err;
     return onTelegramFailure(trx, deps, row, recipient, plan, err.failure, alerts);
   }
-  await markSent(
+  const clock = await markSent(
     trx,
     row.id,
     messageId,
     plan.kind === 'send' && plan.offerId ? { offerId: plan.offerId, chatId } : undefined,
   );
+  if (clock) started.push(clock);
   return { kind: 'sent' };
 }
 

@@ -1,4 +1,5 @@
 import type { Database, Db } from '@fs/db';
+import { ANSWER_UNTIL_SQL, DELIVERED_EXPIRES_AT_SQL, OFFER_CLOCK_NOT_STARTED_SQL } from '@fs/dispatch';
 import { type Selectable, sql } from 'kysely';
 
 /** Every SQL statement on notifications_outbox and offers that the sender runs. */
@@ -22,6 +23,8 @@ export interface StaffRecipient {
 export interface OfferForPush {
   state: string;
   expires_at: Date;
+  /** The end of the answer window as the push shows it (offer clock: a full SLA from delivery). */
+  answer_until: Date;
   /** expires_at > now() by the database clock. */
   is_open_in_time: boolean;
   tg_chat_id: number | null;
@@ -59,6 +62,7 @@ export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox
       's.is_unreachable as s_is_unreachable',
       'f.state as f_state',
       'f.expires_at as f_expires_at',
+      sql<Date>`${sql.raw(ANSWER_UNTIL_SQL)}`.as('f_answer_until'),
       sql<boolean>`f.expires_at > now()`.as('f_is_open_in_time'),
       'f.tg_chat_id as f_tg_chat_id',
       'f.tg_message_id as f_tg_message_id',
@@ -79,6 +83,7 @@ export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox
     s_is_unreachable,
     f_state,
     f_expires_at,
+    f_answer_until,
     f_is_open_in_time,
     f_tg_chat_id,
     f_tg_message_id,
@@ -111,6 +116,7 @@ export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox
         ? {
             state: f_state,
             expires_at: f_expires_at,
+            answer_until: f_answer_until,
             is_open_in_time: f_is_open_in_time,
             tg_chat_id: f_tg_chat_id,
             tg_message_id: f_tg_message_id,
@@ -128,13 +134,23 @@ export async function outboxRowExists(db: Db, id: number): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Final success; for a push also remembers where it went (offer_closed edits it later). */
+/** An offer whose clock this delivery started: its expiry moved (schedule a wake-up at it). */
+export interface StartedOffer {
+  orderId: number;
+  offerId: number;
+  expiresAt: Date;
+}
+
+/**
+ * Final success; for a push also remembers where it went (offer_closed edits it later) and
+ * starts the offer's clock (packages/dispatch/src/offer-clock.ts).
+ */
 export async function markSent(
   trx: Db,
   id: number,
   messageId: number | null,
   push?: { offerId: number; chatId: number },
-): Promise<void> {
+): Promise<StartedOffer | null> {
   const update = trx
     .updateTable('notifications_outbox')
     .set((eb) => ({
@@ -148,15 +164,26 @@ export async function markSent(
     .where('id', '=', id);
   if (!push || messageId === null) {
     await update.execute();
-    return;
+    return null;
   }
   // One statement for both rows (a data-modifying CTE): one round trip fewer on the hot path.
-  await trx
-    .with('sent', () => update.returning('id'))
-    .updateTable('offers')
-    .set({ tg_chat_id: push.chatId, tg_message_id: messageId })
-    .where('id', '=', push.offerId)
-    .execute();
+  const { rows } = await sql<{ order_id: number; expires_at: Date; started: boolean }>`
+    WITH sent AS (
+      UPDATE notifications_outbox SET status = 'sent', sent_at = now(), tg_message_id = ${messageId}::bigint,
+        attempts = attempts + 1, last_error = NULL, updated_at = now()
+      WHERE id = ${id}::bigint
+      RETURNING id
+    ), clock AS (
+      SELECT f.id, ${sql.raw(OFFER_CLOCK_NOT_STARTED_SQL)} AS start FROM offers f WHERE f.id = ${push.offerId}::int
+    )
+    UPDATE offers f SET tg_chat_id = ${push.chatId}::bigint, tg_message_id = ${messageId}::bigint,
+      delivered_at = CASE WHEN clock.start THEN now() ELSE f.delivered_at END,
+      expires_at = CASE WHEN clock.start THEN ${sql.raw(DELIVERED_EXPIRES_AT_SQL)} ELSE f.expires_at END
+    FROM clock WHERE f.id = clock.id
+    RETURNING f.order_id, f.expires_at, clock.start AS started
+  `.execute(trx);
+  const r = rows[0];
+  return r?.started ? { orderId: r.order_id, offerId: push.offerId, expiresAt: r.expires_at } : null;
 }
 
 export async function markSkipped(trx: Db, id: number, reason: string): Promise<void> {
@@ -190,15 +217,16 @@ export async function recordFailedAttempt(
 
 export async function findOffer(trx: Db, offerId: number): Promise<OfferForPush | null> {
   const row = await trx
-    .selectFrom('offers')
+    .selectFrom('offers as f')
     .select([
-      'state',
-      'expires_at',
-      'tg_chat_id',
-      'tg_message_id',
-      sql<boolean>`expires_at > now()`.as('is_open_in_time'),
+      'f.state',
+      'f.expires_at',
+      sql<Date>`${sql.raw(ANSWER_UNTIL_SQL)}`.as('answer_until'),
+      'f.tg_chat_id',
+      'f.tg_message_id',
+      sql<boolean>`f.expires_at > now()`.as('is_open_in_time'),
     ])
-    .where('id', '=', offerId)
+    .where('f.id', '=', offerId)
     .executeTakeFirst();
   return row ?? null;
 }

@@ -60,7 +60,7 @@ async function planNewOffer(trx: Db, locked: LockedOutbox, now: Date): Promise<P
   if (!offer || !open) return { kind: 'skip', reason: `offer ${offerId} is no longer open` };
   const message = render(
     'new_offer',
-    { ...payload, offer_id: offerId, expires_at: offer.expires_at.toISOString() },
+    { ...payload, offer_id: offerId, expires_at: offer.answer_until.toISOString() },
     now,
   );
   return isPlan(message) ? message : { kind: 'send', message, offerId };

@@ -64,6 +64,14 @@ export function createNotifyWorker(opts: NotifyWorkerOptions): Worker {
       );
     }
 
+    if (result.started) {
+      // The offer's clock started at delivery: wake its order at the new expiry. If Redis
+      // refuses, the scheduler's safety tick finds the offer once it is due.
+      await opts.queues
+        .scheduleDeliveredOfferExpiries([result.started])
+        .catch((err) => log.warn({ ...ctx, err }, 'could not schedule the delivered offer expiry'));
+    }
+
     switch (outcome.kind) {
       case 'sent':
         if (row)

@@ -1,6 +1,7 @@
 import { Queues } from '@fs/queue';
 import { createMaster, createStaff } from '@fs/testkit';
 import IORedis from 'ioredis';
+import { sql } from 'kysely';
 import {
   ADMIN_TOKEN,
   callsTo,
@@ -66,10 +67,23 @@ describe('new_offer push', () => {
     expect(row.sent_at).toBeInstanceOf(Date);
     const saved = await h.db
       .selectFrom('offers')
-      .select(['tg_chat_id', 'tg_message_id'])
+      .select([
+        'tg_chat_id',
+        'tg_message_id',
+        'delivered_at',
+        'expires_at',
+        sql<number>`extract(epoch FROM expires_at - delivered_at)::float8`.as('window_s'),
+      ])
       .where('id', '=', offer.id)
       .executeTakeFirstOrThrow();
-    expect(saved).toEqual({ tg_chat_id: master.tg_user_id, tg_message_id: row.tg_message_id });
+    expect(saved).toMatchObject({ tg_chat_id: master.tg_user_id, tg_message_id: row.tg_message_id });
+    // The offer clock starts at delivery: a full SLA (120 s here) from the moment Telegram accepted it.
+    expect(saved.delivered_at).toBeInstanceOf(Date);
+    expect(saved.window_s).toBe(120);
+    expect(saved.expires_at.getTime()).toBeGreaterThan(offer.expiresAt.getTime());
+    const expiry = await h.sender.base.queues.distribution.getJob(`expiry-offer-${offer.id}`);
+    expect(await expiry?.isDelayed()).toBe(true);
+    expect(expiry!.data).toEqual({ orderId: row.order_id, reason: 'offer_expiry' });
 
     const metrics = await h.sender.base.registry.metrics();
     expect(metrics).toMatch(

@@ -25,7 +25,8 @@ export interface NewOfferPayload extends OrderSnapshot {
   expires_at: string;
 }
 
-export type OfferClosedReason = 'expired' | 'taken' | 'canceled' | 'declined' | 'accepted';
+/** `withdrawn`: the push arrived only after the offer's delivery deadline (offer-clock.ts). */
+export type OfferClosedReason = 'expired' | 'taken' | 'canceled' | 'declined' | 'accepted' | 'withdrawn';
 export interface OfferClosedPayload {
   offer_id: number;
   order_id: number;

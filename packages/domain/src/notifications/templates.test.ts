@@ -138,6 +138,7 @@ describe('offer_closed', () => {
     ['canceled', '❌ Заказ отменён'],
     ['declined', '✖️ Вы отказались'],
     ['accepted', '✅ Вы приняли заказ'],
+    ['withdrawn', '📭 Уведомление не дошло вовремя, предложение снято. Заказ может прийти вам снова'],
   ] as const)('%s: the order lines and why, no buttons', (reason, why) => {
     expect(renderNotification('offer_closed', { offer_id: 77, order_id: 123, reason, order }, now)).toEqual({
       text: ['<b>Заказ #123</b>', '', ...lines, '', why].join('\n'),

@@ -76,6 +76,7 @@ const OFFER_CLOSED_LINES: Record<OfferClosedReason, string> = {
   canceled: '❌ Заказ отменён',
   declined: '✖️ Вы отказались',
   accepted: '✅ Вы приняли заказ',
+  withdrawn: '📭 Уведомление не дошло вовремя, предложение снято. Заказ может прийти вам снова',
 };
 
 /** Russian names of events, for staff alerts about delivery. */

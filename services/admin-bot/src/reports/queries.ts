@@ -200,7 +200,7 @@ export interface KpiCounts {
   accepted: number;
   declined: number;
   expired: number;
-  /** Median seconds from an offer's push to its acceptance (accepted offers sent in the period). */
+  /** Median seconds from an offer's delivery to its acceptance (accepted offers sent in the period). */
   medianAcceptSeconds: number | null;
   /** Assignments (distribution_metrics) in the period; of them, automatic in round 1. */
   assignments: number;
@@ -241,11 +241,13 @@ export async function loadKpiCounts(db: Db, scope: ReportScope, p: ReportPeriod)
       sql<number>`(count(*) filter (where f.state = 'expired'))::int`.as('expired'),
       sql<
         number | null
-      >`percentile_cont(0.5) within group (order by extract(epoch from f.responded_at - f.sent_at))
+      >`percentile_cont(0.5) within group (order by extract(epoch from f.responded_at - coalesce(f.delivered_at, f.sent_at)))
         filter (where f.state = 'accepted' and f.responded_at is not null)`.as('median'),
     ])
     .where(inCities('o.city_id', scope))
     .where(inPeriod('f.sent_at', p))
+    // Withdrawn offers never reached the master (offer clock): not an offer in these figures.
+    .where('f.state', '<>', 'withdrawn')
     .groupBy(sql`grouping sets ((o.city_id), ())`)
     .execute();
   const assignments = await db

@@ -68,6 +68,7 @@ const OFFER_STATE: Record<OfferState, string> = {
   declined: '✖️ отказ',
   expired: '⌛ истекло',
   canceled: '🚫 отозвано',
+  withdrawn: '📭 не доставлено',
 };
 
 const ESCALATION_REASON: Record<string, string> = {

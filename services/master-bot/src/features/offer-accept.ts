@@ -36,6 +36,8 @@ offerAccept.use(
         return closePush(ctx, texts.accept.taken);
       case 'expired':
         return closePush(ctx, texts.accept.expired);
+      case 'withdrawn':
+        return closePush(ctx, texts.accept.withdrawn);
       case 'order_closed':
         return closePush(ctx, texts.accept.orderClosed);
       case 'over_limit':

@@ -158,10 +158,11 @@ export async function loadMasterStats(
   const { rows: offers } = await sql<{ offers: string; accepted: string; median: string | null }>`
     SELECT count(*) AS offers,
       count(*) FILTER (WHERE state = 'accepted') AS accepted,
-      (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - sent_at))
+      (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - coalesce(delivered_at, sent_at)))
         FILTER (WHERE state IN ('accepted', 'declined') AND responded_at IS NOT NULL))::text AS median
     FROM offers
-    WHERE master_id = ${masterId}::int AND state NOT IN ('sent', 'viewed')
+    -- withdrawn: the master never got the push (offer clock), so it is not theirs to count
+    WHERE master_id = ${masterId}::int AND state NOT IN ('sent', 'viewed', 'withdrawn')
       AND (${since}::timestamptz IS NULL OR sent_at >= ${since}::timestamptz)
   `.execute(db);
   const master = await db
