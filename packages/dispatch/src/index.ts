@@ -91,6 +91,7 @@ export {
   REFERRAL_START_PREFIX,
   referralCodeFromStart,
 } from './referral-code';
+export { addDistrict, setCityTimezone, setCityWorkingHours, updateSetting } from './settings-admin';
 export { alertsChannelId, staffRecipients } from './staff-recipients';
 export { recordSystemEvent, type SystemEvent } from './system-events';
 export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';

@@ -1,25 +1,11 @@
 import type { AdminBotConfig } from '@fs/config';
-import { markReachableAgain, SettingsCache } from '@fs/db';
+import { SettingsCache } from '@fs/db';
 import { createGeocoder } from '@fs/geo';
 import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
-import {
-  type BotService,
-  botMetrics,
-  createBot,
-  onUserContact,
-  redisSession,
-  serveBot,
-  staleCallbacks,
-} from '@fs/telegram';
-import type { AdminBotDeps, AdminContext, AdminSession } from './context';
-import { accessFeature } from './features/access';
-import { mastersFeature } from './features/masters';
-import { fallbackFeature, menuFeature } from './features/menu';
-import { opsFeature } from './features/ops';
-import { orderCreateFeature } from './features/order-create';
-import { ordersFeature } from './features/orders';
-import { texts } from './texts';
+import { type BotService, serveBot } from '@fs/telegram';
+import { buildBot } from './bot';
+import type { AdminBotDeps, AdminContext } from './context';
 
 export interface AdminBotOptions {
   logger?: Logger;
@@ -46,32 +32,6 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
       ? { masterFiles: { apiRoot: config.TELEGRAM_API_ROOT, token: config.MASTER_BOT_TOKEN } }
       : {}),
   };
-
-  const bot = createBot<AdminContext>(config.ADMIN_BOT_TOKEN, {
-    apiRoot: config.TELEGRAM_API_ROOT,
-    logger,
-    errorText: texts.error,
-  });
-  bot.use(botMetrics(base.registry));
-  bot.use(onUserContact((id) => markReachableAgain(base.db, 'staff', id)));
-  bot.use(
-    redisSession<AdminSession, AdminContext>({
-      redis,
-      prefix: config.REDIS_PREFIX,
-      bot: 'admin',
-      ttlSeconds: config.SESSION_TTL_SECONDS,
-    }),
-  );
-  // Order matters: access first (sets ctx.staff or stops), wizards' message handlers before
-  // the fallback hint.
-  accessFeature(bot, deps);
-  menuFeature(bot, deps);
-  orderCreateFeature(bot, deps);
-  ordersFeature(bot, deps);
-  mastersFeature(bot, deps);
-  opsFeature(bot, deps);
-  fallbackFeature(bot);
-  bot.use(staleCallbacks(texts.staleButton, logger));
-
+  const bot = buildBot(config, deps, base);
   return serveBot(bot, { name: 'admin bot', base, config, httpPort: opts.httpPort, onFatal: opts.onFatal });
 }

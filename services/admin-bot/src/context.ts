@@ -3,28 +3,11 @@ import type { Db } from '@fs/db';
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
 import type { Queues } from '@fs/queue';
+import type { WizardContext, WizardSession } from '@fs/telegram';
 import type { Redis } from 'ioredis';
-import type { Context } from 'telegraf';
-import type { StaffMember } from './staff';
+import type { StaffMember } from './queries/staff';
 
-/** An admin wizard's state: which one, its step and data, and last activity (epoch ms). */
-export interface AdminWizard {
-  /** The feature that owns it, e.g. 'orderCreate', 'cancelOrder', 'rejectMaster', 'setting'. */
-  kind: string;
-  step: string;
-  data: Record<string, unknown>;
-  at: number;
-}
-
-/** Conversation state kept in Redis: at most one wizard at a time, plus view state (filters). */
-export type AdminSession = Record<string, unknown> & { wizard?: AdminWizard };
-
-export interface AdminContext extends Context {
-  session?: AdminSession;
-  /** The active staff member behind this update (set by the access middleware). */
-  staff?: StaffMember;
-}
-
+/** What every handler reaches through `ctx.deps`. */
 export interface AdminBotDeps {
   db: Db;
   redis: Redis;
@@ -35,4 +18,22 @@ export interface AdminBotDeps {
   config: Pick<AdminBotConfig, 'GLOBAL_ADMIN_TG_IDS' | 'REDIS_PREFIX'>;
   /** Where to fetch files masters sent to the master bot (MASTER_BOT_TOKEN set), see files.ts. */
   masterFiles?: { apiRoot: string; token: string };
+}
+
+/**
+ * Conversation state kept in Redis: the open wizard (see @fs/telegram wizard.ts) and view
+ * state (list filters, the last order list), each re-checked when read (it is data).
+ */
+export interface AdminSession extends WizardSession {
+  ordersFilters?: unknown;
+  ordersView?: unknown;
+  mastersFilters?: unknown;
+}
+
+/** The admin bot's context: its dependencies, the acting staff member (access.ts), session, wizard. */
+export interface AdminContext extends WizardContext {
+  deps: AdminBotDeps;
+  /** The active staff member behind this update, loaded once by the access middleware. */
+  staff?: StaffMember;
+  session?: AdminSession;
 }

@@ -1,6 +1,7 @@
+import type { StaffActor } from '@fs/dispatch';
 import type { StaffRole } from '@fs/domain';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { StaffMember } from './staff';
+import type { StaffMember } from './queries/staff';
 
 /**
  * Who may do what, and in which cities. Every admin handler and every query goes through
@@ -59,4 +60,9 @@ export function cityFilter(
   const scope = cityScope(staff);
   if (scope.all) return sql<SqlBool>`true`;
   return sql<SqlBool>`${sql.ref(column)} = any(${[...scope.cityIds]}::int[])`;
+}
+
+/** The dispatch use cases' view of the acting staff member, with this city scope. */
+export function actorOf(staff: StaffMember): StaffActor {
+  return { staffId: staff.id, staffName: staff.fullName, inScope: (cityId) => inScope(staff, cityId) };
 }

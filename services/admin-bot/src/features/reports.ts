@@ -1,8 +1,15 @@
-import { inlineKeyboard } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
+import { defineWizard, inlineKeyboard } from '@fs/telegram';
+import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
+import { z } from 'zod';
 import { type CallbackArgs, cbButton } from '../callbacks';
-import type { AdminBotDeps, AdminContext } from '../context';
+import { REPORT_KINDS } from '../callbacks/ops';
+import type { AdminContext } from '../context';
+import { menuRow, pairs } from '../keyboards/menu';
+import { capable, staffAction, wizardInput } from '../middlewares/guard';
+import { cityPage, loadCity, staffTimezone } from '../queries/cities';
+import type { StaffMember } from '../queries/staff';
+import { show } from '../render';
 import {
   buildExport,
   buildKpiReport,
@@ -14,19 +21,18 @@ import {
   type ReportPeriod,
   type ReportScope,
 } from '../reports';
-import { can, inScope } from '../scope';
-import type { StaffMember } from '../staff';
+import { inScope } from '../scope';
 import { texts } from '../texts';
-import { menuRow, staffAction } from './menu';
-import { cityPage, loadCity, show, staffTimezone } from './ops-common';
-import { clearWizard, currentWizard, setWizard } from './wizard-session';
 
 type Kind = CallbackArgs<'reportKind'>['kind'];
 type Period = CallbackArgs<'reportPeriod'>['period'];
 
 const T = texts.ops.reports;
-const WIZARD = 'reportRange';
-const KINDS: readonly Kind[] = ['orders', 'comm', 'refs', 'kpi'];
+/** 📅 Свой период: the typed date range of a report. */
+const rangeWizard = defineWizard(
+  'reportRange',
+  z.object({ report: z.enum(REPORT_KINDS), cityId: z.number().int().min(0) }),
+);
 
 /** What a report covers: its cities, the zone its days are counted in, and a label. */
 interface Target {
@@ -40,17 +46,17 @@ interface Target {
  * text when the city is not theirs or they have none.
  */
 async function resolveTarget(
-  deps: AdminBotDeps,
+  ctx: AdminContext,
   staff: StaffMember,
   cityId: number,
 ): Promise<Target | { refusal: string }> {
   if (cityId !== 0) {
     if (!inScope(staff, cityId)) return { refusal: texts.notInScope };
-    const city = await loadCity(deps.db, cityId);
+    const city = await loadCity(ctx.deps.db, cityId);
     if (!city) return { refusal: texts.notFound };
     return { scope: { all: false, cityIds: [cityId] }, tz: city.timezone, label: city.name };
   }
-  const tz = await staffTimezone(deps.db, staff);
+  const tz = await staffTimezone(ctx.deps.db, staff);
   if (staff.role === 'global_admin') return { scope: { all: true }, tz, label: T.allCitiesLabel };
   if (staff.cityIds.length === 0) return { refusal: T.noCities };
   return { scope: { all: false, cityIds: staff.cityIds }, tz, label: staff.cities.join(', ') };
@@ -77,190 +83,157 @@ function singleCity(staff: StaffMember): number | null {
   return staff.role !== 'global_admin' && staff.cityIds.length === 1 ? staff.cityIds[0]! : null;
 }
 
-export function reportsFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): void {
-  const { db, logger } = deps;
+/** 📊 Отчёты: orders, commissions and referrals as CSV and XLSX, and the distribution KPIs. */
+export const reports = new Composer<AdminContext>();
 
-  async function showCities(ctx: AdminContext, staff: StaffMember, kind: Kind, page: number) {
-    const { cities, page: p, pages } = await cityPage(db, staff, page);
-    const rows: InlineKeyboardButton[][] = [
-      [
-        cbButton(staff.role === 'global_admin' ? T.allCities : T.allMyCities, 'reportCity', {
-          kind,
-          cityId: 0,
-        }),
-      ],
-    ];
-    for (let i = 0; i < cities.length; i += 2) {
-      rows.push(cities.slice(i, i + 2).map((c) => cbButton(c.name, 'reportCity', { kind, cityId: c.id })));
-    }
-    const nav: InlineKeyboardButton[] = [];
-    if (p > 0) nav.push(cbButton(texts.buttons.prev, 'reportCities', { kind, page: p - 1 }));
-    if (p < pages - 1) nav.push(cbButton(texts.buttons.next, 'reportCities', { kind, page: p + 1 }));
-    if (nav.length > 0) rows.push(nav);
-    rows.push([cbButton(texts.buttons.back, 'reportsMenu', {})], menuRow());
-    await show(ctx, T.chooseCity(kind, p, pages), inlineKeyboard(rows));
-  }
+reports.use(
+  staffAction('reportsMenu', 'reports', async (ctx) => {
+    await ctx.answerCbQuery();
+    if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
+    await show(ctx, T.menuTitle, menuKeyboard());
+  }),
+);
 
-  async function showPeriods(ctx: AdminContext, staff: StaffMember, kind: Kind, cityId: number) {
-    const target = await resolveTarget(deps, staff, cityId);
-    if ('refusal' in target) {
-      await show(ctx, target.refusal, inlineKeyboard([menuRow()]));
+reports.use(
+  staffAction('reportKind', 'reports', async (ctx, { kind }, staff) => {
+    await ctx.answerCbQuery();
+    if (staff.role !== 'global_admin' && staff.cityIds.length === 0) {
+      await show(ctx, T.noCities, inlineKeyboard([menuRow()]));
       return;
     }
-    const back =
-      singleCity(staff) === null
-        ? cbButton(texts.buttons.back, 'reportKind', { kind })
-        : cbButton(texts.buttons.back, 'reportsMenu', {});
-    await show(ctx, T.choosePeriod(kind, target.label), periodKeyboard(kind, cityId, back));
-  }
+    const only = singleCity(staff);
+    if (only !== null) await showPeriods(ctx, staff, kind, only);
+    else await showCities(ctx, staff, kind, 0);
+  }),
+);
 
-  async function generate(
-    ctx: AdminContext,
-    staff: StaffMember,
-    kind: Kind,
-    target: Target,
-    period: ReportPeriod,
-  ) {
-    const label = periodLabel(period);
-    await ctx.reply(T.generating, { parse_mode: 'HTML' });
-    const started = Date.now();
-    const doneKeyboard = inlineKeyboard([[cbButton(T.toReports, 'reportsMenu', {})], menuRow()]);
-    if (kind === 'kpi') {
-      const report = await buildKpiReport(db, target.scope, period, target.label);
-      await ctx.reply(report.text, { parse_mode: 'HTML' });
-      await ctx.replyWithPhoto(
-        { source: report.png, filename: `kpi_${period.firstDay}_${period.lastDay}.png` },
-        { caption: T.kpiCaption(target.label, label), reply_markup: doneKeyboard },
-      );
-    } else {
-      const files = await buildExport(db, kind as ExportKind, target.scope, period);
-      await ctx.replyWithDocument(
-        { source: files.csv, filename: `${files.baseName}.csv` },
-        { caption: T.caption(kind, label, 'CSV') },
-      );
-      await ctx.replyWithDocument(
-        { source: files.xlsx, filename: `${files.baseName}.xlsx` },
-        { caption: T.caption(kind, label, 'XLSX') },
-      );
-      await ctx.reply(T.done(kind, label, target.label, files.table.rows.length), {
+reports.use(
+  staffAction('reportCities', 'reports', async (ctx, { kind, page }, staff) => {
+    await ctx.answerCbQuery();
+    await showCities(ctx, staff, kind, page);
+  }),
+);
+
+reports.use(
+  staffAction('reportCity', 'reports', async (ctx, { kind, cityId }, staff) => {
+    if (cityId !== 0 && !inScope(staff, cityId)) {
+      await ctx.answerCbQuery(texts.notInScope, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    await showPeriods(ctx, staff, kind, cityId);
+  }),
+);
+
+reports.use(
+  staffAction('reportPeriod', 'reports', async (ctx, { kind, cityId, period }, staff) => {
+    const target = await resolveTarget(ctx, staff, cityId);
+    if ('refusal' in target) {
+      await ctx.answerCbQuery(target.refusal, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    if (period === 'custom') {
+      ctx.wizard.set(rangeWizard, { report: kind, cityId });
+      await ctx.reply(T.askRange, {
         parse_mode: 'HTML',
-        reply_markup: doneKeyboard,
+        reply_markup: inlineKeyboard([[cbButton(texts.buttons.cancel, 'reportCancel', {})]]),
       });
-    }
-    logger.info(
-      { staff_id: staff.id, report: kind, from: period.from, to: period.to, ms: Date.now() - started },
-      'report sent',
-    );
-  }
-
-  bot.use(
-    staffAction('reportsMenu', 'reports', async (ctx) => {
-      await ctx.answerCbQuery();
-      if (ctx.session?.wizard?.kind === WIZARD) clearWizard(ctx);
-      await show(ctx, T.menuTitle, menuKeyboard());
-    }),
-  );
-
-  bot.use(
-    staffAction('reportKind', 'reports', async (ctx, { kind }, staff) => {
-      await ctx.answerCbQuery();
-      if (staff.role !== 'global_admin' && staff.cityIds.length === 0) {
-        await show(ctx, T.noCities, inlineKeyboard([menuRow()]));
-        return;
-      }
-      const only = singleCity(staff);
-      if (only !== null) await showPeriods(ctx, staff, kind, only);
-      else await showCities(ctx, staff, kind, 0);
-    }),
-  );
-
-  bot.use(
-    staffAction('reportCities', 'reports', async (ctx, { kind, page }, staff) => {
-      await ctx.answerCbQuery();
-      await showCities(ctx, staff, kind, page);
-    }),
-  );
-
-  bot.use(
-    staffAction('reportCity', 'reports', async (ctx, { kind, cityId }, staff) => {
-      if (cityId !== 0 && !inScope(staff, cityId)) {
-        await ctx.answerCbQuery(texts.notInScope, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      await showPeriods(ctx, staff, kind, cityId);
-    }),
-  );
-
-  bot.use(
-    staffAction('reportPeriod', 'reports', async (ctx, { kind, cityId, period }, staff) => {
-      const target = await resolveTarget(deps, staff, cityId);
-      if ('refusal' in target) {
-        await ctx.answerCbQuery(target.refusal, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      if (period === 'custom') {
-        setWizard(ctx, { kind: WIZARD, step: 'range', data: { report: kind, cityId } });
-        await ctx.reply(T.askRange, {
-          parse_mode: 'HTML',
-          reply_markup: inlineKeyboard([[cbButton(texts.buttons.cancel, 'reportCancel', {})]]),
-        });
-        return;
-      }
-      await generate(ctx, staff, kind, target, presetPeriod(period as PeriodPreset, new Date(), target.tz));
-    }),
-  );
-
-  bot.use(
-    staffAction('reportCancel', 'reports', async (ctx) => {
-      await ctx.answerCbQuery();
-      if (ctx.session?.wizard?.kind === WIZARD) clearWizard(ctx);
-      await show(ctx, T.canceled, menuKeyboard());
-    }),
-  );
-
-  // The typed range of a custom period.
-  bot.on('message', async (ctx, next) => {
-    if (ctx.session?.wizard?.kind !== WIZARD) return next();
-    const text = 'text' in ctx.message ? ctx.message.text : undefined;
-    if (text?.startsWith('/')) return next();
-    const w = currentWizard(ctx, WIZARD);
-    if (w === 'expired') {
-      await ctx.reply(texts.sessionExpired);
       return;
     }
-    const staff = ctx.staff;
-    if (!w || !staff) return next();
-    if (!can(staff, 'reports')) {
-      clearWizard(ctx);
-      await ctx.reply(texts.noRight);
-      return;
-    }
-    if (text === undefined) {
-      await ctx.reply(T.rangeNotText);
-      return;
-    }
-    const kind = w.data.report as Kind;
-    const cityId = Number(w.data.cityId);
-    if (!KINDS.includes(kind) || !Number.isInteger(cityId)) {
-      clearWizard(ctx);
-      await ctx.reply(texts.sessionExpired);
-      return;
-    }
-    const target = await resolveTarget(deps, staff, cityId);
+    await generate(ctx, staff, kind, target, presetPeriod(period as PeriodPreset, new Date(), target.tz));
+  }),
+);
+
+reports.use(
+  staffAction('reportCancel', 'reports', async (ctx) => {
+    await ctx.answerCbQuery();
+    if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
+    await show(ctx, T.canceled, menuKeyboard());
+  }),
+);
+
+// The typed range of a custom period.
+reports.use(
+  wizardInput(rangeWizard, capable('reports'), async (ctx, { report, cityId }, text, staff) => {
+    if (text === undefined) return void (await ctx.reply(T.rangeNotText));
+    const target = await resolveTarget(ctx, staff, cityId);
     if ('refusal' in target) {
-      clearWizard(ctx);
+      ctx.wizard.clear();
       await ctx.reply(target.refusal);
       return;
     }
     const parsed = parsePeriodInput(text.slice(0, 100), target.tz);
-    if (!parsed.ok) {
-      setWizard(ctx, { kind: WIZARD, step: w.step, data: w.data });
-      await ctx.reply(T.rangeErrors[parsed.error]);
-      return;
-    }
-    clearWizard(ctx);
-    await generate(ctx, staff, kind, target, parsed.period);
-  });
+    if (!parsed.ok) return void (await ctx.reply(T.rangeErrors[parsed.error]));
+    ctx.wizard.clear();
+    await generate(ctx, staff, report, target, parsed.period);
+  }),
+);
+
+async function showCities(ctx: AdminContext, staff: StaffMember, kind: Kind, page: number) {
+  const { cities, page: p, pages } = await cityPage(ctx.deps.db, staff, page);
+  const all = staff.role === 'global_admin' ? T.allCities : T.allMyCities;
+  const rows: InlineKeyboardButton[][] = [
+    [cbButton(all, 'reportCity', { kind, cityId: 0 })],
+    ...pairs(cities.map((c) => cbButton(c.name, 'reportCity', { kind, cityId: c.id }))),
+  ];
+  const nav: InlineKeyboardButton[] = [];
+  if (p > 0) nav.push(cbButton(texts.buttons.prev, 'reportCities', { kind, page: p - 1 }));
+  if (p < pages - 1) nav.push(cbButton(texts.buttons.next, 'reportCities', { kind, page: p + 1 }));
+  if (nav.length > 0) rows.push(nav);
+  rows.push([cbButton(texts.buttons.back, 'reportsMenu', {})], menuRow());
+  await show(ctx, T.chooseCity(kind, p, pages), inlineKeyboard(rows));
+}
+
+async function showPeriods(ctx: AdminContext, staff: StaffMember, kind: Kind, cityId: number) {
+  const target = await resolveTarget(ctx, staff, cityId);
+  if ('refusal' in target) {
+    await show(ctx, target.refusal, inlineKeyboard([menuRow()]));
+    return;
+  }
+  const back =
+    singleCity(staff) === null
+      ? cbButton(texts.buttons.back, 'reportKind', { kind })
+      : cbButton(texts.buttons.back, 'reportsMenu', {});
+  await show(ctx, T.choosePeriod(kind, target.label), periodKeyboard(kind, cityId, back));
+}
+
+async function generate(
+  ctx: AdminContext,
+  staff: StaffMember,
+  kind: Kind,
+  target: Target,
+  period: ReportPeriod,
+) {
+  const { db, logger } = ctx.deps;
+  const label = periodLabel(period);
+  await ctx.reply(T.generating, { parse_mode: 'HTML' });
+  const started = Date.now();
+  const doneKeyboard = inlineKeyboard([[cbButton(T.toReports, 'reportsMenu', {})], menuRow()]);
+  if (kind === 'kpi') {
+    const report = await buildKpiReport(db, target.scope, period, target.label);
+    await ctx.reply(report.text, { parse_mode: 'HTML' });
+    await ctx.replyWithPhoto(
+      { source: report.png, filename: `kpi_${period.firstDay}_${period.lastDay}.png` },
+      { caption: T.kpiCaption(target.label, label), reply_markup: doneKeyboard },
+    );
+  } else {
+    const files = await buildExport(db, kind as ExportKind, target.scope, period);
+    await ctx.replyWithDocument(
+      { source: files.csv, filename: `${files.baseName}.csv` },
+      { caption: T.caption(kind, label, 'CSV') },
+    );
+    await ctx.replyWithDocument(
+      { source: files.xlsx, filename: `${files.baseName}.xlsx` },
+      { caption: T.caption(kind, label, 'XLSX') },
+    );
+    await ctx.reply(T.done(kind, label, target.label, files.table.rows.length), {
+      parse_mode: 'HTML',
+      reply_markup: doneKeyboard,
+    });
+  }
+  logger.info(
+    { staff_id: staff.id, report: kind, from: period.from, to: period.to, ms: Date.now() - started },
+    'report sent',
+  );
 }

@@ -1,11 +1,8 @@
 import type { Db } from '@fs/db';
-import { safeEdit } from '@fs/telegram';
-import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { AdminContext } from '../context';
 import { cityFilter } from '../scope';
-import type { StaffMember } from '../staff';
+import type { StaffMember } from './staff';
 
-/** Helpers shared by the reports, settings and logs screens. */
+/** Cities as the admin screens read them: a staff member's zone, one city, a page of their cities. */
 
 export const DEFAULT_TIMEZONE = 'Europe/Moscow';
 export const CITIES_PER_PAGE = 10;
@@ -58,20 +55,4 @@ export async function cityPage(
     .limit(perPage)
     .execute();
   return { cities, page: p, pages, total: count };
-}
-
-/** Edits the pressed button's message, or sends a new one (after a typed input). */
-export async function show(ctx: AdminContext, text: string, keyboard: InlineKeyboardMarkup): Promise<void> {
-  const extra = {
-    parse_mode: 'HTML' as const,
-    reply_markup: keyboard,
-    link_preview_options: { is_disabled: true },
-  };
-  if (ctx.callbackQuery?.message) await safeEdit(ctx, text, extra);
-  else await ctx.reply(text, extra);
-}
-
-/** "HH:MM" of a Postgres `time` ("10:00:00") or a setting ("10:00"). */
-export function hhmm(time: string): string {
-  return time.slice(0, 5).padStart(5, '0');
 }

@@ -1,9 +1,9 @@
 import type { Db } from '@fs/db';
 import { atLocalTime, type CommissionStatus, localDateOf } from '@fs/domain';
 import { sql } from 'kysely';
-import type { CallbackArgs } from './callbacks';
-import { type MasterBalance, masterBalance, type Page } from './master-queries';
-import { cityFilter } from './scope';
+import type { CallbackArgs } from '../callbacks';
+import { cityFilter } from '../scope';
+import { type MasterBalance, masterBalance, type Page } from './masters';
 import type { StaffMember } from './staff';
 
 /** Reads for the finance screens; scoped by the order's city. */

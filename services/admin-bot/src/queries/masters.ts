@@ -8,7 +8,7 @@ import {
   type ShiftStatus,
 } from '@fs/domain';
 import { sql } from 'kysely';
-import { cityFilter } from './scope';
+import { cityFilter } from '../scope';
 import type { StaffMember } from './staff';
 
 /** Reads for the masters and moderation screens; every list is limited to the staff member's cities. */
@@ -358,4 +358,14 @@ export async function cityDistricts(
 export async function cityName(db: Db, cityId: number): Promise<string | undefined> {
   const row = await db.selectFrom('cities').select('name').where('id', '=', cityId).executeTakeFirst();
   return row?.name;
+}
+
+/** A master's name by id (for a confirmation after the dispatch use case checked the master). */
+export async function masterFullName(db: Db, masterId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('masters')
+    .select('full_name')
+    .where('id', '=', masterId)
+    .executeTakeFirst();
+  return row?.full_name;
 }

@@ -2,7 +2,7 @@ import type { Db } from '@fs/db';
 import { CATEGORIES, type Category } from '@fs/domain';
 import { sql } from 'kysely';
 import { cityFilter } from '../scope';
-import type { StaffMember } from '../staff';
+import type { StaffMember } from './staff';
 
 /** Reads of the order creation wizard; every city read is scoped to the staff member. */
 

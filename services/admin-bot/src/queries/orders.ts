@@ -1,8 +1,8 @@
 import type { Db } from '@fs/db';
 import type { ActorType, Category, OfferState, OrderStatus, OrderType } from '@fs/domain';
 import { type SqlBool, sql } from 'kysely';
-import type { StoredFile } from './files';
-import { cityFilter } from './scope';
+import type { StoredFile } from '../files';
+import { cityFilter } from '../scope';
 import type { StaffMember } from './staff';
 
 /**

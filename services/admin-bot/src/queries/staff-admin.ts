@@ -3,7 +3,7 @@ import type { Db } from '@fs/db';
 import { audit } from '@fs/dispatch';
 import type { StaffRole } from '@fs/domain';
 import { sql } from 'kysely';
-import type { Page } from '../master-queries';
+import type { Page } from './masters';
 
 /** Staff and access codes, as global admins manage them. */
 

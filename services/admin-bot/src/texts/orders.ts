@@ -12,7 +12,7 @@ import {
   pluralRu,
   truncate,
 } from '@fs/domain';
-import type { HistoryEntry, OfferEntry, OrderCard, OrderRow } from '../order-queries';
+import type { HistoryEntry, OfferEntry, OrderCard, OrderRow } from '../queries/orders';
 import { opsTexts } from './ops';
 
 /** Admin bot texts: order queue, filters, search, order card and actions (part of the bot's one texts module). */

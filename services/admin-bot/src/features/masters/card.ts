@@ -1,15 +1,16 @@
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import { cbButton } from '../callbacks';
-import type { AdminBotDeps, AdminContext } from '../context';
-import { loadMasterCard, type MasterCardData } from '../master-queries';
-import { formatDateTime } from '../reports/local-time';
-import { can, inScope } from '../scope';
-import type { StaffMember } from '../staff';
-import { texts } from '../texts';
-import { T } from './masters-common';
-import { menuRow } from './menu';
-import { DEFAULT_TIMEZONE, show } from './ops-common';
+import { cbButton } from '../../callbacks';
+import type { AdminContext } from '../../context';
+import { menuRow } from '../../keyboards/menu';
+import { DEFAULT_TIMEZONE } from '../../queries/cities';
+import { loadMasterCard, type MasterCardData } from '../../queries/masters';
+import type { StaffMember } from '../../queries/staff';
+import { show } from '../../render';
+import { formatDateTime } from '../../reports/local-time';
+import { can, inScope } from '../../scope';
+import { texts } from '../../texts';
+import { T } from './common';
 
 /** The master card (profile, districts, skills, stats, active orders, commissions) and its actions. */
 
@@ -63,12 +64,11 @@ export function cardText(m: MasterCardData, defaultLimit: number): string {
  */
 export async function showMasterCard(
   ctx: AdminContext,
-  deps: AdminBotDeps,
   staff: StaffMember,
   masterId: number,
   toast?: string,
 ): Promise<void> {
-  const m = await loadMasterCard(deps.db, masterId);
+  const m = await loadMasterCard(ctx.deps.db, masterId);
   if (!m || !inScope(staff, m.city_id)) {
     const text = m ? texts.notInScope : texts.notFound;
     if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: true });
@@ -76,6 +76,6 @@ export async function showMasterCard(
     return;
   }
   if (ctx.callbackQuery) await ctx.answerCbQuery(toast);
-  const settings = await deps.dispatch.settings.get();
+  const settings = await ctx.deps.dispatch.settings.get();
   await show(ctx, cardText(m, settings.max_active_orders), cardKeyboard(m, staff));
 }

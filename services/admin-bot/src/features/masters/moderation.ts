@@ -1,24 +1,46 @@
 import { approveMaster } from '@fs/dispatch';
 import { inlineKeyboard } from '@fs/telegram';
-import type { Telegraf } from 'telegraf';
+import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import { cbButton } from '../callbacks';
-import type { AdminBotDeps, AdminContext } from '../context';
-import { listPendingMasters } from '../master-queries';
-import type { StaffMember } from '../staff';
-import { showMasterCard } from './masters-card';
-import { actorOf, answerRefusal, pagerRow, T } from './masters-common';
-import { menuRow, staffAction } from './menu';
-import { show } from './ops-common';
+import { cbButton } from '../../callbacks';
+import type { AdminContext } from '../../context';
+import { menuRow, pagerRow } from '../../keyboards/menu';
+import { staffAction } from '../../middlewares/guard';
+import { listPendingMasters } from '../../queries/masters';
+import type { StaffMember } from '../../queries/staff';
+import { show } from '../../render';
+import { actorOf } from '../../scope';
+import { showMasterCard } from './card';
+import { answerRefusal, T } from './common';
 
 /**
- * The moderation queue: pending masters of the staff member's cities, oldest first; the card
- * shows the profile, the documents button, ✅ Одобрить and ❌ Отклонить (reason wizard in
- * masters-edit).
+ * 🛠 Модерация: pending masters of the staff member's cities, oldest first; the card shows the
+ * profile, the documents button, ✅ Одобрить and ❌ Отклонить (reason wizard in edit.ts).
  */
+export const moderation = new Composer<AdminContext>();
 
-async function showQueue(ctx: AdminContext, deps: AdminBotDeps, staff: StaffMember, page: number) {
-  const list = await listPendingMasters(deps.db, staff, page);
+moderation.use(
+  staffAction('moderationMenu', 'moderation', async (ctx, _args, staff) => {
+    await ctx.answerCbQuery();
+    await showQueue(ctx, staff, 0);
+  }),
+);
+moderation.use(
+  staffAction('moderationList', 'moderation', async (ctx, { page }, staff) => {
+    await ctx.answerCbQuery();
+    await showQueue(ctx, staff, page);
+  }),
+);
+moderation.use(
+  staffAction('masterApprove', 'moderation', async (ctx, { masterId }, staff) => {
+    const r = await approveMaster(ctx.deps.dispatch, actorOf(staff), masterId);
+    if (r.kind !== 'ok') return answerRefusal(ctx, r.kind, T.notPending);
+    await showMasterCard(ctx, staff, masterId, T.approved);
+  }),
+);
+
+async function showQueue(ctx: AdminContext, staff: StaffMember, page: number): Promise<void> {
+  const list = await listPendingMasters(ctx.deps.db, staff, page);
   const rows: InlineKeyboardButton[][] = list.rows.map((r) => [
     cbButton(T.buttons.open(r.id, r.full_name || '—'), 'adminMasterOpen', { masterId: r.id }),
   ]);
@@ -30,26 +52,4 @@ async function showQueue(ctx: AdminContext, deps: AdminBotDeps, staff: StaffMemb
       ? T.moderationEmpty
       : `${T.moderationTitle(list.total, list.page, list.pages)}\n\n${list.rows.map(T.listRow).join('\n')}`;
   await show(ctx, text, inlineKeyboard(rows));
-}
-
-export function moderationFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): void {
-  bot.use(
-    staffAction('moderationMenu', 'moderation', async (ctx, _args, staff) => {
-      await ctx.answerCbQuery();
-      await showQueue(ctx, deps, staff, 0);
-    }),
-  );
-  bot.use(
-    staffAction('moderationList', 'moderation', async (ctx, { page }, staff) => {
-      await ctx.answerCbQuery();
-      await showQueue(ctx, deps, staff, page);
-    }),
-  );
-  bot.use(
-    staffAction('masterApprove', 'moderation', async (ctx, { masterId }, staff) => {
-      const r = await approveMaster(deps.dispatch, actorOf(staff), masterId);
-      if (r.kind !== 'ok') return answerRefusal(ctx, r.kind, T.notPending);
-      await showMasterCard(ctx, deps, staff, masterId, T.approved);
-    }),
-  );
 }

@@ -1,6 +1,8 @@
-import { type Category, normalizeRuPhone, type OrderType } from '@fs/domain';
-import type { CallbackArgs } from '../callbacks';
-import { texts } from '../texts';
+import { CATEGORIES, normalizeRuPhone, ORDER_TYPES } from '@fs/domain';
+import { defineWizard } from '@fs/telegram';
+import { z } from 'zod';
+import type { CallbackArgs } from '../../callbacks';
+import { texts } from '../../texts';
 
 /**
  * The order being created: what the wizard has collected so far (kept in the Redis session,
@@ -8,55 +10,80 @@ import { texts } from '../texts';
  * typed input.
  */
 
-export const WIZARD_KIND = 'orderCreate';
-
 export type Field = CallbackArgs<'ocEditField'>['field'];
 
-export type Step =
-  | 'mode'
-  | 'quickPhone'
-  | Exclude<Field, 'slot'>
-  | 'streetManual'
-  | 'slot'
-  | 'slotDate'
-  | 'slotsOfDate'
-  | 'late'
-  | 'confirm'
-  | 'editMenu';
+/** The wizard's screens (✏️ Изменить → field jumps to the step of that name). */
+const STEPS = [
+  'mode',
+  'quickPhone',
+  'city',
+  'district',
+  'street',
+  'house',
+  'apartment',
+  'comment',
+  'name',
+  'phone',
+  'category',
+  'description',
+  'type',
+  'files',
+  'streetManual',
+  'slot',
+  'slotDate',
+  'slotsOfDate',
+  'late',
+  'confirm',
+  'editMenu',
+] as const;
+export type Step = (typeof STEPS)[number];
 
 /** A chosen visit time: ASAP (window computed at creation) or a bucket on a local date. */
-export type SlotChoice = { kind: 'asap' } | { kind: 'slot'; date: string; start: string; end: string };
+const slotChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('asap') }),
+  z.object({ kind: z.literal('slot'), date: z.string(), start: z.string(), end: z.string() }),
+]);
+export type SlotChoice = z.infer<typeof slotChoiceSchema>;
 
-export interface Draft {
+const draftSchema = z.object({
   /** Random id of this wizard run: keys its files in Redis and guards double creation. */
-  nonce: string;
-  mode: 'full' | 'quick';
+  nonce: z.string(),
+  mode: z.enum(['full', 'quick']),
   /** The quick flow found the client's last order: only category, description and slot are asked. */
-  reused?: boolean;
+  reused: z.boolean().optional(),
   /** Set after the confirmation card was reached: a step then returns to the card. */
-  editing?: boolean;
-  cityId?: number;
-  cityName?: string;
+  editing: z.boolean().optional(),
+  cityId: z.number().int().optional(),
+  cityName: z.string().optional(),
   /** null: staff chose "🚫 Без района". */
-  districtId?: number | null;
-  districtName?: string | null;
+  districtId: z.number().int().nullable().optional(),
+  districtName: z.string().nullable().optional(),
   /** null: "🚫 Без улицы". */
-  street?: string | null;
-  streetId?: number | null;
-  house?: string;
-  apartment?: string | null;
-  comment?: string | null;
-  clientName?: string;
-  clientPhone?: string;
-  category?: Category;
-  description?: string;
-  slot?: SlotChoice;
-  type?: OrderType;
+  street: z.string().nullable().optional(),
+  streetId: z.number().int().nullable().optional(),
+  house: z.string().optional(),
+  apartment: z.string().nullable().optional(),
+  comment: z.string().nullable().optional(),
+  clientName: z.string().optional(),
+  clientPhone: z.string().optional(),
+  category: z.enum(CATEGORIES).optional(),
+  description: z.string().optional(),
+  slot: slotChoiceSchema.optional(),
+  type: z.enum(ORDER_TYPES).optional(),
   /** The date typed for "📅 Другая дата" (`yyyy-MM-dd`). */
-  slotDate?: string;
+  slotDate: z.string().optional(),
   /** Search results currently shown as buttons (ids), so a stale list cannot be replayed. */
-  streetIds?: number[];
-}
+  streetIds: z.array(z.number().int()).optional(),
+});
+
+/** The order being created: what the wizard has collected so far. */
+export type Draft = z.infer<typeof draftSchema>;
+
+/** The order-creation wizard: the step shown and the draft. */
+export const orderCreateWizard = defineWizard(
+  'orderCreate',
+  z.object({ step: z.enum(STEPS), draft: draftSchema }),
+);
 
 const FULL: readonly Step[] = [
   'city',

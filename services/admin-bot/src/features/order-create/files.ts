@@ -1,6 +1,6 @@
 import type { ActFile } from '@fs/dispatch';
 import type { Redis } from 'ioredis';
-import { MAX_ORDER_FILES } from '../texts/order-create';
+import { MAX_ORDER_FILES } from '../../texts/order-create';
 
 /**
  * Files staff attach to an order being created. They live in a Redis list per wizard run, not

@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { addLocalDays, asapDecision, isSlotOpen, localDateOf, parseSlotDate, slotsOn } from '@fs/domain';
 import { fileOfMessage, inlineKeyboard } from '@fs/telegram';
-import { type Telegraf, TelegramError } from 'telegraf';
+import { Composer, type MiddlewareFn, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { type CallbackArgs, type CallbackName, cbButton } from '../callbacks';
-import type { AdminBotDeps, AdminContext } from '../context';
-import { can } from '../scope';
-import type { StaffMember } from '../staff';
-import { texts } from '../texts';
-import { menuRow, showMenu, staffAction } from './menu';
+import { type CallbackArgs, type CallbackName, cbButton } from '../../callbacks';
+import type { AdminContext } from '../../context';
+import { menuRow } from '../../keyboards/menu';
+import { capable, staffAction, wizardInput } from '../../middlewares/guard';
+import {
+  activeCategories,
+  districtOfCity,
+  lastOrderByPhone,
+  scopedCity,
+  searchCities,
+  searchDistricts,
+  searchStreets,
+  streetOfCity,
+} from '../../queries/order-create';
+import type { StaffMember } from '../../queries/staff';
+import { texts } from '../../texts';
+import { showMenu } from '../menu';
 import {
   type Draft,
   nextStep,
+  orderCreateWizard,
   type Parsed,
   parseApartment,
   parseClientName,
@@ -24,19 +36,8 @@ import {
   previousStep,
   type SlotChoice,
   type Step,
-  WIZARD_KIND,
-} from './order-create-draft';
-import { DraftFiles } from './order-create-files';
-import {
-  activeCategories,
-  districtOfCity,
-  lastOrderByPhone,
-  scopedCity,
-  searchCities,
-  searchDistricts,
-  searchStreets,
-  streetOfCity,
-} from './order-create-queries';
+} from './draft';
+import { DraftFiles } from './files';
 import {
   createdScreen,
   modeScreen,
@@ -44,9 +45,15 @@ import {
   renderStep,
   type ScreenInput,
   slotContext,
-} from './order-create-screens';
-import { isComplete, submitDraft } from './order-create-submit';
-import { clearWizard, currentWizard, setWizard } from './wizard-session';
+} from './screens';
+import { isComplete, submitDraft } from './submit';
+
+/**
+ * Order creation: "➕ Новый заказ" → ⚡ quick create (by the client's phone, reusing the last
+ * address) or 📝 the full wizard → confirmation card → createOrder. State lives in the Redis
+ * session (one wizard per staff member), attached files in a Redis list per wizard run.
+ */
+export const orderCreate = new Composer<AdminContext>();
 
 const T = texts.orderCreate;
 
@@ -85,6 +92,538 @@ const FIELD_STEP = {
   files: 'files',
 } as const satisfies Record<CallbackArgs<'ocEditField'>['field'], Step>;
 
+const files = (ctx: AdminContext) => new DraftFiles(ctx.deps.redis, ctx.deps.config.REDIS_PREFIX);
+const hasCities = (staff: StaffMember) => staff.role === 'global_admin' || staff.cityIds.length > 0;
+const newDraft = (mode: Draft['mode']): Draft => ({ nonce: randomUUID(), mode });
+
+// ── Entry and mode ────────────────────────────────────────────────────────────────────
+orderCreate.use(
+  staffAction('orderCreateMenu', 'orders', async (ctx, _args, staff) => {
+    await ctx.answerCbQuery();
+    if (!hasCities(staff)) return present(ctx, T.noCities, inlineKeyboard([menuRow()]), 'edit');
+    const s = modeScreen();
+    await present(ctx, s.text, s.keyboard, 'edit');
+  }),
+);
+orderCreate.use(
+  staffAction('ocQuick', 'orders', async (ctx, _args, staff) => {
+    await ctx.answerCbQuery();
+    if (!hasCities(staff)) return present(ctx, T.noCities, inlineKeyboard([menuRow()]), 'edit');
+    await show(ctx, staff, newDraft('quick'), 'quickPhone', 'edit');
+  }),
+);
+orderCreate.use(
+  staffAction('ocFull', 'orders', async (ctx, _args, staff) => {
+    await ctx.answerCbQuery();
+    if (!hasCities(staff)) return present(ctx, T.noCities, inlineKeyboard([menuRow()]), 'edit');
+    await show(ctx, staff, newDraft('full'), 'city', 'edit');
+  }),
+);
+
+// ── Address ───────────────────────────────────────────────────────────────────────────
+orderCreate.use(
+  stepAction('ocCity', ['city'], async (ctx, { cityId }, staff, d) => {
+    if (!(await scopedCity(ctx.deps.db, staff, cityId))) {
+      await ctx.answerCbQuery(texts.notInScope, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    await chooseCity(ctx, staff, d, cityId, 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocCityPage', ['city'], async (ctx, { page }, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'city', 'edit', undefined, { page });
+  }),
+);
+orderCreate.use(
+  stepAction('ocDistrict', ['district'], async (ctx, { districtId }, staff, d) => {
+    const district =
+      d.cityId === undefined ? undefined : await districtOfCity(ctx.deps.db, d.cityId, districtId);
+    if (!district) {
+      await ctx.answerCbQuery(T.districtNotInCity, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    await go(ctx, staff, { ...d, districtId: district.id, districtName: district.name }, 'district', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocDistrictNone', ['district'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await go(ctx, staff, { ...d, districtId: null, districtName: null }, 'district', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocDistrictPage', ['district'], async (ctx, { page }, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'district', 'edit', undefined, { page });
+  }),
+);
+orderCreate.use(
+  stepAction('ocStreet', ['street'], async (ctx, { streetId }, staff, d) => {
+    const street =
+      d.cityId !== undefined && d.streetIds?.includes(streetId)
+        ? await streetOfCity(ctx.deps.db, d.cityId, streetId)
+        : undefined;
+    if (!street) {
+      await ctx.answerCbQuery(T.streetNotInCity, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    // A street that knows its district fills it in when staff chose none.
+    const district =
+      !d.districtId && street.district_id !== null
+        ? { districtId: street.district_id, districtName: street.district_name }
+        : {};
+    const next: Draft = { ...d, ...district, street: street.name, streetId: street.id, streetIds: undefined };
+    await go(ctx, staff, next, 'street', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocStreetManual', ['street'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'streetManual', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocStreetNone', ['street'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await go(ctx, staff, { ...d, street: null, streetId: null, streetIds: undefined }, 'street', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocSkip', ['apartment', 'comment'], async (ctx, _args, staff, d, step) => {
+    await ctx.answerCbQuery();
+    const next: Draft = step === 'apartment' ? { ...d, apartment: null } : { ...d, comment: null };
+    await go(ctx, staff, next, step, 'edit');
+  }),
+);
+
+// ── Category, slot, type, files ───────────────────────────────────────────────────────
+orderCreate.use(
+  stepAction('ocCategory', ['category'], async (ctx, { category }, staff, d) => {
+    if (!(await activeCategories(ctx.deps.db)).includes(category)) {
+      await ctx.answerCbQuery(texts.notFound, { show_alert: true });
+      return;
+    }
+    await ctx.answerCbQuery();
+    await go(ctx, staff, { ...d, category }, 'category', 'edit');
+  }),
+);
+
+const SLOT_STEPS: readonly Step[] = ['slot', 'slotsOfDate', 'slotDate', 'late'];
+
+orderCreate.use(
+  stepAction('ocAsap', ['slot', 'slotsOfDate'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    const sc = await slotCtx(ctx, staff, d);
+    if (!sc) return show(ctx, staff, d, 'slot', 'edit'); // renders the out-of-scope end
+    const decision = asapDecision({ ...sc, tz: sc.city.timezone });
+    if (decision.kind === 'late') return show(ctx, staff, d, 'late', 'edit');
+    await go(ctx, staff, { ...d, slot: { kind: 'asap' } }, 'slot', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocLateOk', ['late'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    const sc = await slotCtx(ctx, staff, d);
+    if (!sc) return show(ctx, staff, d, 'slot', 'edit');
+    const decision = asapDecision({ ...sc, tz: sc.city.timezone });
+    const slot: SlotChoice =
+      decision.kind === 'late'
+        ? {
+            kind: 'slot',
+            date: decision.slot.date,
+            start: decision.slot.bucket.start,
+            end: decision.slot.bucket.end,
+          }
+        : { kind: 'asap' };
+    await go(ctx, staff, { ...d, slot }, 'slot', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocSlot', ['slot', 'slotsOfDate'], async (ctx, { day, idx }, staff, d) => {
+    const sc = await slotCtx(ctx, staff, d);
+    if (!sc) {
+      await ctx.answerCbQuery();
+      return show(ctx, staff, d, 'slot', 'edit');
+    }
+    const tz = sc.city.timezone;
+    const today = localDateOf(sc.now, tz);
+    const date = day === 't' ? today : day === 'm' ? addLocalDays(today, 1, tz) : d.slotDate;
+    const slot = date ? slotsOn(date, sc.buckets, tz)[idx] : undefined;
+    if (!slot || !isSlotOpen(slot, sc.now)) {
+      // Over since the buttons were drawn (or the setting changed): offer fresh ones.
+      await ctx.answerCbQuery(T.error.slotOverAlert);
+      return show(ctx, staff, d, 'slot', 'edit', T.error.slotOver);
+    }
+    await ctx.answerCbQuery();
+    const choice: SlotChoice = {
+      kind: 'slot',
+      date: slot.date,
+      start: slot.bucket.start,
+      end: slot.bucket.end,
+    };
+    await go(ctx, staff, { ...d, slot: choice }, 'slot', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocSlotDate', ['slot', 'slotsOfDate'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'slotDate', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocSlotMenu', SLOT_STEPS, async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'slot', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocType', ['type'], async (ctx, { type }, staff, d) => {
+    await ctx.answerCbQuery();
+    await go(ctx, staff, { ...d, type }, 'type', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocFilesAdd', ['files'], async (ctx) => {
+    await ctx.answerCbQuery();
+    await ctx.reply(T.prompt.filesSend, {
+      reply_markup: inlineKeyboard([[cbButton(T.buttons.filesDone, 'ocFilesDone', {})]]),
+    });
+  }),
+);
+orderCreate.use(
+  stepAction('ocFilesDone', ['files'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await go(ctx, staff, d, 'files', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocFilesClear', ['files'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await files(ctx).clear(d.nonce);
+    await show(ctx, staff, d, 'files', 'edit', T.filesCleared);
+  }),
+);
+
+// ── Card, edit, back, cancel, create ──────────────────────────────────────────────────
+orderCreate.use(
+  stepAction('ocEditMenu', ['confirm'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'editMenu', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocEditField', ['editMenu'], async (ctx, { field }, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, { ...d, editing: true }, FIELD_STEP[field], 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocConfirm', ['editMenu'], async (ctx, _args, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, 'confirm', 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocBack', 'any', async (ctx, _args, staff, d, step) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, previousStep(d, step), 'edit');
+  }),
+);
+orderCreate.use(
+  staffAction('ocCancel', 'orders', async (ctx) => {
+    await ctx.answerCbQuery();
+    const w = ctx.wizard.get(orderCreateWizard);
+    if (w && w !== 'expired') await abandon(ctx, w.draft);
+    await present(ctx, T.canceled, undefined, 'edit');
+    await showMenu(ctx, 'reply');
+  }),
+);
+orderCreate.use(stepAction('ocCreate', ['confirm'], (ctx, _args, staff, d) => create(ctx, staff, d)));
+
+// ── Typed input ───────────────────────────────────────────────────────────────────────
+orderCreate.use(
+  wizardInput(orderCreateWizard, capable('orders'), async (ctx, { step, draft: d }, text, staff) => {
+    if (step === 'files') return addFile(ctx, staff, d);
+    if (text === undefined) {
+      return show(ctx, staff, d, step, 'reply', TEXT_STEPS.has(step) ? T.needText : T.useButtons);
+    }
+    const field = FIELD_INPUTS[step];
+    if (field) {
+      const parsed = field(d, text);
+      if (!parsed.ok) return show(ctx, staff, d, step, 'reply', parsed.error);
+      return go(ctx, staff, parsed.value, step, 'reply');
+    }
+    switch (step) {
+      case 'quickPhone':
+        return quickPhone(ctx, staff, d, text);
+      case 'city':
+      case 'district':
+      case 'street':
+        return addressSearch(ctx, staff, d, step, text);
+      case 'slot':
+      case 'slotDate':
+      case 'slotsOfDate':
+        return slotDate(ctx, staff, d, step, text);
+      default:
+        return show(ctx, staff, d, step, 'reply', T.useButtons);
+    }
+  }),
+);
+
+const parsedDraft = <V>(p: Parsed<V>, apply: (v: V) => Draft): Parsed<Draft> =>
+  p.ok ? { ok: true, value: apply(p.value) } : p;
+
+/** The steps that take one typed value: its rule and where it goes in the draft. */
+const FIELD_INPUTS: Partial<Record<Step, (d: Draft, text: string) => Parsed<Draft>>> = {
+  streetManual: (d, t) =>
+    parsedDraft(parseStreetName(t), (street) => ({ ...d, street, streetId: null, streetIds: undefined })),
+  house: (d, t) => parsedDraft(parseHouse(t), (house) => ({ ...d, house })),
+  apartment: (d, t) => parsedDraft(parseApartment(t), (apartment) => ({ ...d, apartment })),
+  comment: (d, t) => parsedDraft(parseComment(t), (comment) => ({ ...d, comment })),
+  name: (d, t) => parsedDraft(parseClientName(t), (clientName) => ({ ...d, clientName })),
+  phone: (d, t) => parsedDraft(parseClientPhone(t), (clientPhone) => ({ ...d, clientPhone })),
+  description: (d, t) => parsedDraft(parseDescription(t), (description) => ({ ...d, description })),
+};
+
+/** ⚡ Quick create: the client's phone; their last order's address is reused when there is one. */
+async function quickPhone(ctx: AdminContext, staff: StaffMember, d: Draft, text: string): Promise<void> {
+  const phone = parseClientPhone(text);
+  if (!phone.ok) return show(ctx, staff, d, 'quickPhone', 'reply', phone.error);
+  const last = await lastOrderByPhone(ctx.deps.db, staff, phone.value);
+  if (!last) {
+    const next: Draft = { nonce: d.nonce, mode: 'quick', reused: false, clientPhone: phone.value };
+    return show(ctx, staff, next, 'city', 'reply', T.quickNotFound);
+  }
+  const next: Draft = {
+    nonce: d.nonce,
+    mode: 'quick',
+    reused: true,
+    cityId: last.city_id,
+    cityName: last.city_name,
+    districtId: last.district_name ? last.district_id : null,
+    districtName: last.district_name,
+    streetId: last.street_id,
+    street: last.street,
+    house: last.house ?? undefined,
+    apartment: last.apartment,
+    clientName: last.client_name,
+    clientPhone: phone.value,
+  };
+  await show(ctx, staff, next, nextStep(next, 'quickPhone'), 'reply', quickFoundNote(next));
+}
+
+/** A typed search on the city, district or street step (one city or district match is taken). */
+async function addressSearch(
+  ctx: AdminContext,
+  staff: StaffMember,
+  d: Draft,
+  step: 'city' | 'district' | 'street',
+  text: string,
+): Promise<void> {
+  const { db } = ctx.deps;
+  const q = parseQuery(text);
+  if (!q.ok) return show(ctx, staff, d, step, 'reply', q.error);
+  if (step === 'city') {
+    const found = await searchCities(db, staff, q.value);
+    if (found.length === 0) return show(ctx, staff, d, step, 'reply', T.error.noCityMatch);
+    if (found.length === 1 && (await chooseCity(ctx, staff, d, found[0]!.id, 'reply'))) return;
+    return show(ctx, staff, d, step, 'reply', undefined, { query: q.value, found });
+  }
+  if (step === 'district') {
+    const found = d.cityId === undefined ? [] : await searchDistricts(db, d.cityId, q.value);
+    if (found.length === 0) return show(ctx, staff, d, step, 'reply', T.error.noDistrictMatch);
+    if (found.length === 1) {
+      return go(ctx, staff, { ...d, districtId: found[0]!.id, districtName: found[0]!.name }, step, 'reply');
+    }
+    return show(ctx, staff, d, step, 'reply', undefined, { query: q.value, found });
+  }
+  const streets = d.cityId === undefined ? [] : await searchStreets(db, d.cityId, q.value);
+  if (streets.length === 0) return show(ctx, staff, d, step, 'reply', T.error.noStreetMatch);
+  const next: Draft = { ...d, streetIds: streets.map((s) => s.id) };
+  await show(ctx, staff, next, step, 'reply', undefined, { query: q.value, streets });
+}
+
+/** "📅 Другая дата": a typed ДД.ММ, then that date's slots. */
+async function slotDate(
+  ctx: AdminContext,
+  staff: StaffMember,
+  d: Draft,
+  step: 'slot' | 'slotDate' | 'slotsOfDate',
+  text: string,
+): Promise<void> {
+  const sc = await slotCtx(ctx, staff, d);
+  if (!sc) return show(ctx, staff, d, 'slot', 'reply');
+  const parsed = parseSlotDate(text, sc.now, sc.city.timezone);
+  if (!parsed.ok) {
+    const error =
+      parsed.reason === 'past'
+        ? T.error.datePast
+        : parsed.reason === 'too_far'
+          ? T.error.dateTooFar
+          : T.error.date;
+    return show(ctx, staff, d, step === 'slot' ? 'slotDate' : step, 'reply', error);
+  }
+  await show(ctx, staff, { ...d, slotDate: parsed.date }, 'slotsOfDate', 'reply');
+}
+
+/** A photo or document on the files step (kept in Redis, see files.ts). */
+async function addFile(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<void> {
+  const file = ctx.message ? fileOfMessage(ctx.message) : null;
+  if (!file) return show(ctx, staff, d, 'files', 'reply', T.error.fileExpected);
+  const n = await files(ctx).add(d.nonce, file);
+  if (n === 'full') return show(ctx, staff, d, 'files', 'reply', T.error.tooManyFiles);
+  await ctx.reply(T.fileAdded(file.fileType === 'photo' ? 'photo' : 'document', n), {
+    reply_markup: inlineKeyboard([[cbButton(T.buttons.filesDone, 'ocFilesDone', {})]]),
+  });
+}
+
+// ── Creation ──────────────────────────────────────────────────────────────────────────
+async function create(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<void> {
+  const sc = await slotCtx(ctx, staff, d);
+  if (!sc) {
+    await ctx.answerCbQuery(T.error.outOfScope, { show_alert: true });
+    await abandon(ctx, d);
+    await present(ctx, T.error.outOfScope, inlineKeyboard([menuRow()]), 'edit');
+    return;
+  }
+  if (!isComplete(d)) {
+    // Cannot happen through the buttons; an incomplete draft goes back to its first gap.
+    await ctx.answerCbQuery();
+    return show(ctx, staff, { ...d, editing: false }, d.category ? 'slot' : 'category', 'edit');
+  }
+  const outcome = await submitDraft(ctx.deps, files(ctx), staff, d, sc);
+  switch (outcome.kind) {
+    case 'late':
+      await ctx.answerCbQuery();
+      return show(ctx, staff, d, 'late', 'edit');
+    case 'slotOver':
+      await ctx.answerCbQuery(T.error.slotOverAlert);
+      return show(ctx, staff, { ...d, slot: undefined }, 'slot', 'edit', T.error.slotOver);
+    case 'duplicate':
+      await ctx.answerCbQuery(T.alreadyCreating);
+      return;
+    case 'created': {
+      await ctx.answerCbQuery();
+      ctx.wizard.clear();
+      const s = createdScreen(outcome.result, d, sc.city.timezone);
+      await present(ctx, s.text, s.keyboard, 'edit');
+    }
+  }
+}
+
+// ── The wizard's moves ────────────────────────────────────────────────────────────────
+/**
+ * A step button: accepted only while this staff member's order wizard is on one of `steps`
+ * (an old message's buttons change nothing); the role is checked by staffAction.
+ */
+function stepAction<N extends CallbackName>(
+  name: N,
+  steps: readonly Step[] | 'any',
+  handler: (
+    ctx: AdminContext,
+    args: CallbackArgs<N>,
+    staff: StaffMember,
+    d: Draft,
+    step: Step,
+  ) => Promise<void>,
+): MiddlewareFn<AdminContext> {
+  return staffAction(name, 'orders', async (ctx, args, staff) => {
+    const w = ctx.wizard.get(orderCreateWizard);
+    if (w === undefined || w === 'expired') {
+      await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true });
+      return;
+    }
+    if (steps !== 'any' && !steps.includes(w.step)) {
+      await ctx.answerCbQuery(T.staleStep);
+      return;
+    }
+    await handler(ctx, args, staff, w.draft, w.step);
+  });
+}
+
+/** Saves the draft at `step` and shows that step (with an optional note above it). */
+async function show(
+  ctx: AdminContext,
+  staff: StaffMember,
+  d: Draft,
+  step: Step,
+  how: 'edit' | 'reply',
+  note?: string,
+  input?: ScreenInput,
+): Promise<void> {
+  if (step === 'mode') {
+    await abandon(ctx, d);
+    const s = modeScreen();
+    await present(ctx, s.text, s.keyboard, how);
+    return;
+  }
+  const draft = step === 'confirm' ? { ...d, editing: true } : d;
+  const screen = await renderStep(
+    { deps: ctx.deps, staff, fileCount: () => files(ctx).count(d.nonce) },
+    draft,
+    step,
+    input,
+  );
+  if (!screen) {
+    // The city left the staff member's scope (or was deactivated) mid-wizard.
+    await abandon(ctx, d);
+    await present(ctx, T.error.outOfScope, inlineKeyboard([menuRow()]), how);
+    return;
+  }
+  ctx.wizard.set(orderCreateWizard, { step, draft });
+  await present(ctx, note ? `${note}\n\n${screen.text}` : screen.text, screen.keyboard, how);
+}
+
+const go = (
+  ctx: AdminContext,
+  staff: StaffMember,
+  d: Draft,
+  from: Step,
+  how: 'edit' | 'reply',
+  note?: string,
+) => show(ctx, staff, d, nextStep(d, from), how, note);
+
+async function abandon(ctx: AdminContext, d: Draft): Promise<void> {
+  ctx.wizard.clear();
+  await files(ctx).clear(d.nonce);
+}
+
+async function chooseCity(
+  ctx: AdminContext,
+  staff: StaffMember,
+  d: Draft,
+  cityId: number,
+  how: 'edit' | 'reply',
+): Promise<boolean> {
+  const city = await scopedCity(ctx.deps.db, staff, cityId);
+  if (!city) return false;
+  const next: Draft =
+    d.cityId === city.id
+      ? { ...d, cityName: city.name }
+      : {
+          ...d,
+          cityId: city.id,
+          cityName: city.name,
+          districtId: undefined,
+          districtName: undefined,
+          street: undefined,
+          streetId: undefined,
+          streetIds: undefined,
+        };
+  await go(ctx, staff, next, 'city', how);
+  return true;
+}
+
+async function slotCtx(ctx: AdminContext, staff: StaffMember, d: Draft) {
+  const city = d.cityId === undefined ? undefined : await scopedCity(ctx.deps.db, staff, d.cityId);
+  return city && slotContext(city, await ctx.deps.dispatch.settings.get());
+}
+
 /**
  * Shows text and buttons: edits the pressed button's message, or sends a new message (after
  * typed input, or when the old message cannot be edited any more).
@@ -106,582 +645,4 @@ async function present(
     }
   }
   await ctx.reply(text, extra);
-}
-
-/**
- * Order creation: "➕ Новый заказ" → ⚡ quick create (by the client's phone, reusing the last
- * address) or 📝 the full wizard → confirmation card → createOrder. State lives in the Redis
- * session (one wizard per staff member), attached files in a Redis list per wizard run.
- */
-export function orderCreateFeature(bot: Telegraf<AdminContext>, deps: AdminBotDeps): void {
-  const { db, redis, config } = deps;
-  const files = new DraftFiles(redis, config.REDIS_PREFIX);
-
-  /** Saves the draft at `step` and shows that step (with an optional note above it). */
-  async function show(
-    ctx: AdminContext,
-    staff: StaffMember,
-    d: Draft,
-    step: Step,
-    how: 'edit' | 'reply',
-    note?: string,
-    input?: ScreenInput,
-  ): Promise<void> {
-    if (step === 'mode') {
-      clearWizard(ctx);
-      await files.clear(d.nonce);
-      const s = modeScreen();
-      await present(ctx, s.text, s.keyboard, how);
-      return;
-    }
-    const draft = step === 'confirm' ? { ...d, editing: true } : d;
-    const screen = await renderStep(
-      { deps, staff, fileCount: () => files.count(d.nonce) },
-      draft,
-      step,
-      input,
-    );
-    if (!screen) {
-      // The city left the staff member's scope (or was deactivated) mid-wizard.
-      await abandon(ctx, d);
-      await present(ctx, T.error.outOfScope, inlineKeyboard([menuRow()]), how);
-      return;
-    }
-    setWizard(ctx, { kind: WIZARD_KIND, step, data: draft as unknown as Record<string, unknown> });
-    await present(ctx, note ? `${note}\n\n${screen.text}` : screen.text, screen.keyboard, how);
-  }
-
-  async function abandon(ctx: AdminContext, d: Draft): Promise<void> {
-    clearWizard(ctx);
-    await files.clear(d.nonce);
-  }
-
-  const go = (
-    ctx: AdminContext,
-    staff: StaffMember,
-    d: Draft,
-    from: Step,
-    how: 'edit' | 'reply',
-    note?: string,
-  ) => show(ctx, staff, d, nextStep(d, from), how, note);
-
-  const hasCities = (staff: StaffMember) => staff.role === 'global_admin' || staff.cityIds.length > 0;
-
-  function newDraft(mode: Draft['mode']): Draft {
-    return { nonce: randomUUID(), mode };
-  }
-
-  /**
-   * A step button: accepted only while this staff member's order wizard is on one of `steps`
-   * (an old message's buttons change nothing); the role is checked by staffAction.
-   */
-  function stepAction<N extends CallbackName>(
-    name: N,
-    steps: readonly Step[] | 'any',
-    handler: (
-      ctx: AdminContext,
-      args: CallbackArgs<N>,
-      staff: StaffMember,
-      d: Draft,
-      step: Step,
-    ) => Promise<void>,
-  ) {
-    return staffAction(name, 'orders', async (ctx, args, staff) => {
-      const w = ctx.session?.wizard?.kind === WIZARD_KIND ? currentWizard(ctx, WIZARD_KIND) : undefined;
-      if (w === undefined || w === 'expired') {
-        await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true });
-        return;
-      }
-      const step = w.step as Step;
-      if (steps !== 'any' && !steps.includes(step)) {
-        await ctx.answerCbQuery(T.staleStep);
-        return;
-      }
-      await handler(ctx, args, staff, w.data as unknown as Draft, step);
-    });
-  }
-
-  // ── Entry and mode ────────────────────────────────────────────────────────────────────
-  bot.use(
-    staffAction('orderCreateMenu', 'orders', async (ctx, _args, staff) => {
-      await ctx.answerCbQuery();
-      if (!hasCities(staff)) {
-        await present(ctx, T.noCities, inlineKeyboard([menuRow()]), 'edit');
-        return;
-      }
-      const s = modeScreen();
-      await present(ctx, s.text, s.keyboard, 'edit');
-    }),
-  );
-  bot.use(
-    staffAction('ocQuick', 'orders', async (ctx, _args, staff) => {
-      await ctx.answerCbQuery();
-      if (!hasCities(staff)) return present(ctx, T.noCities, inlineKeyboard([menuRow()]), 'edit');
-      await show(ctx, staff, newDraft('quick'), 'quickPhone', 'edit');
-    }),
-  );
-  bot.use(
-    staffAction('ocFull', 'orders', async (ctx, _args, staff) => {
-      await ctx.answerCbQuery();
-      if (!hasCities(staff)) return present(ctx, T.noCities, inlineKeyboard([menuRow()]), 'edit');
-      await show(ctx, staff, newDraft('full'), 'city', 'edit');
-    }),
-  );
-
-  // ── Address ───────────────────────────────────────────────────────────────────────────
-  async function chooseCity(
-    ctx: AdminContext,
-    staff: StaffMember,
-    d: Draft,
-    cityId: number,
-    how: 'edit' | 'reply',
-  ) {
-    const city = await scopedCity(db, staff, cityId);
-    if (!city) return false;
-    const same = d.cityId === city.id;
-    const next: Draft = same
-      ? { ...d, cityName: city.name }
-      : {
-          ...d,
-          cityId: city.id,
-          cityName: city.name,
-          districtId: undefined,
-          districtName: undefined,
-          street: undefined,
-          streetId: undefined,
-          streetIds: undefined,
-        };
-    await go(ctx, staff, next, 'city', how);
-    return true;
-  }
-
-  bot.use(
-    stepAction('ocCity', ['city'], async (ctx, { cityId }, staff, d) => {
-      const city = await scopedCity(db, staff, cityId);
-      if (!city) {
-        await ctx.answerCbQuery(texts.notInScope, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      await chooseCity(ctx, staff, d, city.id, 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocCityPage', ['city'], async (ctx, { page }, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'city', 'edit', undefined, { page });
-    }),
-  );
-  bot.use(
-    stepAction('ocDistrict', ['district'], async (ctx, { districtId }, staff, d) => {
-      const district = d.cityId === undefined ? undefined : await districtOfCity(db, d.cityId, districtId);
-      if (!district) {
-        await ctx.answerCbQuery(T.districtNotInCity, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      await go(
-        ctx,
-        staff,
-        { ...d, districtId: district.id, districtName: district.name },
-        'district',
-        'edit',
-      );
-    }),
-  );
-  bot.use(
-    stepAction('ocDistrictNone', ['district'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await go(ctx, staff, { ...d, districtId: null, districtName: null }, 'district', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocDistrictPage', ['district'], async (ctx, { page }, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'district', 'edit', undefined, { page });
-    }),
-  );
-  bot.use(
-    stepAction('ocStreet', ['street'], async (ctx, { streetId }, staff, d) => {
-      const street =
-        d.cityId !== undefined && d.streetIds?.includes(streetId)
-          ? await streetOfCity(db, d.cityId, streetId)
-          : undefined;
-      if (!street) {
-        await ctx.answerCbQuery(T.streetNotInCity, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      // A street that knows its district fills it in when staff chose none.
-      const district =
-        !d.districtId && street.district_id !== null
-          ? { districtId: street.district_id, districtName: street.district_name }
-          : {};
-      const next: Draft = {
-        ...d,
-        ...district,
-        street: street.name,
-        streetId: street.id,
-        streetIds: undefined,
-      };
-      await go(ctx, staff, next, 'street', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocStreetManual', ['street'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'streetManual', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocStreetNone', ['street'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await go(ctx, staff, { ...d, street: null, streetId: null, streetIds: undefined }, 'street', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocSkip', ['apartment', 'comment'], async (ctx, _args, staff, d, step) => {
-      await ctx.answerCbQuery();
-      const next: Draft = step === 'apartment' ? { ...d, apartment: null } : { ...d, comment: null };
-      await go(ctx, staff, next, step, 'edit');
-    }),
-  );
-
-  // ── Category, slot, type, files ───────────────────────────────────────────────────────
-  bot.use(
-    stepAction('ocCategory', ['category'], async (ctx, { category }, staff, d) => {
-      if (!(await activeCategories(db)).includes(category)) {
-        await ctx.answerCbQuery(texts.notFound, { show_alert: true });
-        return;
-      }
-      await ctx.answerCbQuery();
-      await go(ctx, staff, { ...d, category }, 'category', 'edit');
-    }),
-  );
-
-  async function slotCtx(staff: StaffMember, d: Draft) {
-    const city = d.cityId === undefined ? undefined : await scopedCity(db, staff, d.cityId);
-    return city && slotContext(city, await deps.dispatch.settings.get());
-  }
-
-  const SLOT_STEPS: readonly Step[] = ['slot', 'slotsOfDate', 'slotDate', 'late'];
-
-  bot.use(
-    stepAction('ocAsap', ['slot', 'slotsOfDate'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      const sc = await slotCtx(staff, d);
-      if (!sc) return show(ctx, staff, d, 'slot', 'edit'); // renders the out-of-scope end
-      const decision = asapDecision({ ...sc, tz: sc.city.timezone });
-      if (decision.kind === 'late') return show(ctx, staff, d, 'late', 'edit');
-      await go(ctx, staff, { ...d, slot: { kind: 'asap' } }, 'slot', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocLateOk', ['late'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      const sc = await slotCtx(staff, d);
-      if (!sc) return show(ctx, staff, d, 'slot', 'edit');
-      const decision = asapDecision({ ...sc, tz: sc.city.timezone });
-      const slot: SlotChoice =
-        decision.kind === 'late'
-          ? {
-              kind: 'slot',
-              date: decision.slot.date,
-              start: decision.slot.bucket.start,
-              end: decision.slot.bucket.end,
-            }
-          : { kind: 'asap' };
-      await go(ctx, staff, { ...d, slot }, 'slot', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocSlot', ['slot', 'slotsOfDate'], async (ctx, { day, idx }, staff, d) => {
-      const sc = await slotCtx(staff, d);
-      if (!sc) {
-        await ctx.answerCbQuery();
-        return show(ctx, staff, d, 'slot', 'edit');
-      }
-      const tz = sc.city.timezone;
-      const today = localDateOf(sc.now, tz);
-      const date = day === 't' ? today : day === 'm' ? addLocalDays(today, 1, tz) : d.slotDate;
-      const slot = date ? slotsOn(date, sc.buckets, tz)[idx] : undefined;
-      if (!slot || !isSlotOpen(slot, sc.now)) {
-        // Over since the buttons were drawn (or the setting changed): offer fresh ones.
-        await ctx.answerCbQuery(T.error.slotOverAlert);
-        return show(ctx, staff, d, 'slot', 'edit', T.error.slotOver);
-      }
-      await ctx.answerCbQuery();
-      const choice: SlotChoice = {
-        kind: 'slot',
-        date: slot.date,
-        start: slot.bucket.start,
-        end: slot.bucket.end,
-      };
-      await go(ctx, staff, { ...d, slot: choice }, 'slot', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocSlotDate', ['slot', 'slotsOfDate'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'slotDate', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocSlotMenu', SLOT_STEPS, async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'slot', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocType', ['type'], async (ctx, { type }, staff, d) => {
-      await ctx.answerCbQuery();
-      await go(ctx, staff, { ...d, type }, 'type', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocFilesAdd', ['files'], async (ctx) => {
-      await ctx.answerCbQuery();
-      await ctx.reply(T.prompt.filesSend, {
-        reply_markup: inlineKeyboard([[cbButton(T.buttons.filesDone, 'ocFilesDone', {})]]),
-      });
-    }),
-  );
-  bot.use(
-    stepAction('ocFilesDone', ['files'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await go(ctx, staff, d, 'files', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocFilesClear', ['files'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await files.clear(d.nonce);
-      await show(ctx, staff, d, 'files', 'edit', T.filesCleared);
-    }),
-  );
-
-  // ── Card, edit, back, cancel ──────────────────────────────────────────────────────────
-  bot.use(
-    stepAction('ocEditMenu', ['confirm'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'editMenu', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocEditField', ['editMenu'], async (ctx, { field }, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, { ...d, editing: true }, FIELD_STEP[field], 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocConfirm', ['editMenu'], async (ctx, _args, staff, d) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, 'confirm', 'edit');
-    }),
-  );
-  bot.use(
-    stepAction('ocBack', 'any', async (ctx, _args, staff, d, step) => {
-      await ctx.answerCbQuery();
-      await show(ctx, staff, d, previousStep(d, step), 'edit');
-    }),
-  );
-  bot.use(
-    staffAction('ocCancel', 'orders', async (ctx) => {
-      await ctx.answerCbQuery();
-      const w = ctx.session?.wizard?.kind === WIZARD_KIND ? ctx.session.wizard : undefined;
-      if (w) await abandon(ctx, w.data as unknown as Draft);
-      await present(ctx, T.canceled, undefined, 'edit');
-      await showMenu(ctx, 'reply');
-    }),
-  );
-  bot.use(
-    stepAction('ocCreate', ['confirm'], async (ctx, _args, staff, d) => {
-      await create(ctx, staff, d);
-    }),
-  );
-
-  // ── Creation ──────────────────────────────────────────────────────────────────────────
-  async function create(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<void> {
-    const sc = await slotCtx(staff, d);
-    if (!sc) {
-      await ctx.answerCbQuery(T.error.outOfScope, { show_alert: true });
-      await abandon(ctx, d);
-      await present(ctx, T.error.outOfScope, inlineKeyboard([menuRow()]), 'edit');
-      return;
-    }
-    if (!isComplete(d)) {
-      // Cannot happen through the buttons; an incomplete draft goes back to its first gap.
-      await ctx.answerCbQuery();
-      return show(ctx, staff, { ...d, editing: false }, d.category ? 'slot' : 'category', 'edit');
-    }
-    const outcome = await submitDraft(deps, files, staff, d, sc);
-    switch (outcome.kind) {
-      case 'late':
-        await ctx.answerCbQuery();
-        return show(ctx, staff, d, 'late', 'edit');
-      case 'slotOver':
-        await ctx.answerCbQuery(T.error.slotOverAlert);
-        return show(ctx, staff, { ...d, slot: undefined }, 'slot', 'edit', T.error.slotOver);
-      case 'duplicate':
-        await ctx.answerCbQuery(T.alreadyCreating);
-        return;
-      case 'created': {
-        await ctx.answerCbQuery();
-        clearWizard(ctx);
-        const s = createdScreen(outcome.result, d, sc.city.timezone);
-        await present(ctx, s.text, s.keyboard, 'edit');
-      }
-    }
-  }
-
-  // ── Typed input ───────────────────────────────────────────────────────────────────────
-  /** Applies a parsed value or repeats the step with the error above its prompt. */
-  async function accept<V>(
-    ctx: AdminContext,
-    staff: StaffMember,
-    d: Draft,
-    step: Step,
-    parsed: Parsed<V>,
-    apply: (v: V) => Draft,
-  ): Promise<void> {
-    if (!parsed.ok) return show(ctx, staff, d, step, 'reply', parsed.error);
-    await go(ctx, staff, apply(parsed.value), step, 'reply');
-  }
-
-  async function onText(
-    ctx: AdminContext,
-    staff: StaffMember,
-    d: Draft,
-    step: Step,
-    text: string,
-  ): Promise<void> {
-    switch (step) {
-      case 'quickPhone': {
-        const phone = parseClientPhone(text);
-        if (!phone.ok) return show(ctx, staff, d, step, 'reply', phone.error);
-        const last = await lastOrderByPhone(db, staff, phone.value);
-        if (!last) {
-          const next: Draft = { nonce: d.nonce, mode: 'quick', reused: false, clientPhone: phone.value };
-          return show(ctx, staff, next, 'city', 'reply', T.quickNotFound);
-        }
-        const next: Draft = {
-          nonce: d.nonce,
-          mode: 'quick',
-          reused: true,
-          cityId: last.city_id,
-          cityName: last.city_name,
-          districtId: last.district_name ? last.district_id : null,
-          districtName: last.district_name,
-          streetId: last.street_id,
-          street: last.street,
-          house: last.house ?? undefined,
-          apartment: last.apartment,
-          clientName: last.client_name,
-          clientPhone: phone.value,
-        };
-        return show(ctx, staff, next, nextStep(next, 'quickPhone'), 'reply', quickFoundNote(next));
-      }
-      case 'city': {
-        const q = parseQuery(text);
-        if (!q.ok) return show(ctx, staff, d, step, 'reply', q.error);
-        const found = await searchCities(db, staff, q.value);
-        if (found.length === 0) return show(ctx, staff, d, step, 'reply', T.error.noCityMatch);
-        if (found.length === 1 && (await chooseCity(ctx, staff, d, found[0]!.id, 'reply'))) return;
-        return show(ctx, staff, d, step, 'reply', undefined, { query: q.value, found });
-      }
-      case 'district': {
-        const q = parseQuery(text);
-        if (!q.ok) return show(ctx, staff, d, step, 'reply', q.error);
-        const found = d.cityId === undefined ? [] : await searchDistricts(db, d.cityId, q.value);
-        if (found.length === 0) return show(ctx, staff, d, step, 'reply', T.error.noDistrictMatch);
-        if (found.length === 1)
-          return go(
-            ctx,
-            staff,
-            { ...d, districtId: found[0]!.id, districtName: found[0]!.name },
-            step,
-            'reply',
-          );
-        return show(ctx, staff, d, step, 'reply', undefined, { query: q.value, found });
-      }
-      case 'street': {
-        const q = parseQuery(text);
-        if (!q.ok) return show(ctx, staff, d, step, 'reply', q.error);
-        const streets = d.cityId === undefined ? [] : await searchStreets(db, d.cityId, q.value);
-        if (streets.length === 0) return show(ctx, staff, d, step, 'reply', T.error.noStreetMatch);
-        const next: Draft = { ...d, streetIds: streets.map((s) => s.id) };
-        return show(ctx, staff, next, step, 'reply', undefined, { query: q.value, streets });
-      }
-      case 'streetManual':
-        return accept(ctx, staff, d, step, parseStreetName(text), (street) => ({
-          ...d,
-          street,
-          streetId: null,
-          streetIds: undefined,
-        }));
-      case 'house':
-        return accept(ctx, staff, d, step, parseHouse(text), (house) => ({ ...d, house }));
-      case 'apartment':
-        return accept(ctx, staff, d, step, parseApartment(text), (apartment) => ({ ...d, apartment }));
-      case 'comment':
-        return accept(ctx, staff, d, step, parseComment(text), (comment) => ({ ...d, comment }));
-      case 'name':
-        return accept(ctx, staff, d, step, parseClientName(text), (clientName) => ({ ...d, clientName }));
-      case 'phone':
-        return accept(ctx, staff, d, step, parseClientPhone(text), (clientPhone) => ({ ...d, clientPhone }));
-      case 'description':
-        return accept(ctx, staff, d, step, parseDescription(text), (description) => ({ ...d, description }));
-      case 'slot':
-      case 'slotDate':
-      case 'slotsOfDate': {
-        const sc = await slotCtx(staff, d);
-        if (!sc) return show(ctx, staff, d, 'slot', 'reply');
-        const parsed = parseSlotDate(text, sc.now, sc.city.timezone);
-        if (!parsed.ok) {
-          const error =
-            parsed.reason === 'past'
-              ? T.error.datePast
-              : parsed.reason === 'too_far'
-                ? T.error.dateTooFar
-                : T.error.date;
-          return show(ctx, staff, d, step === 'slot' ? 'slotDate' : step, 'reply', error);
-        }
-        return show(ctx, staff, { ...d, slotDate: parsed.date }, 'slotsOfDate', 'reply');
-      }
-      default:
-        return show(ctx, staff, d, step, 'reply', T.useButtons);
-    }
-  }
-
-  bot.on('message', async (ctx, next) => {
-    if (ctx.session?.wizard?.kind !== WIZARD_KIND) return next();
-    const msg = ctx.message;
-    const text = 'text' in msg ? msg.text : undefined;
-    if (text?.startsWith('/')) return next();
-    const w = currentWizard(ctx, WIZARD_KIND);
-    if (w === 'expired') {
-      await ctx.reply(texts.sessionExpired);
-      return;
-    }
-    const staff = ctx.staff;
-    if (!w || !staff || !can(staff, 'orders')) return next();
-    const d = w.data as unknown as Draft;
-    const step = w.step as Step;
-
-    if (step === 'files') {
-      const file = fileOfMessage(msg);
-      if (!file) return show(ctx, staff, d, step, 'reply', T.error.fileExpected);
-      const n = await files.add(d.nonce, file);
-      if (n === 'full') return show(ctx, staff, d, step, 'reply', T.error.tooManyFiles);
-      setWizard(ctx, { kind: WIZARD_KIND, step, data: w.data }); // activity stamp
-      await ctx.reply(T.fileAdded(file.fileType === 'photo' ? 'photo' : 'document', n), {
-        reply_markup: inlineKeyboard([[cbButton(T.buttons.filesDone, 'ocFilesDone', {})]]),
-      });
-      return;
-    }
-    if (text === undefined) {
-      return show(ctx, staff, d, step, 'reply', TEXT_STEPS.has(step) ? T.needText : T.useButtons);
-    }
-    await onText(ctx, staff, d, step, text);
-  });
 }

@@ -19,12 +19,9 @@ import {
 } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import { cbButton } from '../callbacks';
-import type { AdminBotDeps } from '../context';
-import type { StaffMember } from '../staff';
-import { texts } from '../texts';
-import { menuRow } from './menu';
-import type { Draft, Field, SlotChoice, Step } from './order-create-draft';
+import { cbButton } from '../../callbacks';
+import type { AdminBotDeps } from '../../context';
+import { menuRow } from '../../keyboards/menu';
 import {
   activeCategories,
   type CityInfo,
@@ -33,7 +30,10 @@ import {
   type NamedRow,
   type StreetRow,
   scopedCity,
-} from './order-create-queries';
+} from '../../queries/order-create';
+import type { StaffMember } from '../../queries/staff';
+import { texts } from '../../texts';
+import type { Draft, Field, SlotChoice, Step } from './draft';
 
 /** What each wizard step shows: text and buttons. Reads only; the handlers change state. */
 

@@ -1,10 +1,10 @@
 import { audit, type CreateOrderResult, createOrder } from '@fs/dispatch';
 import { asapDecision, type Category, isSlotOpen } from '@fs/domain';
-import type { AdminBotDeps } from '../context';
-import type { StaffMember } from '../staff';
-import type { Draft, SlotChoice } from './order-create-draft';
-import type { DraftFiles } from './order-create-files';
-import { type SlotContext, slotOfChoice } from './order-create-screens';
+import type { AdminBotDeps } from '../../context';
+import type { StaffMember } from '../../queries/staff';
+import type { Draft, SlotChoice } from './draft';
+import type { DraftFiles } from './files';
+import { type SlotContext, slotOfChoice } from './screens';
 
 /** Turns a confirmed draft into an order: the visit window as of now, one order per run. */
 

@@ -1,29 +1,33 @@
-import type { StaffActor } from '@fs/dispatch';
 import { CATEGORIES, type Category, ORDER_STATUSES, type OrderStatus } from '@fs/domain';
-import type { InlineKeyboardButton } from 'telegraf/types';
-import { type CallbackArgs, type CallbackName, cbButton } from '../callbacks';
-import type { AdminContext } from '../context';
-import { NO_ORDER_FILTERS, type OrderFilters, type OrderSection } from '../order-queries';
-import { inScope } from '../scope';
-import type { StaffMember } from '../staff';
-import { texts } from '../texts';
+import { defineWizard } from '@fs/telegram';
+import { z } from 'zod';
+import type { AdminContext } from '../../context';
+import { NO_ORDER_FILTERS, type OrderFilters, type OrderSection } from '../../queries/orders';
+import { texts } from '../../texts';
 
-/** Helpers shared by the orders screens (lists, filters, search, card, actions). */
+/** What the orders screens share: their texts, the list filters and last list in the session, the typed inputs. */
 
 export const T = texts.orders;
 
-/** The one wizard kind of the orders section; its step says which input is awaited. */
-export const ORDERS_WIZARD = 'orders';
-export type OrdersStep = 'search' | 'filterDate' | 'filterMaster' | 'cancelReason' | 'rescheduleDate';
-
-const FILTERS_KEY = 'ordersFilters';
-const VIEW_KEY = 'ordersView';
+/** 🔍 Поиск: an order number or a client phone. */
+export const searchWizard = defineWizard('ordersSearch', z.object({}));
+/** 🔧 Фильтры → date: ДД.ММ. */
+export const filterDateWizard = defineWizard('ordersFilterDate', z.object({}));
+/** 🔧 Фильтры → master: an id, a name part or a phone, then a pick. */
+export const filterMasterWizard = defineWizard('ordersFilterMaster', z.object({}));
+/** ✖️ Отменить on the card: the reason. */
+export const cancelWizard = defineWizard('orderCancel', z.object({ orderId: z.number().int() }));
+/** 🔁 Перезапланировать → 📅 Другая дата: the date typed (then its slots are buttons). */
+export const rescheduleDateWizard = defineWizard(
+  'orderRescheduleDate',
+  z.object({ orderId: z.number().int(), date: z.string().optional() }),
+);
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 /** The filters from the session, each value re-validated (the session is data, not trusted code). */
 export function filtersOf(ctx: AdminContext): OrderFilters {
-  const raw = (ctx.session?.[FILTERS_KEY] ?? {}) as Partial<Record<keyof OrderFilters, unknown>>;
+  const raw = (ctx.session?.ordersFilters ?? {}) as Partial<Record<keyof OrderFilters, unknown>>;
   return {
     cityId: isInt(raw.cityId) ? raw.cityId : null,
     status: (ORDER_STATUSES as readonly unknown[]).includes(raw.status) ? (raw.status as OrderStatus) : null,
@@ -35,47 +39,17 @@ export function filtersOf(ctx: AdminContext): OrderFilters {
 
 export function saveFilters(ctx: AdminContext, patch: Partial<OrderFilters> | 'reset'): void {
   const next = patch === 'reset' ? NO_ORDER_FILTERS : { ...filtersOf(ctx), ...patch };
-  ctx.session = { ...(ctx.session ?? {}), [FILTERS_KEY]: next };
+  ctx.session = { ...(ctx.session ?? {}), ordersFilters: next };
 }
 
 /** The list the staff member came from (for "⬅️ К списку"). */
 export function lastView(ctx: AdminContext): { section: OrderSection; page: number } {
-  const v = ctx.session?.[VIEW_KEY] as { section?: unknown; page?: unknown } | undefined;
+  const v = ctx.session?.ordersView as { section?: unknown; page?: unknown } | undefined;
   const section = v?.section === 'warranty' || v?.section === 'closed' ? v.section : 'queue';
   const page = typeof v?.page === 'number' && Number.isSafeInteger(v.page) && v.page >= 0 ? v.page : 0;
   return { section, page };
 }
 
 export function saveView(ctx: AdminContext, section: OrderSection, page: number): void {
-  ctx.session = { ...(ctx.session ?? {}), [VIEW_KEY]: { section, page } };
-}
-
-/** The dispatch operations' view of the acting staff member. */
-export function orderActor(staff: StaffMember): StaffActor {
-  return { staffId: staff.id, staffName: staff.fullName, inScope: (cityId) => inScope(staff, cityId) };
-}
-
-/** "◀️ / ▶️" around a page, only where there is somewhere to go. */
-export function pager<N extends CallbackName>(
-  page: number,
-  pages: number,
-  name: N,
-  argsFor: (page: number) => CallbackArgs<N>,
-): InlineKeyboardButton[] {
-  const row: InlineKeyboardButton[] = [];
-  if (page > 0) row.push(cbButton(texts.buttons.prev, name, argsFor(page - 1)));
-  if (page < pages - 1) row.push(cbButton(texts.buttons.next, name, argsFor(page + 1)));
-  return row;
-}
-
-/** The message's text, or undefined for photos, stickers, voice… */
-export function messageText(ctx: AdminContext): string | undefined {
-  const msg = ctx.message;
-  return msg && 'text' in msg ? msg.text : undefined;
-}
-
-/** Answers a callback (toast) or a typed message (reply) with a short notice. */
-export async function notice(ctx: AdminContext, text: string, alert = false): Promise<void> {
-  if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: alert });
-  else await ctx.reply(text);
+  ctx.session = { ...(ctx.session ?? {}), ordersView: { section, page } };
 }

@@ -1,0 +1,64 @@
+import type { AdminBotConfig } from '@fs/config';
+import { markReachableAgain } from '@fs/db';
+import type { prom } from '@fs/observability';
+import { botMetrics, createBot, onUserContact, redisSession, staleCallbacks, wizards } from '@fs/telegram';
+import type { Redis } from 'ioredis';
+import type { Telegraf } from 'telegraf';
+import type { AdminBotDeps, AdminContext, AdminSession } from './context';
+import { finance } from './features/finance';
+import { logs } from './features/logs';
+import { masterEdit } from './features/masters/edit';
+import { mastersList } from './features/masters/list';
+import { moderation } from './features/masters/moderation';
+import { fallback, menu } from './features/menu';
+import { orderCreate } from './features/order-create/order-create.wizard';
+import { orderActions } from './features/orders/actions';
+import { orderCard } from './features/orders/card';
+import { ordersList } from './features/orders/list';
+import { orderReschedule } from './features/orders/reschedule';
+import { reports } from './features/reports';
+import { settings } from './features/settings';
+import { staff } from './features/staff';
+import { access } from './middlewares/access';
+import { sectionGuard } from './middlewares/guard';
+import { texts } from './texts';
+
+/**
+ * The admin bot: middlewares in order (access sets ctx.staff or stops the update), then every
+ * feature; the fallback hint for messages no wizard took is last.
+ */
+export function buildBot(
+  config: AdminBotConfig,
+  deps: AdminBotDeps,
+  base: { registry: InstanceType<typeof prom.Registry>; redis: Redis },
+): Telegraf<AdminContext> {
+  const bot = createBot<AdminContext>(config.ADMIN_BOT_TOKEN, {
+    apiRoot: config.TELEGRAM_API_ROOT,
+    logger: deps.logger,
+    errorText: texts.error,
+  });
+  bot.use(botMetrics(base.registry));
+  bot.use(onUserContact((id) => markReachableAgain(deps.db, 'staff', id)));
+  bot.use(
+    redisSession<AdminSession, AdminContext>({
+      redis: base.redis,
+      prefix: config.REDIS_PREFIX,
+      bot: 'admin',
+      ttlSeconds: config.SESSION_TTL_SECONDS,
+    }),
+  );
+  bot.use(wizards(config.WIZARD_IDLE_SECONDS));
+  bot.use((ctx, next) => {
+    ctx.deps = deps;
+    return next();
+  });
+  bot.use(access);
+
+  bot.use(menu, sectionGuard);
+  bot.use(orderCreate, ordersList, orderCard, orderActions, orderReschedule);
+  bot.use(mastersList, masterEdit, moderation, finance, staff);
+  bot.use(reports, settings, logs);
+  bot.use(fallback);
+  bot.use(staleCallbacks(texts.staleButton, deps.logger));
+  return bot;
+}

@@ -1,0 +1,80 @@
+import type { WizardDef } from '@fs/telegram';
+import type { MiddlewareFn } from 'telegraf';
+import { type CallbackArgs, type CallbackName, callbackOf, onCallback } from '../callbacks';
+import type { AdminContext } from '../context';
+import { SECTIONS } from '../keyboards/menu';
+import type { StaffMember } from '../queries/staff';
+import { type Capability, can } from '../scope';
+import { texts } from '../texts';
+
+/**
+ * Routes one admin button to its handler after checking the role may use `capability`.
+ * The handler still checks the object's city with `inScope`/`cityFilter` (or the dispatch
+ * use case does). Refused callbacks are answered here; the handler answers its own.
+ */
+export function staffAction<N extends CallbackName>(
+  name: N,
+  capability: Capability,
+  handler: (ctx: AdminContext, args: CallbackArgs<N>, staff: StaffMember) => Promise<unknown> | unknown,
+): MiddlewareFn<AdminContext> {
+  return onCallback(name, async (ctx: AdminContext, args: CallbackArgs<N>) => {
+    const staff = ctx.staff;
+    if (!staff || !can(staff, capability)) {
+      await ctx.answerCbQuery(texts.noRight, { show_alert: true });
+      return;
+    }
+    await handler(ctx, args, staff);
+  });
+}
+
+/** A section entry the role lacks (a forged or old button) is refused before its feature. */
+export const sectionGuard: MiddlewareFn<AdminContext> = async (ctx, next) => {
+  const cb = callbackOf(ctx);
+  const section = cb && SECTIONS.find((s) => s.entry === cb.name);
+  if (section && ctx.staff && !can(ctx.staff, section.capability)) {
+    await ctx.answerCbQuery(texts.noRight, { show_alert: true });
+    return;
+  }
+  return next();
+};
+
+/**
+ * A message typed into the open wizard `def`: commands pass on, an idle wizard is told
+ * "session expired" once, a staff member who lost the right (`allowed`) is told so (`refusal`) and leaves
+ * the wizard; otherwise the wizard's activity is stamped and `handler` gets its typed state and
+ * the text (undefined for photos, stickers, voice…).
+ */
+export function wizardInput<S>(
+  def: WizardDef<S>,
+  allowed: (staff: StaffMember, state: S) => boolean,
+  handler: (ctx: AdminContext, state: S, text: string | undefined, staff: StaffMember) => Promise<unknown>,
+  refusal: string = texts.noRight,
+): MiddlewareFn<AdminContext> {
+  return async (ctx, next) => {
+    const msg = ctx.message;
+    if (!msg) return next();
+    const text = 'text' in msg ? msg.text : undefined;
+    if (text?.startsWith('/')) return next();
+    const state = ctx.wizard.get(def);
+    if (state === undefined) return next();
+    if (state === 'expired') {
+      await ctx.reply(texts.sessionExpired);
+      return;
+    }
+    const staff = ctx.staff;
+    if (!staff) return next();
+    if (!allowed(staff, state)) {
+      ctx.wizard.clear();
+      await ctx.reply(refusal);
+      return;
+    }
+    ctx.wizard.set(def, state);
+    await handler(ctx, state, text, staff);
+  };
+}
+
+/** `allowed` of wizardInput for a wizard open to one capability. */
+export const capable =
+  (capability: Capability) =>
+  (staff: StaffMember): boolean =>
+    can(staff, capability);
