@@ -245,61 +245,22 @@ export async function renderStep(
   step: Step,
   input: ScreenInput = {},
 ): Promise<Screen | undefined> {
-  const { deps, staff } = sd;
-  const { db } = deps;
   const P = T.prompt;
-  const city = async () => (d.cityId === undefined ? undefined : scopedCity(db, staff, d.cityId));
-  const slots = async () => {
-    const c = await city();
-    return c && slotContext(c, await deps.dispatch.settings.get());
-  };
-
   switch (step) {
+    case 'city':
+    case 'district':
+    case 'street':
+      return addressScreen(sd, d, step, input);
+    case 'slot':
+    case 'slotDate':
+    case 'slotsOfDate':
+    case 'late':
+    case 'confirm':
+      return timeScreen(sd, d, step);
     case 'mode':
       return modeScreen();
     case 'quickPhone':
       return simple(P.quickPhone);
-    case 'city': {
-      if (input.found) {
-        const buttons = input.found.map((c) => cbButton(c.name, 'ocCity', { cityId: c.id }));
-        return simple(P.citySearch(input.query ?? ''), pairs(buttons));
-      }
-      const { rows, page, pages } = await cityPage(db, staff, input.page ?? 0);
-      const buttons = rows.map((c) => cbButton(c.name, 'ocCity', { cityId: c.id }));
-      return simple(P.city(page, pages), [...pairs(buttons), pager(page, pages, 'ocCityPage')]);
-    }
-    case 'district': {
-      const c = await city();
-      if (!c) return undefined;
-      const none = [cbButton(B.districtNone, 'ocDistrictNone', {})];
-      if (input.found) {
-        const buttons = input.found.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
-        return simple(P.districtSearch(input.query ?? ''), [...pairs(buttons), none]);
-      }
-      const { rows, page, pages, total } = await districtPage(db, c.id, input.page ?? 0);
-      if (total === 0) return simple(P.noDistricts(c.name), [none]);
-      const buttons = rows.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
-      return simple(P.district(c.name, page, pages), [
-        ...pairs(buttons),
-        pager(page, pages, 'ocDistrictPage'),
-        none,
-      ]);
-    }
-    case 'street': {
-      const options = [
-        cbButton(B.streetManual, 'ocStreetManual', {}),
-        cbButton(B.streetNone, 'ocStreetNone', {}),
-      ];
-      if (input.streets) {
-        const buttons = input.streets.map((s) =>
-          cbButton(s.district_name ? `${s.name} (${s.district_name})` : s.name, 'ocStreet', {
-            streetId: s.id,
-          }),
-        );
-        return simple(P.streetResults(input.query ?? ''), [...buttons.map((b) => [b]), options]);
-      }
-      return simple(P.street, [options]);
-    }
     case 'streetManual':
       return simple(P.streetManual);
     case 'house':
@@ -313,48 +274,12 @@ export async function renderStep(
     case 'phone':
       return simple(P.phone);
     case 'category': {
-      const cats = await activeCategories(db);
-      return simple(
-        P.category,
-        pairs(cats.map((category) => cbButton(CATEGORY_LABELS[category], 'ocCategory', { category }))),
-      );
+      const cats = await activeCategories(sd.deps.db);
+      const buttons = cats.map((category) => cbButton(CATEGORY_LABELS[category], 'ocCategory', { category }));
+      return simple(P.category, pairs(buttons));
     }
     case 'description':
       return simple(P.description);
-    case 'slot': {
-      const sc = await slots();
-      return sc && slotScreen(sc);
-    }
-    case 'slotDate':
-      return {
-        text: P.slotDate,
-        keyboard: inlineKeyboard([
-          [cbButton(B.todayTomorrow, 'ocSlotMenu', {})],
-          [cbButton(B.cancel, 'ocCancel', {})],
-        ]),
-      };
-    case 'slotsOfDate': {
-      const sc = await slots();
-      return sc && d.slotDate ? slotsOfDateScreen(sc, d.slotDate) : sc && slotScreen(sc);
-    }
-    case 'late': {
-      const sc = await slots();
-      if (!sc) return undefined;
-      const decision = asapDecision({ ...sc, tz: sc.city.timezone });
-      // Past midnight ASAP is possible again: offer the slots afresh.
-      if (decision.kind !== 'late') return slotScreen(sc);
-      const { start, end } = decision.slot;
-      return {
-        text: P.late(
-          asapCutoff(sc.window, sc.lateThreshold),
-          formatTimeslot({ start, end }, sc.city.timezone, sc.now),
-        ),
-        keyboard: inlineKeyboard([
-          [cbButton(B.lateOk, 'ocLateOk', {}), cbButton(B.lateOther, 'ocSlotMenu', {})],
-          [cbButton(B.cancel, 'ocCancel', {})],
-        ]),
-      };
-    }
     case 'type':
       return simple(P.type, [
         [
@@ -368,11 +293,97 @@ export async function renderStep(
       if (n > 0) row.push(cbButton(B.filesClear, 'ocFilesClear', {}));
       return simple(P.files(n), [row]);
     }
-    case 'confirm': {
-      const sc = await slots();
-      return sc && confirmScreen(d, sc, await sd.fileCount());
-    }
     case 'editMenu':
       return editMenuScreen();
+  }
+}
+
+/** The city, district and street steps: a page of the list, or the matches of a typed search. */
+async function addressScreen(
+  sd: ScreenDeps,
+  d: Draft,
+  step: 'city' | 'district' | 'street',
+  input: ScreenInput,
+): Promise<Screen | undefined> {
+  const { db } = sd.deps;
+  const P = T.prompt;
+  if (step === 'city') {
+    if (input.found) {
+      const buttons = input.found.map((c) => cbButton(c.name, 'ocCity', { cityId: c.id }));
+      return simple(P.citySearch(input.query ?? ''), pairs(buttons));
+    }
+    const { rows, page, pages } = await cityPage(db, sd.staff, input.page ?? 0);
+    const buttons = rows.map((c) => cbButton(c.name, 'ocCity', { cityId: c.id }));
+    return simple(P.city(page, pages), [...pairs(buttons), pager(page, pages, 'ocCityPage')]);
+  }
+  if (step === 'district') {
+    const c = d.cityId === undefined ? undefined : await scopedCity(db, sd.staff, d.cityId);
+    if (!c) return undefined;
+    const none = [cbButton(B.districtNone, 'ocDistrictNone', {})];
+    if (input.found) {
+      const buttons = input.found.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
+      return simple(P.districtSearch(input.query ?? ''), [...pairs(buttons), none]);
+    }
+    const { rows, page, pages, total } = await districtPage(db, c.id, input.page ?? 0);
+    if (total === 0) return simple(P.noDistricts(c.name), [none]);
+    const buttons = rows.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
+    return simple(P.district(c.name, page, pages), [
+      ...pairs(buttons),
+      pager(page, pages, 'ocDistrictPage'),
+      none,
+    ]);
+  }
+  const options = [
+    cbButton(B.streetManual, 'ocStreetManual', {}),
+    cbButton(B.streetNone, 'ocStreetNone', {}),
+  ];
+  if (!input.streets) return simple(P.street, [options]);
+  const buttons = input.streets.map((s) =>
+    cbButton(s.district_name ? `${s.name} (${s.district_name})` : s.name, 'ocStreet', { streetId: s.id }),
+  );
+  return simple(P.streetResults(input.query ?? ''), [...buttons.map((b) => [b]), options]);
+}
+
+/** The visit-time steps and the confirmation card: they need the city's clock and slots. */
+async function timeScreen(
+  sd: ScreenDeps,
+  d: Draft,
+  step: 'slot' | 'slotDate' | 'slotsOfDate' | 'late' | 'confirm',
+): Promise<Screen | undefined> {
+  if (step === 'slotDate') {
+    return {
+      text: T.prompt.slotDate,
+      keyboard: inlineKeyboard([
+        [cbButton(B.todayTomorrow, 'ocSlotMenu', {})],
+        [cbButton(B.cancel, 'ocCancel', {})],
+      ]),
+    };
+  }
+  const city = d.cityId === undefined ? undefined : await scopedCity(sd.deps.db, sd.staff, d.cityId);
+  if (!city) return undefined;
+  const sc = slotContext(city, await sd.deps.dispatch.settings.get());
+  switch (step) {
+    case 'slot':
+      return slotScreen(sc);
+    case 'slotsOfDate':
+      return d.slotDate ? slotsOfDateScreen(sc, d.slotDate) : slotScreen(sc);
+    case 'confirm':
+      return confirmScreen(d, sc, await sd.fileCount());
+    case 'late': {
+      const decision = asapDecision({ ...sc, tz: sc.city.timezone });
+      // Past midnight ASAP is possible again: offer the slots afresh.
+      if (decision.kind !== 'late') return slotScreen(sc);
+      const { start, end } = decision.slot;
+      return {
+        text: T.prompt.late(
+          asapCutoff(sc.window, sc.lateThreshold),
+          formatTimeslot({ start, end }, sc.city.timezone, sc.now),
+        ),
+        keyboard: inlineKeyboard([
+          [cbButton(B.lateOk, 'ocLateOk', {}), cbButton(B.lateOther, 'ocSlotMenu', {})],
+          [cbButton(B.cancel, 'ocCancel', {})],
+        ]),
+      };
+    }
   }
 }
