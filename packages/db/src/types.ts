@@ -12,6 +12,7 @@ import type {
   OfferState,
   OrderStatus,
   OrderType,
+  OutboxChannel,
   OutboxStatus,
   PayoutMethod,
   ReferralRewardStatus,
@@ -43,6 +44,9 @@ export interface CitiesTable {
   centroid_lon: number | null;
   working_hours_start: string | null;
   working_hours_end: string | null;
+  /** The city's own quiet hours for client SMS (migration 0171); null = the settings'. */
+  sms_quiet_start: string | null;
+  sms_quiet_end: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -156,6 +160,8 @@ export interface MastersTable {
   live_active: Generated<boolean>;
   /** The point dispatch uses (earthdistance cube), kept by a trigger from the columns above; never written. */
   geo_point: ColumnType<string | null, never, never>;
+  /** Reviews with stars behind `rating` (migration 0172). */
+  reviews_count: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
   version: Generated<number>;
@@ -368,6 +374,61 @@ export interface NotificationsOutboxTable {
   enqueued_at: Timestamp | null;
   sent_at: Timestamp | null;
   tg_message_id: Int8 | null;
+  /** telegram (a bot's chat) or sms (a client's phone); migration 0170. */
+  channel: Generated<OutboxChannel>;
+  /** SMS recipient, +7XXXXXXXXXX. */
+  phone: string | null;
+  /** Not sent (nor relayed) before this instant: an SMS held back by the city's quiet hours. */
+  not_before: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** What we know about a client's phone number (migration 0171). */
+export interface ClientPhonesTable {
+  phone: string;
+  opted_out_at: Timestamp | null;
+  sms_unreachable_at: Timestamp | null;
+  sms_unreachable_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** A private chat with the client bot (migration 0171). */
+export interface ClientChatsTable {
+  chat_id: Int8;
+  tg_user_id: Int8 | null;
+  first_name: string | null;
+  /** The client's own number, shared with the contact button. */
+  phone: string | null;
+  opted_out_at: Timestamp | null;
+  unreachable_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** The per-order deep link to the client bot (migration 0171). */
+export interface OrderClientLinksTable {
+  order_id: number;
+  token: string;
+  expires_at: Timestamp;
+  chat_id: Int8 | null;
+  opened_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** A client's review of an order (migration 0172). */
+export interface ReviewsTable {
+  id: Generated<number>;
+  order_id: number;
+  master_id: number;
+  city_id: number;
+  chat_id: Int8 | null;
+  stars: number | null;
+  amount_kopecks: Int8 | null;
+  amount_confirmed: boolean | null;
+  low_rating_alerted_at: Timestamp | null;
+  amount_alerted_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -455,6 +516,10 @@ export interface Database {
   admin_audit_log: AdminAuditLogTable;
   system_events: SystemEventsTable;
   geocode_cache: GeocodeCacheTable;
+  client_phones: ClientPhonesTable;
+  client_chats: ClientChatsTable;
+  order_client_links: OrderClientLinksTable;
+  reviews: ReviewsTable;
 }
 
 export type City = Selectable<CitiesTable>;

@@ -88,8 +88,13 @@ export type AttachmentEntity = (typeof ATTACHMENT_ENTITIES)[number];
 export const ATTACHMENT_FILE_TYPES = ['photo', 'document', 'audio', 'video', 'other'] as const;
 export type AttachmentFileType = (typeof ATTACHMENT_FILE_TYPES)[number];
 
-export const BOTS = ['master', 'admin'] as const;
+/** The platform's bots; each has its own token, hence its own notification queue. */
+export const BOTS = ['master', 'admin', 'client'] as const;
 export type BotKind = (typeof BOTS)[number];
+
+/** How an outbox row reaches its person: a bot's Telegram chat, or an SMS (client notices). */
+export const OUTBOX_CHANNELS = ['telegram', 'sms'] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -123,8 +128,24 @@ export const NOTIFICATION_EVENTS = [
   'order_rescheduled',
   'system_event',
   'profile_updated',
+  'client_order_accepted',
+  'client_master_en_route',
+  'client_order_rescheduled',
+  'client_order_canceled',
+  'client_feedback_request',
+  'review_alert',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/** Notices to the client about their order (client bot or SMS), in the order they happen. */
+export const CLIENT_EVENTS = [
+  'client_order_accepted',
+  'client_master_en_route',
+  'client_order_rescheduled',
+  'client_order_canceled',
+  'client_feedback_request',
+] as const satisfies readonly NotificationEvent[];
+export type ClientEvent = (typeof CLIENT_EVENTS)[number];
 
 export const ESCALATION_REASONS = ['rounds_exhausted', 'no_candidates', 'no_district'] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];

@@ -23,6 +23,13 @@ function channelIdError(value: string): string | null {
     ? null
     : 'Нужен числовой ID канала, например -1001234567890, или «-», чтобы отключить.';
 }
+/** A phone number shown to clients, or empty. */
+function supportPhoneError(value: string): string | null {
+  return value === '' || /^\+?[0-9\s\-()]{5,20}$/.test(value)
+    ? null
+    : 'Нужен номер телефона, например +7 800 555-35-35, или «-», чтобы не показывать.';
+}
+
 export const SETTINGS = {
   distribution_sla_seconds: {
     kind: 'int',
@@ -165,6 +172,29 @@ export const SETTINGS = {
     min: 0,
     max: 100,
     description: 'Реферальный бонус 1-го уровня, % от комиссии',
+  },
+  client_sms_quiet_start: {
+    kind: 'time',
+    default: '21:00',
+    description: 'SMS клиентам не отправляются с этого времени (время города; кроме «как можно скорее»)',
+  },
+  client_sms_quiet_end: {
+    kind: 'time',
+    default: '09:00',
+    description: '…и до этого времени (время города)',
+  },
+  client_link_ttl_days: {
+    kind: 'int',
+    default: 14,
+    min: 1,
+    max: 90,
+    description: 'Сколько дней действует ссылка клиента на бот заказа',
+  },
+  client_support_phone: {
+    kind: 'string',
+    default: '',
+    validate: supportPhoneError,
+    description: 'Телефон для клиентов в уведомлениях (пусто — не показывать)',
   },
   referral_level2_pct: {
     kind: 'int',

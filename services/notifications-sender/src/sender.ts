@@ -1,6 +1,6 @@
 import type { SenderConfig } from '@fs/config';
 import { SettingsCache } from '@fs/db';
-import { BOTS, type BotKind } from '@fs/domain';
+import type { BotKind } from '@fs/domain';
 import type { Logger, ServiceHandle } from '@fs/observability';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { TelegramGateway } from '@fs/telegram';
@@ -25,7 +25,7 @@ export interface StartSenderOptions {
 
 export interface SenderHandle extends ServiceHandle {
   base: ServiceBase;
-  workers: Record<BotKind, Worker>;
+  workers: Partial<Record<BotKind, Worker>>;
 }
 
 /** Builds and starts the sender: one worker per bot token, the relay loop, health and metrics. */
@@ -41,10 +41,10 @@ export async function startSender(
     ratePerSecond: config.SENDER_RATE_PER_SECOND,
   });
   const metrics = createSenderMetrics(registry, db, [queues.notifyMaster, queues.notifyStaff]);
-  const tokens: Record<BotKind, string> = { master: config.MASTER_BOT_TOKEN, admin: config.ADMIN_BOT_TOKEN };
+  const tokens = { master: config.MASTER_BOT_TOKEN, admin: config.ADMIN_BOT_TOKEN } as const;
 
-  const workers = {} as Record<BotKind, Worker>;
-  for (const bot of BOTS) {
+  const workers: Partial<Record<BotKind, Worker>> = {};
+  for (const bot of ['master', 'admin'] as const) {
     const gateway = new TelegramGateway({
       token: tokens[bot],
       apiRoot: config.TELEGRAM_API_ROOT,
@@ -73,7 +73,7 @@ export async function startSender(
       logger,
     });
   }
-  observeJobDurations(registry, Object.values(workers));
+  observeJobDurations(registry, Object.values(workers) as Worker[]);
   const relay =
     opts.relay === false
       ? null
@@ -103,7 +103,7 @@ export async function startSender(
         base.health.setDraining();
         await relay?.stop();
         // close() waits for in-flight jobs, so nothing is cut off between Telegram and the commit.
-        await Promise.all(Object.values(workers).map((w) => w.close()));
+        await Promise.all((Object.values(workers) as Worker[]).map((w) => w.close()));
         await base.close();
       })();
       return stopping;

@@ -58,7 +58,7 @@ export interface DeliveryFailedPayload {
 }
 
 export interface RecipientUnreachablePayload {
-  recipient_kind: 'master' | 'staff';
+  recipient_kind: 'master' | 'staff' | 'client';
   recipient_id: number;
   recipient_name: string;
   error: string;
@@ -185,6 +185,71 @@ export interface ProfileUpdatedPayload {
   values: string[];
 }
 
+/**
+ * What every notice to the client carries (issue 17). Rendered at send time by
+ * notifications/client.ts, as a Telegram message from the client bot or as an SMS.
+ */
+export interface ClientNoticeBase {
+  order_id: number;
+  /** The order's deep-link token: an SMS links to the client bot with it. */
+  link_token: string;
+  /** The order city's zone, to show times. */
+  timezone: string;
+  /** The company's phone for clients (setting client_support_phone), or null. */
+  support_phone: string | null;
+}
+
+/** A master accepted the order (or staff assigned one). */
+export interface ClientOrderAcceptedPayload extends ClientNoticeBase {
+  master_first_name: string;
+  /** The master's number masked (`+7*** *** ** 67`), or null: "мастер позвонит вам". */
+  master_phone_masked: string | null;
+  category: Category;
+  timeslot_start: string | null;
+  timeslot_end: string | null;
+  is_asap: boolean;
+  /** Another master had this order before (it went back to search): "назначен другой мастер". */
+  replaced: boolean;
+}
+
+/**
+ * The master set off. Issue 18 adds the arrival estimate: any field added here is optional,
+ * and a missing or null `eta_minutes` means "not said".
+ */
+export interface ClientMasterEnRoutePayload extends ClientNoticeBase {
+  master_first_name: string;
+  eta_minutes?: number | null;
+}
+
+/** Staff moved the visit. */
+export interface ClientOrderRescheduledPayload extends ClientNoticeBase {
+  timeslot_start: string | null;
+  timeslot_end: string | null;
+  is_asap: boolean;
+}
+
+/** Staff cancelled the order (the internal reason is not shown to the client). */
+export type ClientOrderCanceledPayload = ClientNoticeBase;
+
+/** The master closed the order: ⭐ 1–5 and "Сумма к оплате была N ₽?". */
+export interface ClientFeedbackRequestPayload extends ClientNoticeBase {
+  master_first_name: string;
+  /** The total the master entered; null for a guarantee order (nothing to pay, not asked). */
+  amount_kopecks: number | null;
+}
+
+/** A client rated an order 3 stars or less, or said the amount was different (to city staff). */
+export interface ReviewAlertPayload {
+  reason: 'low_rating' | 'amount_disputed';
+  order_id: number;
+  master_id: number;
+  master_name: string;
+  city: string;
+  stars: number | null;
+  amount_kopecks: number | null;
+  amount_confirmed: boolean | null;
+}
+
 export interface NotificationPayloads {
   new_offer: NewOfferPayload;
   offer_closed: OfferClosedPayload;
@@ -214,4 +279,10 @@ export interface NotificationPayloads {
   order_rescheduled: OrderRescheduledPayload;
   system_event: SystemEventPayload;
   profile_updated: ProfileUpdatedPayload;
+  client_order_accepted: ClientOrderAcceptedPayload;
+  client_master_en_route: ClientMasterEnRoutePayload;
+  client_order_rescheduled: ClientOrderRescheduledPayload;
+  client_order_canceled: ClientOrderCanceledPayload;
+  client_feedback_request: ClientFeedbackRequestPayload;
+  review_alert: ReviewAlertPayload;
 }

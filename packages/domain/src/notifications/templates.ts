@@ -8,6 +8,7 @@ import {
   pluralRu,
   truncate,
 } from '../format';
+import { CLIENT_TELEGRAM_RENDERERS } from './client';
 import type {
   BreakEndedPayload,
   BreakReminderPayload,
@@ -29,6 +30,7 @@ import type {
   ProfileUpdatedPayload,
   ReasonPayload,
   RecipientUnreachablePayload,
+  ReviewAlertPayload,
   StaffMessagePayload,
   SystemEventPayload,
   UnassignedOrdersPayload,
@@ -109,6 +111,12 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   order_rescheduled: 'Заказ перенесён',
   system_event: 'Системное событие (канал логов)',
   profile_updated: 'Изменение районов или навыков мастера',
+  client_order_accepted: 'Клиенту: мастер назначен',
+  client_master_en_route: 'Клиенту: мастер выехал',
+  client_order_rescheduled: 'Клиенту: визит перенесён',
+  client_order_canceled: 'Клиенту: заказ отменён',
+  client_feedback_request: 'Клиенту: просьба об отзыве',
+  review_alert: 'Отзыв клиента требует внимания',
 };
 
 /** How staff alerts name a recipient: "мастер Иван (#7)", "сотрудник Ольга (#3)", "чат -100123". */
@@ -256,6 +264,16 @@ function deliveryFailed(p: DeliveryFailedPayload): RenderedNotification {
 }
 
 function recipientUnreachable(p: RecipientUnreachablePayload): RenderedNotification {
+  if (p.recipient_kind === 'client') {
+    return {
+      text: [
+        '<b>📵 Клиент недоступен</b>',
+        '',
+        `${escapeHtml(p.recipient_name || 'Клиент')}: уведомления по этому каналу больше не отправляются.`,
+        `Ошибка: ${escapeHtml(truncate(p.error, 500))}`,
+      ].join('\n'),
+    };
+  }
   const who =
     p.recipient_kind === 'master'
       ? `Мастер ${escapeHtml(p.recipient_name || 'без имени')} (#${p.recipient_id})`
@@ -459,6 +477,36 @@ function profileUpdated(p: ProfileUpdatedPayload): RenderedNotification {
   };
 }
 
+function reviewAlert(p: ReviewAlertPayload): RenderedNotification {
+  const title =
+    p.reason === 'low_rating'
+      ? `⚠️ Низкая оценка клиента — заказ #${p.order_id}`
+      : `⚠️ Клиент оспорил сумму — заказ #${p.order_id}`;
+  const amount =
+    p.amount_kopecks === null
+      ? null
+      : `💰 Сумма мастера: ${formatMoney(p.amount_kopecks)}${
+          p.amount_confirmed === null
+            ? ''
+            : p.amount_confirmed
+              ? ' (клиент подтвердил)'
+              : ' (клиент: сумма другая)'
+        }`;
+  return {
+    text: [
+      `<b>${title}</b>`,
+      '',
+      `🏙 Город: ${escapeHtml(p.city || NOT_SET_M)}`,
+      `👷 Мастер: ${escapeHtml(p.master_name || 'без имени')} (#${p.master_id})`,
+      `⭐ Оценка: ${p.stars === null ? 'не поставлена' : `${p.stars} из 5`}`,
+      ...(amount ? [amount] : []),
+      '',
+      'Свяжитесь с клиентом и разберитесь.',
+    ].join('\n'),
+    buttons: openOrderButton(p.order_id),
+  };
+}
+
 type Renderers = {
   [E in TemplatedEvent]: (payload: NotificationPayloads[E], now: Date) => RenderedNotification;
 };
@@ -502,6 +550,8 @@ const RENDERERS: Renderers = {
   order_rescheduled: orderRescheduled,
   system_event: systemEvent,
   profile_updated: profileUpdated,
+  review_alert: reviewAlert,
+  ...CLIENT_TELEGRAM_RENDERERS,
 };
 
 export function hasTemplate(event: string): event is TemplatedEvent {
