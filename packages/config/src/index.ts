@@ -98,6 +98,45 @@ function requireGeocoderKey<T extends { GEOCODER_PROVIDER: string; GEOCODER_API_
     });
 }
 
+/**
+ * SMS for client notices (issue 17). `none` = SMS off: client notices go only to clients who
+ * opened their link in the client bot, and staff hand out the link themselves. `smsc`: SMSC.ru.
+ */
+const sms = {
+  SMS_PROVIDER: z.enum(['none', 'smsc']).default('none'),
+  /** SMSC.ru API root; a fake provider in tests and the sandbox. */
+  SMSC_API_ROOT: z.url().default('https://smsc.ru'),
+  SMSC_LOGIN: z.string().min(1).optional(),
+  SMSC_PASSWORD: z.string().min(1).optional(),
+  /** Used instead of SMSC_LOGIN/SMSC_PASSWORD when set. */
+  SMSC_API_KEY: z.string().min(1).optional(),
+  /** A Sender ID registered with SMSC (up to 11 Latin letters or digits). */
+  SMSC_SENDER: z
+    .string()
+    .regex(/^[A-Za-z0-9._ -]{1,11}$/, 'must be up to 11 Latin letters, digits, dots, dashes or spaces')
+    .optional(),
+};
+
+function requireSmsCredentials<
+  T extends { SMS_PROVIDER: string; SMSC_LOGIN?: string; SMSC_PASSWORD?: string; SMSC_API_KEY?: string },
+>(v: T, ctx: z.RefinementCtx) {
+  if (v.SMS_PROVIDER !== 'smsc' || v.SMSC_API_KEY) return;
+  for (const name of ['SMSC_LOGIN', 'SMSC_PASSWORD'] as const) {
+    if (!v[name])
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'is required when SMS_PROVIDER=smsc (or set SMSC_API_KEY)',
+      });
+  }
+}
+
+/** The client bot's public @username: deep links `t.me/<username>?start=<token>` are built with it. */
+const clientBotUsername = z
+  .string()
+  .regex(/^@?[A-Za-z][A-Za-z0-9_]{3,31}$/, 'must be a bot username like field_service_bot')
+  .transform((v) => v.replace(/^@/, ''));
+
 export const masterBotSchema = z
   .object({
     ...common,
@@ -119,6 +158,8 @@ export const adminBotSchema = z
      */
     MASTER_BOT_TOKEN: botToken.optional(),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    /** The client bot's username, for the "🔗 Ссылка для клиента" button; without it the button is hidden. */
+    CLIENT_BOT_USERNAME: clientBotUsername.optional(),
     /** Comma-separated Telegram ids that are global admins from the first start. */
     GLOBAL_ADMIN_TG_IDS: z
       .string()
@@ -154,30 +195,57 @@ export const schedulerSchema = z
     }
   });
 
-export const senderSchema = z.object({
-  ...common,
-  ...telegram,
-  MASTER_BOT_TOKEN: botToken,
-  ADMIN_BOT_TOKEN: botToken,
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
-  /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
-  SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(28),
-  SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
-  SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  SENDER_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
-  /** A 429 asking for longer than this delays only that job instead of pausing the token. */
-  SENDER_MAX_RETRY_AFTER_S: z.coerce.number().int().min(1).default(60),
-  /** Minimum spacing between two messages to the same chat. */
-  SENDER_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
-  /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
-  OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
-});
+export const clientBotSchema = z
+  .object({
+    ...common,
+    ...bot,
+    CLIENT_BOT_TOKEN: botToken,
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8085),
+    /**
+     * Mounts `POST /sms/inbound/<secret>` for the SMS provider's incoming messages ("STOP");
+     * unset = no route. Give the provider the full URL.
+     */
+    SMS_INBOUND_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16-128 characters of A-Z a-z 0-9 _ -')
+      .optional(),
+  })
+  .superRefine(requireWebhook);
+
+export const senderSchema = z
+  .object({
+    ...common,
+    ...telegram,
+    ...sms,
+    MASTER_BOT_TOKEN: botToken,
+    ADMIN_BOT_TOKEN: botToken,
+    /** The client bot (issue 17); without it client notices go by SMS only. */
+    CLIENT_BOT_TOKEN: botToken.optional(),
+    /** Needed to put the client bot's link into SMS texts. */
+    CLIENT_BOT_USERNAME: clientBotUsername.optional(),
+    /** SMS per second to the provider, for all sender replicas together. */
+    SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
+    /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
+    SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(28),
+    SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    SENDER_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+    /** A 429 asking for longer than this delays only that job instead of pausing the token. */
+    SENDER_MAX_RETRY_AFTER_S: z.coerce.number().int().min(1).default(60),
+    /** Minimum spacing between two messages to the same chat. */
+    SENDER_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+    /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
+    OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
+  })
+  .superRefine(requireSmsCredentials);
 
 export type MasterBotConfig = z.infer<typeof masterBotSchema>;
 export type AdminBotConfig = z.infer<typeof adminBotSchema>;
 export type SchedulerConfig = z.infer<typeof schedulerSchema>;
 export type SenderConfig = z.infer<typeof senderSchema>;
+export type ClientBotConfig = z.infer<typeof clientBotSchema>;
 
 export class ConfigError extends Error {
   constructor(

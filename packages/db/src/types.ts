@@ -414,6 +414,8 @@ export interface OrderClientLinksTable {
   expires_at: Timestamp;
   chat_id: Int8 | null;
   opened_at: Timestamp | null;
+  /** The master the client was last told about. */
+  master_id: number | null;
   created_at: CreatedAt;
 }
 

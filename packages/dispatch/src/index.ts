@@ -9,6 +9,7 @@ export {
   type FindCandidatesOptions,
   findCandidates,
 } from './candidates';
+export * from './clients';
 export * from './commission-check';
 export * from './commission-check-requisites';
 export * from './commission-deadlines';

@@ -94,6 +94,7 @@ export interface MasterOpts {
   isUnreachable?: boolean;
   limitOverride?: number | null;
   name?: string;
+  phone?: string | null;
 }
 
 /** An available master by default: approved, verified, on shift, electrics. */
@@ -114,6 +115,7 @@ export async function createMaster(db: Db, o: MasterOpts): Promise<number> {
       is_deleted: o.isDeleted ?? false,
       is_unreachable: o.isUnreachable ?? false,
       max_active_orders_override: o.limitOverride ?? null,
+      phone: o.phone ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -144,6 +146,8 @@ export interface OrderOpts {
   timeslot?: [Date, Date] | null;
   createdAt?: Date;
   deferredUntil?: Date | null;
+  clientPhone?: string | null;
+  isAsap?: boolean;
 }
 
 export async function createOrder(db: Db, o: OrderOpts): Promise<number> {
@@ -162,6 +166,8 @@ export async function createOrder(db: Db, o: OrderOpts): Promise<number> {
       timeslot_start: o.timeslot?.[0] ?? null,
       timeslot_end: o.timeslot?.[1] ?? null,
       deferred_until: o.deferredUntil ?? null,
+      client_phone: o.clientPhone ?? null,
+      is_asap: o.isAsap ?? false,
       description: 'Не работает розетка',
       street: 'Тверская',
       ...(o.createdAt ? { created_at: o.createdAt } : {}),

@@ -1,14 +1,24 @@
-import type { BotKind } from '@fs/domain';
+import type { BotKind, OutboxChannel } from '@fs/domain';
 
-/** Queue names. One notification queue per bot token: Telegram meters each token separately. */
+/**
+ * Queue names. One notification queue per bot token (Telegram meters each token separately)
+ * and one for SMS (the provider meters the account).
+ */
 export const QUEUES = {
   distribution: 'distribution',
   notifyMaster: 'notify-master',
   notifyStaff: 'notify-staff',
+  notifyClient: 'notify-client',
+  notifySms: 'notify-sms',
 } as const;
 
 export function notifyQueueName(bot: BotKind): string {
-  return bot === 'master' ? QUEUES.notifyMaster : QUEUES.notifyStaff;
+  return bot === 'master' ? QUEUES.notifyMaster : bot === 'client' ? QUEUES.notifyClient : QUEUES.notifyStaff;
+}
+
+/** Where an outbox row is delivered from: the SMS queue, or its bot's Telegram queue. */
+export function outboxQueueName(row: { bot: BotKind; channel?: OutboxChannel | null }): string {
+  return row.channel === 'sms' ? QUEUES.notifySms : notifyQueueName(row.bot);
 }
 
 /** Job names on the distribution queue. */

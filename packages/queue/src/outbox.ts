@@ -1,5 +1,5 @@
 import type { Database, Db, NewOutboxRow } from '@fs/db';
-import type { BotKind } from '@fs/domain';
+import type { BotKind, OutboxChannel } from '@fs/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Queues } from './queues';
 
@@ -10,6 +10,10 @@ export type OutboxInsert = Omit<
 export interface OutboxRef {
   id: number;
   bot: BotKind;
+  /** Absent = telegram. */
+  channel?: OutboxChannel;
+  /** Not to be sent before (an SMS held by quiet hours): the job is delayed until then. */
+  not_before?: Date | null;
 }
 
 /**
@@ -26,7 +30,7 @@ export async function insertOutbox(
     .insertInto('notifications_outbox')
     .values(rows.map((r) => ({ ...r, payload: JSON.stringify(r.payload ?? {}) })))
     .onConflict((oc) => oc.column('dedup_key').where('dedup_key', 'is not', null).doNothing())
-    .returning(['id', 'bot'])
+    .returning(['id', 'bot', 'channel', 'not_before'])
     .execute();
 }
 
@@ -85,9 +89,11 @@ export async function relayOutbox(db: Db, queues: Queues, opts: RelayOptions = {
   const stale = opts.staleMs ?? 15_000;
   const rows = await db
     .selectFrom('notifications_outbox')
-    .select(['id', 'bot'])
+    .select(['id', 'bot', 'channel', 'not_before'])
     .where('status', '=', 'pending')
     .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${grace / 1000})`)
+    // A row held back until later (quiet hours) has its delayed job; it is not lost.
+    .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', sql<Date>`now()`)]))
     .where((eb) =>
       eb.or([
         eb('enqueued_at', 'is', null),
@@ -100,7 +106,7 @@ export async function relayOutbox(db: Db, queues: Queues, opts: RelayOptions = {
   if (rows.length === 0) return 0;
   // A stale row's old job id may still be retained as completed/failed; remove it so re-adding works.
   for (const r of rows) {
-    const q = queues.notifyQueue(r.bot);
+    const q = queues.queueFor(r);
     const job = await q.getJob(`outbox-${r.id}`);
     if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove().catch(() => {});
   }

@@ -1,6 +1,6 @@
-import type { BotKind } from '@fs/domain';
+import type { BotKind, OutboxChannel } from '@fs/domain';
 import { type ConnectionOptions, Queue } from 'bullmq';
-import { DISTRIBUTION_JOBS, jobIds, QUEUES } from './names';
+import { DISTRIBUTION_JOBS, jobIds, outboxQueueName, QUEUES } from './names';
 import type { DistributionJob, NotifyJob } from './payloads';
 
 export interface QueueOptions {
@@ -26,16 +26,33 @@ export class Queues {
   readonly distribution: Queue;
   readonly notifyMaster: Queue;
   readonly notifyStaff: Queue;
+  readonly notifyClient: Queue;
+  readonly notifySms: Queue;
+  private readonly byName: Map<string, Queue>;
 
   constructor(opts: QueueOptions) {
     const base = { connection: opts.connection, prefix: opts.prefix };
     this.distribution = new Queue(QUEUES.distribution, base);
     this.notifyMaster = new Queue(QUEUES.notifyMaster, base);
     this.notifyStaff = new Queue(QUEUES.notifyStaff, base);
+    this.notifyClient = new Queue(QUEUES.notifyClient, base);
+    this.notifySms = new Queue(QUEUES.notifySms, base);
+    this.byName = new Map(this.notifyQueues().map((q) => [q.name, q]));
   }
 
+  /** Every notification queue (Telegram per bot token, and SMS). */
+  notifyQueues(): Queue[] {
+    return [this.notifyMaster, this.notifyStaff, this.notifyClient, this.notifySms];
+  }
+
+  /** A bot's Telegram queue. */
   notifyQueue(bot: BotKind): Queue {
-    return bot === 'master' ? this.notifyMaster : this.notifyStaff;
+    return this.queueFor({ bot });
+  }
+
+  /** The queue an outbox row is delivered from (SMS rows: the SMS queue). */
+  queueFor(row: { bot: BotKind; channel?: OutboxChannel | null }): Queue {
+    return this.byName.get(outboxQueueName(row))!;
   }
 
   /**
@@ -82,22 +99,34 @@ export class Queues {
     );
   }
 
-  /** Enqueues outbox rows for delivery. The jobId makes a repeat (relay, retry) harmless. */
-  async enqueueOutbox(rows: readonly { id: number; bot: BotKind }[]): Promise<void> {
-    for (const bot of ['master', 'admin'] as const) {
-      const mine = rows.filter((r) => r.bot === bot);
-      if (mine.length === 0) continue;
-      await this.notifyQueue(bot).addBulk(
-        mine.map((r) => ({
-          name: 'send',
-          data: { outboxId: r.id } satisfies NotifyJob,
-          opts: { jobId: jobIds.outbox(r.id), ...NOTIFY_RETRY, ...KEEP },
-        })),
+  /**
+   * Enqueues outbox rows for delivery, each on its queue; a row with `not_before` in the future
+   * is a delayed job. The jobId makes a repeat (relay, retry) harmless.
+   */
+  async enqueueOutbox(
+    rows: readonly { id: number; bot: BotKind; channel?: OutboxChannel | null; not_before?: Date | null }[],
+  ): Promise<void> {
+    const byQueue = new Map<Queue, typeof rows>();
+    for (const r of rows) {
+      const q = this.queueFor(r);
+      byQueue.set(q, [...(byQueue.get(q) ?? []), r]);
+    }
+    const now = Date.now();
+    for (const [queue, mine] of byQueue) {
+      await queue.addBulk(
+        mine.map((r) => {
+          const delay = r.not_before ? Math.max(0, r.not_before.getTime() - now) : 0;
+          return {
+            name: 'send',
+            data: { outboxId: r.id } satisfies NotifyJob,
+            opts: { jobId: jobIds.outbox(r.id), ...NOTIFY_RETRY, ...KEEP, ...(delay > 0 ? { delay } : {}) },
+          };
+        }),
       );
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.distribution.close(), this.notifyMaster.close(), this.notifyStaff.close()]);
+    await Promise.all([this.distribution.close(), ...this.notifyQueues().map((q) => q.close())]);
   }
 }

@@ -82,14 +82,14 @@ export async function replayFailedOutbox(db: Db, queues: Queues, filter: ReplayF
       })
       .where('id', 'in', ids)
       .where('status', '=', 'failed')
-      .returning(['id', 'bot'])
+      .returning(['id', 'bot', 'channel', 'not_before'])
       .execute();
   });
   if (rows.length === 0) return 0;
 
   // The failed job keeps its id for days (removeOnFail); a new add with that id would be ignored.
   for (const r of rows) {
-    const job = await queues.notifyQueue(r.bot).getJob(jobIds.outbox(r.id));
+    const job = await queues.queueFor(r).getJob(jobIds.outbox(r.id));
     if (!job) continue;
     const state = await job.getState();
     // waiting/delayed/active: that job will deliver the row that is pending again; leave it.

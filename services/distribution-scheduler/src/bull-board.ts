@@ -32,7 +32,7 @@ export async function mountBullBoard(
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: [queues.distribution, queues.notifyMaster, queues.notifyStaff].map(
+    queues: [queues.distribution, ...queues.notifyQueues()].map(
       (q) => new BullMQAdapter(q, { readOnlyMode: opts.readOnly ?? false }),
     ),
     serverAdapter,

@@ -107,7 +107,7 @@ export function createScrapeMetrics(opts: ScrapeMetricsOptions): ScrapeMetrics {
     },
   });
 
-  const queues: Queue[] = [opts.queues.distribution, opts.queues.notifyMaster, opts.queues.notifyStaff];
+  const queues: Queue[] = [opts.queues.distribution, ...opts.queues.notifyQueues()];
   new prom.Gauge({
     name: 'fs_queue_jobs',
     help: 'BullMQ jobs by queue and state (same value on every scheduler replica: use max)',

@@ -42,6 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       expires_at timestamptz NOT NULL,
       chat_id bigint REFERENCES client_chats(chat_id) ON DELETE SET NULL,
       opened_at timestamptz,
+      -- The master the client was last told about ("назначен другой мастер" when it changes).
+      master_id integer REFERENCES masters(id) ON DELETE SET NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX ix_order_client_links__chat ON order_client_links (chat_id) WHERE chat_id IS NOT NULL;

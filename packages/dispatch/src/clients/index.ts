@@ -1,0 +1,3 @@
+export * from './client-links';
+export * from './client-notices';
+export * from './feedback';
