@@ -1,7 +1,7 @@
 import { createDb, createMigrator, MIGRATIONS, migrateToLatest, seed } from '@fs/db';
 import { CATEGORIES } from '@fs/domain';
 import { createTestDatabase, pgUrlFor, TEST_PG_ADMIN_URL, type TestDatabase } from '@fs/testkit';
-import { NO_MIGRATIONS } from 'kysely';
+import { Migrator, NO_MIGRATIONS } from 'kysely';
 import { Client } from 'pg';
 
 describe('migrations and seed', () => {
@@ -29,6 +29,28 @@ describe('migrations and seed', () => {
       expect(tables.map((t) => t.name)).toEqual([]);
       const up = await migrateToLatest(db);
       expect(up.results?.map((r) => r.status)).toEqual(all);
+    } finally {
+      await db.destroy();
+      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('runs a migration that landed after a higher-numbered one already ran (parallel issues)', async () => {
+    const name = `fs_test_${Date.now()}_unordered`;
+    const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const db = createDb(pgUrlFor(name), { poolSize: 1 });
+    try {
+      // 0172 (issue 17) landed on main after 0180 (issue 18) had run on existing databases.
+      const late = '2026_12_05_0172_reviews';
+      expect(Object.keys(MIGRATIONS).sort().indexOf(late)).toBeLessThan(Object.keys(MIGRATIONS).length - 1);
+      const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([n]) => n !== late));
+      const early = new Migrator({ db, provider: { getMigrations: async () => before } });
+      expect((await early.migrateToLatest()).error).toBeUndefined();
+      const result = await migrateToLatest(db);
+      expect(result.results?.map((r) => [r.migrationName, r.status])).toEqual([[late, 'Success']]);
     } finally {
       await db.destroy();
       await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
