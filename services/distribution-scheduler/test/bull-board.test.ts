@@ -38,7 +38,7 @@ describe('bull-board at /admin/queues', () => {
     expect(api.status).toBe(401);
   });
 
-  it('serves the board and its API (the three queues) with the right credentials', async () => {
+  it('serves the board and its API (every queue) with the right credentials', async () => {
     const headers = { authorization: basic(USER, PASSWORD) };
     const page = await fetch(`${withBoard.address}/admin/queues`, { headers });
     expect(page.status).toBe(200);
@@ -47,7 +47,13 @@ describe('bull-board at /admin/queues', () => {
     const api = await fetch(`${withBoard.address}/admin/queues/api/queues`, { headers });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: { name: string }[] };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['distribution', 'notify-master', 'notify-staff']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual([
+      'distribution',
+      'notify-client',
+      'notify-master',
+      'notify-sms',
+      'notify-staff',
+    ]);
   });
 
   it('leaves health and metrics open (the auth hook guards only the board)', async () => {
