@@ -175,7 +175,7 @@ describe('👤 Выбрать мастера', () => {
     );
     expect(explained).toHaveLength(5);
     const buttons = d.buttons(s, list.message_id);
-    expect(buttons[0]).toBe('✅ 1. Алексей Годный ⭐5.0 0/1');
+    expect(buttons[0]).toBe('✅ 1. Алексей Годный ⭐4.5 0/1');
     const expected = explained
       .filter((e) => !e.eligible)
       .map((e) => `⛔️ ${e.fullName} — ${CANDIDATE_REJECTIONS[e.rejections[0]!]}`)
@@ -206,7 +206,7 @@ describe('👤 Выбрать мастера', () => {
     });
     await openCard(s, order.id);
     await d.tapLast(s, '👤 Выбрать мастера');
-    await d.tapLast(s, '✅ 1. Алексей Годный ⭐5.0 0/1');
+    await d.tapLast(s, '✅ 1. Алексей Годный ⭐4.5 0/1');
     const { answer, edited } = await d.tapLast(s, '📨 Предложить');
     expect(answer.text).toBe('📨 Предложение отправлено мастеру Алексей Годный.');
     expect(edited.text).toMatch(/Алексей Годный \(#\d+\) · раунд 1 · 📨 отправлено/);
