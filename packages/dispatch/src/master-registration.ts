@@ -1,5 +1,7 @@
 import {
   type Category,
+  type GeoPoint,
+  isValidPoint,
   type ModerationSubmittedPayload,
   normalizeRuPhone,
   type ReferralRegisteredPayload,
@@ -36,6 +38,8 @@ export interface RegistrationInput {
   /** Passport and selfie; null keeps what is stored (documents not required). */
   documents: { passport: ActFile; selfie: ActFile } | null;
   referralCode: string | null;
+  /** The base point sent during onboarding (optional; issue 18); null keeps what is stored. */
+  basePoint?: GeoPoint | null;
   /**
    * One id per filled-in form (the wizard's): submitting the same form twice notifies staff
    * once; a new form (a fix after rejection) notifies again.
@@ -192,6 +196,13 @@ export async function submitMasterRegistration(
         verified_by_staff_id: null,
         shift_status: 'off',
         break_until: null,
+        ...(input.basePoint && isValidPoint(input.basePoint.lat, input.basePoint.lon)
+          ? {
+              base_lat: input.basePoint.lat,
+              base_lon: input.basePoint.lon,
+              base_updated_at: sql<Date>`now()`,
+            }
+          : {}),
         updated_at: sql<Date>`now()`,
         version: sql<number>`version + 1`,
       })

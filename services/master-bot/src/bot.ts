@@ -10,12 +10,14 @@ import { finance } from './features/cabinet/finance';
 import { history } from './features/cabinet/history';
 import { knowledge } from './features/cabinet/knowledge';
 import { payReport } from './features/cabinet/pay-report.wizard';
+import { place } from './features/cabinet/place';
 import { referral } from './features/cabinet/referral';
 import { requisites } from './features/cabinet/requisites';
 import { stats } from './features/cabinet/stats';
 import { cancel } from './features/cancel';
 import { closeOrder } from './features/close-order.wizard';
 import { fallback } from './features/fallback';
+import { location } from './features/location';
 import { offerAccept } from './features/offer-accept';
 import { offerDecline } from './features/offer-decline';
 import { offers } from './features/offers';
@@ -58,8 +60,8 @@ export function buildBot(
   bot.use(identify);
 
   bot.use(start, onboarding, offerAccept, offerDecline, shift, offers, activeOrders);
-  bot.use(history, stats, finance, payReport, requisites, referral, knowledge);
-  bot.use(closeOrder, cancel, fallback);
+  bot.use(history, stats, finance, payReport, requisites, referral, knowledge, place);
+  bot.use(closeOrder, cancel, location, fallback);
   bot.use(staleCallbacks(texts.staleButton, deps.logger));
   return bot;
 }

@@ -103,6 +103,26 @@ export function driver(h: BotHarness) {
       await mb.running.idle();
       return lastBotMessage(m);
     },
+    /** A plain location (📎 → Геопозиция), or a live one with `livePeriod` seconds. */
+    async sendLocation(m: MasterFixture, lat: number, lon: number, livePeriod?: number) {
+      const sent = await fake.userSendsLocation(token, userOf(m), {
+        latitude: lat,
+        longitude: lon,
+        ...(livePeriod !== undefined ? { livePeriod } : {}),
+      });
+      await mb.running.idle();
+      return { sent: sent.message, reply: lastBotMessage(m) };
+    },
+    /** Telegram's edited_message for a live location that moved (or stopped). */
+    async moveLive(m: MasterFixture, messageId: number, lat: number, lon: number, stopped = false) {
+      await fake.userMovesLiveLocation(token, userOf(m), {
+        messageId,
+        latitude: lat,
+        longitude: lon,
+        stopped,
+      });
+      await mb.running.idle();
+    },
     async sendRaw(m: MasterFixture, content: Record<string, unknown>) {
       await fake.userSendsMessage(token, userOf(m), content as never);
       await mb.running.idle();

@@ -165,7 +165,13 @@ describe('onboarding', () => {
     expect((await o.press(p, '🚗 Есть авто')).message.text).toBe(
       '🚗 Введите госномер автомобиля, например А123ВС77.',
     );
-    const payout = await o.send(p, 'a 123 bc 77');
+    const base = await o.send(p, 'a 123 bc 77');
+    expect(base.text).toContain('📍 Откуда вы обычно выезжаете на заказы?');
+    expect(base.text).toContain('другие мастера — никогда');
+    expect(o.buttons(p, base.message_id)).toEqual(['⏭️ Пропустить', '⬅️ Назад', '❌ Отменить']);
+    expect((await o.send(p, 'Тверская 7')).text).toContain('⚠️ Нужна геопозиция');
+    expect((await o.sendLocation(p, 55.8, 37.5, 900)).reply.text).toContain('⚠️ Нужна геопозиция');
+    const payout = (await o.sendLocation(p, 55.76, 37.61)).reply;
     expect(payout.text).toBe('💳 Как вам удобнее получать выплаты?');
     expect(o.buttons(p, payout.message_id)).toEqual([
       '💳 Карта',
@@ -193,6 +199,7 @@ describe('onboarding', () => {
       '📍 Районы: ЦАО, ЗАО',
       '🛠 Навыки: ⚡ Электрика, 🚰 Сантехника',
       '🚗 Автомобиль: есть, А123ВС77',
+      '📍 Базовая точка: указана',
       '💳 Выплаты: карта •••• 1111',
       '🎁 Реферальный код: REFAB234',
       '',
@@ -228,6 +235,8 @@ describe('onboarding', () => {
       verified: false,
       shift_status: 'off',
       referred_by_master_id: referrer.id,
+      base_lat: 55.76,
+      base_lon: 37.61,
     });
     expect(m!.pdn_accepted_at).toBeInstanceOf(Date);
     expect(m!.referral_code).toMatch(/^[A-Z2-9]{8}$/);
@@ -412,6 +421,7 @@ describe('onboarding', () => {
         '📍 Районы: ЦАО',
         '🛠 Навыки: ⚡ Электрика',
         '🚗 Автомобиль: есть, А123ВС77',
+        '📍 Базовая точка: не указана',
         '💳 Выплаты: СБП +79990001122, Сбер',
         '🎁 Реферальный код: нет',
         '',
@@ -427,6 +437,7 @@ describe('onboarding', () => {
       '📍 Районы',
       '🛠 Навыки',
       '🚗 Автомобиль',
+      '📍 Базовая точка',
       '💳 Выплаты',
       '🎁 Реферальный код',
       '⬅️ Назад',
@@ -539,6 +550,7 @@ describe('onboarding', () => {
     await o.press(p, '▫️ 🔧 Мелкий ремонт');
     await o.press(p, '✅ Готово');
     await o.press(p, '🚶 Нет авто');
+    await o.press(p, '⏭️ Пропустить'); // no base point
     await o.press(p, '💰 ЮMoney');
     await o.send(p, '410011234567');
     const summary = await o.press(p, '⏭️ Пропустить');

@@ -17,6 +17,7 @@ import type {
   ScriptedError,
   TestUser,
   TgCallbackQuery,
+  TgLocation,
   TgMessage,
   TgReplyKeyboard,
   TgSticker,
@@ -648,6 +649,46 @@ export class FakeTelegram {
       user_id: options.userId ?? user.id,
     };
     return this.userSendsMessage(token, user, { contact }, options);
+  }
+
+  /**
+   * The user sends a location (📎 → Геопозиция): a plain one, or a live location when
+   * `livePeriod` is given (seconds; 0x7FFFFFFF = until stopped), as Telegram does.
+   */
+  userSendsLocation(
+    token: string,
+    user: TestUser,
+    options: { latitude: number; longitude: number; livePeriod?: number; chatId?: number },
+  ): Promise<PushResult & { message: TgMessage }> {
+    const location: TgLocation = { latitude: options.latitude, longitude: options.longitude };
+    if (options.livePeriod !== undefined) location.live_period = options.livePeriod;
+    return this.userSendsMessage(token, user, { location }, options);
+  }
+
+  /**
+   * Telegram's update for a live location that moved: an `edited_message` of the sharing
+   * message with the new position and `edit_date`. `stopped`: the user ended the sharing (the
+   * location comes without `live_period`, which Telegram sets for active live locations only).
+   */
+  async userMovesLiveLocation(
+    token: string,
+    user: TestUser,
+    options: { messageId: number; latitude: number; longitude: number; stopped?: boolean; chatId?: number },
+  ): Promise<PushResult & { message: TgMessage }> {
+    const bot = this.requireBot(token);
+    const chatId = options.chatId ?? user.id;
+    const original = bot.message(chatId, options.messageId);
+    if (!original?.location) throw new Error(`FakeTelegram: message ${options.messageId} is not a location`);
+    const { live_period, ...rest } = original.location;
+    const location: TgLocation = { ...rest, latitude: options.latitude, longitude: options.longitude };
+    if (!options.stopped && live_period !== undefined) location.live_period = live_period;
+    const message: TgMessage = {
+      ...original,
+      location,
+      edit_date: Math.max(original.edit_date ?? original.date, Math.floor(Date.now() / 1000)),
+    };
+    bot.replaceMessage(bot.chatState(chatId), message);
+    return { ...(await this.pushUpdate(token, { edited_message: message })), message };
   }
 
   /**

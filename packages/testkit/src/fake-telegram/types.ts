@@ -95,6 +95,14 @@ export interface TgContact {
   user_id?: number;
 }
 
+/** Bot API Location; `live_period` only while a live location is active. */
+export interface TgLocation {
+  latitude: number;
+  longitude: number;
+  horizontal_accuracy?: number;
+  live_period?: number;
+}
+
 export interface TgMessage {
   message_id: number;
   from?: TgUser;
@@ -109,7 +117,7 @@ export interface TgMessage {
   document?: TgDocument;
   sticker?: TgSticker;
   contact?: TgContact;
-  location?: { latitude: number; longitude: number };
+  location?: TgLocation;
   /** Only inline keyboards are part of a Message (reply keyboards are chat state: see `replyKeyboard`). */
   reply_markup?: TgInlineKeyboardMarkup;
   reply_to_message?: TgMessage;

@@ -23,5 +23,7 @@ export const MASTER_CABINET_CALLBACKS = {
   requisitesView: action('m:kr', {}),
   referralView: action('m:kx', {}),
   knowledgeView: action('m:kb', {}),
+  /** 📍 Моя точка: base point and live location status. */
+  placeView: action('m:kp', {}),
   knowledgeSection: action('m:kbs', { section: oneOfArg(KNOWLEDGE_SECTIONS) }),
 } as const;

@@ -9,6 +9,7 @@ export const ONBOARDING_EDIT_FIELDS = [
   'districts',
   'skills',
   'vehicle',
+  'base',
   'payout',
   'documents',
   'referral',
@@ -33,6 +34,8 @@ export const MASTER_ONBOARDING_CALLBACKS = {
   /** Index into SBP_BANKS (@fs/dispatch). */
   onboardingSbpBank: action('m:gb', { bank: intArg(0, 14) }),
   onboardingReferral: action('m:gr', { keep: oneOfArg(['yes', 'no']) }),
+  /** ⏭ Пропустить the base point step. */
+  onboardingBaseSkip: action('m:gbs', {}),
   onboardingSubmit: action('m:gok', {}),
   onboardingEditMenu: action('m:ge', {}),
   onboardingEdit: action('m:gef', { field: oneOfArg(ONBOARDING_EDIT_FIELDS) }),

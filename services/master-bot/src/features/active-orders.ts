@@ -1,4 +1,5 @@
 import { advanceMasterOrder, type MASTER_STEPS } from '@fs/dispatch';
+import { yandexRouteUrl } from '@fs/domain';
 import { copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
@@ -112,6 +113,7 @@ async function renderCard(ctx: MasterContext, masterId: number, orderId: number)
     parse_mode: 'HTML',
     reply_markup: inlineKeyboard([
       ...(next ? [[next]] : []),
+      ...routeRow(order),
       copyRow(order),
       [cbButton(buttons.back, 'activeList', {})],
       menuRow(),
@@ -130,6 +132,12 @@ function statusButton(o: ActiveOrderRow): InlineKeyboardButton | null {
     default:
       return null;
   }
+}
+
+/** 🗺 Маршрут: a Yandex Maps route from the phone's own position to the order's point. */
+function routeRow(o: ActiveOrderRow): InlineKeyboardButton[][] {
+  if (o.lat === null || o.lon === null) return [];
+  return [[{ text: buttons.route, url: yandexRouteUrl({ lat: o.lat, lon: o.lon }) }]];
 }
 
 /** 📋 Телефон клиента / 📋 Адрес: Bot API copy buttons (a tap puts the value on the clipboard). */

@@ -28,6 +28,7 @@ export function menuKeyboard(master: Pick<MasterState, 'shift_status'>): InlineK
     ],
     [cbButton(buttons.finance, 'financeView', {}), cbButton(buttons.requisites, 'requisitesView', {})],
     [cbButton(buttons.referral, 'referralView', {}), cbButton(buttons.knowledge, 'knowledgeView', {})],
+    [cbButton(buttons.place, 'placeView', {})],
   );
   return inlineKeyboard(rows);
 }

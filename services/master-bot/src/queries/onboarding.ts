@@ -89,6 +89,7 @@ export interface StoredProfile {
   skills: Category[];
   hasVehicle: boolean;
   vehiclePlate: string | null;
+  basePoint: { lat: number; lon: number } | null;
   payoutMethod: PayoutMethod | null;
   payout: PayoutDetails | null;
   pdnAcceptedAt: Date | null;
@@ -111,6 +112,8 @@ export async function loadStoredProfile(db: Db, tgUserId: number): Promise<Store
       'm.city_id',
       'm.has_vehicle',
       'm.vehicle_plate',
+      'm.base_lat',
+      'm.base_lon',
       'm.payout_method',
       'm.payout_data',
       'm.pdn_accepted_at',
@@ -154,6 +157,7 @@ export async function loadStoredProfile(db: Db, tgUserId: number): Promise<Store
     skills: skills.map((s) => s.skill_code),
     hasVehicle: m.has_vehicle,
     vehiclePlate: m.vehicle_plate,
+    basePoint: m.base_lat !== null && m.base_lon !== null ? { lat: m.base_lat, lon: m.base_lon } : null,
     payoutMethod: m.payout_method,
     payout: m.payout_method ? ({ ...m.payout_data, method: m.payout_method } as PayoutDetails) : null,
     pdnAcceptedAt: m.pdn_accepted_at,

@@ -141,6 +141,9 @@ export interface ActiveOrderRow {
   timeslotStart: Date | null;
   timeslotEnd: Date | null;
   isAsap: boolean;
+  /** The order's point (for the 🗺 Маршрут link), null when unknown. */
+  lat: number | null;
+  lon: number | null;
 }
 
 /**
@@ -171,6 +174,8 @@ export function orderCardQuery(db: Db) {
       'o.timeslot_start as timeslotStart',
       'o.timeslot_end as timeslotEnd',
       'o.is_asap as isAsap',
+      'o.lat',
+      'o.lon',
     ]);
 }
 

@@ -12,6 +12,7 @@ import {
 import type { ActiveOrderRow, OfferCardRow, OfferListRow } from '../queries/work';
 import { cabinetTexts } from './cabinet';
 import { CONSENT_TEXT, onboardingTexts } from './onboarding';
+import { placeTexts } from './place';
 
 /** Every text the master bot sends. Russian; user-provided values are HTML-escaped. */
 
@@ -155,6 +156,7 @@ export function requisitesLines(data: Record<string, unknown>, support: string):
 export const mt = {
   onboarding: onboardingTexts,
   cabinet: cabinetTexts,
+  place: placeTexts,
 
   buttons: {
     shiftOn: '🟢 Включить смену',
@@ -181,6 +183,8 @@ export const mt = {
     enRoute: '🚗 В пути',
     working: '🛠 Работаю',
     close: '✅ Закрыть',
+    route: '🗺 Маршрут',
+    place: '📍 Моя точка',
     extend: '⏱️ Продлить перерыв',
     duration: { '15m': '⏱️ 15 минут', '1h': '⏱️ 1 час', '2h': '⏱️ 2 часа' } as Record<string, string>,
   },

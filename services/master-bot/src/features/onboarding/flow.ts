@@ -21,6 +21,7 @@ export const SECTION_STEPS: Record<OnboardingSection, readonly OnboardingStep[]>
   districts: ['districts'],
   skills: ['skills'],
   vehicle: ['vehicle', 'plate'],
+  base: ['base_point'],
   payout: ['payout', 'requisites', 'sbp_bank'],
   documents: ['passport', 'selfie'],
   referral: ['referral'],

@@ -15,7 +15,7 @@ import {
   SBP_BANKS,
   submitMasterRegistration,
 } from '@fs/dispatch';
-import { normalizeRuPhone } from '@fs/domain';
+import { isValidPoint, normalizeRuPhone } from '@fs/domain';
 import { fileOfMessage, inlineKeyboard, NO_KEYBOARD, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import { type CallbackArgs, type CallbackName, callbackOf, cbButton, onCallback } from '../../callbacks';
@@ -135,6 +135,7 @@ async function prefilledFromProfile(deps: MasterBotDeps, tgUserId: number): Prom
   }
   if (p.skills.length > 0) state.skills = p.skills;
   if (plate?.ok) state.vehiclePlate = plate.value;
+  if (p.basePoint) state.basePoint = p.basePoint;
   if (p.payoutMethod) state.payoutMethod = p.payoutMethod;
   if (payout) state.payout = payout;
   if (p.passport) state.passport = p.passport;
@@ -428,6 +429,13 @@ onboarding.use(
 );
 
 onboarding.use(
+  onStep('onboardingBaseSkip', ['base_point'], async (ctx, s) => {
+    await ctx.answerCbQuery();
+    await show(ctx, await advance(ctx, s, 'base_point'), 'edit');
+  }),
+);
+
+onboarding.use(
   onStep('onboardingEditMenu', ['summary'], async (ctx, s) => {
     await ctx.answerCbQuery();
     await show(ctx, { ...s, step: 'edit' }, 'edit');
@@ -471,6 +479,7 @@ onboarding.use(
       pdnAcceptedAt: new Date(s.pdnAcceptedAt!),
       documents: docs && s.passport && s.selfie ? { passport: s.passport, selfie: s.selfie } : null,
       referralCode: s.referralCode ?? null,
+      basePoint: s.basePoint ?? null,
       submissionId: s.submissionId,
     });
     switch (result.kind) {
@@ -543,6 +552,17 @@ onboarding.on('message', async (ctx, next) => {
     case 'plate': {
       const r = parseVehiclePlate(text ?? '');
       return r.ok ? proceed({ ...s, vehiclePlate: r.value }) : fail(ob.errors.plate);
+    }
+    case 'base_point': {
+      // A live location is a shift feature (features/location.ts): here a plain point only.
+      const loc =
+        'location' in msg
+          ? (msg.location as { latitude: number; longitude: number; live_period?: number })
+          : undefined;
+      if (!loc || loc.live_period !== undefined || !isValidPoint(loc.latitude, loc.longitude)) {
+        return fail(ob.errors.basePoint);
+      }
+      return proceed({ ...s, basePoint: { lat: loc.latitude, lon: loc.longitude } });
     }
     case 'requisites':
       return requisites(ctx, s, text ?? '', proceed, fail);

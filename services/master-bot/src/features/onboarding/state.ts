@@ -14,6 +14,8 @@ export const ONBOARDING_STEPS = [
   'skills',
   'vehicle',
   'plate',
+  /** Optional: where the master usually starts from (a Telegram location), or ⏭ skip. */
+  'base_point',
   'payout',
   'requisites',
   'sbp_bank',
@@ -61,6 +63,7 @@ const onboardingSchema = z.object({
   skills: z.array(z.enum(CATEGORIES)).optional(),
   hasVehicle: z.boolean().optional(),
   vehiclePlate: z.string().optional(),
+  basePoint: z.object({ lat: z.number(), lon: z.number() }).optional(),
   payoutMethod: z.enum(PAYOUT_METHODS).optional(),
   /** Complete payout details (after the requisites, and the bank for SBP). */
   payout: payoutSchema.optional(),

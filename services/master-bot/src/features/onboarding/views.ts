@@ -168,6 +168,7 @@ export async function summaryText(
   }
   lines.push(t.skills(CATEGORIES.filter((k) => s.skills?.includes(k)).map((k) => CATEGORY_LABELS[k])));
   lines.push(t.vehicle(s.hasVehicle ? (s.vehiclePlate ?? '') : null));
+  lines.push(t.basePoint(s.basePoint !== undefined));
   const p = s.payout;
   if (p?.method === 'card') lines.push(t.payout.card(p.card_number.slice(-4)));
   else if (p?.method === 'sbp') lines.push(t.payout.sbp(p.sbp_phone, p.sbp_bank));
@@ -226,6 +227,11 @@ async function bareView(
       };
     case 'plate':
       return { text: ob.ask.plate, markup: navKeyboard() };
+    case 'base_point':
+      return {
+        text: ob.ask.basePoint,
+        markup: inlineKeyboard([[cbButton(ob.buttons.skip, 'onboardingBaseSkip', {})], navRow()]),
+      };
     case 'payout':
       return {
         text: ob.ask.payout,
