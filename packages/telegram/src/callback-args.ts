@@ -54,6 +54,6 @@ export interface ActionDef<S extends Specs = Specs> {
 }
 
 export function action<const S extends Specs>(code: string, args: S): ActionDef<S> {
-  if (!/^[ma]:[a-z0-9]{1,8}$/.test(code)) throw new Error(`bad callback action code ${code}`);
+  if (!/^[mac]:[a-z0-9]{1,8}$/.test(code)) throw new Error(`bad callback action code ${code}`);
   return { code, args };
 }

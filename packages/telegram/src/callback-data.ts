@@ -3,7 +3,8 @@
  * `src/callbacks/`) and gets a codec for them from `callbackCodec`; this package knows no
  * bot's actions.
  *
- * Format: `<bot>:<action>[:<arg>…]`, e.g. `m:oa:123`. The bot prefix (`m:` master, `a:` admin)
+ * Format: `<bot>:<action>[:<arg>…]`, e.g. `m:oa:123`. The bot prefix (`m:` master, `a:` admin,
+ * `c:` client)
  * is the version: an incompatible change of an action gets a new action code (or a new prefix
  * such as `m2:`), so buttons of old messages decode to `null` and get "button is outdated"
  * instead of being misread. Telegram limits callback data to 64 bytes.
@@ -17,12 +18,15 @@ export * from './callback-args';
 
 export type Actions = Record<string, ActionDef>;
 
+export type CallbackBot = 'master' | 'admin' | 'client';
+const PREFIX: Record<CallbackBot, string> = { master: 'm:', admin: 'a:', client: 'c:' };
+
 type ArgValues<S> = { [K in keyof S]: S[K] extends ArgSpec<infer T> ? T : never };
 /** The typed arguments of action `N`. */
 export type ArgsOf<D extends Actions, N extends keyof D> = ArgValues<D[N]['args']>;
 
 export type Decoded<D extends Actions> = {
-  [N in keyof D & string]: { name: N; bot: 'master' | 'admin'; args: ArgsOf<D, N> };
+  [N in keyof D & string]: { name: N; bot: CallbackBot; args: ArgsOf<D, N> };
 }[keyof D & string];
 
 /** A bot's actions with their encoder, decoder, button builder and router. */
@@ -48,11 +52,8 @@ export interface CallbackCodec<D extends Actions> {
 }
 
 /** The codec of one bot's actions; checks that every code carries the bot's prefix and is unique. */
-export function callbackCodec<const D extends Actions>(
-  bot: 'master' | 'admin',
-  actions: D,
-): CallbackCodec<D> {
-  const prefix = bot === 'master' ? 'm:' : 'a:';
+export function callbackCodec<const D extends Actions>(bot: CallbackBot, actions: D): CallbackCodec<D> {
+  const prefix = PREFIX[bot];
   const byCode = new Map<string, keyof D & string>();
   for (const [name, def] of Object.entries(actions)) {
     if (!def.code.startsWith(prefix)) throw new Error(`callback ${name}: code ${def.code} is not ${prefix}…`);
