@@ -1,3 +1,4 @@
+export * from './dependency';
 export * from './health-server';
 export * from './lifecycle';
 export * from './logger';

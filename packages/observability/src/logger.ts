@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -7,12 +7,16 @@ export interface LoggerOptions {
   level?: string;
   /** Human-readable output (development). Defaults to true when stdout is a TTY outside production. */
   pretty?: boolean;
+  /** Where JSON lines go (default stdout); tests read the log through it. */
+  destination?: DestinationStream;
 }
 
 /** pino JSON logs with a `service` field; add order_id / master_id / job_id via child loggers. */
 export function createLogger(opts: LoggerOptions): Logger {
-  const pretty = opts.pretty ?? (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
-  return pino({
+  const pretty =
+    opts.destination === undefined &&
+    (opts.pretty ?? (process.stdout.isTTY && process.env.NODE_ENV !== 'production'));
+  const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     base: { service: opts.service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -28,5 +32,6 @@ export function createLogger(opts: LoggerOptions): Logger {
           },
         }
       : {}),
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

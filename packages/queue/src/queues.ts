@@ -7,6 +7,11 @@ export interface QueueOptions {
   connection: ConnectionOptions;
   /** Hash-tagged prefix, e.g. `{fs}`, so every key of a queue lands in one Redis Cluster slot. */
   prefix: string;
+  /**
+   * Connection errors of the queues (Redis down). Always listened to: without a listener
+   * BullMQ prints every reconnect failure to stderr, outside the JSON logs.
+   */
+  onError?: (err: Error) => void;
 }
 
 const KEEP = {
@@ -38,6 +43,8 @@ export class Queues {
     this.notifyClient = new Queue(QUEUES.notifyClient, base);
     this.notifySms = new Queue(QUEUES.notifySms, base);
     this.byName = new Map(this.notifyQueues().map((q) => [q.name, q]));
+    const onError = opts.onError ?? (() => {});
+    for (const q of [this.distribution, ...this.notifyQueues()]) q.on('error', onError);
   }
 
   /** Every notification queue (Telegram per bot token, and SMS). */

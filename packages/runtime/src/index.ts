@@ -1,5 +1,12 @@
 import { createDb, type Db } from '@fs/db';
-import { createLogger, createMetricsRegistry, HealthServer, type Logger, waitFor } from '@fs/observability';
+import {
+  ConnectionState,
+  createLogger,
+  createMetricsRegistry,
+  HealthServer,
+  type Logger,
+  waitFor,
+} from '@fs/observability';
 import { createRedis, Queues } from '@fs/queue';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -30,23 +37,63 @@ export interface ServiceBase {
   close(): Promise<void>;
 }
 
+export interface ServiceBaseOptions {
+  /**
+   * The service answers people (the bots): during a Redis outage a command fails at once
+   * instead of waiting for the reconnect, so a handler can tell the person. Not for services
+   * whose BullMQ workers share this connection (workers need commands to wait).
+   */
+  failFastRedis?: boolean;
+}
+
+/** How long a fail-fast Redis command may take before it counts as an outage. */
+const FAIL_FAST_COMMAND_MS = 5000;
+
+function readyWithin(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
+}
+
 /**
  * Connects to Postgres and Redis (waiting with backoff while they come up) and serves
- * /health/live, /health/ready and /metrics on HTTP_PORT.
+ * /health/live, /health/ready and /metrics on HTTP_PORT. Redis trouble is logged once per
+ * change of state (lost / restored), for the connection and every queue on it.
  */
 export async function createServiceBase(
   name: string,
   config: BaseConfig,
   logger?: Logger,
+  options: ServiceBaseOptions = {},
 ): Promise<ServiceBase> {
   const log = logger ?? createLogger({ service: name, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const registry = createMetricsRegistry(name);
   const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, applicationName: name });
-  const redis = createRedis(config.REDIS_URL, { connectionName: name });
-  redis.on('error', (err) => log.warn({ err: String(err) }, 'redis connection error'));
+  const redis = createRedis(config.REDIS_URL, {
+    connectionName: name,
+    ...(options.failFastRedis
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: FAIL_FAST_COMMAND_MS }
+      : {}),
+  });
+  const redisState = new ConnectionState(log, 'redis');
+  redis.on('error', (err) => redisState.down(err));
+  redis.on('ready', () => redisState.up());
   await waitFor('postgres', () => sql`select 1`.execute(db), log);
+  // A fail-fast connection refuses commands until it is ready: give it a moment to connect.
+  await readyWithin(redis, FAIL_FAST_COMMAND_MS);
   await waitFor('redis', () => redis.ping(), log);
-  const queues = new Queues({ connection: redis, prefix: config.REDIS_PREFIX });
+  const queues = new Queues({
+    connection: redis,
+    prefix: config.REDIS_PREFIX,
+    onError: (err) => redisState.down(err),
+  });
   const health = new HealthServer({
     registry,
     logger: log,

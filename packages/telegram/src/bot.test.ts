@@ -3,9 +3,10 @@ import { FakeTelegram } from '@fs/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { createBot, type RunningBot, safeEdit, staleCallbacks, startBot } from './bot';
+import { createBot, type RunningBot, safeEdit, staleCallbacks, startBot, WEBHOOK_BODY_LIMIT } from './bot';
 import { action, callbackCodec, idArg } from './callback-data';
 import { inlineKeyboard } from './keyboards';
+import { privateOnly } from './private-only';
 
 /** A bot's actions as the bots define theirs (the master bot's push buttons). */
 const cb = callbackCodec('master', {
@@ -21,6 +22,9 @@ const offerKeyboard = (offerId: number, labels: { accept: string; decline: strin
   ]);
 
 const ERROR_TEXT = 'error text';
+const OUTAGE_TEXT = 'outage text';
+const PRIVATE_ONLY = 'private only';
+const GROUP = -100_200;
 const STALE_TEXT = 'stale text';
 const USER = { id: 7_100_001, first_name: 'U' };
 const logger = createLogger({ service: 'test', level: 'silent', pretty: false });
@@ -40,11 +44,35 @@ beforeEach(() => {
   token = fake.createBot();
 });
 
+/** Every handler that ran, in order (a refused group update must run none). */
+let handled: string[] = [];
+/** Set by a test to hold the `hi` handler until released. */
+let gate: Promise<void> | null = null;
+
 function testBot(): Telegraf {
-  const bot = createBot(token, { apiRoot: fake.apiRoot, logger, errorText: ERROR_TEXT });
+  handled = [];
+  gate = null;
+  const bot = createBot(token, {
+    apiRoot: fake.apiRoot,
+    logger,
+    errorText: ERROR_TEXT,
+    outageText: OUTAGE_TEXT,
+  });
   bot.botInfo = fake.botUser(token) as Telegraf['botInfo'];
+  bot.use(privateOnly(PRIVATE_ONLY));
+  bot.use((ctx, next) => {
+    handled.push(ctx.updateType);
+    return next();
+  });
   bot.command('boom', () => {
     throw new Error('boom');
+  });
+  bot.command('redisdown', () => {
+    // What ioredis throws for a command while the connection is down (fail-fast connection).
+    throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
+  });
+  bot.command('pgdown', () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   });
   bot.use(
     cb.on('offerAccept', async (ctx, { offerId }) => {
@@ -55,7 +83,10 @@ function testBot(): Telegraf {
       // offerId 3: the handler forgets to answer
     }),
   );
-  bot.hears('hi', (ctx) => ctx.reply('hello'));
+  bot.hears('hi', async (ctx) => {
+    if (gate) await gate;
+    await ctx.reply('hello');
+  });
   bot.use(staleCallbacks(STALE_TEXT));
   return bot;
 }
@@ -90,6 +121,15 @@ describe('createBot safety net', () => {
     const { update } = await fake.userSendsText(token, USER, '/boom');
     await bot.handleUpdate(update as unknown as Update);
     expect(sentTexts()).toEqual([ERROR_TEXT]);
+  });
+
+  it('a handler failing because Redis or PostgreSQL is down gets the short outage reply, not the generic error', async () => {
+    const bot = testBot();
+    for (const cmd of ['/redisdown', '/pgdown']) {
+      const { update } = await fake.userSendsText(token, USER, cmd);
+      await bot.handleUpdate(update as unknown as Update);
+    }
+    expect(sentTexts()).toEqual([OUTAGE_TEXT, OUTAGE_TEXT]);
   });
 
   it('a throwing callback handler still answers the callback query and replies', async () => {
@@ -135,6 +175,86 @@ describe('createBot safety net', () => {
     });
     await press(bot, id, 'm:oa:4');
     expect(sentTexts()).toEqual([ERROR_TEXT]);
+  });
+});
+
+describe('privateOnly', () => {
+  const MEMBER = { id: 7_100_002, first_name: 'M' };
+
+  it('in a group: a command for this bot gets one refusal and no handler runs; chatter and other bots’ commands get nothing', async () => {
+    const bot = testBot();
+    const username = fake.botUser(token).username;
+    for (const text of [
+      '/start',
+      `/start@${username}`,
+      '/start ABCD2345',
+      'ABCD2345',
+      'hi',
+      '/start@other_bot',
+    ]) {
+      const { update } = await fake.userSendsText(token, MEMBER, text, { chatId: GROUP });
+      await bot.handleUpdate(update as unknown as Update);
+    }
+    expect(handled).toEqual([]);
+    expect(fake.callsOf('sendMessage').map((c) => [c.params.chat_id, c.params.text])).toEqual([
+      [GROUP, PRIVATE_ONLY],
+      [GROUP, PRIVATE_ONLY],
+      [GROUP, PRIVATE_ONLY],
+    ]);
+  });
+
+  it('a button on a message in a group (e.g. a staff alert) is refused with an alert and handled by nothing', async () => {
+    const bot = testBot();
+    const alert = await bot.telegram.sendMessage(GROUP, 'alert', {
+      reply_markup: offerKeyboard(2, { accept: 'A', decline: 'D' }),
+    });
+    fake.reset();
+    const { update } = await fake.userPressesButton(token, MEMBER, {
+      messageId: alert.message_id,
+      data: 'm:oa:2',
+      chatId: GROUP,
+    });
+    await bot.handleUpdate(update as unknown as Update);
+    expect(handled).toEqual([]);
+    expect(fake.callsOf('answerCallbackQuery').map((c) => c.params)).toEqual([
+      expect.objectContaining({ text: PRIVATE_ONLY, show_alert: true }),
+    ]);
+    expect(sentTexts()).toEqual([]);
+  });
+
+  it('a channel post and the bot being added to a group run nothing and send nothing', async () => {
+    const bot = testBot();
+    const chat = { id: GROUP, type: 'supergroup', title: 'staff alerts' };
+    const member = (status: string) => ({ user: fake.botUser(token), status });
+    await bot.handleUpdate({
+      update_id: 1,
+      channel_post: {
+        message_id: 1,
+        date: 0,
+        chat: { id: -100_300, type: 'channel', title: 'c' },
+        text: '/start',
+      },
+    } as unknown as Update);
+    await bot.handleUpdate({
+      update_id: 2,
+      my_chat_member: {
+        chat,
+        from: MEMBER,
+        date: 0,
+        old_chat_member: member('left'),
+        new_chat_member: member('member'),
+      },
+    } as unknown as Update);
+    expect(handled).toEqual([]);
+    expect(fake.calls.filter((c) => c.method !== 'getMe')).toEqual([]);
+  });
+
+  it('private chats pass', async () => {
+    const bot = testBot();
+    const { update } = await fake.userSendsText(token, USER, 'hi');
+    await bot.handleUpdate(update as unknown as Update);
+    expect(handled).toEqual(['message']);
+    expect(sentTexts()).toEqual(['hello']);
   });
 });
 
@@ -194,6 +314,63 @@ describe('startBot', () => {
     // Draining: in-flight updates finish, new ones are refused so Telegram retries elsewhere.
     await running.stop();
     expect((await fake.userSendsText(token, USER, 'hi')).status).toBe(503);
+  });
+
+  describe('webhook hardening', () => {
+    let base: string;
+    const hi = (id: number) => ({
+      update_id: id,
+      message: { message_id: id, date: 0, chat: { id: USER.id, type: 'private' }, from: USER, text: 'hi' },
+    });
+    const postRaw = (headers: Record<string, string>, body: string) =>
+      fetch(`${base}/tg/master`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+
+    beforeEach(async () => {
+      running = await startBot(testBot(), {
+        mode: 'webhook',
+        logger,
+        app,
+        webhookUrl: 'https://bots.example.com/tg/master',
+        secret: SECRET,
+      });
+      base = await app.listen({ port: 0, host: '127.0.0.1' });
+    });
+
+    it('the secret is checked before the body is parsed: a malformed or huge body without it is 401, never 400/413', async () => {
+      expect((await postRaw({}, '{not json')).status).toBe(401);
+      expect((await postRaw({}, `{"x":"${'a'.repeat(2 * WEBHOOK_BODY_LIMIT)}"}`)).status).toBe(401);
+      // With the secret, the same bodies are refused by the parser and the size cap.
+      const auth = { 'x-telegram-bot-api-secret-token': SECRET };
+      expect((await postRaw(auth, '{not json')).status).toBe(400);
+      expect((await postRaw(auth, `{"x":"${'a'.repeat(2 * WEBHOOK_BODY_LIMIT)}"}`)).status).toBe(413);
+      await running!.idle();
+      expect(handled).toEqual([]);
+    });
+
+    it('an update is acknowledged only after it was handled (a process dying mid-update gets it redelivered)', async () => {
+      let release!: () => void;
+      gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let acknowledged = false;
+      const response = postRaw({ 'x-telegram-bot-api-secret-token': SECRET }, JSON.stringify(hi(500))).then(
+        (r) => {
+          acknowledged = true;
+          return r.status;
+        },
+      );
+      await until(() => handled.length === 1);
+      // The handler is running and has not finished: Telegram must not have its 200 yet.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(acknowledged).toBe(false);
+      release();
+      expect(await response).toBe(200);
+      expect(sentTexts()).toEqual(['hello']);
+    });
   });
 
   it('webhook: a bare origin gets the default path', async () => {

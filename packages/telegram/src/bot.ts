@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type Logger, prom } from '@fs/observability';
+import { dependencyFailure, type Logger, prom, shortMessage } from '@fs/observability';
 import type { FastifyInstance } from 'fastify';
 import { type Context, type MiddlewareFn, Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -10,6 +10,11 @@ export interface CreateBotOptions {
   logger: Logger;
   /** Reply sent when a handler throws (the bot's texts module owns the wording). */
   errorText: string;
+  /**
+   * Reply sent when a handler failed because PostgreSQL or Redis is unreachable ("temporary
+   * trouble, try again in a minute"); errorText when not given.
+   */
+  outageText?: string;
   /** A handler running longer than this is abandoned and logged. */
   handlerTimeoutMs?: number;
 }
@@ -24,7 +29,7 @@ export function createBot<C extends Context = Context>(token: string, opts: Crea
     telegram: { apiRoot: opts.apiRoot, webhookReply: false },
     handlerTimeout: opts.handlerTimeoutMs ?? 30_000,
   });
-  bot.use(errorBoundary(opts.logger, opts.errorText));
+  bot.use(errorBoundary(opts.logger, opts.errorText, opts.outageText));
   bot.use(answerCallbacks());
   // Last resort (e.g. a handler timeout, which happens outside the middleware chain).
   bot.catch((err, ctx) => {
@@ -62,21 +67,33 @@ async function answerIfNeeded(ctx: Context, logger?: Logger): Promise<void> {
   }
 }
 
-/** Logs a failed handler with update type and user id, tells the user, answers the callback. */
-export function errorBoundary<C extends Context>(logger: Logger, errorText: string): MiddlewareFn<C> {
+/**
+ * Logs a failed handler with update type and user id, tells the user, answers the callback.
+ * A dependency outage (PostgreSQL or Redis unreachable) is a warning with a short reason, and
+ * the person gets `outageText` instead of the generic error.
+ */
+export function errorBoundary<C extends Context>(
+  logger: Logger,
+  errorText: string,
+  outageText = errorText,
+): MiddlewareFn<C> {
   return async (ctx, next) => {
     trackAnswers(ctx);
     try {
       await next();
     } catch (err) {
-      logger.error(
-        { err, update_id: ctx.update.update_id, update_type: ctx.updateType, user_id: ctx.from?.id },
-        'bot handler failed',
-      );
+      const where = { update_id: ctx.update.update_id, update_type: ctx.updateType, user_id: ctx.from?.id };
+      const outage = dependencyFailure(err);
+      if (outage) {
+        logger.warn(
+          { ...where, reason: outage, err: shortMessage(err) },
+          'bot handler failed: dependency unavailable',
+        );
+      } else logger.error({ err, ...where }, 'bot handler failed');
       await answerIfNeeded(ctx, logger);
       if (ctx.chat) {
         await ctx
-          .reply(errorText)
+          .reply(outage ? outageText : errorText)
           .catch((e) => logger.warn({ err: String(e), user_id: ctx.from?.id }, 'error reply failed'));
       }
     }
@@ -169,6 +186,11 @@ export interface RunningBot {
 }
 
 const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
+/**
+ * Telegram updates are a few KB (a 4,096-character message with entities and a replied-to
+ * message stays far below this); anything larger is refused with 413 before it is parsed.
+ */
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 function secretMatches(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
@@ -254,21 +276,33 @@ async function startWebhook<C extends Context>(
   if (url.pathname === '/') url.pathname = path;
   let draining = false;
 
-  app.post(path, async (req, reply) => {
-    if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], secret)) {
-      return reply.code(401).send({ ok: false });
-    }
-    // Telegram retries a non-2xx later, possibly on another replica.
-    if (draining) return reply.code(503).send({ ok: false });
-    if (!isUpdate(req.body)) return reply.code(400).send({ ok: false });
-    const update = req.body;
-    // Answer at once with an empty body; the update is handled in the background (the bot
-    // catches handler errors itself).
-    bot
-      .handleUpdate(update)
-      .catch((err) => logger.error({ err, update_id: update.update_id }, 'update failed'));
-    return reply.code(200).send();
-  });
+  app.post(
+    path,
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      // Runs before the body is read: a request without the secret costs no parsing.
+      onRequest: async (req, reply) => {
+        if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], secret)) {
+          return reply.code(401).send({ ok: false });
+        }
+        // Telegram retries a non-2xx later, possibly on another replica.
+        if (draining) return reply.code(503).send({ ok: false });
+      },
+    },
+    async (req, reply) => {
+      if (!isUpdate(req.body)) return reply.code(400).send({ ok: false });
+      const update = req.body;
+      // Acknowledged only once handled: if this process dies mid-update, Telegram gets no
+      // answer and delivers the update again (here or to another replica). Handler errors are
+      // answered to the person by the bot's error boundary and acknowledged, not retried.
+      try {
+        await bot.handleUpdate(update);
+      } catch (err) {
+        logger.error({ err, update_id: update.update_id }, 'update failed');
+      }
+      return reply.code(200).send();
+    },
+  );
 
   await bot.telegram.setWebhook(url.toString(), {
     secret_token: secret,

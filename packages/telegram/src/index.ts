@@ -7,6 +7,7 @@ export * from './file-relay';
 export * from './gateway';
 export * from './keyboards';
 export * from './message-file';
+export * from './private-only';
 export * from './reachable';
 export * from './session';
 export * from './wizard';

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { createLogger } from '@fs/observability';
 import { createTestRedis, FakeTelegram, type TestRedis } from '@fs/testkit';
+import IORedis from 'ioredis';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { createBot } from './bot';
@@ -37,10 +39,15 @@ const msg = (userId: number, chatId = userId): Update =>
   }) as Update;
 
 /** A fresh bot instance, as after a restart or on another replica. */
-function replica(ttlSeconds = 60): Telegraf<Ctx> {
-  const bot = createBot<Ctx>('1:AAAAAAAAAAAAAAAA', { apiRoot: api.apiRoot, logger, errorText: 'x' });
+function replica(ttlSeconds = 60, connection = redis.connection): Telegraf<Ctx> {
+  const bot = createBot<Ctx>('1:AAAAAAAAAAAAAAAA', {
+    apiRoot: api.apiRoot,
+    logger,
+    errorText: 'x',
+    outageText: 'outage',
+  });
   bot.botInfo = { id: 1, is_bot: true, first_name: 'B', username: 'b' } as Telegraf['botInfo'];
-  bot.use(redisSession({ redis: redis.connection, prefix: redis.prefix, bot: 'master', ttlSeconds }));
+  bot.use(redisSession({ redis: connection, prefix: redis.prefix, bot: 'master', ttlSeconds }));
   bot.on('message', async (ctx) => {
     ctx.session = { count: (ctx.session?.count ?? 0) + 1 };
     await ctx.reply(String(ctx.session.count));
@@ -74,5 +81,34 @@ describe('redisSession', () => {
       .slice(-2)
       .map((c) => c.params.text);
     expect(texts).toEqual(['1', '1']);
+  });
+
+  it('a read that failed while Redis was unreachable does not stick: the next update reads again', async () => {
+    // A fail-fast connection (as the bots use): commands fail at once while it is down.
+    const conn = new IORedis(redis.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
+    await conn.connect();
+    try {
+      const bot = replica(60, conn);
+      await bot.handleUpdate(msg(9));
+      const ended = once(conn, 'end');
+      conn.disconnect();
+      await ended;
+      await bot.handleUpdate(msg(9));
+      await conn.connect();
+      await bot.handleUpdate(msg(9));
+      const texts = api
+        .callsOf('sendMessage')
+        .slice(-3)
+        .map((c) => c.params.text);
+      // telegraf's session() keeps a rejected read for the key forever: the third update would
+      // be "outage" too although Redis is back.
+      expect(texts).toEqual(['1', 'outage', '2']);
+    } finally {
+      conn.disconnect();
+    }
   });
 });

@@ -1,6 +1,22 @@
 import type { Redis } from 'ioredis';
-import { type Context, type MiddlewareFn, session } from 'telegraf';
+import { Composer, type Context, type MiddlewareFn, session } from 'telegraf';
 import type { AsyncSessionStore } from 'telegraf/session';
+
+/**
+ * What the store's get() resolves to when Redis failed. telegraf's session() shares a pending
+ * get() between concurrent updates and never forgets a rejected one, so a single failed read
+ * would fail that user's every later update until a restart. A resolved marker is forgotten with
+ * the update; the middleware below turns it back into the error (the error boundary answers
+ * "temporary trouble"), and set() never writes it.
+ */
+const UNAVAILABLE = Symbol('session store unavailable');
+interface Unavailable {
+  [UNAVAILABLE]: unknown;
+}
+
+function unavailable(value: unknown): value is Unavailable {
+  return typeof value === 'object' && value !== null && UNAVAILABLE in value;
+}
 
 /**
  * Session (wizard state) store in Redis with a sliding TTL: state survives a restart and is
@@ -19,7 +35,12 @@ export class RedisSessionStore<T> implements AsyncSessionStore<T> {
   }
 
   async get(name: string): Promise<T | undefined> {
-    const raw = await this.redis.get(this.key(name));
+    let raw: string | null;
+    try {
+      raw = await this.redis.get(this.key(name));
+    } catch (err) {
+      return { [UNAVAILABLE]: err } as T;
+    }
     if (raw === null) return undefined;
     try {
       return JSON.parse(raw) as T;
@@ -29,6 +50,7 @@ export class RedisSessionStore<T> implements AsyncSessionStore<T> {
   }
 
   async set(name: string, value: T): Promise<void> {
+    if (unavailable(value)) return;
     await this.redis.set(this.key(name), JSON.stringify(value), 'EX', this.ttlSeconds);
   }
 
@@ -60,9 +82,16 @@ export function redisSession<S extends object, C extends Context & { session?: S
   opts: RedisSessionOptions<S>,
 ): MiddlewareFn<C> {
   const store = new RedisSessionStore<S>(opts.redis, `${opts.prefix}:session:${opts.bot}:`, opts.ttlSeconds);
-  return session<S, C, 'session'>({
-    store,
-    getSessionKey: sessionKey,
-    ...(opts.defaultSession ? { defaultSession: opts.defaultSession } : {}),
-  });
+  return Composer.compose<C>([
+    session<S, C, 'session'>({
+      store,
+      getSessionKey: sessionKey,
+      ...(opts.defaultSession ? { defaultSession: opts.defaultSession } : {}),
+    }),
+    (ctx, next) => {
+      const s: unknown = ctx.session;
+      if (unavailable(s)) throw s[UNAVAILABLE];
+      return next();
+    },
+  ]);
 }

@@ -19,7 +19,7 @@ export type AdminBot = BotService<AdminContext>;
 
 /** Builds and starts the admin bot (polling or webhook) with its health/metrics server. */
 export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOptions = {}): Promise<AdminBot> {
-  const base = await createServiceBase('admin-bot', config, opts.logger);
+  const base = await createServiceBase('admin-bot', config, opts.logger, { failFastRedis: true });
   const { logger, db, redis, queues } = base;
   const deps: AdminBotDeps = {
     db,

@@ -1,7 +1,15 @@
 import type { AdminBotConfig } from '@fs/config';
 import { markReachableAgain } from '@fs/db';
 import type { prom } from '@fs/observability';
-import { botMetrics, createBot, onUserContact, redisSession, staleCallbacks, wizards } from '@fs/telegram';
+import {
+  botMetrics,
+  createBot,
+  onUserContact,
+  privateOnly,
+  redisSession,
+  staleCallbacks,
+  wizards,
+} from '@fs/telegram';
 import type { Redis } from 'ioredis';
 import type { Telegraf } from 'telegraf';
 import type { AdminBotDeps, AdminContext, AdminSession } from './context';
@@ -36,8 +44,10 @@ export function buildBot(
     apiRoot: config.TELEGRAM_API_ROOT,
     logger: deps.logger,
     errorText: texts.error,
+    outageText: texts.outage,
   });
   bot.use(botMetrics(base.registry));
+  bot.use(privateOnly(texts.privateOnly, deps.logger));
   bot.use(onUserContact((id) => markReachableAgain(deps.db, 'staff', id)));
   bot.use(
     redisSession<AdminSession, AdminContext>({

@@ -21,7 +21,7 @@ export async function startMasterBot(
   config: MasterBotConfig,
   opts: MasterBotOptions = {},
 ): Promise<MasterBot> {
-  const base = await createServiceBase('master-bot', config, opts.logger);
+  const base = await createServiceBase('master-bot', config, opts.logger, { failFastRedis: true });
   const { logger, db, queues } = base;
   const deps = { db, logger, dispatch: { db, queues, logger, settings: new SettingsCache(db) } };
   const bot = buildBot(config, deps, base);

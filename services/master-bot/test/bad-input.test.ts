@@ -307,3 +307,67 @@ describe.each(SCENES)('bad input in state: $name', (scene) => {
     scene.sessionCheck(await session(m));
   });
 });
+
+/**
+ * Group chats (a master adds the bot to a group, or a group is a staff alert chat): the bot
+ * shows nothing there. A command gets one short refusal, anything else nothing, a button gets
+ * the refusal as an alert; nothing changes and no menu, card or address reaches the group.
+ */
+describe('bad input from a group chat', () => {
+  const GROUP = -4_100_500;
+  const REFUSAL = 'Я работаю только в личных сообщениях: напишите мне в личный чат.';
+  let m: MasterFixture;
+  let orderId: number;
+
+  beforeAll(async () => {
+    m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
+    ({ orderId } = await offerFor(m));
+  });
+
+  const groupSays = async (text: string) => {
+    const before = h.fake.sentMessages(h.token, GROUP).length;
+    await h.fake.userSendsText(h.token, { id: Number(m.tg_user_id), first_name: 'Мастер' }, text, {
+      chatId: GROUP,
+    });
+    await h.mb.running.idle();
+    return h.fake
+      .sentMessages(h.token, GROUP)
+      .slice(before)
+      .map((x) => x.text);
+  };
+
+  it.each([
+    ['/start', [REFUSAL]],
+    ['/start@master_test_bot', [REFUSAL]],
+    ['/cancel', [REFUSAL]],
+    ['привет', []],
+    [HUGE, []],
+  ])('%s → %j, nothing changes', async (text, replies) => {
+    const before = await dbState();
+    expect(await groupSays(text)).toEqual(replies);
+    expect(await dbState()).toBe(before);
+  });
+
+  it('a button pressed in the group (the offer’s accept, forged) → the refusal as an alert, the offer stays open', async () => {
+    const row = await h.tdb.db
+      .selectFrom('offers')
+      .select('id')
+      .where('order_id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    const posted = await h.tg.sendMessage(GROUP, 'сообщение в группе');
+    const before = await dbState();
+    const pressed = await h.fake.userPressesButton(
+      h.token,
+      { id: Number(m.tg_user_id), first_name: 'Мастер' },
+      { messageId: posted.message_id, chatId: GROUP, data: `m:oa:${row.id}`, unchecked: true },
+    );
+    await h.mb.running.idle();
+    const answers = h.fake
+      .callsOf('answerCallbackQuery', h.token)
+      .filter((c) => c.params.callback_query_id === pressed.callbackQueryId);
+    expect(answers.map((a) => a.params)).toEqual([
+      expect.objectContaining({ text: REFUSAL, show_alert: true }),
+    ]);
+    expect(await dbState()).toBe(before);
+  });
+});

@@ -19,6 +19,8 @@ import { placeTexts } from './place';
 export const texts = {
   error: '⚠️ Что-то пошло не так. Попробуйте ещё раз или нажмите /start.',
   staleButton: 'Кнопка устарела. Откройте меню: /start',
+  outage: '⏳ Временные неполадки, попробуйте через минуту.',
+  privateOnly: 'Я работаю только в личных сообщениях: напишите мне в личный чат.',
 
   /** Why a button is refused (middlewares/guard.ts); blocked wording by what was attempted. */
   guard: {
