@@ -85,6 +85,10 @@ export interface StaffUsersTable {
   role: StaffRole;
   is_active: Generated<boolean>;
   is_unreachable: Generated<boolean>;
+  /** A row pre-created by @username (tg_user_id null) links only before this moment. */
+  invite_expires_at: Timestamp | null;
+  /** When an @username invitation was taken (tg_user_id and full_name are the taker's). */
+  linked_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

@@ -85,9 +85,9 @@ describe('admin bot access', () => {
   });
 
   it('a one-time code creates exactly one staff row with its role and cities, and cannot be reused', async () => {
-    const codeId = await issueCode('CITY7788', 'city_admin', ['Москва', 'Санкт-Петербург']);
+    const codeId = await issueCode('CTYA7788', 'city_admin', ['Москва', 'Санкт-Петербург']);
     const user = nextUser++;
-    const replies = await say(user, '/start city7788');
+    const replies = await say(user, '/start ctya7788');
     expect(replies[0]).toContain('Код принят');
     expect(replies[1]).toContain('Администратор города');
     expect(replies[1]).toContain('Москва, Санкт-Петербург');
@@ -110,7 +110,7 @@ describe('admin bot access', () => {
 
     // Someone else tries the same code as plain text: refused, nobody created.
     const other = nextUser++;
-    expect(await say(other, 'CITY7788')).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await say(other, 'CTYA7788')).toEqual([expect.stringContaining('Код не подошёл')]);
     expect(await staffByTg(other)).toEqual([]);
     // The owner is recognised from now on; still one row.
     expect((await say(user, '/start'))[0]).toContain('Администратор города');
@@ -127,22 +127,43 @@ describe('admin bot access', () => {
   });
 
   it('expired and revoked codes are refused', async () => {
-    await issueCode('OLDCODE1', 'logist', [], { expires_at: new Date(Date.now() - 1000) });
-    await issueCode('REVOKED1', 'logist', [], { revoked_at: new Date() });
+    await issueCode('XLDCDE21', 'logist', [], { expires_at: new Date(Date.now() - 1000) });
+    await issueCode('REVKED21', 'logist', [], { revoked_at: new Date() });
     const user = nextUser++;
-    expect(await say(user, 'OLDCODE1')).toEqual([expect.stringContaining('Код не подошёл')]);
-    expect(await say(user, 'REVOKED1')).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await say(user, 'XLDCDE21')).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await say(user, 'REVKED21')).toEqual([expect.stringContaining('Код не подошёл')]);
     expect(await staffByTg(user)).toEqual([]);
   });
 
   it('stops guessing after five wrong codes', async () => {
-    await issueCode('GOOD5555', 'logist', []);
+    await issueCode('GDDD5555', 'logist', []);
     const user = nextUser++;
     for (let i = 0; i < 4; i++)
-      expect(await say(user, `WRONG00${i}`)).toEqual([expect.stringContaining('Код не подошёл')]);
-    expect(await say(user, 'WRONG009')).toEqual([expect.stringContaining('Слишком много')]);
-    expect(await say(user, 'GOOD5555')).toEqual([expect.stringContaining('Слишком много')]);
+      expect(await say(user, `WRNG00${i}A`)).toEqual([expect.stringContaining('Код не подошёл')]);
+    expect(await say(user, 'WRNG009A')).toEqual([expect.stringContaining('Слишком много')]);
+    expect(await say(user, 'GDDD5555')).toEqual([expect.stringContaining('Слишком много')]);
     expect(await staffByTg(user)).toEqual([]);
+  });
+
+  it('only text shaped like a code (8 letters/digits of the code alphabet) is an attempt; other text gets help and burns nothing', async () => {
+    await issueCode('HELP2345', 'logist', ['Москва']);
+    const user = nextUser++;
+    const notCodes = [
+      'hello',
+      'привет',
+      'здравствуйте',
+      'hello world',
+      'abcd',
+      'elephants!',
+      '/help',
+      '/start hello',
+    ];
+    for (const text of notCodes) {
+      expect(await say(user, text)).toEqual([expect.stringContaining('Отправьте код доступа')]);
+    }
+    // Nothing counted: the failure counter was never created, and a real code still works.
+    expect(await redis.connection.exists(`${redis.prefix}:admin:code-failures:${user}`)).toBe(0);
+    expect((await say(user, 'help2345'))[0]).toContain('Код принят');
   });
 
   it('GLOBAL_ADMIN_TG_IDS become global admins on first contact, once', async () => {
@@ -164,7 +185,49 @@ describe('admin bot access', () => {
     expect(await staffByTg(user)).toEqual([expect.objectContaining({ role: 'global_admin' })]);
   });
 
+  describe('bad input from a group chat', () => {
+    const GROUP = -4_100_600;
+    const REFUSAL = 'Я работаю только в личных сообщениях: напишите мне в личный чат.';
+    const groupSays = async (userId: number, text: string) => {
+      const before = fake.sentMessages(token, GROUP).length;
+      await fake.userSendsText(token, person(userId), text, { chatId: GROUP });
+      // Polling: the update is handled once the bot confirmed it (its next getUpdates).
+      const deadline = Date.now() + 20_000;
+      while (fake.pendingUpdates(token).length > 0) {
+        if (Date.now() > deadline) throw new Error('the bot did not fetch the group update');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await ab.running.idle();
+      return fake
+        .sentMessages(token, GROUP)
+        .slice(before)
+        .map((m) => m.text);
+    };
+
+    it('/start of a global admin in a group → one refusal, no menu in the group', async () => {
+      expect(await groupSays(GLOBAL_ADMIN, '/start')).toEqual([REFUSAL]);
+    });
+
+    it('an access code in a group (plain or /start CODE) → not redeemed, the code stays usable', async () => {
+      await issueCode('GRPC2345', 'logist', ['Москва']);
+      const user = nextUser++;
+      expect(await groupSays(user, 'GRPC2345')).toEqual([]);
+      expect(await groupSays(user, '/start GRPC2345')).toEqual([REFUSAL]);
+      expect(await staffByTg(user)).toEqual([]);
+      const code = await tdb.db
+        .selectFrom('staff_access_codes')
+        .select('used_at')
+        .where('code', '=', 'GRPC2345')
+        .executeTakeFirstOrThrow();
+      expect(code.used_at).toBeNull();
+      expect((await say(user, 'GRPC2345'))[0]).toContain('Код принят');
+    });
+  });
+
   it('runs in polling mode and serves health and metrics', async () => {
+    // Between two long polls isPolling is briefly false: wait for the next one.
+    const deadline = Date.now() + 20_000;
+    while (!fake.isPolling(token) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(fake.isPolling(token)).toBe(true);
     expect(fake.webhook(token)).toBeNull();
     expect((await fetch(`${ab.httpUrl}/health/ready`)).status).toBe(200);

@@ -162,12 +162,16 @@ describe('adding staff directly', () => {
     const added = d.sentSince(global, d.sentCount(global) - 2)[0]!.text!;
     expect(added).toContain('Сотрудник добавлен');
     expect(added).toContain('Пользователь: @new_logist');
+    expect(added).toMatch(/Приглашение по username действует до \d\d\.\d\d\.\d{4} \d\d:\d\d/);
     const row = await h.tdb.db
       .selectFrom('staff_users')
       .selectAll()
       .where('username', '=', 'new_logist')
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ role: 'logist', tg_user_id: null, is_active: true });
+    // The invitation lives as long as an access code (72 h).
+    const lifeH = (row.invite_expires_at!.getTime() - row.created_at.getTime()) / 3_600_000;
+    expect(lifeH).toBeCloseTo(72, 1);
     const cities = await h.tdb.db
       .selectFrom('staff_cities')
       .select('city_id')
@@ -188,6 +192,19 @@ describe('adding staff directly', () => {
       .where('id', '=', row.id)
       .executeTakeFirstOrThrow();
     expect(linked.tg_user_id).toBe(700_000_010);
+    // Who took the invitation is recorded, audited and shown on the staff card.
+    const taken = await h.tdb.db
+      .selectFrom('admin_audit_log')
+      .select(['staff_user_id', 'payload'])
+      .where('action', '=', 'staff.invitation_taken')
+      .where('entity_id', '=', row.id)
+      .execute();
+    expect(taken).toEqual([
+      {
+        staff_user_id: row.id,
+        payload: { tg_user_id: 700_000_010, username: 'New_Logist', full_name: 'Новый' },
+      },
+    ]);
 
     // The same person again: refused.
     await d.tap(global, d.lastBotMessage(global).message_id, { text: '➕ Добавить сотрудника' });
@@ -207,6 +224,69 @@ describe('adding staff directly', () => {
       .where('action', '=', 'staff.add')
       .execute();
     expect(audits.map((a) => a.entity_id)).toEqual(expect.arrayContaining([row.id, byId.id]));
+
+    const cardMsg = await staffSection();
+    await d.tap(global, cardMsg, { data: encode('staffCard', { staffId: row.id }), unchecked: true });
+    expect(d.shown(global, cardMsg).text).toMatch(
+      /🎟 Приглашение по username принято \d\d\.\d\d\.\d{4} \d\d:\d\d: Новый, Telegram ID 700000010/,
+    );
+  });
+});
+
+describe('invitations by @username', () => {
+  async function invite(username: string) {
+    const msg = await staffSection();
+    await d.tap(global, msg, { text: '➕ Добавить сотрудника' });
+    await d.tap(global, msg, { text: '📦 Логист' });
+    await tapCity(msg, 'Москва');
+    await d.tap(global, msg, { text: '✅ Готово' });
+    return d.send(global, `@${username}`);
+  }
+  const row = (username: string) =>
+    h.tdb.db
+      .selectFrom('staff_users')
+      .select(['id', 'tg_user_id', 'invite_expires_at', 'linked_at'])
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
+  const writes = async (id: number, username: string) => {
+    await h.fake.userSendsText(h.token, { id, first_name: 'Кто-то', username }, '/start');
+    await h.ab.running.idle();
+    return d.lastBotMessage({ tg_user_id: id } as never).text;
+  };
+
+  it('an expired invitation binds nobody; the card says so; adding the username again renews it', async () => {
+    await invite('late_logist');
+    const { id } = await row('late_logist');
+    await h.tdb.db
+      .updateTable('staff_users')
+      .set({ invite_expires_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', id)
+      .execute();
+
+    // Whoever writes with that username now is a stranger: asked for a code, not linked.
+    expect(await writes(700_000_020, 'Late_Logist')).toBe(texts.askCode);
+    expect(await row('late_logist')).toMatchObject({ tg_user_id: null, linked_at: null });
+    const msg = await staffSection();
+    await d.tap(global, msg, { data: encode('staffCard', { staffId: id }), unchecked: true });
+    expect(d.shown(global, msg).text).toMatch(
+      /⌛️ Приглашение истекло \d\d\.\d\d\.\d{4} \d\d:\d\d: добавьте сотрудника заново/,
+    );
+
+    // Adding the same username again renews the invitation (not "already exists").
+    expect((await invite('late_logist')).text).not.toBe(T.staffExists);
+    const renewed = await row('late_logist');
+    expect(renewed.id).toBe(id);
+    expect(renewed.invite_expires_at!.getTime()).toBeGreaterThan(Date.now() + 71 * 3_600_000);
+    await writes(700_000_021, 'late_logist');
+    expect(await row('late_logist')).toMatchObject({ tg_user_id: 700_000_021, linked_at: expect.any(Date) });
+  });
+
+  it('a pending invitation shows until when it waits', async () => {
+    await invite('pending_logist');
+    const { id } = await row('pending_logist');
+    const msg = await staffSection();
+    await d.tap(global, msg, { data: encode('staffCard', { staffId: id }), unchecked: true });
+    expect(d.shown(global, msg).text).toMatch(/⏳ Приглашение ждёт входа до \d\d\.\d\d\.\d{4} \d\d:\d\d/);
   });
 });
 

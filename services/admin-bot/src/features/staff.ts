@@ -121,7 +121,10 @@ staff.use(
       if (added === 'exists') return void (await ctx.reply(T.staffExists));
       ctx.wizard.clear();
       const label = 'tgUserId' in who ? String(who.tgUserId) : `@${who.username}`;
-      await ctx.reply(T.staffAdded(label, w.role, await cityNames(ctx.deps.db, w.cityIds)), {
+      const expires = added.inviteExpiresAt
+        ? formatDateTime(added.inviteExpiresAt, await staffTimezone(ctx.deps.db, me))
+        : null;
+      await ctx.reply(T.staffAdded(label, w.role, await cityNames(ctx.deps.db, w.cityIds), expires), {
         parse_mode: 'HTML',
       });
       await showStaffMenu(ctx);
@@ -241,7 +244,16 @@ async function showCard(ctx: AdminContext, me: StaffMember, staffId: number, toa
   }
   rows.push([cbButton(T.buttons.backToList, 'staffList', { page: 0 }), ...menuRow()]);
   await ctx.answerCbQuery(toast);
-  await show(ctx, T.staffCard({ ...s, created: formatDateTime(s.created_at, tz) }), inlineKeyboard(rows));
+  const invitation = s.linked_at
+    ? { taken: formatDateTime(s.linked_at, tz) }
+    : s.tg_user_id === null && s.invite_expires_at
+      ? { expires: formatDateTime(s.invite_expires_at, tz), expired: s.invite_expires_at <= new Date() }
+      : null;
+  await show(
+    ctx,
+    T.staffCard({ ...s, created: formatDateTime(s.created_at, tz), invitation }),
+    inlineKeyboard(rows),
+  );
 }
 
 async function setActive(ctx: AdminContext, me: StaffMember, staffId: number, active: boolean) {

@@ -1,7 +1,8 @@
+import { looksLikeAccessCode } from '@fs/domain';
 import type { MiddlewareFn } from 'telegraf';
 import type { AdminContext } from '../context';
 import { showMenu } from '../features/menu';
-import { ACCESS_CODE_SHAPE, redeemAccessCode, resolveStaff, type TgUser } from '../queries/staff';
+import { redeemAccessCode, resolveStaff, type TgUser } from '../queries/staff';
 import { texts } from '../texts';
 
 const MAX_FAILED_CODES = 5;
@@ -32,10 +33,11 @@ export const access: MiddlewareFn<AdminContext> = async (ctx, next) => {
     if (msg) await ctx.reply(staff ? texts.deactivated : texts.askCode);
     return;
   }
+  // Only text shaped like a code is an attempt (counts against the limit); "hello" gets help.
   const start = /^\/start(?:@\w+)?(?:\s+(.*))?$/s.exec(text);
-  const code = start ? start[1]?.trim() || undefined : text.startsWith('/') ? undefined : text;
-  if (code && ACCESS_CODE_SHAPE.test(code)) return tryCode(ctx, user, code);
-  await ctx.reply(code ? texts.codeInvalid : staff ? texts.deactivated : texts.askCode);
+  const code = start ? start[1]?.trim() : text.startsWith('/') ? undefined : text;
+  if (code && looksLikeAccessCode(code)) return tryCode(ctx, user, code.trim());
+  await ctx.reply(staff ? texts.deactivated : texts.askCode);
 };
 
 function tgUser(ctx: AdminContext): TgUser | undefined {

@@ -1,23 +1,12 @@
-import { randomInt } from 'node:crypto';
 import type { Db } from '@fs/db';
 import { audit } from '@fs/dispatch';
-import type { StaffRole } from '@fs/domain';
+import { ACCESS_CODE_TTL_HOURS, newAccessCode, type StaffRole } from '@fs/domain';
 import { sql } from 'kysely';
 import type { Page } from './masters';
 
 /** Staff and access codes, as global admins manage them. */
 
-/** How long an issued access code stays valid. */
-export const ACCESS_CODE_TTL_HOURS = 72;
 export const STAFF_PER_PAGE = 10;
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const CODE_LENGTH = 8;
-
-function newAccessCode(): string {
-  let code = '';
-  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return code;
-}
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
@@ -75,37 +64,57 @@ export function parseStaffIdentity(input: string): StaffIdentity | undefined {
 }
 
 /**
- * Adds a staff member by Telegram id or @username (linked on first contact by resolveStaff);
- * 'exists' when that id or username is already known.
+ * Adds a staff member by Telegram id, or invites one by @username: the invitation is taken by
+ * whoever first writes with that username before it expires (ACCESS_CODE_TTL_HOURS, like an
+ * access code). 'exists' when that id or username is already known; an expired, never taken
+ * invitation is renewed with the new role and cities instead.
  */
 export async function addStaff(
   db: Db,
   input: { staffId: number; who: StaffIdentity; role: StaffRole; cityIds: readonly number[] },
-): Promise<{ id: number } | 'exists'> {
+): Promise<{ id: number; inviteExpiresAt: Date | null } | 'exists'> {
   const cityIds = input.role === 'global_admin' ? [] : [...new Set(input.cityIds)];
+  const byUsername = 'username' in input.who;
+  const expiresAt = byUsername
+    ? sql<Date>`now() + make_interval(hours => ${ACCESS_CODE_TTL_HOURS}::int)`
+    : null;
   return db.transaction().execute(async (trx) => {
     // Serialises concurrent adds of the same person.
     await sql`SELECT pg_advisory_xact_lock(hashtext('staff_add'))`.execute(trx);
     const existing = await trx
       .selectFrom('staff_users')
-      .select('id')
+      .select(['id', sql<boolean>`tg_user_id IS NULL AND invite_expires_at <= now()`.as('expired_invite')])
       .where((eb) =>
         'tgUserId' in input.who
           ? eb('tg_user_id', '=', input.who.tgUserId)
           : eb(sql<string>`lower(username)`, '=', input.who.username),
       )
       .executeTakeFirst();
-    if (existing) return 'exists' as const;
-    const row = await trx
-      .insertInto('staff_users')
-      .values({
-        role: input.role,
-        tg_user_id: 'tgUserId' in input.who ? input.who.tgUserId : null,
-        username: 'username' in input.who ? input.who.username : null,
-        full_name: '',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    if (existing && !existing.expired_invite) return 'exists' as const;
+    const row = existing
+      ? await trx
+          .updateTable('staff_users')
+          .set({
+            role: input.role,
+            is_active: true,
+            invite_expires_at: expiresAt,
+            updated_at: sql<Date>`now()`,
+          })
+          .where('id', '=', existing.id)
+          .returning(['id', 'invite_expires_at'])
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto('staff_users')
+          .values({
+            role: input.role,
+            tg_user_id: 'tgUserId' in input.who ? input.who.tgUserId : null,
+            username: 'username' in input.who ? input.who.username : null,
+            full_name: '',
+            invite_expires_at: expiresAt,
+          })
+          .returning(['id', 'invite_expires_at'])
+          .executeTakeFirstOrThrow();
+    if (existing) await trx.deleteFrom('staff_cities').where('staff_user_id', '=', row.id).execute();
     if (cityIds.length > 0) {
       await trx
         .insertInto('staff_cities')
@@ -114,12 +123,12 @@ export async function addStaff(
     }
     await audit(trx, {
       staffId: input.staffId,
-      action: 'staff.add',
+      action: existing ? 'staff.invitation_renewed' : 'staff.add',
       entityType: 'staff',
       entityId: row.id,
       payload: { ...input.who, role: input.role, city_ids: cityIds },
     });
-    return row;
+    return { id: row.id, inviteExpiresAt: row.invite_expires_at };
   });
 }
 
@@ -131,6 +140,8 @@ export interface StaffRow {
   role: StaffRole;
   is_active: boolean;
   created_at: Date;
+  invite_expires_at: Date | null;
+  linked_at: Date | null;
   cities: string[];
 }
 
@@ -155,6 +166,8 @@ export async function listStaff(db: Db, page: number, perPage = STAFF_PER_PAGE):
       's.role',
       's.is_active',
       's.created_at',
+      's.invite_expires_at',
+      's.linked_at',
       citiesOf.as('cities'),
     ])
     .orderBy('s.is_active', 'desc')
@@ -177,6 +190,8 @@ export async function loadStaff(db: Db, staffId: number): Promise<StaffRow | und
       's.role',
       's.is_active',
       's.created_at',
+      's.invite_expires_at',
+      's.linked_at',
       citiesOf.as('cities'),
     ])
     .where('s.id', '=', staffId)

@@ -1,5 +1,6 @@
 import type { Db } from '@fs/db';
-import type { StaffRole } from '@fs/domain';
+import { audit } from '@fs/dispatch';
+import { looksLikeAccessCode, type StaffRole } from '@fs/domain';
 import { sql } from 'kysely';
 
 /** Who is talking to the bot, as Telegram tells us. */
@@ -43,9 +44,50 @@ async function withCities(
 const STAFF_COLUMNS = ['id', 'full_name', 'role', 'is_active'] as const;
 
 /**
- * The staff member behind a Telegram user: by Telegram id; else a row pre-created by
- * @username and not yet linked (linked now); else, for ids in GLOBAL_ADMIN_TG_IDS, a new
- * global admin. Undefined for everyone else.
+ * Takes a pending, unexpired invitation (a row pre-created by @username) for this Telegram
+ * user: records who took it and when, audited. An expired invitation links nobody (a username
+ * can change hands; the admin adds the person again).
+ */
+async function linkInvitation(db: Db, user: TgUser, username: string) {
+  return db.transaction().execute(async (trx) => {
+    const linked = await trx
+      .updateTable('staff_users')
+      .set({
+        tg_user_id: user.id,
+        full_name: sql<string>`CASE WHEN full_name = '' THEN ${user.fullName} ELSE full_name END`,
+        linked_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('staff_users')
+          .select('id')
+          .where('tg_user_id', 'is', null)
+          .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+          .where('invite_expires_at', '>', sql<Date>`now()`)
+          .orderBy('id')
+          .limit(1),
+      )
+      .where('tg_user_id', 'is', null)
+      .returning(STAFF_COLUMNS)
+      .executeTakeFirst();
+    if (linked) {
+      await audit(trx, {
+        staffId: linked.id,
+        action: 'staff.invitation_taken',
+        entityType: 'staff',
+        entityId: linked.id,
+        payload: { tg_user_id: user.id, username, full_name: user.fullName },
+      });
+    }
+    return linked;
+  });
+}
+
+/**
+ * The staff member behind a Telegram user: by Telegram id; else a pending invitation by
+ * @username (taken now, if unexpired); else, for ids in GLOBAL_ADMIN_TG_IDS, a new global
+ * admin. Undefined for everyone else.
  */
 export async function resolveStaff(
   db: Db,
@@ -60,21 +102,7 @@ export async function resolveStaff(
   if (byId) return withCities(db, byId);
 
   if (user.username) {
-    const linked = await db
-      .updateTable('staff_users')
-      .set({ tg_user_id: user.id, updated_at: sql<Date>`now()` })
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('staff_users')
-          .select('id')
-          .where('tg_user_id', 'is', null)
-          .where(sql<string>`lower(username)`, '=', user.username!.toLowerCase())
-          .orderBy('id')
-          .limit(1),
-      )
-      .where('tg_user_id', 'is', null)
-      .returning(STAFF_COLUMNS)
-      .executeTakeFirst();
+    const linked = await linkInvitation(db, user, user.username);
     if (linked) return withCities(db, linked);
   }
 
@@ -99,9 +127,6 @@ export async function resolveStaff(
   return undefined;
 }
 
-/** Codes are short tokens; anything else is not worth a database lookup. */
-export const ACCESS_CODE_SHAPE = /^[A-Za-z0-9_-]{4,16}$/;
-
 /**
  * Redeems a one-time access code in one transaction: the code must be unused, not revoked and
  * not expired (locked, so two people racing for one code cannot both win); creates (or
@@ -109,7 +134,7 @@ export const ACCESS_CODE_SHAPE = /^[A-Za-z0-9_-]{4,16}$/;
  * code used.
  */
 export async function redeemAccessCode(db: Db, code: string, user: TgUser): Promise<StaffMember | undefined> {
-  if (!ACCESS_CODE_SHAPE.test(code)) return undefined;
+  if (!looksLikeAccessCode(code)) return undefined;
   const staffId = await db.transaction().execute(async (trx) => {
     const access = await trx
       .selectFrom('staff_access_codes')

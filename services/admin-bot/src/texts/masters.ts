@@ -425,7 +425,7 @@ export const mastersTexts = {
   askStaffUser: '➕ Отправьте <b>Telegram ID</b> (число) или <b>@username</b> сотрудника.',
   badStaffUser: '⚠️ Нужен числовой Telegram ID или @username (5–32 символа: латиница, цифры, _).',
   staffExists: '⚠️ Такой сотрудник уже есть в системе.',
-  staffAdded: (who: string, role: StaffRole, cities: string[]) =>
+  staffAdded: (who: string, role: StaffRole, cities: string[], inviteExpires: string | null) =>
     [
       '✅ <b>Сотрудник добавлен</b>',
       '',
@@ -433,7 +433,9 @@ export const mastersTexts = {
       `Роль: ${ROLE[role]}`,
       `Города: ${cities.length > 0 ? cities.map(escapeHtml).join(', ') : 'все'}`,
       '',
-      'Доступ откроется, когда сотрудник напишет боту /start.',
+      inviteExpires
+        ? `Доступ откроется, когда сотрудник напишет боту /start. Приглашение по username действует до ${inviteExpires}: кто первым напишет с этим username, тот и получит доступ, поэтому проверьте в карточке, кто его принял.`
+        : 'Доступ откроется, когда сотрудник напишет боту /start.',
     ].join('\n'),
   staffListTitle: (total: number, page: number, pages: number) =>
     `👥 <b>Сотрудники</b> (${total})\nСтраница ${page + 1} из ${pages}`,
@@ -461,6 +463,8 @@ export const mastersTexts = {
     is_active: boolean;
     cities: string[];
     created: string;
+    /** An invitation by @username: taken (when) or pending / expired (until when). */
+    invitation: { taken: string } | { expires: string; expired: boolean } | null;
   }) =>
     [
       `${ROLE[s.role]}`,
@@ -470,6 +474,15 @@ export const mastersTexts = {
       `🏙 Города: ${s.role === 'global_admin' && s.cities.length === 0 ? 'все' : s.cities.length > 0 ? s.cities.map(escapeHtml).join(', ') : 'не назначены'}`,
       `📊 Статус: ${s.is_active ? '🟢 Активен' : '⚪️ Отключён'}`,
       `📅 Создан: ${s.created}`,
+      ...(s.invitation === null
+        ? []
+        : 'taken' in s.invitation
+          ? [
+              `🎟 Приглашение по username принято ${s.invitation.taken}: ${escapeHtml(s.full_name || 'без имени')}, Telegram ID <code>${s.tg_user_id}</code>`,
+            ]
+          : s.invitation.expired
+            ? [`⌛️ Приглашение истекло ${s.invitation.expires}: добавьте сотрудника заново`]
+            : [`⏳ Приглашение ждёт входа до ${s.invitation.expires}`]),
     ].join('\n'),
   notYourself: 'Нельзя отключить самого себя.',
   staffDeactivated: '⛔️ Сотрудник отключён.',
