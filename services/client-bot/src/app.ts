@@ -22,7 +22,7 @@ export async function startClientBot(
   config: ClientBotConfig,
   opts: ClientBotOptions = {},
 ): Promise<ClientBot> {
-  const base = await createServiceBase('client-bot', config, opts.logger);
+  const base = await createServiceBase('client-bot', config, opts.logger, { failFastRedis: true });
   const { logger, db, queues } = base;
   const deps: ClientBotDeps = {
     db,

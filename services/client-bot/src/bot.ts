@@ -1,6 +1,6 @@
 import type { ClientBotConfig } from '@fs/config';
 import type { prom } from '@fs/observability';
-import { botMetrics, createBot, staleCallbacks } from '@fs/telegram';
+import { botMetrics, createBot, privateOnly, staleCallbacks } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { ClientBotDeps, ClientContext } from './context';
 import { contact } from './features/contact';
@@ -10,7 +10,6 @@ import { notices } from './features/notices';
 import { start } from './features/start';
 import { status } from './features/status';
 import { identify } from './middlewares/identify';
-import { privateOnly } from './middlewares/private-only';
 import { texts } from './texts';
 
 /**
@@ -26,13 +25,15 @@ export function buildBot(
     apiRoot: config.TELEGRAM_API_ROOT,
     logger: deps.logger,
     errorText: texts.error,
+    outageText: texts.outage,
   });
   bot.use(botMetrics(base.registry));
+  bot.use(privateOnly(texts.privateOnly, deps.logger));
   bot.use((ctx, next) => {
     ctx.deps = deps;
     return next();
   });
-  bot.use(privateOnly, identify);
+  bot.use(identify);
   bot.use(start, contact, feedback, notices, status, fallback);
   bot.use(staleCallbacks(texts.staleButton, deps.logger));
   return bot;

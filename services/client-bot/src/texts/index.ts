@@ -62,6 +62,7 @@ function feedbackLines(o: ClientOrderView): string[] {
 
 export const texts = {
   error: '⚠️ Что-то пошло не так. Попробуйте ещё раз чуть позже.',
+  outage: '⏳ Временные неполадки, попробуйте через минуту.',
   staleButton: 'Кнопка устарела.',
   privateOnly: 'Я работаю только в личном чате.',
 
