@@ -5,7 +5,7 @@ import {
   type GeoPrecision,
   type GeoSource,
   isValidPoint,
-  OPEN_ORDER_STATUSES,
+  type OrderStatus,
 } from '@fs/domain';
 import { sql } from 'kysely';
 import { audit } from './audit';
@@ -14,6 +14,7 @@ import type { StaffActor } from './master-admin';
 import {
   actOnOrder,
   canDistribute,
+  canReschedule,
   type OrderActionResult,
   type OrderAdminDeps,
   wrongState,
@@ -24,6 +25,9 @@ import {
  * location in the admin bot), and the client's "master is on the way" notice estimates the
  * arrival from the master's point.
  */
+
+/** Staff may pin an order's point while someone may still travel to it (not once work is paid, closed or canceled). */
+export const canPinLocation = (o: { status: OrderStatus }) => canReschedule(o);
 
 /**
  * 📍 Staff drop a pin on an open order: the point becomes exact (`pin`), the geocoder's guess is
@@ -38,7 +42,7 @@ export function pinOrderLocation(
 ): Promise<OrderActionResult | { kind: 'invalid_point' }> {
   if (!isValidPoint(point.lat, point.lon)) return Promise.resolve({ kind: 'invalid_point' as const });
   return actOnOrder<OrderActionResult>(deps, actor, orderId, 'pin_location', async (trx, order) => {
-    if (!(OPEN_ORDER_STATUSES as readonly string[]).includes(order.status)) return wrongState;
+    if (!canPinLocation(order)) return wrongState;
     const before = await trx
       .selectFrom('orders')
       .select(['lat', 'lon', 'geo_precision', 'geo_source'])

@@ -23,6 +23,7 @@ import { orderCreate } from './features/order-create/order-create.wizard';
 import { orderActions } from './features/orders/actions';
 import { orderCard } from './features/orders/card';
 import { ordersList } from './features/orders/list';
+import { orderPin } from './features/orders/pin';
 import { orderReschedule } from './features/orders/reschedule';
 import { reports } from './features/reports';
 import { settings } from './features/settings';
@@ -65,7 +66,7 @@ export function buildBot(
   bot.use(access);
 
   bot.use(menu, sectionGuard);
-  bot.use(orderCreate, ordersList, orderCard, orderActions, orderReschedule);
+  bot.use(orderCreate, ordersList, orderCard, orderActions, orderReschedule, orderPin);
   bot.use(mastersList, masterEdit, moderation, finance, staff);
   bot.use(reports, settings, logs);
   bot.use(fallback);

@@ -340,6 +340,7 @@ describe('order card', () => {
       '👤 Выбрать мастера',
       '🔁 Перезапланировать',
       '✖️ Отменить',
+      '📍 Уточнить точку',
       '🔄 Обновить',
       '⬅️ К списку',
       '🏠 В меню',
@@ -362,6 +363,7 @@ describe('order card', () => {
       '🔁 Вернуть в поиск',
       '🔁 Перезапланировать',
       '✖️ Отменить',
+      '📍 Уточнить точку',
     ]);
     const payment = await orderIn(h, city, { status: 'payment', assignedMasterId: m.id });
     // Waiting for the commission: the work is done, so no cancel (the commission would go overdue).

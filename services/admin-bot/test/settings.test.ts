@@ -132,6 +132,14 @@ describe('settings: values', () => {
     expect((await d.send(admin, 'может быть')).text).toBe(invalid('Ответьте «да» или «нет».'));
     await d.send(admin, 'да');
     expect((await loadSettings(h.tdb.db)).notify_staff_on_assign).toBe(true);
+
+    // Distance in dispatch (issue 18): the weight 0–10 and the radius in km.
+    await openSetting(T.groups.dist, 'Вес расстояния (0–10)');
+    expect((await d.send(admin, '11')).text).toBe(invalid('Допустимо от 0 до 10.'));
+    await d.send(admin, '8');
+    await openSetting(T.groups.dist, 'Макс. расстояние до заказа, км');
+    await d.send(admin, '25');
+    expect(await loadSettings(h.tdb.db)).toMatchObject({ distance_weight: 8, distance_max_km: 25 });
   });
 
   it('/cancel leaves the edit without writing; other roles cannot open or forge settings', async () => {

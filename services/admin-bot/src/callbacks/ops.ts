@@ -14,6 +14,8 @@ export const SETTING_TOKENS = [
   'escmin',
   'digest',
   'notify',
+  'dweight',
+  'dradius',
   'maxact',
   'cdeadline',
   'crate',

@@ -53,4 +53,6 @@ export const ADMIN_ORDERS_CALLBACKS = {
   ordersGuarantee: action('a:qg', { orderId }),
   ordersGuaranteeConfirm: action('a:qgc', { orderId }),
   ordersAct: action('a:qa', { orderId }),
+  /** 📍 Уточнить точку: staff send a Telegram location for the order. */
+  ordersPin: action('a:qp', { orderId }),
 } as const;

@@ -37,6 +37,8 @@ const TOKEN_KEYS = {
   escmin: 'escalate_to_admin_after_min',
   digest: 'unassigned_digest_minutes',
   notify: 'notify_staff_on_assign',
+  dweight: 'distance_weight',
+  dradius: 'distance_max_km',
   maxact: 'max_active_orders',
   cdeadline: 'commission_deadline_hours',
   crate: 'commission_rate_default_pct',
@@ -56,7 +58,7 @@ const TOKEN_KEYS = {
 } as const satisfies Record<Token, SettingKey>;
 
 const GROUP_TOKENS: Record<Exclude<Group, 'geo'>, readonly Token[]> = {
-  dist: ['sla', 'rounds', 'perround', 'tick', 'escmin', 'digest', 'notify'],
+  dist: ['sla', 'rounds', 'perround', 'tick', 'escmin', 'digest', 'notify', 'dweight', 'dradius'],
   limits: ['maxact'],
   comm: ['cdeadline', 'crate', 'cratehi', 'cthresh', 'guarpay', 'warranty', 'ref1', 'ref2'],
   hours: ['whstart', 'whend', 'asaplate', 'slots'],

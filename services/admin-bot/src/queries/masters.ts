@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import { type MasterLocationInfo, masterLocationInfo } from '@fs/dispatch';
 import {
   ACTIVE_ORDER_STATUSES,
   type Category,
@@ -181,6 +182,8 @@ export interface MasterCardData {
   activeOrders: { id: number; status: OrderStatus }[];
   commissions: { id: number; order_id: number; amount_kopecks: number; status: CommissionStatus }[];
   balance: MasterBalance;
+  /** Where the master is (issue 18): shown to staff only, with when it was last updated. */
+  place: MasterLocationInfo | null;
 }
 
 export interface MasterBalance {
@@ -241,7 +244,7 @@ export async function loadMasterCard(db: Db, masterId: number): Promise<MasterCa
     .where('m.is_deleted', '=', false)
     .executeTakeFirst();
   if (!m) return undefined;
-  const [districts, skills, documents, stats, activeOrders, commissions, balance] = await Promise.all([
+  const [districts, skills, documents, stats, activeOrders, commissions, balance, place] = await Promise.all([
     db
       .selectFrom('master_districts as md')
       .innerJoin('districts as d', 'd.id', 'md.district_id')
@@ -281,6 +284,7 @@ export async function loadMasterCard(db: Db, masterId: number): Promise<MasterCa
       .limit(5)
       .execute(),
     masterBalance(db, masterId),
+    masterLocationInfo(db, masterId),
   ]);
   return {
     ...m,
@@ -295,6 +299,7 @@ export async function loadMasterCard(db: Db, masterId: number): Promise<MasterCa
     activeOrders,
     commissions,
     balance,
+    place,
   };
 }
 

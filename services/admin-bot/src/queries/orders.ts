@@ -1,5 +1,13 @@
 import type { Db } from '@fs/db';
-import type { ActorType, Category, OfferState, OrderStatus, OrderType } from '@fs/domain';
+import type {
+  ActorType,
+  Category,
+  GeoPrecision,
+  GeoSource,
+  OfferState,
+  OrderStatus,
+  OrderType,
+} from '@fs/domain';
 import { type SqlBool, sql } from 'kysely';
 import type { StoredFile } from '../files';
 import { cityFilter } from '../scope';
@@ -238,6 +246,15 @@ export interface OrderCard {
   creator_name: string | null;
   acts: number;
   guarantee_children: number[];
+  /** The order's point and how it was found (issue 18). */
+  lat: number | null;
+  lon: number | null;
+  geo_precision: GeoPrecision;
+  geo_source: GeoSource | null;
+  geo_address: string | null;
+  /** The assigned master's distance to the order now (live point if shared, else base), metres. */
+  master_distance_m: number | null;
+  master_live: boolean | null;
 }
 
 export interface HistoryEntry {
@@ -259,6 +276,8 @@ export interface OfferEntry {
   sent_at: Date;
   expires_at: Date;
   responded_at: Date | null;
+  /** The master's distance to the order when offered, metres. */
+  distance_m: number | null;
 }
 
 export const CARD_HISTORY_LIMIT = 10;
@@ -281,7 +300,10 @@ export async function loadOrderCard(
       (SELECT count(*)::int FROM attachments a WHERE a.entity_type = 'order' AND a.entity_id = o.id
         AND a.document_kind = 'act') AS acts,
       coalesce((SELECT array_agg(g.id ORDER BY g.id) FROM orders g WHERE g.guarantee_source_order_id = o.id),
-        '{}') AS guarantee_children
+        '{}') AS guarantee_children,
+      o.lat, o.lon, o.geo_precision, o.geo_source, o.geo_address,
+      round(cube_distance(m.geo_point, ll_to_earth(o.lat, o.lon)))::int AS master_distance_m,
+      m.live_active AS master_live
     FROM orders o
     JOIN cities c ON c.id = o.city_id
     LEFT JOIN districts d ON d.id = o.district_id
@@ -305,7 +327,8 @@ export async function loadOrderCard(
   `.execute(db);
   const { rows: offers } = await sql<OfferEntry>`
     SELECT * FROM (
-      SELECT f.id, f.master_id, m.full_name AS master_name, f.round_number, f.state, f.sent_at, f.expires_at, f.responded_at
+      SELECT f.id, f.master_id, m.full_name AS master_name, f.round_number, f.state, f.sent_at, f.expires_at, f.responded_at,
+        f.distance_m
       FROM offers f JOIN masters m ON m.id = f.master_id
       WHERE f.order_id = ${orderId}::int
       ORDER BY f.id DESC LIMIT ${CARD_OFFERS_LIMIT}::int

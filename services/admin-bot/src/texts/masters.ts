@@ -117,6 +117,11 @@ export interface MasterCardView {
   commissions: { id: number; order_id: number; amount_kopecks: number; status: CommissionStatus }[];
   balance: { dueKopecks: number; overdueKopecks: number; paidKopecks: number };
   created: string;
+  /** Staff see where the master is and when that was last updated (other masters never do). */
+  place: {
+    base: { at: string; url: string } | null;
+    live: { at: string; until: string | null; active: boolean; url: string } | null;
+  };
 }
 
 export interface CommissionCardView {
@@ -239,6 +244,14 @@ export const mastersTexts = {
     if (m.moderation_status === 'rejected' && m.moderation_reason)
       lines.push(`❌ Причина отклонения: ${escapeHtml(m.moderation_reason)}`);
     lines.push(`📅 Смена: ${SHIFT[m.shift_status]}`);
+    const { base, live } = m.place;
+    lines.push(
+      `🏠 Базовая точка: ${base ? `<a href="${escapeHtml(base.url)}">на карте</a>, обновлена ${base.at}` : 'не указана'}`,
+    );
+    if (live) {
+      const state = live.active ? `идёт${live.until ? ` до ${live.until}` : ''}` : 'закончилась';
+      lines.push(`📡 Трансляция: ${state}, <a href="${escapeHtml(live.url)}">последняя точка</a> ${live.at}`);
+    }
     if (m.is_blocked) lines.push(`🚫 <b>Заблокирован</b>: ${escapeHtml(m.blocked_reason ?? '—')}`);
     lines.push(
       `🔢 Лимит активных заказов: ${m.limit}${m.limitIsOverride ? ' (индивидуальный)' : ' (по умолчанию)'}`,

@@ -256,6 +256,8 @@ const settings = {
     escalate_to_admin_after_min: 'Эскалация админу через, мин',
     unassigned_digest_minutes: 'Сводка «без мастера» после, мин',
     notify_staff_on_assign: 'Сообщать о назначении мастера',
+    distance_weight: 'Вес расстояния (0–10)',
+    distance_max_km: 'Макс. расстояние до заказа, км',
     max_active_orders: 'Макс. активных заказов у мастера',
     commission_deadline_hours: 'Срок оплаты комиссии, ч',
     commission_rate_default_pct: 'Ставка комиссии, %',

@@ -2,7 +2,9 @@ import {
   type ActorType,
   CATEGORY_LABELS,
   type Category,
+  describeGeoPrecision,
   escapeHtml,
+  formatDistanceKm,
   formatMoment,
   formatMoney,
   formatTimeslot,
@@ -167,7 +169,8 @@ function offerLine(f: OfferData, tz: string, now: Date): string {
   const answered = f.responded_at
     ? `, ответ ${formatMoment(f.responded_at, tz, now)}`
     : `, до ${formatMoment(f.expires_at, tz, now)}`;
-  return `• ${escapeHtml(f.master_name)} (#${f.master_id}) · раунд ${f.round_number} · ${OFFER_STATE[f.state]} · отправлено ${formatMoment(f.sent_at, tz, now)}${answered}`;
+  const far = f.distance_m !== null ? ` · ≈ ${formatDistanceKm(f.distance_m)}` : '';
+  return `• ${escapeHtml(f.master_name)} (#${f.master_id}) · раунд ${f.round_number} · ${OFFER_STATE[f.state]}${far} · отправлено ${formatMoment(f.sent_at, tz, now)}${answered}`;
 }
 
 function escalationLines(c: CardData, now: Date): string[] {
@@ -193,6 +196,8 @@ function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Dat
     `📍 Адрес: <code>${escapeHtml(addressLine(c))}</code>`,
   ];
   if (c.address_comment) lines.push(`💬 Комментарий к адресу: ${escapeHtml(c.address_comment)}`);
+  lines.push(`🗺 Точка: ${describeGeoPrecision(c.geo_precision, c.geo_source)}`);
+  if (c.geo_address) lines.push(`   геокодер нашёл: ${escapeHtml(c.geo_address)}`);
   lines.push(
     `👤 Клиент: ${escapeHtml(c.client_name || 'не указан')}${c.client_phone ? `, <code>${escapeHtml(c.client_phone)}</code>` : ''}`,
     `⏰ Время (${escapeHtml(c.city_name)}): ${slotOf(c, now)}`,
@@ -204,6 +209,10 @@ function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Dat
       ? `👷 Мастер: ${escapeHtml(c.master_name ?? '')} (#${c.assigned_master_id})${c.master_phone ? `, <code>${escapeHtml(c.master_phone)}</code>` : ''}`
       : '👷 Мастер: не назначен',
   );
+  if (c.assigned_master_id && c.master_distance_m !== null)
+    lines.push(
+      `📏 Мастер от заказа: ≈ ${formatDistanceKm(c.master_distance_m)} (${c.master_live ? 'по трансляции' : 'от базовой точки'})`,
+    );
   if (c.preferred_master_id)
     lines.push(
       `⭐ Предпочтительный мастер: ${escapeHtml(c.preferred_name ?? '')} (#${c.preferred_master_id})`,
@@ -339,6 +348,11 @@ export const ordersTexts = {
   cancelPrompt: (orderId: number) =>
     `✖️ <b>Отмена заказа #${orderId}</b>\n\nНапишите причину отмены (3–200 символов). Мастер, если он назначен, получит её.\n\nПередумали: /cancel`,
   cancelReasonBad: '⚠️ Причина должна быть текстом от 3 до 200 символов. Попробуйте ещё раз или /cancel.',
+  pinPrompt: (orderId: number) =>
+    `📍 <b>Точка заказа #${orderId}</b>\n\nОтправьте геопозицию заказа: 📎 → Геопозиция (точку можно выбрать на карте). Она заменит найденную по адресу, и распределение учтёт её сразу.\n\n/cancel — отмена.`,
+  pinNeedLocation: '⚠️ Нужна геопозиция: 📎 → Геопозиция. Или /cancel.',
+  pinBadPoint: '⚠️ Не удалось распознать геопозицию. Отправьте её ещё раз или /cancel.',
+  pinned: '📍 Точка заказа обновлена.',
   canceled: (orderId: number) => `✅ Заказ #${orderId} отменён.`,
 
   rescheduleTitle: (orderId: number, current: string, city: string) =>
@@ -401,6 +415,8 @@ export const ordersTexts = {
     guarantee: '🛡 Гарантия',
     guaranteeYes: '✅ Создать гарантийный заказ',
     act: '📎 Акт',
+    pin: '📍 Уточнить точку',
+    onMap: '🗺 На карте',
     back: '⬅️ Назад',
     toCandidates: '⬅️ К списку мастеров',
     asap: '⚡ Как можно скорее',

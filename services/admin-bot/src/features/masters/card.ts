@@ -1,3 +1,4 @@
+import { yandexPointUrl } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
@@ -55,6 +56,19 @@ export function cardText(m: MasterCardData, defaultLimit: number): string {
     limitIsOverride: m.max_active_orders_override !== null,
     districts: m.districts.map((d) => d.name),
     created: formatDateTime(m.created_at, tz),
+    place: {
+      base: m.place?.base
+        ? { at: formatDateTime(m.place.base.updatedAt, tz), url: yandexPointUrl(m.place.base) }
+        : null,
+      live: m.place?.live
+        ? {
+            at: formatDateTime(m.place.live.updatedAt, tz),
+            until: m.place.live.until ? formatDateTime(m.place.live.until, tz) : null,
+            active: m.place.live.active,
+            url: yandexPointUrl(m.place.live),
+          }
+        : null,
+    },
   });
 }
 

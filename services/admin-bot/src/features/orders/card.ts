@@ -1,4 +1,12 @@
-import { canCancel, canDistribute, canReschedule, canReturn, guaranteeRefusal } from '@fs/dispatch';
+import {
+  canCancel,
+  canDistribute,
+  canPinLocation,
+  canReschedule,
+  canReturn,
+  guaranteeRefusal,
+} from '@fs/dispatch';
+import { yandexPointUrl } from '@fs/domain';
 import { copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
@@ -116,6 +124,11 @@ async function cardKeyboard(
   ) {
     rows.push([cbButton(B.guarantee, 'ordersGuarantee', { orderId })]);
   }
+  const place: InlineKeyboardButton[] = [];
+  if (canPinLocation(c)) place.push(cbButton(B.pin, 'ordersPin', { orderId }));
+  if (c.lat !== null && c.lon !== null)
+    place.push({ text: B.onMap, url: yandexPointUrl({ lat: c.lat, lon: c.lon }) });
+  if (place.length > 0) rows.push(place);
   if (c.acts > 0) rows.push([cbButton(B.act, 'ordersAct', { orderId })]);
   rows.push([cbButton(B.refresh, 'ordersCard', { orderId }), cbButton(B.toList, 'ordersList', view)]);
   rows.push(menuRow());

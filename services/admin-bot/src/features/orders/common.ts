@@ -17,6 +17,8 @@ export const filterDateWizard = defineWizard('ordersFilterDate', z.object({}));
 export const filterMasterWizard = defineWizard('ordersFilterMaster', z.object({}));
 /** ✖️ Отменить on the card: the reason. */
 export const cancelWizard = defineWizard('orderCancel', z.object({ orderId: z.number().int() }));
+/** 📍 Уточнить точку: the location sent next. */
+export const pinWizard = defineWizard('orderPin', z.object({ orderId: z.number().int() }));
 /** 🔁 Перезапланировать → 📅 Другая дата: the date typed (then its slots are buttons). */
 export const rescheduleDateWizard = defineWizard(
   'orderRescheduleDate',
