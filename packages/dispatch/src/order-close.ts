@@ -1,5 +1,5 @@
-import type { AttachmentFileType, OrderStatus } from '@fs/domain';
-import { quoteCommission } from '@fs/domain';
+import type { AttachmentFileType, CloseAmountReview, OrderStatus } from '@fs/domain';
+import { quoteCommission, reviewCloseAmount } from '@fs/domain';
 import { sql } from 'kysely';
 import type { DispatchDeps, Executor } from './deps';
 import { wakeCityOrders } from './due-work';
@@ -131,6 +131,37 @@ async function avgCheckKopecks(
   `.execute(trx);
   const avg = rows[0]?.avg;
   return avg === null || avg === undefined ? null : Number(avg);
+}
+
+export type CloseAmountReviewResult =
+  | ({ kind: 'review' } & CloseAmountReview)
+  | { kind: MasterOrderRefusal; status?: OrderStatus }
+  /** A guarantee order is closed without a total. */
+  | { kind: 'no_amount' };
+
+/**
+ * What the master confirms before closing with `totalKopecks`: the commission it implies (the
+ * same rate closing will apply now) and whether it is far above the category's usual. Reads
+ * only; the order must be the master's, working and normal.
+ */
+export async function reviewOrderCloseAmount(
+  deps: Pick<DispatchDeps, 'db' | 'settings'>,
+  input: { orderId: number; masterId: number; totalKopecks: number },
+): Promise<CloseAmountReviewResult> {
+  const order = await deps.db
+    .selectFrom('orders')
+    .select(['status', 'type', 'category', 'assigned_master_id'])
+    .where('id', '=', input.orderId)
+    .executeTakeFirst();
+  if (!order) return { kind: 'not_found' };
+  if (order.assigned_master_id !== input.masterId) return { kind: 'not_yours' };
+  if (order.status !== 'working') return { kind: 'wrong_status', status: order.status };
+  if (order.type === 'guarantee') return { kind: 'no_amount' };
+  const [settings, avg] = await Promise.all([
+    deps.settings.get(),
+    avgCheckKopecks(deps.db, input.masterId, input.orderId),
+  ]);
+  return { kind: 'review', ...reviewCloseAmount(input.totalKopecks, order.category, avg, settings) };
 }
 
 /**

@@ -1,6 +1,12 @@
 import { parseAmountInput } from './amount-input';
-import { commissionAmountKopecks, commissionDeadline, quoteCommission } from './commission';
-import { defaultSettings } from './settings';
+import {
+  AMOUNT_CHECK_SETTING,
+  commissionAmountKopecks,
+  commissionDeadline,
+  quoteCommission,
+  reviewCloseAmount,
+} from './commission';
+import { defaultSettings, parseSettingInput } from './settings';
 
 const s = defaultSettings();
 
@@ -61,5 +67,34 @@ describe('parseAmountInput', () => {
     ['99999999', 'too_big'],
   ])('%j → %s', (input, error) => {
     expect(parseAmountInput(input)).toEqual({ ok: false, error });
+  });
+});
+
+describe('closing amount review', () => {
+  it('shows the commission a total implies, as closing will charge it', () => {
+    expect(reviewCloseAmount(350_000, 'electrics', null, s)).toEqual({
+      totalKopecks: 350_000,
+      commission: { ratePct: 50, rate: '0.5000', amountKopecks: 175_000 },
+      usualMaxKopecks: 1_500_000,
+      unusual: false,
+    });
+    expect(reviewCloseAmount(350_000, 'electrics', 800_000, s).commission.ratePct).toBe(40);
+  });
+
+  it('flags a total far above the category’s usual (35000 typed for 3500), per category setting', () => {
+    expect(reviewCloseAmount(3_500_000, 'electrics', null, s).unusual).toBe(true);
+    expect(reviewCloseAmount(1_500_000, 'electrics', null, s).unusual).toBe(false);
+    expect(reviewCloseAmount(1_500_001, 'electrics', null, s).unusual).toBe(true);
+    expect(reviewCloseAmount(3_500_000, 'windows', null, s).unusual).toBe(false);
+    expect(
+      reviewCloseAmount(3_500_000, 'windows', null, { ...s, amount_check_windows_rub: 30_000 }).unusual,
+    ).toBe(true);
+  });
+
+  it('every category has its own setting, editable within bounds', () => {
+    for (const key of Object.values(AMOUNT_CHECK_SETTING)) {
+      expect(parseSettingInput(key, '25000')).toEqual({ ok: true, value: 25_000 });
+      expect(parseSettingInput(key, '0')).toEqual({ ok: false, error: 'Допустимо от 1 до 10000000.' });
+    }
   });
 });

@@ -1,4 +1,5 @@
-import type { Settings } from './settings';
+import type { Category } from './enums';
+import type { AmountCheckKey, Settings } from './settings';
 
 /**
  * Commission maths (pure). The rate depends on the master's average check over the last
@@ -59,4 +60,47 @@ export function commissionDeadline(
   s: Pick<CommissionSettings, 'commission_deadline_hours'>,
 ): Date {
   return new Date(closedAt.getTime() + s.commission_deadline_hours * 3_600_000);
+}
+
+/** The "far above usual" total per category (settings, ₽). */
+export const AMOUNT_CHECK_SETTING: Record<Category, AmountCheckKey> = {
+  electrics: 'amount_check_electrics_rub',
+  plumbing: 'amount_check_plumbing_rub',
+  appliances: 'amount_check_appliances_rub',
+  windows: 'amount_check_windows_rub',
+  handyman: 'amount_check_handyman_rub',
+  roadside: 'amount_check_roadside_rub',
+};
+
+export type CloseAmountSettings = CommissionSettings & Pick<Settings, AmountCheckKey>;
+
+/** What the master confirms before an order is closed with a total. */
+export interface CloseAmountReview {
+  totalKopecks: number;
+  /** The commission this total implies (the rate as of now). */
+  commission: CommissionQuote;
+  /** The category's usual ceiling, kopecks. */
+  usualMaxKopecks: number;
+  /** Far above the category's usual: the master is asked a second time. */
+  unusual: boolean;
+}
+
+/**
+ * The confirmation of a closing total: the commission it implies and whether it is far above
+ * what the category usually costs (a typo like 35000 for 3500 must not go straight into the
+ * commission).
+ */
+export function reviewCloseAmount(
+  totalKopecks: number,
+  category: Category,
+  avgCheckKopecks: number | null,
+  s: CloseAmountSettings,
+): CloseAmountReview {
+  const usualMaxKopecks = s[AMOUNT_CHECK_SETTING[category]] * 100;
+  return {
+    totalKopecks,
+    commission: quoteCommission(totalKopecks, avgCheckKopecks, s),
+    usualMaxKopecks,
+    unusual: totalKopecks > usualMaxKopecks,
+  };
 }

@@ -1,5 +1,6 @@
 import {
   escapeHtml,
+  formatLocalDate,
   formatMoment,
   formatMoney,
   formatRemaining,
@@ -47,6 +48,18 @@ describe('formatMoney', () => {
     expect(formatMoney(150_050)).toBe('1\u00a0500,50\u00a0₽');
     expect(formatMoney(123_456_789_00n)).toBe('123\u00a0456\u00a0789\u00a0₽');
     expect(formatMoney(5)).toBe('0,05\u00a0₽');
+  });
+});
+
+describe('formatLocalDate', () => {
+  it('shows the year only when the date is not in the city’s current year', () => {
+    const december = new Date('2026-12-20T10:00:00Z');
+    expect(formatLocalDate('2026-12-31', december, 'Europe/Moscow')).toBe('31.12');
+    expect(formatLocalDate('2027-01-01', december, 'Europe/Moscow')).toBe('01.01.2027');
+    // 31.12 20:30 UTC: 23:30 in Moscow, already 06:30 on 01.01.2027 in Vladivostok.
+    const newYearEast = new Date('2026-12-31T20:30:00Z');
+    expect(formatLocalDate('2027-01-01', newYearEast, 'Asia/Vladivostok')).toBe('01.01');
+    expect(formatLocalDate('2027-01-01', newYearEast, 'Europe/Moscow')).toBe('01.01.2027');
   });
 });
 

@@ -51,6 +51,15 @@ export interface TimeslotInput {
   isAsap?: boolean;
 }
 
+/**
+ * A local calendar date (`yyyy-MM-dd`) for people: "05.12", or "05.01.2027" when it is not in
+ * the city's current year (a date typed in December for January says which year it means).
+ */
+export function formatLocalDate(day: string, now: Date, tz: string): string {
+  const dayMonth = `${day.slice(8, 10)}.${day.slice(5, 7)}`;
+  return day.slice(0, 4) === formatInTimeZone(now, tz, 'yyyy') ? dayMonth : `${dayMonth}.${day.slice(0, 4)}`;
+}
+
 function dayLabel(instant: Date, tz: string, now: Date): string {
   const day = formatInTimeZone(instant, tz, 'yyyy-MM-dd');
   const today = formatInTimeZone(now, tz, 'yyyy-MM-dd');
@@ -59,9 +68,7 @@ function dayLabel(instant: Date, tz: string, now: Date): string {
   const [y, m, d] = today.split('-').map(Number);
   const tomorrow = new Date(Date.UTC(y!, m! - 1, d! + 1)).toISOString().slice(0, 10);
   if (day === tomorrow) return 'завтра';
-  return day.slice(0, 4) === today.slice(0, 4)
-    ? formatInTimeZone(instant, tz, 'dd.MM')
-    : formatInTimeZone(instant, tz, 'dd.MM.yyyy');
+  return formatLocalDate(day, now, tz);
 }
 
 /**

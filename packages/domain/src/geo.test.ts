@@ -1,4 +1,5 @@
 import {
+  addressMapUrl,
   describeGeoPrecision,
   distanceBandMetres,
   distanceFromYou,
@@ -8,7 +9,9 @@ import {
   isValidPoint,
   LIVE_PERIOD_FOREVER,
   liveLocationUntil,
+  yandexPointUrl,
   yandexRouteUrl,
+  yandexSearchUrl,
 } from './geo';
 
 describe('formatDistanceKm', () => {
@@ -61,6 +64,17 @@ describe('map links and points', () => {
   it('routes from the phone’s own position to the order (no start point in the link)', () => {
     expect(yandexRouteUrl({ lat: 55.75, lon: 37.617 })).toBe(
       'https://yandex.ru/maps/?rtext=~55.750000%2C37.617000&rtt=auto',
+    );
+  });
+  it('an address without coordinates links to a Yandex Maps search; with them, to the point', () => {
+    const address = 'Москва, ул. Тверская, д. 7 & кв. 12';
+    expect(yandexSearchUrl(address)).toBe(
+      'https://yandex.ru/maps/?text=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0%2C%20%D1%83%D0%BB.%20%D0%A2%D0%B2%D0%B5%D1%80%D1%81%D0%BA%D0%B0%D1%8F%2C%20%D0%B4.%207%20%26%20%D0%BA%D0%B2.%2012',
+    );
+    expect(new URL(addressMapUrl(address)).searchParams.get('text')).toBe(address);
+    expect(addressMapUrl(address, null)).toBe(yandexSearchUrl(address));
+    expect(addressMapUrl(address, { lat: 55.75, lon: 37.617 })).toBe(
+      yandexPointUrl({ lat: 55.75, lon: 37.617 }),
     );
   });
   it('validates coordinates', () => {

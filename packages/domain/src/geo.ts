@@ -114,6 +114,19 @@ export function yandexPointUrl(p: GeoPoint): string {
   return `https://yandex.ru/maps/?pt=${c(p.lon)},${c(p.lat)}&z=16&l=map`;
 }
 
+/** A Yandex Maps search for an address as people typed it (needs no coordinates). */
+export function yandexSearchUrl(address: string): string {
+  return `https://yandex.ru/maps/?text=${encodeURIComponent(address)}`;
+}
+
+/**
+ * The one map link of an address shown to people (the master's order card): the point when it
+ * is known, else a search for the address text.
+ */
+export function addressMapUrl(address: string, point?: GeoPoint | null): string {
+  return point ? yandexPointUrl(point) : yandexSearchUrl(address);
+}
+
 /**
  * Telegram's live period that means "until the user stops sharing" (Bot API 7.x): such a live
  * location is used until the master stops sharing it or ends the shift.

@@ -1,4 +1,4 @@
-import { maskPhone, normalizeRuPhone } from './phone';
+import { formatPhoneForCall, maskPhone, normalizeRuPhone } from './phone';
 
 describe('normalizeRuPhone', () => {
   it.each([
@@ -15,4 +15,13 @@ describe('normalizeRuPhone', () => {
   );
 
   it('masks all but the last two digits', () => expect(maskPhone('+79991234567')).toBe('+7*** *** ** 67'));
+});
+
+describe('formatPhoneForCall', () => {
+  it('writes a normalised phone in the international form Telegram makes tappable', () => {
+    expect(formatPhoneForCall('+79165554433')).toBe('+7 916 555-44-33');
+  });
+  it('leaves anything else as it is', () => {
+    expect(formatPhoneForCall('8 800 ЛУЧШИЙ')).toBe('8 800 ЛУЧШИЙ');
+  });
 });

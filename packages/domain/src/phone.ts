@@ -18,3 +18,13 @@ export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   return `+7*** *** ** ${digits.slice(-2)}`;
 }
+
+/**
+ * `+7 916 555-44-33`: a normalised phone written so that Telegram recognises it as a phone
+ * number (tap to call) when it stands in plain text, not inside `<code>`.
+ */
+export function formatPhoneForCall(phone: string): string {
+  const d = phone.replace(/\D/g, '');
+  if (d.length !== 11 || d[0] !== '7') return phone;
+  return `+7 ${d.slice(1, 4)} ${d.slice(4, 7)}-${d.slice(7, 9)}-${d.slice(9)}`;
+}

@@ -30,6 +30,31 @@ function supportPhoneError(value: string): string | null {
     : 'Нужен номер телефона, например +7 800 555-35-35, или «-», чтобы не показывать.';
 }
 
+/**
+ * "Far above usual" per category: a master closing an order with a larger total is asked once
+ * more (typos like 35000 for 3500 go straight into the commission). Rubles.
+ */
+const AMOUNT_CHECK_SETTINGS = {
+  amount_check_electrics_rub: amountCheck(15_000, 'Электрика'),
+  amount_check_plumbing_rub: amountCheck(15_000, 'Сантехника'),
+  amount_check_appliances_rub: amountCheck(20_000, 'Бытовая техника'),
+  amount_check_windows_rub: amountCheck(40_000, 'Окна'),
+  amount_check_handyman_rub: amountCheck(15_000, 'Мелкий ремонт'),
+  amount_check_roadside_rub: amountCheck(10_000, 'Помощь на дороге'),
+} as const;
+
+export type AmountCheckKey = keyof typeof AMOUNT_CHECK_SETTINGS;
+
+function amountCheck(rub: number, category: string) {
+  return {
+    kind: 'int',
+    default: rub,
+    min: 1,
+    max: 10_000_000,
+    description: `Сумма заказа выше этой переспрашивается у мастера (${category}), ₽`,
+  } as const;
+}
+
 export const SETTINGS = {
   distribution_sla_seconds: {
     kind: 'int',
@@ -94,6 +119,13 @@ export const SETTINGS = {
     default: '19:30',
     description: '«Как можно скорее» после этого времени переносится на завтра',
   },
+  slot_lead_minutes: {
+    kind: 'int',
+    default: 60,
+    min: 0,
+    max: 720,
+    description: 'Не предлагать интервал визита, до конца которого осталось меньше, минут',
+  },
   order_timeslots: {
     kind: 'string',
     default: DEFAULT_ORDER_TIMESLOTS,
@@ -128,6 +160,7 @@ export const SETTINGS = {
     max: 10_000_000,
     description: 'Порог среднего чека за 7 дней, ₽',
   },
+  ...AMOUNT_CHECK_SETTINGS,
   guarantee_payment_rub: {
     kind: 'int',
     default: 2500,

@@ -1,7 +1,8 @@
-import { parseSettingInput } from './settings';
+import { parseSettingInput, SETTINGS } from './settings';
 import {
   addLocalDays,
   asapDecision,
+  isSlotBookable,
   parseSlotDate,
   slotsForDate,
   todaySlots,
@@ -70,6 +71,27 @@ describe('slots of a day', () => {
     const tomorrow = tomorrowSlots(now, MOSCOW, buckets);
     expect(tomorrow.map((s) => s.date)).toEqual(['2026-11-25', '2026-11-25', '2026-11-25']);
     expect(tomorrow[0]!.start.toISOString()).toBe('2026-11-25T07:00:00.000Z');
+  });
+
+  it('leaves out a slot that ends within the lead time (slot_lead_minutes): 16–19 is gone at 18:32', () => {
+    const at = (hhmm: string) => new Date(`2026-11-24T${hhmm}:00+03:00`); // Moscow wall clock
+    expect(SETTINGS.slot_lead_minutes.default).toBe(60);
+    expect(hm(todaySlots(at('18:32'), MOSCOW, buckets, 60))).toEqual([]);
+    expect(hm(todaySlots(at('17:59'), MOSCOW, buckets, 60))).toEqual(['16:00-19:00']);
+    expect(hm(todaySlots(at('18:00'), MOSCOW, buckets, 60))).toEqual([]);
+    expect(hm(todaySlots(at('18:32'), MOSCOW, buckets, 0))).toEqual(['16:00-19:00']);
+    expect(hm(slotsForDate('2026-11-24', at('15:10'), MOSCOW, buckets, 60))).toEqual(['16:00-19:00']);
+    expect(hm(slotsForDate('2026-11-24', at('14:59'), MOSCOW, buckets, 60))).toEqual([
+      '13:00-16:00',
+      '16:00-19:00',
+    ]);
+    // The same rule answers "can this chosen slot still be booked?".
+    const slot = todaySlots(at('12:00'), MOSCOW, buckets, 60).at(-1)!;
+    expect(isSlotBookable(slot, at('17:30'), 60)).toBe(true);
+    expect(isSlotBookable(slot, at('18:32'), 60)).toBe(false);
+    // A lead time past midnight reaches into tomorrow's first slot (a city with night slots).
+    const night = timeslotBucketsOf('0-2,10-13');
+    expect(hm(tomorrowSlots(at('23:30'), MOSCOW, night, 180))).toEqual(['10:00-13:00']);
   });
 
   it('uses the city’s own zone and calendar day', () => {

@@ -40,24 +40,45 @@ export function isSlotOpen(slot: Pick<Timeslot, 'end'>, now: Date): boolean {
   return slot.end.getTime() > now.getTime();
 }
 
-/** Today's slots (city time) that are not over yet. */
-export function todaySlots(now: Date, tz: string, buckets: readonly SlotBucket[]): Timeslot[] {
-  return slotsOn(localDateOf(now, tz), buckets, tz).filter((s) => isSlotOpen(s, now));
+/**
+ * Whether a visit can still be booked into the slot: it ends more than `leadMinutes` after
+ * now (setting `slot_lead_minutes`), so a master has time to get there. A slot already running
+ * is fine while enough of it is left; with 0 minutes, while it is not over. The one rule for
+ * showing a slot and for accepting it.
+ */
+export function isSlotBookable(slot: Pick<Timeslot, 'end'>, now: Date, leadMinutes: number): boolean {
+  return slot.end.getTime() - now.getTime() > leadMinutes * 60_000;
 }
 
-/** Tomorrow's slots (city time). */
-export function tomorrowSlots(now: Date, tz: string, buckets: readonly SlotBucket[]): Timeslot[] {
-  return slotsOn(addLocalDays(localDateOf(now, tz), 1, tz), buckets, tz);
+/** Today's slots (city time) that can still be booked. */
+export function todaySlots(
+  now: Date,
+  tz: string,
+  buckets: readonly SlotBucket[],
+  leadMinutes = 0,
+): Timeslot[] {
+  return slotsForDate(localDateOf(now, tz), now, tz, buckets, leadMinutes);
 }
 
-/** The slots of a chosen local date; today's that are over are left out. */
+/** Tomorrow's slots (city time) that can be booked (all of them, unless the lead time reaches past midnight). */
+export function tomorrowSlots(
+  now: Date,
+  tz: string,
+  buckets: readonly SlotBucket[],
+  leadMinutes = 0,
+): Timeslot[] {
+  return slotsForDate(addLocalDays(localDateOf(now, tz), 1, tz), now, tz, buckets, leadMinutes);
+}
+
+/** The slots of a chosen local date that can still be booked (today's that end too soon are left out). */
 export function slotsForDate(
   date: string,
   now: Date,
   tz: string,
   buckets: readonly SlotBucket[],
+  leadMinutes = 0,
 ): Timeslot[] {
-  return slotsOn(date, buckets, tz).filter((s) => isSlotOpen(s, now));
+  return slotsOn(date, buckets, tz).filter((s) => isSlotBookable(s, now, leadMinutes));
 }
 
 /** The local time from which ASAP is too late: the threshold, or the day's end if earlier. */
