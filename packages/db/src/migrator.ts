@@ -7,6 +7,7 @@ import * as m0010 from './migrations/2026_11_24_0010_system_event';
 import * as m0011 from './migrations/2026_11_24_0011_profile_updated';
 import * as m0110 from './migrations/2026_12_05_0110_offer_delivery';
 import * as m0140 from './migrations/2026_12_05_0140_staff_invitations';
+import * as m0150 from './migrations/2026_12_05_0150_order_search';
 import * as m0170 from './migrations/2026_12_05_0170_client_channel';
 import * as m0171 from './migrations/2026_12_05_0171_clients';
 import * as m0172 from './migrations/2026_12_05_0172_reviews';
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0011_profile_updated': m0011,
   '2026_12_05_0110_offer_delivery': m0110,
   '2026_12_05_0140_staff_invitations': m0140,
+  '2026_12_05_0150_order_search': m0150,
   '2026_12_05_0170_client_channel': m0170,
   '2026_12_05_0171_clients': m0171,
   '2026_12_05_0172_reviews': m0172,

@@ -73,6 +73,7 @@ export * from './order-admin-guarantee';
 export {
   type ActFile,
   advanceMasterOrder,
+  type CloseAmountReviewResult,
   type ClosedCommission,
   type CloseOrderInput,
   type CloseOrderResult,
@@ -80,9 +81,11 @@ export {
   MASTER_STEPS,
   type MasterOrderRefusal,
   type MasterStepResult,
+  reviewOrderCloseAmount,
 } from './order-close';
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
 export * from './order-location';
+export * from './order-search';
 export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './order-transition';
 export {
