@@ -23,6 +23,11 @@ export interface OrderSnapshot {
 export interface NewOfferPayload extends OrderSnapshot {
   offer_id: number;
   expires_at: string;
+  /**
+   * Straight-line distance from this master to the order when offered, metres (issue 18);
+   * absent or null when either point is unknown. Only ever this master's own distance.
+   */
+  distance_m?: number | null;
 }
 
 /** `withdrawn`: the push arrived only after the offer's delivery deadline (offer-clock.ts). */

@@ -46,6 +46,16 @@ describe('new_offer', () => {
     });
   });
 
+  it('says how far this master is when both points were known at offer time (issue 18)', () => {
+    const text = renderNotification('new_offer', { ...offer, distance_m: 3240 }, now).text;
+    expect(text).toContain(
+      '\n📝 Не работает розетка\n🧭 ≈ 3,2\u00a0км от вас\n⏳ Ответьте в течение 2 мин\n',
+    );
+    expect(renderNotification('new_offer', { ...offer, distance_m: null }, now).text).not.toContain(
+      'км от вас',
+    );
+  });
+
   it('shows the slot in the city zone: Vladivostok vs Moscow', () => {
     const slot = { timeslot_start: '2026-11-24T15:00:00Z', timeslot_end: '2026-11-24T17:00:00Z' };
     const moscow = renderNotification('new_offer', { ...offer, ...slot }, now).text;

@@ -8,6 +8,7 @@ import {
   pluralRu,
   truncate,
 } from '../format';
+import { distanceFromYou } from '../geo';
 import { CLIENT_TELEGRAM_RENDERERS } from './client';
 import type {
   BreakEndedPayload,
@@ -178,6 +179,8 @@ function openOrderButton(orderId: number): InlineButton[][] {
 function newOffer(p: NewOfferPayload, now: Date): RenderedNotification {
   const remaining = formatRemaining(p.expires_at, now);
   const head = [`<b>🆕 Новый заказ #${p.order_id}</b>`, '', ...orderLines(p, now)];
+  if (typeof p.distance_m === 'number' && Number.isFinite(p.distance_m))
+    head.push(`🧭 ${distanceFromYou(p.distance_m)}`);
   if (!remaining) return { text: [...head, '⌛ Время на ответ истекло'].join('\n') };
   return {
     text: [
