@@ -1,12 +1,14 @@
-import { defineConfig } from 'tsup';
+import { cpSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { serviceBundle } from '../../tsup.service';
 
-// Bundle the workspace packages (their `main` is TypeScript source); third-party deps stay external.
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['cjs'],
-  target: 'node20',
-  outDir: 'dist',
-  clean: true,
-  sourcemap: true,
-  noExternal: [/^@fs\//],
+export default serviceBundle({
+  // bull-board reads its page and assets from disk at run time: they go beside the bundle
+  // (src/bull-board.ts finds them there), so the image needs no node_modules for them.
+  onSuccess: async () => {
+    const require = createRequire(path.resolve('package.json'));
+    const ui = path.dirname(require.resolve('@bull-board/ui/package.json'));
+    cpSync(path.join(ui, 'dist'), 'dist/bull-board-ui/dist', { recursive: true });
+  },
 });

@@ -50,7 +50,17 @@ export interface ClusterResult {
 
 const ORDER_IN_PUSH = /Новый заказ #(\d+)/;
 
-async function seedWorld(db: Db, cities: number, mastersPerCity: number, orders: number): Promise<void> {
+/**
+ * Cities with masters on shift and `orders` searching orders (offers per round 1, a long SLA so
+ * no offer expires: every order gets exactly one offer). Returns the new orders' ids.
+ */
+export async function seedWorld(
+  db: Db,
+  cities: number,
+  mastersPerCity: number,
+  orders: number,
+): Promise<number[]> {
+  const ids: number[] = [];
   // A long SLA so no offer expires during the run: every order gets exactly one offer.
   for (const [key, value] of Object.entries({
     distribution_offers_per_round: 1,
@@ -85,11 +95,71 @@ async function seedWorld(db: Db, cities: number, mastersPerCity: number, orders:
       INSERT INTO master_skills (master_id, skill_code) SELECT id, 'electrics' FROM m
     `.execute(db);
     const share = Math.floor(orders / cities) + (c < orders % cities ? 1 : 0);
-    await sql`
+    const { rows } = await sql<{ id: number }>`
       INSERT INTO orders (city_id, category, status, description)
       SELECT ${city.id}, 'electrics', 'searching', 'Заказ ' || g FROM generate_series(1, ${share}::int) g
+      RETURNING id
     `.execute(db);
+    ids.push(...rows.map((r) => r.id));
   }
+  return ids;
+}
+
+export interface OfferCounts {
+  /** Orders with more than one offer (offers per round is 1 and nobody answers). */
+  doubleOffers: number;
+  /** Offers to the same master for the same order (the schema forbids it; counted anyway). */
+  repeatedMasterOffers: number;
+  /** new_offer outbox rows not in status sent. */
+  unsent: number;
+}
+
+/** Double offers and undelivered pushes in the whole database. */
+export async function offerCounts(db: Db): Promise<OfferCounts> {
+  return {
+    doubleOffers: await count(
+      db,
+      sql<{
+        n: string;
+      }>`SELECT count(*) AS n FROM (SELECT order_id FROM offers GROUP BY order_id HAVING count(*) > 1) x`,
+    ),
+    repeatedMasterOffers: await count(
+      db,
+      sql<{
+        n: string;
+      }>`SELECT count(*) AS n FROM (SELECT 1 FROM offers GROUP BY order_id, master_id HAVING count(*) > 1) x`,
+    ),
+    unsent: await count(
+      db,
+      sql<{
+        n: string;
+      }>`SELECT count(*) AS n FROM notifications_outbox WHERE event = 'new_offer' AND status <> 'sent'`,
+    ),
+  };
+}
+
+/**
+ * Pushes per (chat, order) among successful sendMessage calls; `orders` limits it to those orders.
+ * `duplicateSends` counts the pairs Telegram received more than once.
+ */
+export function pushCounts(
+  calls: readonly FakeCall[],
+  orders?: ReadonlySet<number>,
+): { perPush: Map<string, number>; duplicateSends: number; pushes: number } {
+  const perPush = new Map<string, number>();
+  for (const call of calls) {
+    if (call.method !== 'sendMessage' || !call.response?.ok) continue;
+    const m = ORDER_IN_PUSH.exec(String((call.params as { text?: unknown }).text ?? ''));
+    if (!m || (orders && !orders.has(Number(m[1])))) continue;
+    const key = `${String((call.params as { chat_id?: unknown }).chat_id)}:${m[1]}`;
+    perPush.set(key, (perPush.get(key) ?? 0) + 1);
+  }
+  const counts = [...perPush.values()];
+  return {
+    perPush,
+    duplicateSends: counts.filter((n) => n > 1).length,
+    pushes: counts.reduce((a, b) => a + b, 0),
+  };
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -179,13 +249,7 @@ export async function runCluster(opts: ClusterOptions): Promise<ClusterResult> {
     // A moment for any late duplicate to show up before counting.
     await new Promise((r) => setTimeout(r, 500));
 
-    const seen = new Map<string, number>();
-    for (const call of pushes) {
-      const m = ORDER_IN_PUSH.exec(String((call.params as { text?: unknown }).text ?? ''));
-      if (!m) continue;
-      const key = `${String((call.params as { chat_id?: unknown }).chat_id)}:${m[1]}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-    }
+    const sent = pushCounts(pushes);
     const jobSchedulers = (await schedulers[0]!.base.queues.distribution.getJobSchedulers()).map(
       (s) => s.key,
     );
@@ -193,27 +257,10 @@ export async function runCluster(opts: ClusterOptions): Promise<ClusterResult> {
       orders: orderIds.length,
       seconds,
       ordersPerSecond: orderIds.length / seconds,
-      pushesPerSecond: seen.size / seconds,
-      doubleOffers: await count(
-        db,
-        sql<{
-          n: string;
-        }>`SELECT count(*) AS n FROM (SELECT order_id FROM offers GROUP BY order_id HAVING count(*) > 1) x`,
-      ),
-      repeatedMasterOffers: await count(
-        db,
-        sql<{
-          n: string;
-        }>`SELECT count(*) AS n FROM (SELECT 1 FROM offers GROUP BY order_id, master_id HAVING count(*) > 1) x`,
-      ),
-      unsent: await count(
-        db,
-        sql<{
-          n: string;
-        }>`SELECT count(*) AS n FROM notifications_outbox WHERE event = 'new_offer' AND status <> 'sent'`,
-      ),
-      duplicateSends: [...seen.values()].filter((n) => n > 1).length,
-      pushes: [...seen.values()].reduce((a, b) => a + b, 0),
+      pushesPerSecond: sent.perPush.size / seconds,
+      ...(await offerCounts(db)),
+      duplicateSends: sent.duplicateSends,
+      pushes: sent.pushes,
       jobSchedulers,
     };
   } finally {

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -24,14 +25,13 @@ export function createLogger(opts: LoggerOptions): Logger {
       paths: ['*.token', '*.password', 'config.*_TOKEN', 'config.WEBHOOK_SECRET'],
       censor: '[redacted]',
     },
-    ...(pretty
-      ? {
-          transport: {
-            target: 'pino-pretty',
-            options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
-          },
-        }
-      : {}),
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  if (opts.destination) return pino(options, opts.destination);
+  if (!pretty) return pino(options);
+  // pino-pretty as an in-process stream rather than a worker-thread transport: a transport is
+  // loaded by file path at run time, which a bundled service (dist/main.js) does not have.
+  return pino(
+    options,
+    pinoPretty({ singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }),
+  );
 }

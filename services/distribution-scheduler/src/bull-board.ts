@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -14,6 +16,12 @@ export interface BullBoardOptions {
   /** Read-only board: no retry/clean/remove buttons. */
   readOnly?: boolean;
 }
+
+/**
+ * The board's page and assets, which bull-board reads from disk: the bundle (dist/main.js) has
+ * them beside it (copied by tsup.config.ts); from sources they are found in @bull-board/ui.
+ */
+const BUNDLED_UI = path.join(__dirname, 'bull-board-ui');
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 /** Constant-time comparison (hashing first makes the lengths equal). */
@@ -36,7 +44,10 @@ export async function mountBullBoard(
       (q) => new BullMQAdapter(q, { readOnlyMode: opts.readOnly ?? false }),
     ),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'field-service queues' } },
+    options: {
+      uiConfig: { boardTitle: 'field-service queues' },
+      ...(existsSync(BUNDLED_UI) ? { uiBasePath: BUNDLED_UI } : {}),
+    },
   });
   await app.register(async (scope) => {
     await scope.register(basicAuth, {

@@ -10,6 +10,8 @@ export interface SandboxOptions {
   /** Overrides SANDBOX_API_PORT / SANDBOX_WEB_PORT (0 = any free port; tests). */
   apiPort?: number;
   webPort?: number;
+  /** Where the fake Bot API listens (default 127.0.0.1), e.g. a Docker bridge's gateway for bots in containers. */
+  apiHost?: string;
 }
 
 export interface Sandbox {
@@ -66,7 +68,7 @@ export async function startSandbox(config: SandboxConfig, opts: SandboxOptions =
   const db: Db = createDb(config.DATABASE_URL, { poolSize: 2, applicationName: 'sandbox' });
   const web = createWebServer({ fake, tokens, people: new People(db), logger });
   try {
-    const apiRoot = await fake.start(opts.apiPort ?? config.SANDBOX_API_PORT);
+    const apiRoot = await fake.start(opts.apiPort ?? config.SANDBOX_API_PORT, opts.apiHost);
     await web.listen({ port: opts.webPort ?? config.SANDBOX_WEB_PORT, host: config.SANDBOX_HOST });
     const address = web.server.address();
     const port = typeof address === 'object' && address ? address.port : config.SANDBOX_WEB_PORT;

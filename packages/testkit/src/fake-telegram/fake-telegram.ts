@@ -186,8 +186,11 @@ export class FakeTelegram {
 
   // ── lifecycle ────────────────────────────────────────────────────────────
 
-  /** Listens on 127.0.0.1 and returns the apiRoot, e.g. `http://127.0.0.1:40123`. */
-  async start(port = 0): Promise<string> {
+  /**
+   * Listens on 127.0.0.1 (or `host`, e.g. a Docker bridge's gateway address so containers reach
+   * it) and returns the apiRoot, e.g. `http://127.0.0.1:40123`.
+   */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
     if (this.app) throw new Error('FakeTelegram is already started');
     const app = Fastify({
       logger: false,
@@ -220,9 +223,10 @@ export class FakeTelegram {
         );
     });
     app.route({ method: ['GET', 'POST'], url: '/*', handler: (req, reply) => this.onRequest(req, reply) });
-    await app.listen({ port, host: '127.0.0.1' });
+    await app.listen({ port, host });
     this.app = app;
-    this.apiRoot = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    this.apiRoot = `http://${urlHost}:${(app.server.address() as AddressInfo).port}`;
     return this.apiRoot;
   }
 
