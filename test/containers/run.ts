@@ -562,6 +562,22 @@ async function waitBurstDone(env: Env, set: Set<number>, timeoutMs: number): Pro
   });
 }
 
+/** Each duplicated push: chat, order and when Telegram got each copy (ms after the first). */
+function describeDuplicates(env: Env, perPush: Map<string, number>): string {
+  const dups = [...perPush].filter(([, n]) => n > 1).map(([key]) => key);
+  return dups
+    .slice(0, 10)
+    .map((key) => {
+      const [chat, order] = key.split(':');
+      const at = env.calls
+        .filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === chat)
+        .filter((c) => String(c.params.text).includes(`Новый заказ #${order}`))
+        .map((c) => c.at);
+      return `chat ${chat} order #${order} at +${at.map((t) => t - at[0]!).join(', +')} ms`;
+    })
+    .join('; ');
+}
+
 async function scaleAndBurst(env: Env): Promise<string> {
   await env.compose.run(
     [
@@ -594,7 +610,7 @@ async function scaleAndBurst(env: Env): Promise<string> {
   };
   check(counts.doubleOffers === 0, `${counts.doubleOffers} orders got more than one offer`);
   check(counts.repeatedMasterOffers === 0, `${counts.repeatedMasterOffers} repeated offers to one master`);
-  check(sent.duplicateSends === 0, `${sent.duplicateSends} pushes were sent twice`);
+  check(sent.duplicateSends === 0, `${sent.duplicateSends} pushes were sent twice: ${describeDuplicates(env, sent.perPush)}`);
   check(sent.pushes === BURST, `${sent.pushes} pushes for ${BURST} orders`);
   return `${BURST} orders in ${seconds.toFixed(1)} s (${(BURST / seconds).toFixed(0)}/s, SENDER_RATE_PER_SECOND=100): 0 double offers, 0 duplicate sends`;
 }
@@ -724,6 +740,9 @@ async function cleanStop(env: Env): Promise<string> {
 
 async function cleanup(env: Env): Promise<void> {
   await disconnectDriver(env);
+  // Every container's log, for a failure's post-mortem (the stack is removed next).
+  const logs = await env.compose.run(['logs', '--no-color', '--timestamps'], { allowFail: true, timeoutMs: 120_000 });
+  writeFileSync(path.join(ROOT, 'test-output/containers/compose.log'), logs.stdout + logs.stderr);
   await env.compose.run(['down', '-v', '--remove-orphans'], { allowFail: true, timeoutMs: 180_000 });
   await env.sandbox?.stop().catch(() => {});
   await run('docker', ['network', 'rm', NETWORK], { allowFail: true });
