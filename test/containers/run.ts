@@ -610,7 +610,10 @@ async function scaleAndBurst(env: Env): Promise<string> {
   };
   check(counts.doubleOffers === 0, `${counts.doubleOffers} orders got more than one offer`);
   check(counts.repeatedMasterOffers === 0, `${counts.repeatedMasterOffers} repeated offers to one master`);
-  check(sent.duplicateSends === 0, `${sent.duplicateSends} pushes were sent twice: ${describeDuplicates(env, sent.perPush)}`);
+  check(
+    sent.duplicateSends === 0,
+    `${sent.duplicateSends} pushes were sent twice: ${describeDuplicates(env, sent.perPush)}`,
+  );
   check(sent.pushes === BURST, `${sent.pushes} pushes for ${BURST} orders`);
   return `${BURST} orders in ${seconds.toFixed(1)} s (${(BURST / seconds).toFixed(0)}/s, SENDER_RATE_PER_SECOND=100): 0 double offers, 0 duplicate sends`;
 }
@@ -741,7 +744,10 @@ async function cleanStop(env: Env): Promise<string> {
 async function cleanup(env: Env): Promise<void> {
   await disconnectDriver(env);
   // Every container's log, for a failure's post-mortem (the stack is removed next).
-  const logs = await env.compose.run(['logs', '--no-color', '--timestamps'], { allowFail: true, timeoutMs: 120_000 });
+  const logs = await env.compose.run(['logs', '--no-color', '--timestamps'], {
+    allowFail: true,
+    timeoutMs: 120_000,
+  });
   writeFileSync(path.join(ROOT, 'test-output/containers/compose.log'), logs.stdout + logs.stderr);
   await env.compose.run(['down', '-v', '--remove-orphans'], { allowFail: true, timeoutMs: 180_000 });
   await env.sandbox?.stop().catch(() => {});
