@@ -50,7 +50,9 @@ SENDER_PORT=${SENDER_PORT:-8084}
 # FAKE_TELEGRAM_PORT: the older name of the same port, still honoured.
 export SANDBOX_API_PORT=${SANDBOX_API_PORT:-${FAKE_TELEGRAM_PORT:-8090}}
 export SANDBOX_WEB_PORT=${SANDBOX_WEB_PORT:-8095}
-SANDBOX_URL="http://127.0.0.1:${SANDBOX_WEB_PORT}"
+# The web chat acts as anyone in the database: its API needs this run's token (in the link).
+export SANDBOX_TOKEN=${SANDBOX_TOKEN:-$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")}
+SANDBOX_URL="http://127.0.0.1:${SANDBOX_WEB_PORT}/?token=${SANDBOX_TOKEN}"
 
 fs_section "dependencies"
 if [ ! -x node_modules/.bin/tsx ] || [ ! -x node_modules/.bin/concurrently ]; then

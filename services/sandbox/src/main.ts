@@ -13,7 +13,7 @@ runService({
   start: async () => {
     const sandbox = await startSandbox(config, { logger });
     // The one thing a newcomer needs from the logs, printed plainly so it stands out.
-    process.stdout.write(`\n  ➜  Откройте ${sandbox.webUrl}  (песочница: оба бота в браузере)\n\n`);
+    process.stdout.write(`\n  ➜  Откройте ${sandbox.openUrl}  (песочница: оба бота в браузере)\n\n`);
     return {
       async stop() {
         // Under `pnpm dev` every process gets the signal at once: keep answering for a moment

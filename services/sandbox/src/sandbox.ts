@@ -1,6 +1,7 @@
 import { createDb, type Db } from '@fs/db';
 import { createLogger, type Logger } from '@fs/observability';
 import { type FakeCall, FakeTelegram } from '@fs/testkit';
+import { isLoopbackHost, newWebAccess } from './access';
 import type { SandboxConfig } from './config';
 import { People } from './people';
 import { createWebServer } from './web-server';
@@ -17,8 +18,12 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** The bots' TELEGRAM_API_ROOT, e.g. http://127.0.0.1:8090. */
   apiRoot: string;
-  /** The web chat, e.g. http://127.0.0.1:8095. */
+  /** The web chat, e.g. http://127.0.0.1:8095 (its API needs `token`). */
   webUrl: string;
+  /** This run's token: every /api/ call must carry it. */
+  token: string;
+  /** What a person opens: webUrl with the token, e.g. http://127.0.0.1:8095/?token=… */
+  openUrl: string;
   fake: FakeTelegram;
   stop(): Promise<void>;
 }
@@ -52,6 +57,11 @@ function describeCall(call: FakeCall, bot: string): string {
 export async function startSandbox(config: SandboxConfig, opts: SandboxOptions = {}): Promise<Sandbox> {
   const logger =
     opts.logger ?? createLogger({ service: 'sandbox', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  // Checked here too (not only by the config schema), for any caller that builds a config itself.
+  if (config.NODE_ENV === 'production') throw new Error('sandbox: refuses to run with NODE_ENV=production');
+  if (!isLoopbackHost(config.SANDBOX_HOST) && !config.SANDBOX_ALLOW_REMOTE) {
+    throw new Error('sandbox: SANDBOX_HOST is not loopback; set SANDBOX_ALLOW_REMOTE=true to mean it');
+  }
   const tokens = { admin: config.ADMIN_BOT_TOKEN, master: config.MASTER_BOT_TOKEN };
   if (tokens.admin === tokens.master)
     throw new Error('sandbox: ADMIN_BOT_TOKEN and MASTER_BOT_TOKEN must differ');
@@ -66,17 +76,22 @@ export async function startSandbox(config: SandboxConfig, opts: SandboxOptions =
   });
 
   const db: Db = createDb(config.DATABASE_URL, { poolSize: 2, applicationName: 'sandbox' });
-  const web = createWebServer({ fake, tokens, people: new People(db), logger });
+  const access = newWebAccess(config.SANDBOX_HOST, config.SANDBOX_TOKEN);
+  const web = createWebServer({ fake, tokens, people: new People(db), logger, access });
   try {
     const apiRoot = await fake.start(opts.apiPort ?? config.SANDBOX_API_PORT, opts.apiHost);
     await web.listen({ port: opts.webPort ?? config.SANDBOX_WEB_PORT, host: config.SANDBOX_HOST });
     const address = web.server.address();
     const port = typeof address === 'object' && address ? address.port : config.SANDBOX_WEB_PORT;
-    const webUrl = `http://${config.SANDBOX_HOST === '0.0.0.0' ? '127.0.0.1' : config.SANDBOX_HOST}:${port}`;
+    const host = ['0.0.0.0', '::'].includes(config.SANDBOX_HOST) ? '127.0.0.1' : config.SANDBOX_HOST;
+    const webUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const openUrl = `${webUrl}/?token=${access.token}`;
     logger.info({ apiRoot, webUrl }, 'sandbox ready: fake Bot API and web chat');
     return {
       apiRoot,
       webUrl,
+      token: access.token,
+      openUrl,
       fake,
       async stop() {
         await web.close();

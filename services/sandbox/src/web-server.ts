@@ -4,6 +4,7 @@ import type { Logger } from '@fs/observability';
 import type { ChatEvent, FakeTelegram, TestUser } from '@fs/testkit';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { guardWebAccess, type WebAccess } from './access';
 import { type EventView, eventView, keyboardView, messageView } from './chat-view';
 import { BOT_NAMES, type BotName, type People, type Person } from './people';
 import { splitLongText } from './split-text';
@@ -13,6 +14,8 @@ export interface WebServerDeps {
   tokens: Record<BotName, string>;
   people: People;
   logger: Logger;
+  /** Host/Origin checks and the per-run token (see access.ts). */
+  access: WebAccess;
 }
 
 const WEB_DIR = path.join(__dirname, 'web');
@@ -94,6 +97,7 @@ export function createWebServer(deps: WebServerDeps): FastifyInstance {
   const botOf = new Map<string, BotName>(BOT_NAMES.map((b) => [tokens[b], b]));
   const botUserId = (bot: BotName) => fake.botUser(tokens[bot]).id;
   const streams = new Set<FastifyReply>();
+  guardWebAccess(app, deps.access);
 
   app.addContentTypeParser(
     ['application/octet-stream', 'image/jpeg', 'image/png', 'image/gif', 'image/webp'],

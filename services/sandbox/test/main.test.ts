@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 let tdb: TestDatabase;
+// tsx compiles the sandbox on start: 20+ s on a busy 2-core machine. The limit bounds a hang.
+const START_WITHIN_MS = 120_000;
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ poolSize: 1 });
@@ -47,38 +49,49 @@ async function until<T>(get: () => T | undefined, ms: number, what: () => string
   }
 }
 
-it('prints where to open the web chat, serves the page and the Bot API, and stops cleanly on SIGTERM', async () => {
-  const p = run({
-    DATABASE_URL: tdb.url,
-    MASTER_BOT_TOKEN: '111111:main-test-master',
-    ADMIN_BOT_TOKEN: '222222:main-test-admin',
-    SANDBOX_API_PORT: '0',
-    SANDBOX_WEB_PORT: '0',
-    SANDBOX_STOP_DELAY_MS: '0',
-    LOG_LEVEL: 'info',
-    LOG_PRETTY: 'false',
-  });
-  try {
-    const webUrl = await until(
-      () => /Откройте (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1],
-      20_000,
-      () => p.out() + p.err(),
-    );
-    const apiRoot = await until(() => /"apiRoot":"([^"]+)"/.exec(p.out())?.[1], 5000, p.out);
-    expect((await fetch(webUrl)).status).toBe(200);
-    const me = (await (await fetch(`${apiRoot}/bot222222:main-test-admin/getMe`)).json()) as {
-      result: { username: string };
-    };
-    expect(me.result.username).toBe('fs_admin_sandbox_bot');
-  } finally {
-    p.child.kill('SIGTERM');
-  }
-  expect(await p.exited).toBe(0);
-}, 30_000);
+it(
+  'prints where to open the web chat, serves the page and the Bot API, and stops cleanly on SIGTERM',
+  async () => {
+    const p = run({
+      DATABASE_URL: tdb.url,
+      MASTER_BOT_TOKEN: '111111:main-test-master',
+      ADMIN_BOT_TOKEN: '222222:main-test-admin',
+      SANDBOX_API_PORT: '0',
+      SANDBOX_WEB_PORT: '0',
+      SANDBOX_STOP_DELAY_MS: '0',
+      LOG_LEVEL: 'info',
+      LOG_PRETTY: 'false',
+    });
+    try {
+      const [, webUrl, token] = await until(
+        () => /Откройте (http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]{20,})/.exec(p.out()) ?? undefined,
+        START_WITHIN_MS,
+        () => p.out() + p.err(),
+      );
+      // The printed link carries this run's token; the API refuses calls without it.
+      expect((await fetch(`${webUrl}/api/state`)).status).toBe(401);
+      expect((await fetch(`${webUrl}/api/state?token=${token}`)).status).toBe(200);
+      const apiRoot = await until(() => /"apiRoot":"([^"]+)"/.exec(p.out())?.[1], 5000, p.out);
+      expect((await fetch(`${webUrl}/`)).status).toBe(200);
+      const me = (await (await fetch(`${apiRoot}/bot222222:main-test-admin/getMe`)).json()) as {
+        result: { username: string };
+      };
+      expect(me.result.username).toBe('fs_admin_sandbox_bot');
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    expect(await p.exited).toBe(0);
+  },
+  START_WITHIN_MS + 60_000,
+);
 
-it('a bad environment stops it with the variable named', async () => {
-  const p = run({ DATABASE_URL: tdb.url, MASTER_BOT_TOKEN: 'nope', SANDBOX_WEB_PORT: '0' });
-  expect(await p.exited).toBe(1);
-  expect(p.err()).toContain('MASTER_BOT_TOKEN must look like');
-  expect(p.err()).toContain('ADMIN_BOT_TOKEN is required but not set');
-}, 30_000);
+it(
+  'a bad environment stops it with the variable named',
+  async () => {
+    const p = run({ DATABASE_URL: tdb.url, MASTER_BOT_TOKEN: 'nope', SANDBOX_WEB_PORT: '0' });
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain('MASTER_BOT_TOKEN must look like');
+    expect(p.err()).toContain('ADMIN_BOT_TOKEN is required but not set');
+  },
+  START_WITHIN_MS,
+);

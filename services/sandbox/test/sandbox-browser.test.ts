@@ -159,7 +159,7 @@ async function diagnosed(body: () => Promise<void>): Promise<void> {
 
 it('admin creates an order in the browser; the master gets the push, accepts, and the order is theirs', () =>
   diagnosed(async () => {
-    await page.goto(sandbox.webUrl);
+    await page.goto(sandbox.openUrl);
 
     // The people picker lists the demo admin and masters from the database.
     await page.locator('#people .person').first().waitFor();
@@ -272,7 +272,7 @@ it('admin creates an order in the browser; the master gets the push, accepts, an
 it('keeps what the bots change in sight, splits a long text into messages and sends a sticker', () =>
   diagnosed(async () => {
     await page.setViewportSize({ width: 1000, height: 560 });
-    await page.goto(sandbox.webUrl);
+    await page.goto(sandbox.openUrl);
     await openPerson(DEMO_ADMIN.fullName);
     // The bot's side, as telegraf calls it: plain Bot API requests with the admin bot's token.
     const short = await botApi<{ message_id: number }>('sendMessage', { chat_id: admin, text: 'Карточка' });

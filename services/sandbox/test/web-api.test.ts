@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 /**
  * The sandbox's web API without a browser: plain Bot API calls over HTTP play the bot, the test
  * plays the page (JSON calls and the SSE stream).
@@ -29,7 +30,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   sandbox = await startSandbox(config, { apiPort: 0, webPort: 0 });
-  ({ events, close: closeEvents } = await subscribe(`${sandbox.webUrl}/api/events`));
+  ({ events, close: closeEvents } = await subscribe(`${sandbox.webUrl}/api/events?token=${sandbox.token}`));
 });
 
 afterAll(async () => {
@@ -80,15 +81,57 @@ async function eventWhere(predicate: (e: EventView) => boolean): Promise<EventVi
   }
 }
 
-async function call(method: string, url: string, body?: unknown, contentType?: string) {
+/** A request with any Host header (fetch always sends the URL's own), as a rebinding page would. */
+function rawCall(method: string, url: string, headers: Record<string, string>, body?: unknown) {
+  const { hostname, port } = new URL(sandbox.webUrl);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          hostname,
+          port,
+          method,
+          path: url,
+          headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => {
+            text += d.toString();
+          });
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              json: JSON.parse(text || '{}'),
+              text,
+              headers: new Headers(res.headers as Record<string, string>),
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    },
+  );
+}
+
+/** A call as the page makes it (with this run's token), or with `headers` overriding that. */
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  contentType?: string,
+  headers: Record<string, string> = { 'x-sandbox-token': sandbox.token },
+) {
+  if (headers.host) return rawCall(method, url, headers, body);
   const res = await fetch(`${sandbox.webUrl}${url}`, {
     method,
-    ...(body === undefined
-      ? {}
-      : {
-          headers: { 'content-type': contentType ?? 'application/json' },
-          body: contentType ? (body as Buffer) : JSON.stringify(body),
-        }),
+    headers: {
+      ...headers,
+      ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: contentType ? (body as Buffer) : JSON.stringify(body) }),
   });
   const text = await res.text();
   let json: Record<string, unknown> = {};
@@ -347,4 +390,116 @@ it('bad input gets a short Russian refusal and reaches no bot', async () => {
   });
   expect((await call('GET', '/api/file?bot=admin&id=nope')).status).toBe(404);
   expect(pending()).toHaveLength(before);
+});
+
+describe('who may use the web chat (DNS rebinding, other sites, no token)', () => {
+  const port = () => new URL(sandbox.webUrl).port;
+  const send = { bot: 'admin', user: ADMIN, text: 'от чужой страницы' };
+  const NO_TOKEN = 'Нужен токен песочницы: откройте ссылку с ?token=…, которую напечатал pnpm dev.';
+  const FOREIGN_HOST = 'Песочница открывается только по адресу, который она напечатала.';
+  const FOREIGN_ORIGIN = 'Запрос с чужой страницы отклонён.';
+  const CASES: {
+    name: string;
+    method: string;
+    url: string;
+    headers: () => Record<string, string>;
+    status: number;
+    error: string;
+  }[] = [
+    {
+      name: 'no token: the staff list',
+      method: 'GET',
+      url: '/api/state',
+      headers: () => ({}),
+      status: 401,
+      error: NO_TOKEN,
+    },
+    {
+      name: 'no token: send as the global admin',
+      method: 'POST',
+      url: '/api/send',
+      headers: () => ({}),
+      status: 401,
+      error: NO_TOKEN,
+    },
+    {
+      name: 'a wrong token',
+      method: 'POST',
+      url: '/api/send',
+      headers: () => ({ 'x-sandbox-token': `${sandbox.token}x` }),
+      status: 401,
+      error: NO_TOKEN,
+    },
+    {
+      name: 'DNS rebinding: a foreign Host, even with the token',
+      method: 'POST',
+      url: '/api/send',
+      headers: () => ({ host: `evil.example:${port()}`, 'x-sandbox-token': sandbox.token }),
+      status: 403,
+      error: FOREIGN_HOST,
+    },
+    {
+      name: 'DNS rebinding: the page itself under a foreign Host',
+      method: 'GET',
+      url: '/',
+      headers: () => ({ host: `evil.example:${port()}` }),
+      status: 403,
+      error: FOREIGN_HOST,
+    },
+    {
+      name: 'another site calling through the visitor’s browser (foreign Origin)',
+      method: 'POST',
+      url: '/api/send',
+      headers: () => ({ origin: 'http://evil.example', 'x-sandbox-token': sandbox.token }),
+      status: 403,
+      error: FOREIGN_ORIGIN,
+    },
+    {
+      name: 'the event stream without the token',
+      method: 'GET',
+      url: '/api/events',
+      headers: () => ({}),
+      status: 401,
+      error: NO_TOKEN,
+    },
+  ];
+
+  it.each(CASES)('$name → $status, nothing reaches a bot', async (c) => {
+    const before = pending().length;
+    const res = await call(c.method, c.url, c.method === 'POST' ? send : undefined, undefined, c.headers());
+    expect(res).toMatchObject({ status: c.status, json: { error: c.error } });
+    expect(pending()).toHaveLength(before);
+  });
+
+  it('the page’s own calls pass: loopback Host, its own Origin, the token in a header or the query', async () => {
+    const own = { origin: sandbox.webUrl, 'x-sandbox-token': sandbox.token };
+    expect((await call('POST', '/api/send', send, undefined, own)).status).toBe(200);
+    expect((await call('GET', `/api/state?token=${sandbox.token}`, undefined, undefined, {})).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await call('GET', '/api/state', undefined, undefined, {
+          host: `localhost:${port()}`,
+          'x-sandbox-token': sandbox.token,
+        })
+      ).status,
+    ).toBe(200);
+    expect(sandbox.openUrl).toBe(`${sandbox.webUrl}/?token=${sandbox.token}`);
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, 'NODE_ENV'],
+    [{ SANDBOX_HOST: '0.0.0.0' }, 'SANDBOX_HOST'],
+    [{ SANDBOX_HOST: '192.168.1.5' }, 'SANDBOX_HOST'],
+  ])('refuses to start with %j', (env, variable) => {
+    const base = { DATABASE_URL: tdb.url, MASTER_BOT_TOKEN: MASTER_TOKEN, ADMIN_BOT_TOKEN: ADMIN_TOKEN };
+    expect(() => parseConfig('sandbox', sandboxSchema, { ...base, ...env })).toThrow(variable);
+    // An explicit flag is the only way off loopback (never in production).
+    if (variable === 'SANDBOX_HOST') {
+      expect(() =>
+        parseConfig('sandbox', sandboxSchema, { ...base, ...env, SANDBOX_ALLOW_REMOTE: 'true' }),
+      ).not.toThrow();
+    }
+  });
 });

@@ -32,10 +32,18 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+// The per-run token the sandbox printed with its address (?token=…); every API call carries it.
+const TOKEN = new URLSearchParams(location.search).get('token') ?? '';
+/** A URL the browser loads by itself (event stream, pictures, files): the token goes in the query. */
+const withToken = (url) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(TOKEN)}`;
+
 async function api(method, url, body, headers) {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : (headers ?? { 'content-type': 'application/json' }),
+    headers: {
+      'x-sandbox-token': TOKEN,
+      ...(body === undefined ? {} : (headers ?? { 'content-type': 'application/json' })),
+    },
     body: body === undefined ? undefined : headers ? body : JSON.stringify(body),
   });
   const data = await res.json().catch(() => ({}));
@@ -255,14 +263,16 @@ const timeOf = (unix) =>
 
 function renderMessage(m) {
   const node = el('div', { class: `msg ${m.fromBot ? 'in' : 'out'}`, dataset: { id: String(m.id) } });
-  if (m.photo) node.append(el('img', { class: 'photo', src: m.photo.url, alt: 'Фото' }));
+  if (m.photo) node.append(el('img', { class: 'photo', src: withToken(m.photo.url), alt: 'Фото' }));
   if (m.sticker) {
     node.classList.add('sticker-msg');
     node.append(el('div', { class: 'sticker', title: 'Стикер', text: m.sticker.emoji }));
   }
   if (m.document) {
     const kb = Math.max(1, Math.round(m.document.size / 1024));
-    node.append(el('a', { class: 'doc', href: m.document.url, text: `📄 ${m.document.name} (${kb} КБ)` }));
+    node.append(
+      el('a', { class: 'doc', href: withToken(m.document.url), text: `📄 ${m.document.name} (${kb} КБ)` }),
+    );
   }
   if (m.contact)
     node.append(el('div', { class: 'contact', text: `📱 ${m.contact.name}: ${m.contact.phone}` }));
@@ -495,7 +505,7 @@ function applyEvent(ev) {
 }
 
 function connectEvents() {
-  const source = new EventSource('/api/events');
+  const source = new EventSource(withToken('/api/events'));
   source.onmessage = (e) => applyEvent(JSON.parse(e.data));
   source.onopen = () => document.body.classList.remove('offline');
   source.onerror = () => document.body.classList.add('offline');
