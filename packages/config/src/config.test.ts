@@ -8,6 +8,8 @@ describe('config', () => {
     expect(cfg.BOT_MODE).toBe('polling');
     expect(cfg.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
     expect(cfg.REDIS_PREFIX).toBe('{fs}');
+    // The ops port (health, metrics, webhook) is loopback unless a deployment opens it.
+    expect(cfg.HTTP_HOST).toBe('127.0.0.1');
     expect(Object.isFrozen(cfg)).toBe(true);
   });
 

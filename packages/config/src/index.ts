@@ -23,7 +23,12 @@ const common = {
     .default('{fs}'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
-  HTTP_HOST: z.string().default('0.0.0.0'),
+  /**
+   * Interface of the ops server (/health/*, /metrics, the bots' webhook). Loopback by default:
+   * nothing there is for the public. Containers set 0.0.0.0 (docker-compose.yml, the k8s
+   * ConfigMap) so that probes, Prometheus and Telegram reach it, behind the deployment's network.
+   */
+  HTTP_HOST: z.string().default('127.0.0.1'),
   // Each service's HTTP_PORT (below) accepts 0 = any free port, for tests.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
 };

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { ConnectionState, dependencyFailure } from './dependency';
 import type { Logger } from './logger';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -36,7 +37,12 @@ export class HealthServer {
   private draining = false;
 
   constructor(private readonly opts: HealthServerOptions) {
-    this.app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+    // Nothing served here takes a large body (a Telegram update is a few KB; bots cap their
+    // webhook route lower still).
+    this.app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+    const states = new Map(
+      Object.keys(opts.checks).map((name) => [name, new ConnectionState(opts.logger, `readiness ${name}`)]),
+    );
     this.app.get('/health/live', async () => ({ status: 'ok' }));
     this.app.get('/health/ready', async (_req, reply) => {
       if (this.draining) return reply.code(503).send({ status: 'draining' });
@@ -47,9 +53,13 @@ export class HealthServer {
           try {
             await withTimeout(check(), this.opts.checkTimeoutMs ?? 2000);
             results[name] = 'ok';
+            states.get(name)?.up();
           } catch (err) {
             ok = false;
-            results[name] = String((err as Error).message ?? err);
+            // A short reason only: raw errors can carry hosts, users and stack traces (the log
+            // has the reason once per change of state).
+            results[name] = dependencyFailure(err) ?? 'unavailable';
+            states.get(name)?.down(err);
           }
         }),
       );
@@ -66,7 +76,7 @@ export class HealthServer {
     this.draining = true;
   }
 
-  async listen(port: number, host = '0.0.0.0'): Promise<string> {
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
     return this.app.listen({ port, host });
   }
 
