@@ -1,4 +1,21 @@
-import { adminBotSchema, ConfigError, masterBotSchema, parseConfig, senderSchema } from '@fs/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  adminBotSchema,
+  ConfigError,
+  masterBotSchema,
+  parseConfig,
+  schedulerSchema,
+  senderSchema,
+} from '@fs/config';
+
+/** `KEY: value` lines of a k8s manifest's data/stringData (the examples are flat). */
+function manifestValues(file: string): Record<string, string> {
+  const text = readFileSync(path.resolve(__dirname, '../../../infra/k8s', file), 'utf8');
+  const values: Record<string, string> = {};
+  for (const m of text.matchAll(/^ {2}([A-Z][A-Z0-9_]*): *"?([^"\n]*)"?$/gm)) values[m[1]!] = m[2]!;
+  return values;
+}
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -76,5 +93,59 @@ describe('config', () => {
         WIZARD_IDLE_SECONDS: '900',
       }),
     ).toThrow(/WIZARD_IDLE_SECONDS must be less than SESSION_TTL_SECONDS/);
+  });
+
+  it('the example secrets of infra/k8s/secret.example.yaml stop every service, each placeholder named', () => {
+    const env: Record<string, string> = {
+      ...manifestValues('configmap.yaml'),
+      ...manifestValues('secret.example.yaml'),
+      WEBHOOK_URL: 'https://bots.example.com/tg',
+    };
+    expect(env.ADMIN_BOT_TOKEN).toContain('CHANGE_ME');
+    const schemas = {
+      'admin-bot': adminBotSchema,
+      'master-bot': masterBotSchema,
+      'distribution-scheduler': schedulerSchema,
+      'notifications-sender': senderSchema,
+    };
+    const named: Record<string, string[]> = {};
+    for (const [service, schema] of Object.entries(schemas)) {
+      try {
+        parseConfig(service, schema, env);
+        named[service] = [];
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        named[service] = (err as ConfigError).problems
+          .filter((p) => p.includes('placeholder'))
+          .map((p) => p.split(' ')[0]!)
+          .sort();
+      }
+    }
+    expect(named).toEqual({
+      'admin-bot': [
+        'ADMIN_BOT_TOKEN',
+        'DATABASE_URL',
+        'GEOCODER_API_KEY',
+        'MASTER_BOT_TOKEN',
+        'REDIS_URL',
+        'WEBHOOK_SECRET',
+      ].sort(),
+      'master-bot': ['DATABASE_URL', 'MASTER_BOT_TOKEN', 'REDIS_URL', 'WEBHOOK_SECRET'].sort(),
+      'distribution-scheduler': ['BULL_BOARD_PASSWORD', 'DATABASE_URL', 'REDIS_URL'].sort(),
+      'notifications-sender': ['ADMIN_BOT_TOKEN', 'DATABASE_URL', 'MASTER_BOT_TOKEN', 'REDIS_URL'].sort(),
+    });
+    // Real values in the same places start.
+    const real = {
+      ...env,
+      DATABASE_URL: 'postgres://fs:s3cret@postgres:5432/field_service',
+      REDIS_URL: 'redis://:s3cret@redis:6379',
+      MASTER_BOT_TOKEN: TOKEN,
+      ADMIN_BOT_TOKEN: '654321:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      WEBHOOK_SECRET: 'a'.repeat(32),
+      GEOCODER_API_KEY: 'k'.repeat(20),
+      BULL_BOARD_PASSWORD: 'p'.repeat(16),
+    };
+    for (const [service, schema] of Object.entries(schemas))
+      expect(() => parseConfig(service, schema, real)).not.toThrow();
   });
 });

@@ -262,6 +262,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** Secrets and connection strings: a value copied from an example must not start a service. */
+const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|API_KEY|_URL)$/;
+/** What the examples (.env.example, infra/k8s/secret.example.yaml) put where a secret goes. */
+const PLACEHOLDER = /CHANGE_?ME/i;
+
+function placeholderSecrets(env: Record<string, unknown>, parsed: unknown): string[] {
+  const known = parsed && typeof parsed === 'object' ? new Set(Object.keys(parsed)) : null;
+  return Object.entries(env)
+    .filter(
+      ([k, v]) => SECRET_NAME.test(k) && (known === null || known.has(k)) && PLACEHOLDER.test(String(v)),
+    )
+    .map(([k]) => `${k} is still the example's placeholder (CHANGE_ME): set the real value`);
+}
+
 /** Parses the environment; throws ConfigError listing every problem by variable name. */
 export function parseConfig<S extends z.ZodType>(
   service: string,
@@ -271,14 +285,15 @@ export function parseConfig<S extends z.ZodType>(
   // Empty strings count as unset, so `FOO=` in a .env file means "use the default".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => {
-      const name = i.path.join('.') || '(environment)';
-      const missing = i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined;
-      return missing ? `${name} is required but not set` : `${name} ${i.message}`;
-    });
-    throw new ConfigError(service, problems);
-  }
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => {
+        const name = i.path.join('.') || '(environment)';
+        const missing = i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined;
+        return missing ? `${name} is required but not set` : `${name} ${i.message}`;
+      });
+  problems.push(...placeholderSecrets(cleaned, result.success ? result.data : undefined));
+  if (!result.success || problems.length > 0) throw new ConfigError(service, problems);
   return Object.freeze(result.data);
 }
 

@@ -58,7 +58,7 @@ describe('migrations and seed', () => {
     }
   });
 
-  it('seeds reference data idempotently and keeps one first-admin code', async () => {
+  it('seeds reference data idempotently; the first-admin code is printed by the run that made it only, valid 24 h', async () => {
     const counts = async () => ({
       cities: Number(
         (
@@ -93,14 +93,31 @@ describe('migrations and seed', () => {
         ).c,
       ),
     });
+    // The template database was seeded: its first-admin code exists and is not shown again.
     const before = await counts();
-    const r1 = await seed(t.db);
-    const r2 = await seed(t.db);
+    const again = await seed(t.db);
     expect(await counts()).toEqual(before);
     expect(before.cities).toBeGreaterThan(40);
     expect(before.codes).toBe(1);
-    expect(r1.firstAdminCode).toMatch(/^[0-9A-F]{8}$/);
-    expect(r2.firstAdminCode).toBe(r1.firstAdminCode);
+    expect(again.firstAdminCode).toBeNull();
+    expect(again.pendingFirstAdminCodeUntil).toBeInstanceOf(Date);
+
+    // With no valid code left, a run issues one (printed by that run only), valid 24 h.
+    await t.db
+      .updateTable('staff_access_codes')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    const r1 = await seed(t.db);
+    const r2 = await seed(t.db);
+    expect(r1.firstAdminCode).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/);
+    expect(r2.firstAdminCode).toBeNull();
+    const issued = await t.db
+      .selectFrom('staff_access_codes')
+      .select(['created_at', 'expires_at'])
+      .where('code', '=', r1.firstAdminCode!)
+      .executeTakeFirstOrThrow();
+    expect((issued.expires_at!.getTime() - issued.created_at.getTime()) / 3_600_000).toBeCloseTo(24, 1);
+    expect(r2.pendingFirstAdminCodeUntil).toEqual(issued.expires_at);
     const skills = await t.db.selectFrom('skills').select('code').execute();
     expect(skills.map((s) => s.code).sort()).toEqual([...CATEGORIES].sort());
   });

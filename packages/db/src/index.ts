@@ -1,3 +1,4 @@
+export * from './access-codes';
 export * from './db';
 export * from './migrator';
 export { markReachableAgain } from './recipients';

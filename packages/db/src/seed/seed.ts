@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { CATEGORIES, CATEGORY_LABELS, SETTINGS } from '@fs/domain';
 import { sql } from 'kysely';
+import { insertAccessCode } from '../access-codes';
 import type { Db } from '../db';
 import { SEED_CITIES } from './geo';
 import { CITY_CENTRES, DISTRICT_CENTRES } from './places';
@@ -8,9 +8,17 @@ import { CITY_CENTRES, DISTRICT_CENTRES } from './places';
 export interface SeedResult {
   cities: number;
   districts: number;
-  /** The one-time code of the first global admin, when one was created by this run. */
+  /**
+   * The one-time code of the first global admin, when this run created it: printed once, by
+   * this run only (the logs of later runs never carry it).
+   */
   firstAdminCode: string | null;
+  /** Until when an earlier run's first-admin code is still valid (not printed again). */
+  pendingFirstAdminCodeUntil: Date | null;
 }
+
+/** The first admin's code is used within minutes of the install; a lost one is reissued by `pnpm staff:code`. */
+export const FIRST_ADMIN_CODE_TTL_HOURS = 24;
 
 /** Idempotent reference data: skills, cities, districts, default settings, first admin code. */
 export async function seed(db: Db): Promise<SeedResult> {
@@ -81,33 +89,38 @@ export async function seed(db: Db): Promise<SeedResult> {
       .where('is_active', '=', true)
       .executeTakeFirstOrThrow();
     let firstAdminCode: string | null = null;
+    let pendingFirstAdminCodeUntil: Date | null = null;
     if (Number(staffCount) === 0) {
-      const existing = await trx
+      const pending = await trx
         .selectFrom('staff_access_codes')
-        .select('code')
+        .select('expires_at')
         .where('role', '=', 'global_admin')
         .where('issued_by_staff_id', 'is', null)
         .where('used_at', 'is', null)
         .where('revoked_at', 'is', null)
-        .where('expires_at', '>', sql<Date>`now() + interval '1 day'`)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .orderBy('expires_at', 'desc')
         .executeTakeFirst();
-      firstAdminCode = existing?.code ?? randomBytes(4).toString('hex').toUpperCase();
-      if (!existing) {
-        await trx
-          .insertInto('staff_access_codes')
-          .values({
-            code: firstAdminCode,
-            role: 'global_admin',
-            comment: 'first global admin (seed)',
-            expires_at: sql<Date>`now() + interval '7 days'`,
-          })
-          .execute();
+      if (pending) {
+        pendingFirstAdminCodeUntil = pending.expires_at;
+      } else {
+        const issued = await insertAccessCode(trx, {
+          role: 'global_admin',
+          ttlHours: FIRST_ADMIN_CODE_TTL_HOURS,
+          comment: 'first global admin (seed)',
+        });
+        firstAdminCode = issued.code;
       }
     }
     const { count: districtCount } = await trx
       .selectFrom('districts')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .executeTakeFirstOrThrow();
-    return { cities: cities.length, districts: Number(districtCount), firstAdminCode };
+    return {
+      cities: cities.length,
+      districts: Number(districtCount),
+      firstAdminCode,
+      pendingFirstAdminCodeUntil,
+    };
   });
 }

@@ -1,6 +1,6 @@
-import type { Db } from '@fs/db';
+import { type Db, type IssuedAccessCode, insertAccessCode } from '@fs/db';
 import { audit } from '@fs/dispatch';
-import { ACCESS_CODE_TTL_HOURS, newAccessCode, type StaffRole } from '@fs/domain';
+import { ACCESS_CODE_TTL_HOURS, type StaffRole } from '@fs/domain';
 import { sql } from 'kysely';
 import type { Page } from './masters';
 
@@ -8,46 +8,22 @@ import type { Page } from './masters';
 
 export const STAFF_PER_PAGE = 10;
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
-
 /** Issues a one-time code for `role` and `cityIds` (ignored for global admins); audited. */
 export async function issueAccessCode(
   db: Db,
   input: { staffId: number; role: StaffRole; cityIds: readonly number[] },
-): Promise<{ id: number; code: string; expiresAt: Date }> {
-  const cityIds = input.role === 'global_admin' ? [] : [...new Set(input.cityIds)];
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('staff_access_codes')
-          .values({
-            code: newAccessCode(),
-            role: input.role,
-            issued_by_staff_id: input.staffId,
-            expires_at: sql<Date>`now() + make_interval(hours => ${ACCESS_CODE_TTL_HOURS}::int)`,
-          })
-          .returning(['id', 'code', 'expires_at'])
-          .executeTakeFirstOrThrow();
-        if (cityIds.length > 0) {
-          await trx
-            .insertInto('staff_access_code_cities')
-            .values(cityIds.map((city_id) => ({ access_code_id: row.id, city_id })))
-            .execute();
-        }
-        await audit(trx, {
-          staffId: input.staffId,
-          action: 'access_code.issue',
-          entityType: 'access_code',
-          entityId: row.id,
-          payload: { role: input.role, city_ids: cityIds },
-        });
-        return { id: row.id, code: row.code, expiresAt: row.expires_at! };
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= 4) throw err;
-    }
-  }
+): Promise<IssuedAccessCode> {
+  return db.transaction().execute(async (trx) => {
+    const issued = await insertAccessCode(trx, { ...input, issuedByStaffId: input.staffId });
+    await audit(trx, {
+      staffId: input.staffId,
+      action: 'access_code.issue',
+      entityType: 'access_code',
+      entityId: issued.id,
+      payload: { role: input.role, city_ids: input.role === 'global_admin' ? [] : [...new Set(input.cityIds)] },
+    });
+    return issued;
+  });
 }
 
 export type StaffIdentity = { tgUserId: number } | { username: string };
