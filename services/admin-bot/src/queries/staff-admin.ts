@@ -20,7 +20,10 @@ export async function issueAccessCode(
       action: 'access_code.issue',
       entityType: 'access_code',
       entityId: issued.id,
-      payload: { role: input.role, city_ids: input.role === 'global_admin' ? [] : [...new Set(input.cityIds)] },
+      payload: {
+        role: input.role,
+        city_ids: input.role === 'global_admin' ? [] : [...new Set(input.cityIds)],
+      },
     });
     return issued;
   });
