@@ -1,6 +1,6 @@
 /**
  * Fault: the notifications sender is down for 3 × the offer SLA while the scheduler offers an
- * order (packages/dispatch/src/offer-clock.ts). An offer whose push never reached the master is
+ * order (packages/dispatch/src/offers/offer-clock.ts). An offer whose push never reached the master is
  * withdrawn, not expired: the master is not excluded, no round is used up, nobody escalates,
  * and the KPIs do not count it. Once the sender is back the same master gets the order's push
  * (exactly one: the pushes of the withdrawn offers were dropped), and the answer window runs

@@ -269,7 +269,7 @@ export interface OffersTable {
   sent_at: CreatedAt;
   /**
    * Until the push is delivered: the delivery deadline (sent_at + SLA); from delivery on: the
-   * end of the answer window (delivered_at + SLA). See packages/dispatch/src/offer-clock.ts.
+   * end of the answer window (delivered_at + SLA). See packages/dispatch/src/offers/offer-clock.ts.
    */
   expires_at: Timestamp;
   /** When Telegram accepted the push (null: not delivered, or delivered only after the offer closed). */

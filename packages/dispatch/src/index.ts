@@ -1,27 +1,11 @@
-export { type AfterCommitWork, runAfterCommit } from './after-commit';
-export { type AuditEntry, audit } from './audit';
-export {
-  CANDIDATE_REJECTIONS,
-  type Candidate,
-  type CandidateExplanation,
-  type CandidateOrder,
-  type CandidateRejection,
-  type FindCandidatesOptions,
-  findCandidates,
-} from './candidates';
 export * from './clients';
-export * from './commission-check';
-export * from './commission-check-requisites';
-export * from './commission-deadlines';
-export * from './commission-payment';
-export { deferredOrderWakeAt } from './deferred';
-export type { DispatchDeps, DispatchLogger, Executor } from './deps';
-export { type DistributeOutcome, type DistributeResult, distributeOrder } from './distribute';
-export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './due-work';
-export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './escalation';
-export * from './master-admin';
-export * from './master-admin-input';
-export * from './master-location';
+export * from './commissions/commission-check';
+export * from './commissions/commission-check-requisites';
+export * from './commissions/commission-deadlines';
+export * from './commissions/commission-payment';
+export * from './masters/master-admin';
+export * from './masters/master-admin-input';
+export * from './masters/master-location';
 export {
   findReferrer,
   moderationSubmittedDedupKey,
@@ -30,8 +14,8 @@ export {
   type RegistrationResult,
   registrationRefusal,
   submitMasterRegistration,
-} from './master-registration';
-export * from './master-registration-input';
+} from './masters/master-registration';
+export * from './masters/master-registration-input';
 export {
   BREAK_DURATIONS,
   BREAK_REMINDER_MINUTES,
@@ -46,30 +30,50 @@ export {
   type ShiftState,
   startBreak,
   startShift,
-} from './master-shift';
+} from './masters/master-shift';
+export {
+  ensureReferralCode,
+  newReferralCode,
+  REFERRAL_CODE_SHAPE,
+  REFERRAL_START_PREFIX,
+  referralCodeFromStart,
+} from './masters/referral-code';
+export {
+  CANDIDATE_REJECTIONS,
+  type Candidate,
+  type CandidateExplanation,
+  type CandidateOrder,
+  type CandidateRejection,
+  type FindCandidatesOptions,
+  findCandidates,
+} from './offers/candidates';
+export { type DistributeOutcome, type DistributeResult, distributeOrder } from './offers/distribute';
+export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './offers/due-work';
+export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './offers/escalation';
 export {
   type AcceptOfferOutcome,
   type AcceptOfferResult,
   acceptOffer,
   recordAssignmentMetrics,
-} from './offer-accept';
+} from './offers/offer-accept';
 export {
   ANSWER_UNTIL_SQL,
   type ClosedOffers,
   closeDueOffers,
   DELIVERED_EXPIRES_AT_SQL,
   OFFER_CLOCK_NOT_STARTED_SQL,
-} from './offer-clock';
-export { offerClosedRows } from './offer-closed';
+} from './offers/offer-clock';
+export { offerClosedRows } from './offers/offer-closed';
 export {
   type DeclineOfferOutcome,
   type DeclineOfferResult,
   declineOffer,
   markOfferViewed,
-} from './offer-decline';
-export * from './order-admin';
-export * from './order-admin-assign';
-export * from './order-admin-guarantee';
+} from './offers/offer-decline';
+export { deferredOrderWakeAt } from './orders/deferred';
+export * from './orders/order-admin';
+export * from './orders/order-admin-assign';
+export * from './orders/order-admin-guarantee';
 export {
   type ActFile,
   advanceMasterOrder,
@@ -82,20 +86,16 @@ export {
   type MasterOrderRefusal,
   type MasterStepResult,
   reviewOrderCloseAmount,
-} from './order-close';
-export { type CreateOrderInput, type CreateOrderResult, createOrder } from './order-create';
-export * from './order-location';
-export * from './order-search';
-export { loadOrderSnapshot, toOrderSnapshot } from './order-snapshot';
-export { type TransitionOrderInput, transitionOrder } from './order-transition';
-export {
-  ensureReferralCode,
-  newReferralCode,
-  REFERRAL_CODE_SHAPE,
-  REFERRAL_START_PREFIX,
-  referralCodeFromStart,
-} from './referral-code';
-export { addDistrict, setCityTimezone, setCityWorkingHours, updateSetting } from './settings-admin';
-export { alertsChannelId, staffRecipients } from './staff-recipients';
-export { recordSystemEvent, type SystemEvent } from './system-events';
-export { runUnassignedDigest, type UnassignedDigestResult } from './unassigned-digest';
+} from './orders/order-close';
+export { type CreateOrderInput, type CreateOrderResult, createOrder } from './orders/order-create';
+export * from './orders/order-location';
+export * from './orders/order-search';
+export { loadOrderSnapshot, toOrderSnapshot } from './orders/order-snapshot';
+export { type TransitionOrderInput, transitionOrder } from './orders/order-transition';
+export { runUnassignedDigest, type UnassignedDigestResult } from './orders/unassigned-digest';
+export { type AfterCommitWork, runAfterCommit } from './shared/after-commit';
+export { type AuditEntry, audit } from './shared/audit';
+export type { DispatchDeps, DispatchLogger, Executor } from './shared/deps';
+export { addDistrict, setCityTimezone, setCityWorkingHours, updateSetting } from './shared/settings-admin';
+export { alertsChannelId, staffRecipients } from './shared/staff-recipients';
+export { recordSystemEvent, type SystemEvent } from './shared/system-events';

@@ -8,7 +8,7 @@ import { createLogger } from '@fs/observability';
 import { Queues } from '@fs/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@fs/testkit';
 import { sql } from 'kysely';
-import type { DispatchDeps } from '../src/deps';
+import type { DispatchDeps } from '../src/shared/deps';
 
 let seq = 0;
 const uid = () => (Date.now() % 1_000_000_000) * 1000 + (++seq % 1000);

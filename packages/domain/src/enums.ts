@@ -46,7 +46,7 @@ export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /**
  * `withdrawn`: the offer's push never reached the master before its delivery deadline (see
- * packages/dispatch/src/offer-clock.ts). Not a refusal: it does not exclude the master from the
+ * packages/dispatch/src/offers/offer-clock.ts). Not a refusal: it does not exclude the master from the
  * order, does not use up a round and is left out of the accept/decline/expire figures.
  */
 export const OFFER_STATES = [

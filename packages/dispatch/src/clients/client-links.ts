@@ -1,6 +1,6 @@
 import { normalizeRuPhone } from '@fs/domain';
 import { sql } from 'kysely';
-import type { Executor } from '../deps';
+import type { Executor } from '../shared/deps';
 
 /**
  * What the client does in the client bot besides feedback: open the order's deep link (binds

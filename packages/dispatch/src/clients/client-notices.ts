@@ -13,7 +13,7 @@ import {
 } from '@fs/domain';
 import type { OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
-import type { Executor } from '../deps';
+import type { Executor } from '../shared/deps';
 
 /**
  * The client's notices (issue 17), written as outbox rows in the transaction of the change

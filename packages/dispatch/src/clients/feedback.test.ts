@@ -10,7 +10,7 @@ import {
   setSettings,
   setupDispatchEnv,
 } from '../../test/fixtures';
-import { findCandidates } from '../candidates';
+import { findCandidates } from '../offers/candidates';
 import { answerAmountCheck, rateOrder } from './feedback';
 
 let env: DispatchTestEnv;

@@ -1,9 +1,9 @@
 import { bayesianRating, isValidStars, LOW_RATING_MAX_STARS, type ReviewAlertPayload } from '@fs/domain';
 import { insertOutbox, type OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
-import { runAfterCommit } from '../after-commit';
-import type { DispatchDeps, Executor } from '../deps';
-import { alertsChannelId, staffOutboxRows, staffRecipients } from '../staff-recipients';
+import { runAfterCommit } from '../shared/after-commit';
+import type { DispatchDeps, Executor } from '../shared/deps';
+import { alertsChannelId, staffOutboxRows, staffRecipients } from '../shared/staff-recipients';
 
 /**
  * The client's feedback after the master closed the order: ⭐ 1–5 and whether the amount the

@@ -1,0 +1,308 @@
+import type { Db } from '@fs/db';
+import {
+  createActiveOrder,
+  createCity,
+  createClosedOrder,
+  createMaster,
+  createOffer,
+  createOrder,
+  type DispatchTestEnv,
+  type MasterOpts,
+  setupDispatchEnv,
+} from '../../test/fixtures';
+import { type CandidateOrder, type CandidateRejection, findCandidates, selectCandidates } from './candidates';
+
+let env: DispatchTestEnv;
+let db: Db;
+
+beforeAll(async () => {
+  env = await setupDispatchEnv();
+  db = env.db;
+});
+afterAll(() => env.close());
+
+async function loadOrder(id: number): Promise<CandidateOrder> {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'city_id', 'district_id', 'category', 'type', 'preferred_master_id'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+async function candidateIds(orderId: number, limit = 50): Promise<number[]> {
+  const c = await findCandidates(db, await loadOrder(orderId), { limit, maxActiveOrders: 1 });
+  return c.map((x) => x.masterId);
+}
+
+async function explain(orderId: number) {
+  return findCandidates(db, await loadOrder(orderId), { limit: 50, explain: true, maxActiveOrders: 1 });
+}
+
+describe('findCandidates: each rule', () => {
+  const cases: [string, Omit<MasterOpts, 'cityId'>, CandidateRejection][] = [
+    ['moderation pending', { moderation: 'pending' }, 'not_verified'],
+    ['not verified', { verified: false }, 'not_verified'],
+    ['inactive', { isActive: false }, 'inactive'],
+    ['blocked', { isBlocked: true }, 'blocked'],
+    ['deleted', { isDeleted: true }, 'deleted'],
+    ['unreachable (blocked the bot)', { isUnreachable: true }, 'unreachable'],
+    ['off shift', { shift: 'off' }, 'off_shift'],
+    ['on break', { shift: 'break' }, 'on_break'],
+    ['without the skill', { skills: ['plumbing'] }, 'no_skill'],
+    ['with a limit override of 0', { limitOverride: 0 }, 'limit_reached'],
+  ];
+
+  it.each(cases)('excludes a master %s and explains why', async (_name, opts, reason) => {
+    const { cityId } = await createCity(db);
+    const good = await createMaster(db, { cityId });
+    const bad = await createMaster(db, { cityId, ...opts });
+    const orderId = await createOrder(db, { cityId });
+    expect(await candidateIds(orderId)).toEqual([good]);
+    const rows = await explain(orderId);
+    expect(rows.find((r) => r.masterId === good)).toMatchObject({ eligible: true, rejections: [], rank: 1 });
+    expect(rows.find((r) => r.masterId === bad)).toMatchObject({
+      eligible: false,
+      rejections: [reason],
+      rank: null,
+    });
+  });
+
+  it('only considers masters of the order city', async () => {
+    const { cityId } = await createCity(db);
+    const { cityId: other } = await createCity(db);
+    const mine = await createMaster(db, { cityId });
+    await createMaster(db, { cityId: other });
+    const orderId = await createOrder(db, { cityId });
+    expect(await candidateIds(orderId)).toEqual([mine]);
+    expect((await explain(orderId)).map((r) => r.masterId)).toEqual([mine]);
+  });
+
+  it('excludes a master whose skill is switched off globally', async () => {
+    const { cityId } = await createCity(db);
+    await createMaster(db, { cityId, skills: ['roadside'] });
+    const orderId = await createOrder(db, { cityId, category: 'roadside' });
+    await db.updateTable('skills').set({ is_active: false }).where('code', '=', 'roadside').execute();
+    try {
+      expect(await candidateIds(orderId)).toEqual([]);
+    } finally {
+      await db.updateTable('skills').set({ is_active: true }).where('code', '=', 'roadside').execute();
+    }
+  });
+
+  it('follows skills added, changed and removed after the master was created', async () => {
+    const { cityId } = await createCity(db);
+    const master = await createMaster(db, { cityId, skills: ['plumbing'] });
+    const orderId = await createOrder(db, { cityId, category: 'windows' });
+    expect(await candidateIds(orderId)).toEqual([]);
+    await db.insertInto('master_skills').values({ master_id: master, skill_code: 'windows' }).execute();
+    expect(await candidateIds(orderId)).toEqual([master]);
+    await db
+      .updateTable('master_skills')
+      .set({ skill_code: 'handyman' })
+      .where('master_id', '=', master)
+      .where('skill_code', '=', 'windows')
+      .execute();
+    expect(await candidateIds(orderId)).toEqual([]);
+    await db
+      .updateTable('master_skills')
+      .set({ skill_code: 'windows' })
+      .where('master_id', '=', master)
+      .where('skill_code', '=', 'handyman')
+      .execute();
+    expect(await candidateIds(orderId)).toEqual([master]);
+    await db.deleteFrom('master_skills').where('master_id', '=', master).execute();
+    expect(await candidateIds(orderId)).toEqual([]);
+    expect((await explain(orderId)).find((r) => r.masterId === master)?.rejections).toEqual(['no_skill']);
+  });
+
+  it('excludes masters at their active-order limit (setting, then override)', async () => {
+    const { cityId } = await createCity(db);
+    const busy = await createMaster(db, { cityId });
+    const raised = await createMaster(db, { cityId, limitOverride: 2 });
+    await createActiveOrder(db, cityId, busy);
+    await createActiveOrder(db, cityId, raised);
+    const orderId = await createOrder(db, { cityId });
+    expect(await candidateIds(orderId)).toEqual([raised]);
+    expect((await explain(orderId)).find((r) => r.masterId === busy)?.rejections).toEqual(['limit_reached']);
+  });
+
+  it('counts unanswered offers for other orders against the limit', async () => {
+    const { cityId } = await createCity(db);
+    const answering = await createMaster(db, { cityId });
+    const roomy = await createMaster(db, { cityId, limitOverride: 2 });
+    const elsewhere = await createOrder(db, { cityId });
+    await createOffer(db, elsewhere, answering);
+    await createOffer(db, elsewhere, roomy);
+    const lapsed = await createOrder(db, { cityId });
+    const free = await createMaster(db, { cityId });
+    await createOffer(db, lapsed, free, { expiresInSec: -5 }); // past its expiry: no longer holds the master
+    const orderId = await createOrder(db, { cityId });
+    expect((await candidateIds(orderId)).sort()).toEqual([roomy, free].sort());
+    expect((await explain(orderId)).find((r) => r.masterId === answering)?.rejections).toEqual([
+      'busy_with_offers',
+    ]);
+    const sel = await selectCandidates(db, await loadOrder(orderId), { limit: 5, maxActiveOrders: 1 });
+    expect(sel.busy).toBe(1);
+  });
+
+  it('never re-offers to a master who declined or let the offer expire; a cancelled offer does not count', async () => {
+    const { cityId } = await createCity(db);
+    const declined = await createMaster(db, { cityId });
+    const expired = await createMaster(db, { cityId });
+    const canceled = await createMaster(db, { cityId });
+    const orderId = await createOrder(db, { cityId });
+    await createOffer(db, orderId, declined, { state: 'declined' });
+    await createOffer(db, orderId, expired, { state: 'expired' });
+    const c = await createOffer(db, orderId, canceled);
+    await db.updateTable('offers').set({ state: 'canceled' }).where('id', '=', c).execute();
+    expect(await candidateIds(orderId)).toEqual([canceled]);
+    const rows = await explain(orderId);
+    expect(rows.find((r) => r.masterId === declined)?.rejections).toEqual(['refused']);
+    expect(rows.find((r) => r.masterId === expired)?.rejections).toEqual(['refused']);
+  });
+
+  it('skips a master who already holds a live offer for the order', async () => {
+    const { cityId } = await createCity(db);
+    const offered = await createMaster(db, { cityId });
+    const free = await createMaster(db, { cityId });
+    const orderId = await createOrder(db, { cityId });
+    await createOffer(db, orderId, offered);
+    expect(await candidateIds(orderId)).toEqual([free]);
+    expect((await explain(orderId)).find((r) => r.masterId === offered)?.rejections).toEqual([
+      'already_offered',
+    ]);
+  });
+
+  it('lists every failed rule of a master at once', async () => {
+    const { cityId } = await createCity(db);
+    const m = await createMaster(db, { cityId, shift: 'break', isBlocked: true, skills: [] });
+    const orderId = await createOrder(db, { cityId });
+    const [row] = await explain(orderId);
+    expect(row?.masterId).toBe(m);
+    expect(row?.rejections.sort()).toEqual(['blocked', 'no_skill', 'on_break'].sort());
+  });
+});
+
+describe('findCandidates: districts', () => {
+  it('prefers the order district and explains the others', async () => {
+    const { cityId, districtIds } = await createCity(db, { districts: ['Север', 'Юг'] });
+    const [north, south] = districtIds as [number, number];
+    const inNorth = await createMaster(db, { cityId, districtIds: [north] });
+    const inSouth = await createMaster(db, { cityId, districtIds: [south] });
+    const noDistrict = await createMaster(db, { cityId });
+    const orderId = await createOrder(db, { cityId, districtId: north });
+    expect(await candidateIds(orderId)).toEqual([inNorth]);
+    const rows = await explain(orderId);
+    expect(rows.find((r) => r.masterId === inSouth)?.rejections).toEqual(['wrong_district']);
+    expect(rows.find((r) => r.masterId === noDistrict)?.rejections).toEqual(['wrong_district']);
+  });
+
+  it('falls back to the whole city when nobody in the district qualifies', async () => {
+    const { cityId, districtIds } = await createCity(db, { districts: ['Север', 'Юг'] });
+    const [north, south] = districtIds as [number, number];
+    await createMaster(db, { cityId, districtIds: [north], shift: 'off' });
+    const inSouth = await createMaster(db, { cityId, districtIds: [south] });
+    const noDistrict = await createMaster(db, { cityId });
+    const orderId = await createOrder(db, { cityId, districtId: north });
+    expect((await candidateIds(orderId)).sort()).toEqual([inSouth, noDistrict].sort());
+  });
+
+  it('searches citywide for an order without a district, one row per master', async () => {
+    const { cityId, districtIds } = await createCity(db, { districts: ['A', 'B', 'C'] });
+    const everywhere = await createMaster(db, { cityId, districtIds });
+    const one = await createMaster(db, { cityId, districtIds: [districtIds[0]!] });
+    const orderId = await createOrder(db, { cityId });
+    const ids = await candidateIds(orderId);
+    expect(ids.sort()).toEqual([everywhere, one].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    const rows = await explain(orderId);
+    expect(rows).toHaveLength(2);
+  });
+});
+
+describe('findCandidates: ranking', () => {
+  it('puts the preferred master first for guarantee orders only', async () => {
+    const { cityId } = await createCity(db);
+    const preferred = await createMaster(db, { cityId, rating: 3 });
+    const better = await createMaster(db, { cityId, rating: 5, hasVehicle: true });
+    const guarantee = await createOrder(db, {
+      cityId,
+      type: 'guarantee',
+      status: 'guarantee',
+      preferredMasterId: preferred,
+    });
+    expect(await candidateIds(guarantee)).toEqual([preferred, better]);
+    const normal = await createOrder(db, { cityId, preferredMasterId: preferred });
+    expect(await candidateIds(normal)).toEqual([better, preferred]);
+  });
+
+  it('ranks a master with a car above one without', async () => {
+    const { cityId } = await createCity(db);
+    const noCar = await createMaster(db, { cityId, rating: 5 });
+    const car = await createMaster(db, { cityId, rating: 4, hasVehicle: true });
+    expect(await candidateIds(await createOrder(db, { cityId }))).toEqual([car, noCar]);
+  });
+
+  it('ranks a higher average check over the last 7 days above a higher rating', async () => {
+    const { cityId } = await createCity(db);
+    const rated = await createMaster(db, { cityId, rating: 5 });
+    const earner = await createMaster(db, { cityId, rating: 4 });
+    await createClosedOrder(db, cityId, earner, 900_000);
+    await createClosedOrder(db, cityId, earner, 500_000);
+    await createClosedOrder(db, cityId, rated, 100_000);
+    // Older than 7 days: does not count.
+    const old = await createClosedOrder(db, cityId, rated, 9_000_000);
+    await db
+      .updateTable('orders')
+      .set({ closed_at: new Date(Date.now() - 8 * 86_400_000) })
+      .where('id', '=', old)
+      .execute();
+    const order = await loadOrder(await createOrder(db, { cityId }));
+    const c = await findCandidates(db, order, { limit: 5, maxActiveOrders: 1 });
+    expect(c.map((x) => x.masterId)).toEqual([earner, rated]);
+    expect(c[0]?.avgCheckKopecks).toBe(700_000);
+    expect(c[1]?.avgCheckKopecks).toBe(100_000);
+  });
+
+  it('ranks a higher rating first when car and average check tie', async () => {
+    const { cityId } = await createCity(db);
+    const low = await createMaster(db, { cityId, rating: 4.2 });
+    const high = await createMaster(db, { cityId, rating: 4.9 });
+    expect(await candidateIds(await createOrder(db, { cityId }))).toEqual([high, low]);
+  });
+
+  it('ranks fewer active orders first when everything else ties', async () => {
+    const { cityId } = await createCity(db);
+    const busy = await createMaster(db, { cityId, limitOverride: 3 });
+    const idle = await createMaster(db, { cityId, limitOverride: 3 });
+    await createActiveOrder(db, cityId, busy);
+    expect(await candidateIds(await createOrder(db, { cityId }))).toEqual([idle, busy]);
+  });
+
+  it('breaks exact ties at random', async () => {
+    const { cityId } = await createCity(db);
+    const a = await createMaster(db, { cityId });
+    const b = await createMaster(db, { cityId });
+    const orderId = await createOrder(db, { cityId });
+    const firsts = new Set<number>();
+    for (let i = 0; i < 40 && firsts.size < 2; i++) firsts.add((await candidateIds(orderId, 1))[0]!);
+    expect([...firsts].sort()).toEqual([a, b].sort());
+  });
+
+  it('returns at most `limit` candidates', async () => {
+    const { cityId } = await createCity(db);
+    for (let i = 0; i < 5; i++) await createMaster(db, { cityId });
+    expect(await candidateIds(await createOrder(db, { cityId }), 3)).toHaveLength(3);
+  });
+
+  it('reads the max_active_orders setting when the caller does not pass it', async () => {
+    const { cityId } = await createCity(db);
+    const m = await createMaster(db, { cityId });
+    await createActiveOrder(db, cityId, m);
+    const order = await loadOrder(await createOrder(db, { cityId }));
+    expect(await findCandidates(db, order, { limit: 5 })).toEqual([]);
+    expect(
+      (await findCandidates(db, order, { limit: 5, maxActiveOrders: 2 })).map((c) => c.masterId),
+    ).toEqual([m]);
+  });
+});

@@ -1,0 +1,336 @@
+import type { Category, OrderType, ShiftStatus } from '@fs/domain';
+import { type RawBuilder, sql } from 'kysely';
+import { activeOrderCountSql, orderLimitSql, pendingOfferCountSql } from '../masters/master-load';
+import type { Executor } from '../shared/deps';
+
+/** What the candidate query needs to know about the order. */
+export interface CandidateOrder {
+  id: number;
+  city_id: number;
+  district_id: number | null;
+  category: Category;
+  type: OrderType;
+  preferred_master_id: number | null;
+}
+
+/** An eligible master with the figures the ranking used. */
+export interface Candidate {
+  masterId: number;
+  fullName: string;
+  /** The guarantee order's preferred master (ranked first). */
+  preferred: boolean;
+  inDistrict: boolean;
+  hasVehicle: boolean;
+  /** Average total of the master's orders closed in the last 7 days, kopecks (0 if none). */
+  avgCheckKopecks: number;
+  rating: number;
+  activeOrders: number;
+  /** Open offers for other orders the master has not answered yet. */
+  pendingOffers: number;
+  orderLimit: number;
+}
+
+/** Why a master of the city is not a candidate; labels are shown to staff in the admin bot. */
+export const CANDIDATE_REJECTIONS = {
+  not_verified: 'Не прошёл модерацию',
+  inactive: 'Неактивен',
+  blocked: 'Заблокирован',
+  deleted: 'Удалён',
+  unreachable: 'Заблокировал бота',
+  off_shift: 'Не на смене',
+  on_break: 'На перерыве',
+  no_skill: 'Нет навыка по категории заказа',
+  limit_reached: 'Достигнут лимит активных заказов',
+  busy_with_offers: 'Ждём ответа на другое предложение (лимит заказов)',
+  refused: 'Уже отказался от этого заказа или пропустил его',
+  already_offered: 'Уже получил предложение по этому заказу',
+  wrong_district: 'Не работает в районе заказа',
+} as const;
+export type CandidateRejection = keyof typeof CANDIDATE_REJECTIONS;
+
+export interface CandidateExplanation {
+  masterId: number;
+  fullName: string;
+  eligible: boolean;
+  /** Empty when eligible. */
+  rejections: CandidateRejection[];
+  /** 1-based position in the ranking for eligible masters, else null. */
+  rank: number | null;
+  candidate: Candidate;
+}
+
+export interface FindCandidatesOptions {
+  /** How many candidates to return (ignored with `explain`, which lists the whole city). */
+  limit: number;
+  explain?: boolean;
+  /** The `max_active_orders` setting; read from the settings table when omitted. */
+  maxActiveOrders?: number;
+}
+
+/**
+ * Per-master rules, each TRUE when the master passes. In the scheduler's mode they form the
+ * WHERE clause (the first six match the partial index ix_masters__candidates clause by clause,
+ * so the planner reads the city's available masters from it index-only); with `explain` each
+ * becomes a column.
+ */
+function masterRules(order: CandidateOrder) {
+  return {
+    verified: sql<boolean>`m.verified AND m.moderation_status = 'approved'`,
+    active: sql<boolean>`m.is_active`,
+    not_blocked: sql<boolean>`NOT m.is_blocked`,
+    not_deleted: sql<boolean>`NOT m.is_deleted`,
+    reachable: sql<boolean>`NOT m.is_unreachable`,
+    on_shift: sql<boolean>`m.shift_status = 'on'`,
+    // masters.skill_codes mirrors master_skills (triggers, migration 0002) and is in the index; the
+    // skill's own is_active is one lookup per query (an InitPlan), not one per master.
+    skill: sql<boolean>`(m.skill_codes @> ARRAY[${order.category}::category]
+      AND coalesce((SELECT k.is_active FROM skills k WHERE k.code = ${order.category}::category), false))`,
+    not_refused: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
+      AND f.master_id = m.id AND f.state IN ('declined', 'expired'))`,
+    not_offered: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
+      AND f.master_id = m.id AND f.state IN ('sent', 'viewed', 'accepted'))`,
+  };
+}
+type RuleName = keyof ReturnType<typeof masterRules>;
+
+const REJECTION_OF: Record<Exclude<RuleName, 'on_shift'>, CandidateRejection> = {
+  verified: 'not_verified',
+  active: 'inactive',
+  not_blocked: 'blocked',
+  not_deleted: 'deleted',
+  reachable: 'unreachable',
+  skill: 'no_skill',
+  not_refused: 'refused',
+  not_offered: 'already_offered',
+};
+
+function limitSetting(opts: FindCandidatesOptions): RawBuilder<number> | number {
+  if (opts.maxActiveOrders !== undefined) return opts.maxActiveOrders;
+  return sql<number>`coalesce((SELECT CASE WHEN jsonb_typeof(value) = 'number' THEN (value #>> '{}')::int END
+    FROM settings WHERE key = 'max_active_orders'), 1)`;
+}
+
+/**
+ * What qualification and ranking read per master; in the scheduler's mode every column comes
+ * from ix_masters__candidates (index-only) or an index probe.
+ */
+function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+  const preferredId = order.type === 'guarantee' ? order.preferred_master_id : null;
+  const defaultLimit = limitSetting(opts);
+  return sql`
+    m.id, m.has_vehicle, m.rating::float8 AS rating,
+    coalesce(m.id = ${preferredId}::int, false) AS preferred,
+    (${order.district_id}::int IS NOT NULL AND EXISTS (SELECT 1 FROM master_districts md
+      WHERE md.master_id = m.id AND md.district_id = ${order.district_id}::int)) AS in_district,
+    ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
+    ${orderLimitSql('m', defaultLimit)} AS order_limit`;
+}
+
+/** Columns every mode computes for a master that passed (or, with explain, was examined). */
+function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+  return sql`${qualifyColumns(order, opts)}, m.full_name, m.shift_status,
+    ${pendingOfferCountSql(sql.ref('m.id'), order.id)} AS pending_offers`;
+}
+
+/** Average check over the last 7 days (closed orders), via ix_orders__master_closed. */
+const AVG_CHECK = sql<number>`(SELECT coalesce(avg(c.total_amount_kopecks), 0)::float8 FROM orders c
+  WHERE c.assigned_master_id = s.id AND c.status = 'closed' AND c.closed_at >= now() - interval '7 days')`;
+
+/** Ranking, best first: preferred (guarantee), car, average check, rating, fewer active orders, random. */
+const RANKING = sql`s.preferred DESC, s.has_vehicle DESC, avg_check DESC, s.rating DESC, s.active_orders ASC, random()`;
+
+interface RankedRow {
+  id: number;
+  full_name: string;
+  has_vehicle: boolean;
+  rating: number;
+  shift_status: ShiftStatus;
+  preferred: boolean;
+  in_district: boolean;
+  active_orders: number;
+  pending_offers: number;
+  order_limit: number;
+  avg_check: number;
+}
+
+function toCandidate(r: RankedRow): Candidate {
+  return {
+    masterId: r.id,
+    fullName: r.full_name,
+    preferred: r.preferred,
+    inDistrict: r.in_district,
+    hasVehicle: r.has_vehicle,
+    avgCheckKopecks: Math.round(r.avg_check),
+    rating: r.rating,
+    activeOrders: r.active_orders,
+    pendingOffers: r.pending_offers,
+    orderLimit: r.order_limit,
+  };
+}
+
+/**
+ * THE candidate query (scheduler, admin bot candidate list, manual offers): one statement.
+ * Same city; the order's district, or citywide when the order has no district or nobody in
+ * the district qualifies; active skill = category; approved and verified, active, not
+ * blocked/deleted/unreachable; on shift (not on break); under the active-order limit, counting
+ * unanswered offers for other orders (see master-load.ts); never declined or let expire an
+ * offer for this order and holds no live one. One row per master.
+ */
+export function findCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions & { explain: true },
+): Promise<CandidateExplanation[]>;
+export function findCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions & { explain?: false },
+): Promise<Candidate[]>;
+export async function findCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions,
+): Promise<Candidate[] | CandidateExplanation[]> {
+  return opts.explain ? explainCandidates(db, order, opts) : rankCandidates(db, order, opts);
+}
+
+async function rankCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions,
+): Promise<Candidate[]> {
+  return (await selectCandidates(db, order, opts)).candidates;
+}
+
+export interface CandidateSelection {
+  /** Free candidates, best first, at most `limit`. */
+  candidates: Candidate[];
+  /** Masters who qualify but are answering offers for other orders up to their limit. */
+  busy: number;
+  /** With `lock`: the candidates this statement locked, best first. */
+  locked: number[];
+}
+
+export interface SelectCandidatesOptions extends Omit<FindCandidatesOptions, 'explain'> {
+  /**
+   * Also lock (FOR UPDATE SKIP LOCKED) up to this many of the ranked masters, best first,
+   * skipping masters another transaction holds; when the first is the preferred master of a
+   * guarantee order, only them (they are offered alone). The locks are taken in this same
+   * statement, so its load figures are as of its start: whoever inserts offers to the locked
+   * masters must re-check their load in a later statement (see offer-insert.ts).
+   */
+  lock?: number;
+}
+
+/**
+ * The scheduler's form of the query: also counts qualified masters who are only busy with
+ * other offers, so that "nobody free right now" is told apart from "nobody at all".
+ * The district fallback looks at qualified masters, busy or not: a district master who will
+ * answer within the SLA is preferred over sending the order across the city.
+ */
+export async function selectCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: SelectCandidatesOptions,
+): Promise<CandidateSelection> {
+  const rules = Object.values(masterRules(order));
+  const lock =
+    opts.lock === undefined
+      ? sql``
+      : sql`, locked AS (
+      SELECT lm.id FROM numbered n JOIN masters lm ON lm.id = n.id
+      WHERE n.preferred OR NOT EXISTS (SELECT 1 FROM numbered p WHERE p.preferred)
+      ORDER BY n.pos
+      LIMIT ${opts.lock}::int
+      FOR UPDATE OF lm SKIP LOCKED
+    )`;
+  const isLocked = opts.lock === undefined ? sql`false` : sql`n.id IN (SELECT id FROM locked)`;
+  const { rows } = await sql<RankedRow & { busy: number; locked: boolean }>`
+    WITH qualified AS (
+      SELECT * FROM (
+        SELECT ${qualifyColumns(order, opts)}
+        FROM masters m
+        WHERE m.city_id = ${order.city_id}::int AND ${sql.join(rules, sql` AND `)}
+        OFFSET 0 -- keeps the load columns from being computed for masters the rules already dropped
+      ) p
+      WHERE p.active_orders < p.order_limit
+    ), scoped AS (
+      -- Pending offers only for the masters in scope (materialized: computed once per master).
+      SELECT q.*, ${pendingOfferCountSql(sql.ref('q.id'), order.id)} AS pending_offers
+      FROM qualified q
+      WHERE q.in_district OR NOT EXISTS (SELECT 1 FROM qualified WHERE in_district)
+    ), ranked AS (
+      SELECT s.*, ${AVG_CHECK} AS avg_check
+      FROM scoped s
+      WHERE s.active_orders + s.pending_offers < s.order_limit
+      ORDER BY ${RANKING}
+      LIMIT ${opts.limit}::int
+    ), numbered AS (
+      SELECT row_number() OVER () AS pos, r.* FROM ranked r
+    )${lock}
+    SELECT b.busy, n.*, m.full_name, m.shift_status, ${isLocked} AS locked
+    FROM (SELECT count(*)::int AS busy FROM scoped WHERE active_orders + pending_offers >= order_limit) b
+    LEFT JOIN numbered n ON true
+    LEFT JOIN masters m ON m.id = n.id -- the names of the few ranked, not of every master read
+    ORDER BY n.pos
+  `.execute(db);
+  const ranked = rows.filter((r) => r.id !== null);
+  return {
+    candidates: ranked.map(toCandidate),
+    busy: rows[0]?.busy ?? 0,
+    locked: ranked.filter((r) => r.locked).map((r) => r.id),
+  };
+}
+
+type ExplainRow = RankedRow &
+  Record<`ok_${RuleName}`, boolean> & { ok_district: boolean; free: boolean; eligible: boolean };
+
+async function explainCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: FindCandidatesOptions,
+): Promise<CandidateExplanation[]> {
+  const rules = masterRules(order);
+  const ruleColumns = Object.entries(rules).map(([name, expr]) => sql`(${expr}) AS ${sql.ref(`ok_${name}`)}`);
+  const allRules = sql.join(
+    Object.keys(rules).map((name) => sql.ref(`ok_${name}`)),
+    sql` AND `,
+  );
+  const { rows } = await sql<ExplainRow>`
+    WITH examined AS (
+      SELECT p.*, (${allRules} AND p.active_orders < p.order_limit) AS passes_master_rules,
+        p.active_orders + p.pending_offers < p.order_limit AS free
+      FROM (
+        SELECT ${rankingColumns(order, opts)}, ${sql.join(ruleColumns)}
+        FROM masters m
+        WHERE m.city_id = ${order.city_id}::int
+      ) p
+    ), scoped AS (
+      SELECT e.*, (e.in_district OR NOT EXISTS (SELECT 1 FROM examined x WHERE x.passes_master_rules AND x.in_district))
+        AS ok_district
+      FROM examined e
+    )
+    SELECT s.*, (s.passes_master_rules AND s.ok_district AND s.free) AS eligible, ${AVG_CHECK} AS avg_check
+    FROM scoped s
+    ORDER BY eligible DESC, ${RANKING}, s.full_name
+  `.execute(db);
+  let rank = 0;
+  return rows.map((r) => {
+    const rejections: CandidateRejection[] = [];
+    for (const [rule, rejection] of Object.entries(REJECTION_OF) as [RuleName, CandidateRejection][]) {
+      if (!r[`ok_${rule}`]) rejections.push(rejection);
+    }
+    if (!r.ok_on_shift) rejections.push(r.shift_status === 'break' ? 'on_break' : 'off_shift');
+    if (r.active_orders >= r.order_limit) rejections.push('limit_reached');
+    else if (!r.free) rejections.push('busy_with_offers');
+    if (!r.ok_district) rejections.push('wrong_district');
+    return {
+      masterId: r.id,
+      fullName: r.full_name,
+      eligible: r.eligible,
+      rejections,
+      rank: r.eligible ? ++rank : null,
+      candidate: toCandidate(r),
+    };
+  });
+}

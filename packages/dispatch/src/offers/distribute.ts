@@ -1,0 +1,244 @@
+import { DISTRIBUTABLE_STATUSES, type OrderStatus } from '@fs/domain';
+import { insertOutbox, type OutboxInsert } from '@fs/queue';
+import { sql } from 'kysely';
+import { deferredOrderWakeAt } from '../orders/deferred';
+import { type SnapshotSource, toOrderSnapshot } from '../orders/order-snapshot';
+import { transitionOrder } from '../orders/order-transition';
+import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
+import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
+import { selectCandidates } from './candidates';
+import {
+  type EscalationOutcome,
+  type EscalationTarget,
+  escalateToAdminIfDue,
+  escalateToLogist,
+} from './escalation';
+import { closeDueOffers } from './offer-clock';
+import { insertOffers } from './offer-insert';
+
+export type DistributeOutcome =
+  | 'not_found'
+  /** Another worker holds the order row right now (the caller retries shortly). */
+  | 'locked'
+  /** Concurrent runs took every free candidate while this one ranked (the caller retries shortly). */
+  | 'contended'
+  /** Assigned, closed, cancelled or still a draft: nothing to distribute. */
+  | 'not_distributable'
+  /** Deferred and its wake time has not come. */
+  | 'deferred'
+  /** Offers of the current round are still open. */
+  | 'offers_open'
+  /** No offer was made; staff were (or already had been) told. */
+  | 'escalated'
+  /**
+   * Masters qualify but are all answering other offers up to their limit: no escalation; the
+   * safety tick retries (and so does any wake-up of the city).
+   */
+  | 'masters_busy'
+  | 'offered';
+
+export interface DistributeResult {
+  orderId: number;
+  outcome: DistributeOutcome;
+  /** Offers this run expired (by the database clock; the master saw them). */
+  expiredOffers: number;
+  /** Offers this run withdrew: due before their push was delivered (see offer-clock.ts). */
+  withdrawnOffers: number;
+  escalations: Omit<EscalationOutcome, 'outbox'>[];
+  offers: { offerId: number; masterId: number }[];
+  round?: number;
+  expiresAt?: Date;
+  /** The order was deferred and woke in this run. */
+  wokeFromDeferred: boolean;
+  /** When it stays deferred: its wake time. */
+  wakeAt?: Date;
+  /** Seconds from creation to this run's offer, when it was the order's first. */
+  secondsToFirstOffer?: number;
+}
+
+interface LockedOrder extends SnapshotSource {
+  city_id: number;
+  district_id: number | null;
+  status: OrderStatus;
+  preferred_master_id: number | null;
+  assigned_master_id: number | null;
+  dist_rounds_used: number;
+  escalated_logist_at: Date | null;
+  escalated_admin_at: Date | null;
+  first_offer_at: Date | null;
+  deferred_until: Date | null;
+  created_at: Date;
+  city_hours_start: string | null;
+  city_hours_end: string | null;
+  open_offers: number;
+  due_offers: number;
+  age_seconds: number;
+}
+
+/** The order row locked for this run, with what the algorithm reads; null if missing or locked. */
+async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | null> {
+  const { rows } = await sql<LockedOrder>`
+    SELECT o.id, o.city_id, o.district_id, o.category, o.type, o.status, o.preferred_master_id, o.assigned_master_id,
+      o.dist_rounds_used, o.escalated_logist_at, o.escalated_admin_at, o.first_offer_at, o.deferred_until, o.created_at,
+      o.street, o.description, o.timeslot_start, o.timeslot_end, o.is_asap,
+      c.name AS city_name, c.timezone, c.working_hours_start AS city_hours_start, c.working_hours_end AS city_hours_end,
+      d.name AS district_name,
+      (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
+      (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
+        AND f.expires_at <= now()) AS due_offers,
+      extract(epoch FROM now() - o.created_at)::float8 AS age_seconds
+    FROM orders o
+    JOIN cities c ON c.id = o.city_id
+    LEFT JOIN districts d ON d.id = o.district_id
+    WHERE o.id = ${orderId}::int
+    FOR UPDATE OF o SKIP LOCKED
+  `.execute(trx);
+  return rows[0] ?? null;
+}
+
+const isDistributable = (s: OrderStatus) => (DISTRIBUTABLE_STATUSES as readonly OrderStatus[]).includes(s);
+
+/**
+ * The per-order algorithm (spec "Per-order algorithm"), in one transaction holding the order
+ * row with SKIP LOCKED so any number of scheduler replicas can run it: wake a due deferred
+ * order, close due offers (expired, or withdrawn when never delivered), stop while offers are open, escalate to admins when due, escalate
+ * to logists when rounds are exhausted or nobody qualifies, else offer the next round.
+ * Pushes and the expiry job are enqueued after commit.
+ */
+export async function distributeOrder(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
+  const settings = await deps.settings.get();
+  const result: DistributeResult = {
+    orderId,
+    outcome: 'not_found',
+    expiredOffers: 0,
+    withdrawnOffers: 0,
+    escalations: [],
+    offers: [],
+    wokeFromDeferred: false,
+  };
+  const after: AfterCommitWork = {};
+
+  await deps.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, orderId);
+    if (!order) {
+      const exists = await trx.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst();
+      result.outcome = exists ? 'locked' : 'not_found';
+      return;
+    }
+
+    if (order.status === 'deferred') {
+      const wakeAt = deferredOrderWakeAt(order, settings);
+      if (wakeAt.getTime() > nowOf(deps).getTime()) {
+        result.outcome = 'deferred';
+        result.wakeAt = wakeAt;
+        return;
+      }
+      await transitionOrder(trx, {
+        orderId,
+        from: 'deferred',
+        to: 'searching',
+        actorType: 'system',
+        reason: 'deferred_wakeup',
+        context: { wake_at: wakeAt.toISOString() },
+      });
+      order.status = 'searching';
+      result.wokeFromDeferred = true;
+    }
+    if (!isDistributable(order.status) || order.assigned_master_id !== null) {
+      result.outcome = 'not_distributable';
+      return;
+    }
+
+    const outbox: OutboxInsert[] = [];
+    const flush = async () => (outbox.length > 0 ? insertOutbox(trx, outbox) : []);
+
+    if (order.due_offers > 0) {
+      const closed = await closeDueOffers(trx, orderId);
+      result.expiredOffers = closed.expired.length;
+      result.withdrawnOffers = closed.withdrawn.length;
+      if (closed.roundsUsed !== null) order.dist_rounds_used = closed.roundsUsed;
+      outbox.push(...closed.outbox);
+    }
+    if (order.open_offers - result.expiredOffers - result.withdrawnOffers > 0) {
+      result.outcome = 'offers_open';
+      after.outbox = await flush();
+      return;
+    }
+
+    const target: EscalationTarget = {
+      orderId,
+      cityId: order.city_id,
+      roundsUsed: order.dist_rounds_used,
+      snapshot: toOrderSnapshot(order),
+    };
+    const escalate = async (e: EscalationOutcome | null) => {
+      if (!e) return;
+      result.escalations.push({ level: e.level, reason: e.reason, notified: e.notified });
+      outbox.push(...e.outbox);
+    };
+    if (order.escalated_logist_at && !order.escalated_admin_at) {
+      await escalate(await escalateToAdminIfDue(trx, target, settings));
+    }
+
+    if (order.dist_rounds_used >= settings.distribution_rounds) {
+      await escalate(await escalateToLogist(trx, target, 'rounds_exhausted', settings));
+      result.outcome = 'escalated';
+      after.outbox = await flush();
+      return;
+    }
+
+    const round = order.dist_rounds_used + 1;
+    for (let attempt = 0; attempt < OFFER_ATTEMPTS; attempt++) {
+      const selection = await selectCandidates(trx, order, {
+        limit: settings.distribution_offers_per_round + RACE_SLACK,
+        maxActiveOrders: settings.max_active_orders,
+        lock: settings.distribution_offers_per_round,
+      });
+      if (selection.candidates.length === 0) {
+        if (selection.busy > 0) {
+          result.outcome = 'masters_busy';
+        } else {
+          const reason = order.district_id === null ? 'no_district' : 'no_candidates';
+          await escalate(await escalateToLogist(trx, target, reason, settings));
+          result.outcome = 'escalated';
+        }
+        after.outbox = await flush();
+        return;
+      }
+      // A guarantee order goes to its preferred master first, alone: the statement then locks only them.
+      const made = await insertOffers(trx, {
+        order,
+        masterIds: selection.locked,
+        round,
+        slaSeconds: settings.distribution_sla_seconds,
+        limit: settings.distribution_offers_per_round,
+        maxActiveOrders: settings.max_active_orders,
+      });
+      if (!made) continue; // every picked master was taken by a concurrent run: rank again
+      result.outcome = 'offered';
+      result.offers = made.offers;
+      result.round = round;
+      result.expiresAt = made.expiresAt;
+      if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
+      after.outbox = [...(await flush()), ...made.outbox];
+      after.expiry = { orderId, round, expiresAt: made.expiresAt };
+      return;
+    }
+    result.outcome = 'contended';
+    after.outbox = await flush();
+  });
+
+  await runAfterCommit(deps, after);
+  deps.logger.debug({ order_id: orderId, ...result }, 'distribution run');
+  return result;
+}
+
+/**
+ * Concurrent runs for other orders of the same city rank the same masters first. Each run
+ * ranks a few more than it needs and, in the same statement, locks the best ones with SKIP
+ * LOCKED (masters another run holds are passed over); the insert re-checks their load (a later
+ * statement, so it sees offers committed meanwhile): two runs never offer one master beyond
+ * their limit. When all were taken it ranks again.
+ */
+const RACE_SLACK = 8;
+const OFFER_ATTEMPTS = 5;

@@ -1,0 +1,145 @@
+import type { Category, OrderType } from '@fs/domain';
+import { cityWorkingWindow, deferredWakeAt, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
+import { locateAddress, locationColumns, type OrderLocation } from '@fs/geo';
+import { runAfterCommit } from '../shared/after-commit';
+import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
+import { transitionOrder } from './order-transition';
+
+/** An order as staff confirmed it (the admin bot validates and normalises the fields). */
+export interface CreateOrderInput {
+  cityId: number;
+  districtId?: number | null;
+  streetId?: number | null;
+  street?: string | null;
+  house?: string | null;
+  apartment?: string | null;
+  addressComment?: string | null;
+  clientName?: string;
+  clientPhone?: string | null;
+  category: Category;
+  description?: string;
+  timeslot?: { start: Date; end: Date } | null;
+  isAsap?: boolean;
+  type?: OrderType;
+  preferredMasterId?: number | null;
+  guaranteeSourceOrderId?: number | null;
+  createdByStaffId?: number | null;
+  /** A known point (a warranty order keeps its source's); otherwise the address is located. */
+  location?: OrderLocation;
+  /** Runs inside the creating transaction once the order exists (its attachments, an audit row). */
+  inTransaction?: (trx: Executor, orderId: number) => Promise<void>;
+}
+
+export interface CreateOrderResult {
+  orderId: number;
+  status: 'searching' | 'guarantee' | 'deferred';
+  /** When a deferred order will be woken for distribution. */
+  deferredUntil: Date | null;
+}
+
+/**
+ * Creates a confirmed order in one transaction (row + history), `deferred` when the city is
+ * outside its working hours, and wakes distribution after commit. The address is located first
+ * (geocoder → street centre → district centre → unknown, see @fs/geo). Creation never waits for
+ * distribution; if Redis is down the safety tick finds the order.
+ */
+export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): Promise<CreateOrderResult> {
+  const { db } = deps;
+  const settings = await deps.settings.get();
+  const now = nowOf(deps);
+  // Before the transaction: the geocoder (cached, with a timeout) never holds a connection.
+  const location =
+    input.location ??
+    (await locateAddress(
+      { db, geocoder: deps.geocoder ?? null, logger: deps.logger },
+      {
+        cityId: input.cityId,
+        districtId: input.districtId ?? null,
+        streetId: input.streetId ?? null,
+        street: input.street ?? null,
+        house: input.house ?? null,
+      },
+    ));
+  const result = await db.transaction().execute(async (trx) => {
+    const city = await trx
+      .selectFrom('cities')
+      .select(['timezone', 'working_hours_start', 'working_hours_end'])
+      .where('id', '=', input.cityId)
+      .executeTakeFirstOrThrow(() => new Error(`city ${input.cityId} not found`));
+    const window = cityWorkingWindow(city, settings);
+    const open = isWithinWorkingHours(now, city.timezone, window.start, window.end);
+    const type = input.type ?? 'normal';
+    const status = !open ? 'deferred' : type === 'guarantee' ? 'guarantee' : 'searching';
+    // Outside working hours: wake at the next opening, or later on the time slot's own day.
+    const deferredUntil = open
+      ? null
+      : new Date(
+          Math.max(
+            nextWorkingStart(now, city.timezone, window.start, window.end).getTime(),
+            deferredWakeAt({
+              timeslotStart: input.timeslot?.start ?? null,
+              deferredAt: now,
+              tz: city.timezone,
+              window,
+            }).getTime(),
+          ),
+        );
+
+    const order = await trx
+      .insertInto('orders')
+      .values({
+        city_id: input.cityId,
+        district_id: input.districtId ?? null,
+        street_id: input.streetId ?? null,
+        street: input.street ?? null,
+        house: input.house ?? null,
+        apartment: input.apartment ?? null,
+        address_comment: input.addressComment ?? null,
+        ...locationColumns(location),
+        client_name: input.clientName ?? '',
+        client_phone: input.clientPhone ?? null,
+        category: input.category,
+        description: input.description ?? '',
+        status: 'created',
+        type,
+        timeslot_start: input.timeslot?.start ?? null,
+        timeslot_end: input.timeslot?.end ?? null,
+        is_asap: input.isAsap ?? false,
+        preferred_master_id: input.preferredMasterId ?? null,
+        guarantee_source_order_id: input.guaranteeSourceOrderId ?? null,
+        created_by_staff_id: input.createdByStaffId ?? null,
+        company_payment_kopecks: type === 'guarantee' ? settings.guarantee_payment_rub * 100 : 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const actor = input.createdByStaffId ? ('staff' as const) : ('system' as const);
+    await trx
+      .insertInto('order_status_history')
+      .values({
+        order_id: order.id,
+        from_status: null,
+        to_status: 'created',
+        actor_type: actor,
+        actor_id: input.createdByStaffId ?? null,
+        reason: 'order_created',
+        context: '{}',
+      })
+      .execute();
+    await transitionOrder(trx, {
+      orderId: order.id,
+      from: 'created',
+      to: status,
+      actorType: actor,
+      actorId: input.createdByStaffId ?? null,
+      reason: status === 'deferred' ? 'outside_working_hours' : 'order_confirmed',
+      context: deferredUntil ? { deferred_until: deferredUntil.toISOString() } : {},
+      patch: { deferred_until: deferredUntil },
+    });
+    await input.inTransaction?.(trx, order.id);
+    return { orderId: order.id, status, deferredUntil } as const;
+  });
+  if (result.status !== 'deferred') {
+    await runAfterCommit(deps, { wake: { orderId: result.orderId, reason: 'order_created' } });
+  }
+  return result;
+}
