@@ -50,6 +50,34 @@ describe('the wizard store', () => {
   it('clear leaves the rest of the session alone', () => {
     const { ctx, w } = store({ wizard: { kind: 'paying', at: 1, data: { files: [] } }, other: 1 } as never);
     w.clear();
-    expect(ctx.session).toEqual({ other: 1 });
+    expect(ctx.session).toEqual({ other: 1, ended: { kind: 'paying', expired: true } });
+  });
+
+  it('remembers how the last wizard ended: its late buttons say what really happened', () => {
+    let now = 1_000_000;
+    const { w } = store({}, () => now);
+    // Nothing in the session at all: it outlived its TTL.
+    expect(w.whyClosed(closing)).toEqual({ why: 'expired' });
+    w.set(closing, { orderId: 7, step: 'amount' });
+    w.clear(); // /start
+    expect(w.whyClosed(closing)).toEqual({ why: 'left' });
+    expect(w.lastEnd).toEqual({ kind: 'closing' });
+    w.set(closing, { orderId: 7, step: 'act' });
+    w.finish({ orderId: 7 });
+    expect(w.isOpen).toBe(false);
+    expect(w.whyClosed(closing)).toEqual({ why: 'left', result: { orderId: 7 } });
+    // Another wizard replaced it.
+    w.set(closing, { orderId: 8, step: 'act' });
+    w.set(paying, { files: [] });
+    expect(w.whyClosed(closing)).toEqual({ why: 'left' });
+    // Idled out: read as expired, and its buttons keep saying so; /start after idling too.
+    now += 60_001;
+    expect(w.get(paying)).toBe('expired');
+    expect(w.whyClosed(paying)).toEqual({ why: 'expired' });
+    w.set(closing, { orderId: 9, step: 'act' });
+    now += 60_001;
+    w.clear();
+    expect(w.whyClosed(closing)).toEqual({ why: 'expired' });
+    expect(w.lastEnd).toEqual({ kind: 'closing', expired: true });
   });
 });

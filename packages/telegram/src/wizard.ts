@@ -8,6 +8,10 @@ import type { z } from 'zod';
  * trusted code) is checked against it, and handlers get it typed. A wizard idle longer than the
  * bot's idle setting expires: the next read says 'expired' once and clears it.
  *
+ * The session also remembers how the last wizard ended (`ended`): a button of a wizard that is
+ * no longer open then says what really happened (the order was created, /start left it, it
+ * idled out) instead of "session expired" for everything (`whyClosed`).
+ *
  * Why not telegraf's Scenes: the bots' wizards are step machines driven mostly by inline
  * buttons that must keep working from any message (a button of a step the wizard has left is
  * answered "outdated", /cancel and 🏠 Меню leave from anywhere), and every bot-wide handler
@@ -25,10 +29,25 @@ export interface WizardSlot {
   data: unknown;
 }
 
+/** How the last wizard ended: idled out, or left (/start, cancel, done, another wizard) with an optional result. */
+export interface WizardEnd {
+  kind: string;
+  expired?: boolean;
+  /** What a finished wizard produced (e.g. `{ orderId }`), for its late buttons. */
+  result?: unknown;
+}
+
 /** A bot's session: the open wizard (if any) and whatever else the bot keeps. */
 export interface WizardSession {
   wizard?: WizardSlot;
+  ended?: WizardEnd;
 }
+
+/**
+ * Why a wizard is not open: `expired` (it idled out, or the whole session is gone), `left`
+ * (it was left or finished; `result` is what a finished one produced).
+ */
+export type WizardClosed = { why: 'expired' } | { why: 'left'; result?: unknown };
 
 /** One wizard: its name and the shape of its state. */
 export interface WizardDef<S> {
@@ -69,8 +88,8 @@ export class Wizards {
     const slot = this.ctx.session?.wizard;
     if (!slot || slot.kind !== def.kind) return undefined;
     const parsed = def.schema.safeParse(slot.data);
-    if (typeof slot.at !== 'number' || this.now() - slot.at > this.idleMs || !parsed.success) {
-      this.clear();
+    if (this.idle(slot) || !parsed.success) {
+      this.end({ kind: slot.kind, expired: true });
       return 'expired';
     }
     return parsed.data;
@@ -78,14 +97,57 @@ export class Wizards {
 
   /** Opens or updates `def` with `data` (closing any other wizard) and stamps its activity. */
   set<S>(def: WizardDef<S>, data: S): void {
-    this.ctx.session = { ...(this.ctx.session ?? {}), wizard: { kind: def.kind, at: this.now(), data } };
+    const open = this.ctx.session?.wizard;
+    const ended = open && open.kind !== def.kind ? { ended: this.endOf(open) } : {};
+    this.ctx.session = {
+      ...(this.ctx.session ?? {}),
+      ...ended,
+      wizard: { kind: def.kind, at: this.now(), data },
+    };
   }
 
-  /** Leaves the open wizard (any). */
+  /** Leaves the open wizard (any); its late buttons then read as left (or expired, if it had idled out). */
   clear(): void {
-    if (!this.ctx.session?.wizard) return;
-    const { wizard: _, ...rest } = this.ctx.session;
-    this.ctx.session = rest;
+    const open = this.ctx.session?.wizard;
+    if (open) this.end(this.endOf(open));
+  }
+
+  /** Leaves the open wizard as finished with `result` (what its late buttons can refer to). */
+  finish(result: unknown): void {
+    const open = this.ctx.session?.wizard;
+    if (open) this.end({ kind: open.kind, result });
+  }
+
+  /**
+   * Why `def` is not open (call when `get(def)` gave undefined or 'expired'): its own end, or
+   * 'left' when another wizard ran since; 'expired' when the session keeps no trace at all
+   * (it outlived SESSION_TTL_SECONDS).
+   */
+  whyClosed(def: WizardDef<unknown>): WizardClosed {
+    const s = this.ctx.session;
+    const ended = s?.ended;
+    if (ended?.kind === def.kind) {
+      return ended.expired ? { why: 'expired' } : { why: 'left', result: ended.result };
+    }
+    return ended || s?.wizard ? { why: 'left' } : { why: 'expired' };
+  }
+
+  /** How the last wizard ended, whatever its kind (a stray file asks this). */
+  get lastEnd(): WizardEnd | undefined {
+    return this.ctx.session?.ended;
+  }
+
+  private idle(slot: WizardSlot): boolean {
+    return typeof slot.at !== 'number' || this.now() - slot.at > this.idleMs;
+  }
+
+  private endOf(slot: WizardSlot): WizardEnd {
+    return this.idle(slot) ? { kind: slot.kind, expired: true } : { kind: slot.kind };
+  }
+
+  private end(ended: WizardEnd): void {
+    const { wizard: _, ...rest } = this.ctx.session ?? {};
+    this.ctx.session = { ...rest, ended };
   }
 }
 

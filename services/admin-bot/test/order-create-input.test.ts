@@ -316,6 +316,22 @@ describe('city scope', () => {
 });
 
 describe('expiry', () => {
+  it('a wizard button left behind by /start is no longer relevant (not "expired")', async () => {
+    const s = await h.staff('logist', [h.moscow.city.id]);
+    const cities = await openWizard(d, s, '📝 Полное создание');
+    await d.menu(s);
+    const answer = await d.tap(s, cities.message_id, { text: h.moscow.city.name });
+    expect(answer).toMatchObject({
+      text: 'Это действие уже неактуально. Откройте меню: /start',
+      show_alert: true,
+    });
+    // Typed text after /start is not wizard input either.
+    expect((await d.send(s, 'Москва')).text).toBe(
+      'Не понял сообщение. Пользуйтесь кнопками меню или нажмите /start.',
+    );
+    expect(await ordersBy(s.id)).toHaveLength(0);
+  });
+
   it('an idle wizard expires politely and its buttons change nothing', async () => {
     const s = await h.staff('logist', [h.moscow.city.id]);
     await openWizard(d, s, '📝 Полное создание');

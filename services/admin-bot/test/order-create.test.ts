@@ -215,9 +215,9 @@ describe('full order creation wizard', () => {
     ]);
     expect(await distributionJobFor(h, order!.id)).toHaveLength(1);
 
-    // The wizard is over: pressing ✅ Создать again creates nothing.
+    // The wizard is over: pressing ✅ Создать again creates nothing and says it was created.
     const again = await d.tap(s, card.message_id, { data: encode('ocCreate', {}), unchecked: true });
-    expect(again.text).toBe('⌛️ Сессия истекла. Нажмите /start, чтобы начать заново.');
+    expect(again.text).toBe(`✅ Заказ #${order!.id} уже создан.`);
     expect(await ordersBy(s.id)).toHaveLength(1);
   });
 

@@ -529,7 +529,7 @@ describe('🔁 Перезапланировать', () => {
 
     // The date slots' buttons need this wizard's typed date: once it is gone they change nothing.
     const stale = await forge(s, 'ordersRescheduleSlot', { orderId: order.id, day: 'd', idx: 0 });
-    expect(stale.text).toBe('⌛️ Сессия истекла. Нажмите /start, чтобы начать заново.');
+    expect(stale.text).toBe('Это действие уже неактуально. Откройте меню: /start');
     expect((await orderRow(h, order.id)).timeslot_start).toEqual(atLocalTime(date, '16:00', 'Europe/Moscow'));
   });
 });

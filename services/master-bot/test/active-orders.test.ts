@@ -264,6 +264,16 @@ describe('active orders', () => {
     expect(att).toEqual([]);
   });
 
+  it('a photo right after /start asks to choose an action first: nothing expired', async () => {
+    const m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
+    const order = await assigned(m, { status: 'working' });
+    const card = await openCard(m, order.id);
+    await d.tap(m, card, { text: '✅ Закрыть' });
+    await d.menu(m);
+    expect((await d.sendPhoto(m)).text).toBe('Сначала выберите действие в меню: /start');
+    expect(await orderRow(order.id)).toMatchObject({ status: 'working', total_amount_kopecks: null });
+  });
+
   it('/cancel leaves the wizard; an idle wizard expires politely; stray input gets a hint', async () => {
     const m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
     const order = await assigned(m, { status: 'working' });
@@ -278,7 +288,7 @@ describe('active orders', () => {
       .map((x) => x.text);
     expect(texts[0]).toBe('❌ Действие отменено.');
     expect(texts[1]).toContain('Здравствуйте');
-    expect((await d.sendPhoto(m)).text).toBe('Сессия истекла. Нажмите /start');
+    expect((await d.sendPhoto(m)).text).toBe('Сначала выберите действие в меню: /start');
     expect((await orderRow(order.id)).status).toBe('working');
 
     // ❌ Отменить under the prompt.

@@ -336,7 +336,7 @@ describe('finance and «💸 Я оплатил»', () => {
     const prompt = d.lastBotMessage(m);
     expect((await d.tap(m, prompt.message_id, { text: '❌ Отменить' })).text).toBe('❌ Действие отменено.');
     expect(d.shown(m, prompt.message_id).text).toBe('❌ Отправка чека отменена.');
-    expect((await d.sendPhoto(m)).text).toBe('Сессия истекла. Нажмите /start');
+    expect((await d.sendPhoto(m)).text).toBe('Сначала выберите действие в меню: /start');
 
     await d.tap(m, prompt.message_id, { text: `Комиссия #${c.id}` });
     await d.tap(m, prompt.message_id, { text: '💸 Я оплатил' });

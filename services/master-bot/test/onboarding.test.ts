@@ -383,9 +383,9 @@ describe('onboarding', () => {
     );
     expect(notices.map((r) => r.staff_user_id).sort()).toEqual([cityAdmin.id, globalAdmin.id].sort());
 
-    // A third tap later: the form is gone.
+    // A third tap later: the form is gone (sent, not expired).
     expect(await o.tap(p, summaryId, { data: 'm:gok', unchecked: true })).toMatchObject({
-      text: 'Сессия истекла. Нажмите /start',
+      text: 'Это действие уже неактуально. Открыть меню: /start',
       show_alert: true,
     });
     expect((await o.start(p)).text).toContain('анкета на модерации');

@@ -7,7 +7,7 @@ import { cbButton } from '../callbacks';
 import { STAFF_WIZARD_MODES } from '../callbacks/masters';
 import type { AdminContext } from '../context';
 import { menuRow, pagerRow, pairs } from '../keyboards/menu';
-import { staffAction, wizardInput } from '../middlewares/guard';
+import { answerClosedWizard, staffAction, wizardInput } from '../middlewares/guard';
 import { cityPage, staffTimezone } from '../queries/cities';
 import type { StaffMember } from '../queries/staff';
 import {
@@ -77,7 +77,7 @@ staff.use(
 staff.use(
   staffAction('staffCitiesPage', 'staff', async (ctx, { page }, me) => {
     const w = citiesStep(ctx);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, accessWizard);
     await ctx.answerCbQuery();
     await showCityPicker(ctx, me, w, page);
   }),
@@ -85,7 +85,7 @@ staff.use(
 staff.use(
   staffAction('staffCityToggle', 'staff', async (ctx, { cityId, page }, me) => {
     const w = citiesStep(ctx);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, accessWizard);
     if ((await cityNames(ctx.deps.db, [cityId])).length === 0) {
       return void (await ctx.answerCbQuery(texts.notFound, { show_alert: true }));
     }
@@ -101,7 +101,7 @@ staff.use(
 staff.use(
   staffAction('staffCitiesDone', 'staff', async (ctx, _args, me) => {
     const w = citiesStep(ctx);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, accessWizard);
     if (w.cityIds.length === 0) return void (await ctx.answerCbQuery(T.citiesRequired, { show_alert: true }));
     await ctx.answerCbQuery();
     await finishSelection(ctx, me, w);

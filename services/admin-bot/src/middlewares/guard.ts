@@ -73,6 +73,19 @@ export function wizardInput<S>(
   };
 }
 
+/**
+ * The answer to a button of wizard `def` when it is not open: "session expired" only when it
+ * really idled out; "no longer relevant" when /start, a cancel or its end left it. (Order
+ * creation's ✅ Создать says which order it created, see order-create.wizard.ts.)
+ */
+export function closedWizardText<S>(ctx: AdminContext, def: WizardDef<S>): string {
+  return ctx.wizard.whyClosed(def).why === 'expired' ? texts.sessionExpired : texts.staleAction;
+}
+
+export async function answerClosedWizard<S>(ctx: AdminContext, def: WizardDef<S>): Promise<void> {
+  await ctx.answerCbQuery(closedWizardText(ctx, def), { show_alert: true });
+}
+
 /** `allowed` of wizardInput for a wizard open to one capability. */
 export const capable =
   (capability: Capability) =>

@@ -18,6 +18,7 @@ export const orderCreateTexts = {
   useButtons: '⚠️ Выберите вариант кнопкой.',
   needText: '⚠️ Здесь нужен текст.',
   alreadyCreating: '⏳ Заказ уже создаётся.',
+  alreadyCreated: (orderId: number) => `✅ Заказ #${orderId} уже создан.`,
 
   buttons: {
     quick: '⚡ Быстрое создание',

@@ -1,8 +1,9 @@
+import type { WizardDef } from '@fs/telegram';
 import type { MiddlewareFn } from 'telegraf';
 import { type CallbackArgs, type CallbackName, onCallback } from '../callbacks';
 import type { MasterContext } from '../context';
 import type { MasterState } from '../queries/work';
-import { texts } from '../texts';
+import { mt, texts } from '../texts';
 
 /**
  * Who may press a master-bot button:
@@ -39,4 +40,12 @@ export function masterAction<N extends CallbackName>(
     const master = await allowed(ctx, access);
     if (master) await handler(ctx, args, master);
   });
+}
+
+/**
+ * The answer to a button of wizard `def` when it is not open: "session expired" only when it
+ * really idled out; "no longer relevant" when /start, a cancel or its end left it.
+ */
+export function closedWizardText<S>(ctx: MasterContext, def: WizardDef<S>): string {
+  return ctx.wizard.whyClosed(def).why === 'expired' ? mt.input.sessionExpired : mt.input.staleAction;
 }

@@ -278,6 +278,10 @@ export const mt = {
   input: {
     useButtons: 'Пожалуйста, используйте кнопки под сообщениями. Открыть меню: /start',
     sessionExpired: 'Сессия истекла. Нажмите /start',
+    /** A button of a wizard that /start, a cancel or its own end left (not an idle expiry). */
+    staleAction: 'Это действие уже неактуально. Открыть меню: /start',
+    /** A photo or file outside any wizard (e.g. right after /start). */
+    chooseFirst: 'Сначала выберите действие в меню: /start',
     canceled: '❌ Действие отменено.',
     nothingToCancel: 'Отменять нечего.',
   },

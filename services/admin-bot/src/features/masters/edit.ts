@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { pagerRow, pairs } from '../../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../../middlewares/guard';
+import { answerClosedWizard, capable, staffAction, wizardInput } from '../../middlewares/guard';
 import { cityDistricts, loadMasterCard, type MasterCardData } from '../../queries/masters';
 import type { StaffMember } from '../../queries/staff';
 import { show } from '../../render';
@@ -186,7 +186,7 @@ masterEdit.use(
 masterEdit.use(
   staffAction('masterDistrictToggle', 'masters', async (ctx, { masterId, districtId, page }, staff) => {
     const w = selection(ctx, districtsWizard, masterId);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, districtsWizard);
     const m = await masterFor(ctx, staff, masterId);
     if (!m || m.city_id === null) return;
     const selected = toggle(w.selected, districtId);
@@ -198,7 +198,7 @@ masterEdit.use(
 masterEdit.use(
   staffAction('masterDistrictsSave', 'masters', async (ctx, { masterId }, staff) => {
     const w = selection(ctx, districtsWizard, masterId);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, districtsWizard);
     const r = await setMasterDistricts(ctx.deps.dispatch, actorOf(staff), masterId, w.selected);
     if (r.kind !== 'ok') return answerRefusal(ctx, r.kind, T.changeFailed);
     ctx.wizard.clear();
@@ -220,7 +220,7 @@ masterEdit.use(
 masterEdit.use(
   staffAction('masterSkillToggle', 'masters', async (ctx, { masterId, skill }, staff) => {
     const w = selection(ctx, skillsWizard, masterId);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, skillsWizard);
     const m = await masterFor(ctx, staff, masterId);
     if (!m) return;
     const selected = toggle(w.selected, skill);
@@ -232,7 +232,7 @@ masterEdit.use(
 masterEdit.use(
   staffAction('masterSkillsSave', 'masters', async (ctx, { masterId }, staff) => {
     const w = selection(ctx, skillsWizard, masterId);
-    if (!w) return void (await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true }));
+    if (!w) return answerClosedWizard(ctx, skillsWizard);
     if (w.selected.length === 0) return void (await ctx.answerCbQuery(T.skillsEmpty, { show_alert: true }));
     const r = await setMasterSkills(ctx.deps.dispatch, actorOf(staff), masterId, w.selected);
     if (r.kind !== 'ok') return answerRefusal(ctx, r.kind, T.changeFailed);

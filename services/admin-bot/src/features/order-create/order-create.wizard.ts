@@ -3,10 +3,11 @@ import { addLocalDays, asapDecision, isSlotOpen, localDateOf, parseSlotDate, slo
 import { fileOfMessage, inlineKeyboard } from '@fs/telegram';
 import { Composer, type MiddlewareFn, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { z } from 'zod';
 import { type CallbackArgs, type CallbackName, cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { menuRow } from '../../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../../middlewares/guard';
+import { capable, closedWizardText, staffAction, wizardInput } from '../../middlewares/guard';
 import {
   activeCategories,
   districtOfCity,
@@ -509,12 +510,15 @@ async function create(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<
       return;
     case 'created': {
       await ctx.answerCbQuery();
-      ctx.wizard.clear();
+      ctx.wizard.finish({ orderId: outcome.result.orderId });
       const s = createdScreen(outcome.result, d, sc.city.timezone);
       await present(ctx, s.text, s.keyboard, 'edit');
     }
   }
 }
+
+/** How a wizard run that created its order ended (a late ✅ Создать names the order). */
+const createdResult = z.object({ why: z.literal('left'), result: z.object({ orderId: z.number().int() }) });
 
 // ── The wizard's moves ────────────────────────────────────────────────────────────────
 /**
@@ -535,7 +539,11 @@ function stepAction<N extends CallbackName>(
   return staffAction(name, 'orders', async (ctx, args, staff) => {
     const w = ctx.wizard.get(orderCreateWizard);
     if (w === undefined || w === 'expired') {
-      await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true });
+      const created = createdResult.safeParse(ctx.wizard.whyClosed(orderCreateWizard));
+      const text = created.success
+        ? T.alreadyCreated(created.data.result.orderId)
+        : closedWizardText(ctx, orderCreateWizard);
+      await ctx.answerCbQuery(text, { show_alert: true });
       return;
     }
     if (steps !== 'any' && !steps.includes(w.step)) {

@@ -17,13 +17,12 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { pairs } from '../../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../../middlewares/guard';
+import { answerClosedWizard, capable, staffAction, wizardInput } from '../../middlewares/guard';
 import { loadCity } from '../../queries/cities';
 import type { OrderCard } from '../../queries/orders';
 import type { StaffMember } from '../../queries/staff';
 import { notice, show } from '../../render';
 import { actorOf } from '../../scope';
-import { texts } from '../../texts';
 import { finish, scopedCard, stateCard, toCardRow } from './actions';
 import { rescheduleDateWizard, T } from './common';
 
@@ -98,7 +97,7 @@ orderReschedule.use(
     if (day === 'd') {
       const w = ctx.wizard.get(rescheduleDateWizard);
       if (!w || w === 'expired' || w.orderId !== orderId || w.date === undefined) {
-        await ctx.answerCbQuery(texts.sessionExpired, { show_alert: true });
+        await answerClosedWizard(ctx, rescheduleDateWizard);
         return;
       }
       date = w.date;

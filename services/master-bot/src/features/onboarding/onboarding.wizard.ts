@@ -20,6 +20,7 @@ import { fileOfMessage, inlineKeyboard, NO_KEYBOARD, safeEdit } from '@fs/telegr
 import { Composer } from 'telegraf';
 import { type CallbackArgs, type CallbackName, callbackOf, cbButton, onCallback } from '../../callbacks';
 import type { MasterBotDeps, MasterContext } from '../../context';
+import { closedWizardText } from '../../middlewares/guard';
 import {
   activeCity,
   activeSkills,
@@ -75,7 +76,7 @@ async function advance(ctx: MasterContext, s: WizardState, from: OnboardingStep)
 }
 
 /**
- * A wizard button: answered "session expired" without an open form, "outdated" when the form
+ * A wizard button: answered "session expired" (or "no longer relevant", see closedWizardText) without an open form, "outdated" when the form
  * is at another step (an old message); otherwise the handler gets the form without its stamp.
  */
 function onStep<N extends CallbackName>(
@@ -86,7 +87,7 @@ function onStep<N extends CallbackName>(
   return onCallback(name, async (ctx: MasterContext, args: CallbackArgs<N>) => {
     const state = ctx.wizard.get(onboardingWizard);
     if (!state || state === 'expired') {
-      await ctx.answerCbQuery(mt.input.sessionExpired, { show_alert: true });
+      await ctx.answerCbQuery(closedWizardText(ctx, onboardingWizard), { show_alert: true });
       return;
     }
     if (!steps.includes(state.step)) {
