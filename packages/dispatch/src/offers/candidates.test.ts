@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import { bayesianRating, RATING_PRIOR_MEAN } from '@fs/domain';
 import {
   createActiveOrder,
   createCity,
@@ -11,6 +12,8 @@ import {
   setupDispatchEnv,
 } from '../../test/fixtures';
 import { type CandidateOrder, type CandidateRejection, findCandidates, selectCandidates } from './candidates';
+import { rateOrder } from './clients/feedback';
+import { distributeOrder } from './distribute';
 
 let env: DispatchTestEnv;
 let db: Db;
@@ -32,6 +35,30 @@ async function loadOrder(id: number): Promise<CandidateOrder> {
 async function candidateIds(orderId: number, limit = 50): Promise<number[]> {
   const c = await findCandidates(db, await loadOrder(orderId), { limit, maxActiveOrders: 1 });
   return c.map((x) => x.masterId);
+}
+
+let chatSeq = 880_000;
+
+/** A closed order of `masterId` whose client opened the link in a new chat (so may review it). */
+async function reviewedOrder(cityId: number, masterId: number) {
+  const orderId = await createOrder(db, {
+    cityId,
+    status: 'closed',
+    assignedMasterId: masterId,
+    totalKopecks: 300_000,
+  });
+  const chatId = ++chatSeq;
+  await db.insertInto('client_chats').values({ chat_id: chatId, tg_user_id: chatId }).execute();
+  await db
+    .insertInto('order_client_links')
+    .values({
+      order_id: orderId,
+      token: `cand${chatId}xxxxxxxxxxxxxxxx`,
+      expires_at: new Date(Date.now() + 86_400_000),
+      chat_id: chatId,
+    })
+    .execute();
+  return { orderId, chatId };
 }
 
 async function explain(orderId: number) {
@@ -269,6 +296,50 @@ describe('findCandidates: ranking', () => {
     const low = await createMaster(db, { cityId, rating: 4.2 });
     const high = await createMaster(db, { cityId, rating: 4.9 });
     expect(await candidateIds(await createOrder(db, { cityId }))).toEqual([high, low]);
+  });
+
+  it('client reviews decide a tie: the better-rated master gets the offer it lost before', async () => {
+    // Through the public path only (feedback use case → distribution's offer), so it holds
+    // whatever the candidate query looks like inside.
+    const { cityId } = await createCity(db);
+    const busy = await createMaster(db, { cityId, limitOverride: 3, rating: RATING_PRIOR_MEAN });
+    const idle = await createMaster(db, { cityId, limitOverride: 3, rating: RATING_PRIOR_MEAN });
+    await createActiveOrder(db, cityId, busy);
+    const offeredTo = async () => {
+      const orderId = await createOrder(db, { cityId });
+      const res = await distributeOrder(env.deps, orderId);
+      await db.updateTable('orders').set({ status: 'canceled' }).where('id', '=', orderId).execute();
+      await db
+        .updateTable('offers')
+        .set({ state: 'canceled' })
+        .where('order_id', '=', orderId)
+        .where('state', 'in', ['sent', 'viewed'])
+        .execute();
+      return res.offers.map((o) => o.masterId);
+    };
+    // Nobody reviewed yet: both have the prior rating, the less loaded master wins.
+    expect(await offeredTo()).toEqual([idle]);
+    // Clients review one order of each (same amount: the average check stays tied).
+    for (const [masterId, stars] of [
+      [busy, 5],
+      [idle, 3],
+    ] as const) {
+      const review = await reviewedOrder(cityId, masterId);
+      expect(await rateOrder(env.deps, { ...review, stars })).toMatchObject({ kind: 'ok' });
+    }
+    const [busyRating, idleRating] = await Promise.all(
+      [busy, idle].map(async (id) => {
+        const m = await db
+          .selectFrom('masters')
+          .select('rating')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        return Number(m.rating);
+      }),
+    );
+    expect(busyRating).toBe(bayesianRating(5, 1));
+    expect(idleRating).toBe(bayesianRating(3, 1));
+    expect(await offeredTo()).toEqual([busy]);
   });
 
   it('ranks fewer active orders first when everything else ties', async () => {
