@@ -12,7 +12,7 @@ import {
   setupDispatchEnv,
 } from '../../test/fixtures';
 import { type CandidateOrder, type CandidateRejection, findCandidates, selectCandidates } from './candidates';
-import { rateOrder } from './clients/feedback';
+import { rateOrder } from '../clients/feedback';
 import { distributeOrder } from './distribute';
 
 let env: DispatchTestEnv;
