@@ -11,8 +11,8 @@ import {
   type MasterOpts,
   setupDispatchEnv,
 } from '../../test/fixtures';
-import { type CandidateOrder, type CandidateRejection, findCandidates, selectCandidates } from './candidates';
 import { rateOrder } from '../clients/feedback';
+import { type CandidateOrder, type CandidateRejection, findCandidates, selectCandidates } from './candidates';
 import { distributeOrder } from './distribute';
 
 let env: DispatchTestEnv;
