@@ -3,7 +3,8 @@
  * error text: 429 waits, recipient errors are permanent, 5xx/network retry, other 400s are bugs.
  */
 export type DeliveryFailure =
-  | { kind: 'rate_limited'; retryAfterS: number }
+  /** 429; `held`: not sent at all, the token is still paused after an earlier 429 (see TokenPause). */
+  | { kind: 'rate_limited'; retryAfterS: number; held?: true }
   /** 403 blocked / deactivated / can't initiate, 400 chat not found: permanent for this recipient. */
   | { kind: 'unreachable'; reason: string }
   /** An edit with the same text and keyboard: harmless. */
@@ -31,7 +32,9 @@ export class TelegramDeliveryError extends Error {
 export function describeFailure(f: DeliveryFailure): string {
   switch (f.kind) {
     case 'rate_limited':
-      return `429: retry after ${f.retryAfterS}s`;
+      return f.held
+        ? `not sent: token paused after a 429 for ${f.retryAfterS}s more`
+        : `429: retry after ${f.retryAfterS}s`;
     case 'unreachable':
       return f.reason;
     case 'not_modified':

@@ -179,6 +179,35 @@ describe('TelegramGateway against a Bot API server', () => {
     ]);
   });
 
+  it('reports a 429 to the token pause at once and starts no call while it holds', async () => {
+    let heldMs = 0;
+    const seen: number[] = [];
+    const gw = new TelegramGateway({
+      token: '123:abc',
+      apiRoot: api.url,
+      pause: {
+        heldForMs: () => heldMs,
+        rateLimited: (ms) => {
+          seen.push(ms);
+          heldMs = ms;
+        },
+      },
+    });
+    next = [fail(429, 'Too Many Requests: retry after 3', { retry_after: 3 })];
+    const limited = (await gw.send(1, 'x').catch((e: unknown) => e)) as TelegramDeliveryError;
+    expect(limited.failure).toEqual({ kind: 'rate_limited', retryAfterS: 3 });
+    expect(seen).toEqual([3000]);
+
+    const held = (await gw.edit(1, 7, 'y').catch((e: unknown) => e)) as TelegramDeliveryError;
+    expect(held.failure).toEqual({ kind: 'rate_limited', retryAfterS: 3, held: true });
+    expect(held.message).toContain('not sent');
+    expect(api.calls.map((c) => c.method)).toEqual(['sendMessage']); // the held call never left
+
+    heldMs = 0;
+    await expect(gw.send(1, 'z')).resolves.toMatchObject({ messageId: 555 });
+    expect(api.calls).toHaveLength(2);
+  });
+
   it('classifies a timeout and a refused connection as transient', async () => {
     next = ['hang'];
     const slow = new TelegramGateway({ token: '123:abc', apiRoot: api.url, timeoutMs: 200 });

@@ -20,6 +20,20 @@ export interface TelegramGatewayOptions {
   registry?: Registry;
   /** A call running longer than this is aborted and classified transient. */
   timeoutMs?: number;
+  /** The token's pause after a 429 (the sender's SendGate), consulted around every call. */
+  pause?: TokenPause;
+}
+
+/**
+ * Honours retry_after without a gap: `rateLimited` is called synchronously when a 429 answer
+ * arrives, and a call is refused (a `rate_limited` failure with `held: true`, never sent) while
+ * `heldForMs` is above 0, checked synchronously right before the request starts. Between the
+ * two nothing else can run, so no call of this gateway starts after a 429 was seen until it has
+ * passed; only calls already in flight can reach Telegram inside retry_after.
+ */
+export interface TokenPause {
+  heldForMs(): number;
+  rateLimited(retryAfterMs: number): void;
 }
 
 export interface SentMessage {
@@ -53,6 +67,7 @@ export class TelegramGateway {
   private readonly bot: string;
   private readonly timeoutMs: number;
   private readonly latency?: Histogram;
+  private readonly pause?: TokenPause;
 
   constructor(opts: TelegramGatewayOptions) {
     this.telegram = new Telegram(opts.token, {
@@ -62,6 +77,7 @@ export class TelegramGateway {
     this.bot = opts.bot ?? 'bot';
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     if (opts.registry) this.latency = latencyHistogram(opts.registry);
+    if (opts.pause) this.pause = opts.pause;
   }
 
   async send(chatId: ChatId, text: string, buttons?: InlineButton[][]): Promise<SentMessage> {
@@ -91,6 +107,12 @@ export class TelegramGateway {
     method: 'sendMessage' | 'editMessageText',
     payload: Record<string, unknown>,
   ): Promise<unknown> {
+    const heldMs = this.pause?.heldForMs() ?? 0;
+    if (heldMs > 0)
+      throw new TelegramDeliveryError(
+        { kind: 'rate_limited', retryAfterS: heldMs / 1000, held: true },
+        method,
+      );
     const started = process.hrtime.bigint();
     let outcome: 'ok' | DeliveryFailureKind = 'ok';
     try {
@@ -99,6 +121,7 @@ export class TelegramGateway {
       return await this.telegram.callApi(method, payload as never, { signal });
     } catch (err) {
       const failure = classifyTelegramError(err);
+      if (failure.kind === 'rate_limited') this.pause?.rateLimited(failure.retryAfterS * 1000);
       outcome = failure.kind;
       throw new TelegramDeliveryError(failure, method, { cause: err });
     } finally {

@@ -39,6 +39,7 @@ export async function startSender(
   const gate = new SendGate(redis, config.REDIS_PREFIX, {
     perChatIntervalMs: config.SENDER_PER_CHAT_INTERVAL_MS,
     ratePerSecond: config.SENDER_RATE_PER_SECOND,
+    maxPauseMs: config.SENDER_MAX_RETRY_AFTER_S * 1000,
   });
   const metrics = createSenderMetrics(registry, db, [queues.notifyMaster, queues.notifyStaff]);
   const tokens = { master: config.MASTER_BOT_TOKEN, admin: config.ADMIN_BOT_TOKEN } as const;
@@ -50,6 +51,7 @@ export async function startSender(
       apiRoot: config.TELEGRAM_API_ROOT,
       bot,
       registry,
+      pause: gate.forToken(bot),
     });
     workers[bot] = createNotifyWorker({
       deps: {

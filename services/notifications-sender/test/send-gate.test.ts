@@ -1,6 +1,7 @@
 import { createTestRedis, type TestRedis } from '@fs/testkit';
 import { SendGate } from '../src/send-gate';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await createTestRedis();
@@ -41,5 +42,34 @@ describe('SendGate', () => {
     expect(!busy.ok && busy.retryInMs).toBeLessThanOrEqual(301);
     expect((await gate.acquire('chat-test', 43)).ok).toBe(true);
     expect((await gate.acquire('other-bot', 42)).ok).toBe(true);
+  });
+
+  it('a 429 seen here holds the token at once, in this process and then in Redis for every replica', async () => {
+    const opts = { perChatIntervalMs: 0, ratePerSecond: 1000 };
+    const here = new SendGate(redis.connection, redis.prefix, opts);
+    const there = new SendGate(redis.connection, redis.prefix, opts);
+    const hooks = here.forToken('pause-test');
+    expect(hooks.heldForMs()).toBe(0);
+    hooks.rateLimited(2000);
+    // Synchronously, before any Redis round trip.
+    expect(hooks.heldForMs()).toBeGreaterThan(1900);
+    expect(await here.acquire('pause-test', 1)).toEqual({ ok: false, retryInMs: expect.any(Number) });
+    // Another replica sees the pause once the key is written (right after the answer).
+    const deadline = Date.now() + 10_000;
+    while ((await there.pausedFor('pause-test')) === 0 && Date.now() < deadline) await sleep(5);
+    expect(await there.pausedFor('pause-test')).toBeGreaterThan(0);
+    const elsewhere = await there.acquire('pause-test', 2);
+    expect(elsewhere.ok).toBe(false);
+    expect(here.forToken('other-bot').heldForMs()).toBe(0);
+    // A retry_after above the cap is not a token pause (the worker delays only that job).
+    const capped = new SendGate(redis.connection, redis.prefix, { ...opts, maxPauseMs: 60_000 });
+    capped.forToken('capped-bot').rateLimited(3_600_000);
+    expect(capped.forToken('capped-bot').heldForMs()).toBe(0);
+    expect(await capped.pausedFor('capped-bot')).toBe(0);
+    // The worker's pause() holds this process too; a shorter, later pause never shrinks a longer one.
+    await there.pause('other-bot', 60_000);
+    expect(there.forToken('other-bot').heldForMs()).toBeGreaterThan(50_000);
+    await here.pause('other-bot', 50);
+    expect(await redis.connection.pttl(`${redis.prefix}:tg-pause:other-bot`)).toBeGreaterThan(50_000);
   });
 });
