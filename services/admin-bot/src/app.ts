@@ -13,6 +13,8 @@ export interface AdminBotOptions {
   httpPort?: number;
   /** Polling mode: the loop died (bad token, 409 from a second poller). */
   onFatal?: (err: unknown) => void;
+  /** The clock of the visit-slot screens (tests pin it); the real clock by default. */
+  now?: () => Date;
 }
 
 export type AdminBot = BotService<AdminContext>;
@@ -27,6 +29,7 @@ export async function startAdminBot(config: AdminBotConfig, opts: AdminBotOption
     queues,
     logger,
     config,
+    now: opts.now ?? (() => new Date()),
     dispatch: { db, queues, logger, settings: new SettingsCache(db), geocoder: createGeocoder(config) },
     ...(config.MASTER_BOT_TOKEN
       ? { masterFiles: { apiRoot: config.TELEGRAM_API_ROOT, token: config.MASTER_BOT_TOKEN } }

@@ -36,6 +36,8 @@ export interface AdminHarness {
   queues: Queues;
   /** A staff member with a Telegram id (default cities: global admin none, others Москва). */
   staff(role: StaffRole, cityIds?: number[]): Promise<StaffFixture>;
+  /** Pins the bot's clock of the visit-slot screens (undefined: the real clock again). */
+  pinClock(at: Date | undefined): void;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,8 @@ export async function startAdminHarness(): Promise<AdminHarness> {
     LOG_LEVEL: 'silent',
     HTTP_HOST: '127.0.0.1',
   });
-  const ab = await startAdminBot(config, { httpPort: 0 });
+  let pinned: Date | undefined;
+  const ab = await startAdminBot(config, { httpPort: 0, now: () => pinned ?? new Date() });
   fake.mapWebhookUrl(PUBLIC_URL, ab.httpUrl);
   const queues = new Queues({ connection: redis.connection, prefix: redis.prefix });
   const deps: DispatchDeps = {
@@ -81,6 +84,9 @@ export async function startAdminHarness(): Promise<AdminHarness> {
     queues,
     staff: (role, cityIds) =>
       createStaff(tdb.db, { role, cityIds: cityIds ?? (role === 'global_admin' ? [] : [moscow.city.id]) }),
+    pinClock(at) {
+      pinned = at;
+    },
     async close() {
       await ab.stop();
       await queues.close();

@@ -1,4 +1,4 @@
-import { createOrder as createTestOrder } from '@fs/testkit';
+import { createCity, createOrder as createTestOrder } from '@fs/testkit';
 import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import {
@@ -358,6 +358,53 @@ describe('time slots', () => {
       '❌ Отменить',
     ]);
     expect((await d.tapLast(s, `${dd} 13:00–16:00`)).last.text).toBe('📋 Выберите тип заказа:');
+  });
+
+  it('a slot ending within the lead time is not offered; a date of next year shows its year (clock pinned)', async () => {
+    // 30.12.2026 18:32 in Moscow (UTC+3): 16:00–19:00 ends in 28 minutes, under the 60-minute lead.
+    h.pinClock(new Date('2026-12-30T15:32:00Z'));
+    try {
+      const city = await createCity(h.tdb.db, {
+        timezone: 'Europe/Moscow',
+        workingHoursStart: '08:00',
+        workingHoursEnd: '22:00',
+      });
+      const s = await h.staff('logist', [city.city.id]);
+      const slotStep = await toSlotStep(s, city.city.name);
+      expect(slotStep.text).toContain('сейчас 18:32');
+      expect(lastButtons(d, s)).toEqual([
+        '⚡ Как можно скорее',
+        'Завтра 10:00–13:00',
+        'Завтра 13:00–16:00',
+        'Завтра 16:00–19:00',
+        '📅 Другая дата',
+        '⬅️ Назад',
+        '❌ Отменить',
+      ]);
+      // A forged button for it is refused with fresh options, and the draft keeps no slot.
+      const msg = d.lastBotMessage(s);
+      const answer = await d.tap(s, msg.message_id, {
+        data: encode('ocSlot', { day: 't', idx: 2 }),
+        unchecked: true,
+      });
+      expect(answer.text).toBe('⚠️ До конца интервала меньше 60 мин.');
+      expect(d.shown(s, msg.message_id).text).toMatch(/^⏰ До конца выбранного интервала меньше 60 мин/);
+
+      // 05.01 typed in December is next year's, and says so.
+      const ofDate = await d.send(s, '05.01');
+      expect(ofDate.text).toBe('🕐 Интервалы на 05.01.2027 (время города):');
+      expect(lastButtons(d, s).slice(0, 3)).toEqual([
+        '05.01.2027 10:00–13:00',
+        '05.01.2027 13:00–16:00',
+        '05.01.2027 16:00–19:00',
+      ]);
+      await d.tapLast(s, '05.01.2027 13:00–16:00');
+      await d.tapLast(s, '📝 Обычный');
+      const card = (await d.tapLast(s, '✅ Готово')).last;
+      expect(card.text).toContain('🕐 Время визита: 05.01.2027 13:00–16:00');
+    } finally {
+      h.pinClock(undefined);
+    }
   });
 
   it('after the late threshold ASAP becomes tomorrow’s first slot once staff confirm', async () => {

@@ -40,6 +40,7 @@ import {
 } from './draft';
 import { DraftFiles } from './files';
 import {
+  bookable,
   createdScreen,
   modeScreen,
   quickFoundNote,
@@ -255,10 +256,13 @@ orderCreate.use(
     const today = localDateOf(sc.now, tz);
     const date = day === 't' ? today : day === 'm' ? addLocalDays(today, 1, tz) : d.slotDate;
     const slot = date ? slotsOn(date, sc.buckets, tz)[idx] : undefined;
-    if (!slot || !isSlotOpen(slot, sc.now)) {
-      // Over since the buttons were drawn (or the setting changed): offer fresh ones.
-      await ctx.answerCbQuery(T.error.slotOverAlert);
-      return show(ctx, staff, d, 'slot', 'edit', T.error.slotOver);
+    if (!slot || !bookable(slot, sc)) {
+      // Over (or too close to its end) since the buttons were drawn, or the setting changed:
+      // offer fresh ones.
+      const over = !slot || !isSlotOpen(slot, sc.now);
+      await ctx.answerCbQuery(over ? T.error.slotOverAlert : T.error.slotTooSoonAlert(sc.leadMinutes));
+      const note = over ? T.error.slotOver : T.error.slotTooSoon(sc.leadMinutes);
+      return show(ctx, staff, d, 'slot', 'edit', note);
     }
     await ctx.answerCbQuery();
     const choice: SlotChoice = {
@@ -629,7 +633,7 @@ async function chooseCity(
 
 async function slotCtx(ctx: AdminContext, staff: StaffMember, d: Draft) {
   const city = d.cityId === undefined ? undefined : await scopedCity(ctx.deps.db, staff, d.cityId);
-  return city && slotContext(city, await ctx.deps.dispatch.settings.get());
+  return city && slotContext(city, await ctx.deps.dispatch.settings.get(), ctx.deps.now());
 }
 
 /**

@@ -5,9 +5,10 @@ import {
   atLocalTime,
   CATEGORY_LABELS,
   cityWorkingWindow,
+  formatLocalDate,
   formatMoment,
   formatTimeslot,
-  isSlotOpen,
+  isSlotBookable,
   isWithinWorkingHours,
   type Settings,
   type SlotBucket,
@@ -85,18 +86,25 @@ export interface SlotContext {
   window: { start: string; end: string };
   buckets: SlotBucket[];
   lateThreshold: string;
+  /** A slot ending sooner than this is not offered or accepted (setting slot_lead_minutes). */
+  leadMinutes: number;
   now: Date;
 }
 
-export function slotContext(city: CityInfo, settings: Settings, now = new Date()): SlotContext {
+export function slotContext(city: CityInfo, settings: Settings, now: Date): SlotContext {
   return {
     city,
     window: cityWorkingWindow(city, settings),
     buckets: timeslotBucketsOf(settings.order_timeslots),
     lateThreshold: settings.asap_late_threshold,
+    leadMinutes: settings.slot_lead_minutes,
     now,
   };
 }
+
+/** Whether a visit can still be booked into `slot` (the one rule for showing and accepting it). */
+export const bookable = (slot: Pick<Timeslot, 'end'>, sc: SlotContext): boolean =>
+  isSlotBookable(slot, sc.now, sc.leadMinutes);
 
 /** A chosen slot as concrete instants (a bucket on its local date). */
 export function slotOfChoice(choice: Extract<SlotChoice, { kind: 'slot' }>, tz: string): Timeslot {
@@ -124,18 +132,20 @@ const localClock = (now: Date, tz: string) =>
   }).format(now);
 
 const bucketLabel = (day: string, b: SlotBucket) => T.slotButton(day, b.start, b.end);
-const dayMonth = (date: string) => `${date.slice(8, 10)}.${date.slice(5, 7)}`;
 
 function slotScreen(sc: SlotContext): Screen {
-  const { city, buckets, now } = sc;
+  const { city, buckets, now, leadMinutes } = sc;
   const tz = city.timezone;
-  const openToday = new Set(todaySlots(now, tz, buckets).map((s) => s.bucket.start));
-  const today = buckets.flatMap((b, idx) =>
-    openToday.has(b.start) ? [cbButton(bucketLabel(T.today, b), 'ocSlot', { day: 't', idx })] : [],
-  );
-  const tomorrow = tomorrowSlots(now, tz, buckets).map((s, idx) =>
-    cbButton(bucketLabel(T.tomorrow, s.bucket), 'ocSlot', { day: 'm', idx }),
-  );
+  // Buttons carry the bucket's index (the handler re-checks that bucket), so bookable ones are
+  // picked by bucket, not renumbered.
+  const dayButtons = (slots: Timeslot[], day: 't' | 'm', label: string) => {
+    const open = new Set(slots.map((s) => s.bucket.start));
+    return buckets.flatMap((b, idx) =>
+      open.has(b.start) ? [cbButton(bucketLabel(label, b), 'ocSlot', { day, idx })] : [],
+    );
+  };
+  const today = dayButtons(todaySlots(now, tz, buckets, leadMinutes), 't', T.today);
+  const tomorrow = dayButtons(tomorrowSlots(now, tz, buckets, leadMinutes), 'm', T.tomorrow);
   return simple(T.prompt.slot(localClock(now, tz)), [
     [cbButton(B.asap, 'ocAsap', {})],
     ...pairs(today),
@@ -146,13 +156,11 @@ function slotScreen(sc: SlotContext): Screen {
 
 function slotsOfDateScreen(sc: SlotContext, date: string): Screen {
   const tz = sc.city.timezone;
+  const shown = formatLocalDate(date, sc.now, tz);
   const open = slotsOn(date, sc.buckets, tz).flatMap((s, idx) =>
-    isSlotOpen(s, sc.now)
-      ? [cbButton(bucketLabel(dayMonth(date), s.bucket), 'ocSlot', { day: 'd', idx })]
-      : [],
+    bookable(s, sc) ? [cbButton(bucketLabel(shown, s.bucket), 'ocSlot', { day: 'd', idx })] : [],
   );
-  const text =
-    open.length > 0 ? T.prompt.slotsOfDate(dayMonth(date)) : T.prompt.noSlotsOfDate(dayMonth(date));
+  const text = open.length > 0 ? T.prompt.slotsOfDate(shown) : T.prompt.noSlotsOfDate(shown);
   return {
     text,
     keyboard: inlineKeyboard([
@@ -361,7 +369,7 @@ async function timeScreen(
   }
   const city = d.cityId === undefined ? undefined : await scopedCity(sd.deps.db, sd.staff, d.cityId);
   if (!city) return undefined;
-  const sc = slotContext(city, await sd.deps.dispatch.settings.get());
+  const sc = slotContext(city, await sd.deps.dispatch.settings.get(), sd.deps.now());
   switch (step) {
     case 'slot':
       return slotScreen(sc);

@@ -1,10 +1,10 @@
 import { audit, type CreateOrderResult, createOrder } from '@fs/dispatch';
-import { asapDecision, type Category, isSlotOpen } from '@fs/domain';
+import { asapDecision, type Category } from '@fs/domain';
 import type { AdminBotDeps } from '../../context';
 import type { StaffMember } from '../../queries/staff';
 import type { Draft, SlotChoice } from './draft';
 import type { DraftFiles } from './files';
-import { type SlotContext, slotOfChoice } from './screens';
+import { bookable, type SlotContext, slotOfChoice } from './screens';
 
 /** Turns a confirmed draft into an order: the visit window as of now, one order per run. */
 
@@ -27,7 +27,7 @@ export function visitWindow(choice: SlotChoice, sc: SlotContext): VisitWindow | 
     return decision.kind === 'late' ? 'late' : { start: decision.start, end: decision.end, isAsap: true };
   }
   const slot = slotOfChoice(choice, tz);
-  return isSlotOpen(slot, sc.now) ? { start: slot.start, end: slot.end, isAsap: false } : 'over';
+  return bookable(slot, sc) ? { start: slot.start, end: slot.end, isAsap: false } : 'over';
 }
 
 export type CompleteDraft = Draft & { category: Category; slot: SlotChoice; clientPhone: string };

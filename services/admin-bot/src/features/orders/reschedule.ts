@@ -4,7 +4,7 @@ import {
   asapDecision,
   cityWorkingWindow,
   formatTimeslot,
-  isSlotOpen,
+  isSlotBookable,
   localDateOf,
   parseSlotDate,
   slotsOn,
@@ -103,7 +103,7 @@ orderReschedule.use(
       date = w.date;
     }
     const slot = date === undefined ? undefined : slotsOn(date, sc.buckets, sc.tz)[idx];
-    if (!slot || !isSlotOpen(slot, sc.now)) {
+    if (!slot || !isSlotBookable(slot, sc.now, sc.leadMinutes)) {
       await ctx.answerCbQuery(T.rescheduleSlotGone, { show_alert: true });
       return;
     }
@@ -144,20 +144,20 @@ async function slotContext(ctx: AdminContext, cityId: number) {
   const settings = await ctx.deps.dispatch.settings.get();
   const city = await loadCity(ctx.deps.db, cityId);
   if (!city) return undefined;
-  const now = new Date();
+  const now = ctx.deps.now();
   const tz = city.timezone;
   const buckets = timeslotBucketsOf(settings.order_timeslots);
   const today = localDateOf(now, tz);
   const dates = { t: today, m: addLocalDays(today, 1, tz) };
   const window = cityWorkingWindow(city, settings);
   const asap = asapDecision({ now, tz, window, lateThreshold: settings.asap_late_threshold, buckets });
-  return { now, tz, city, buckets, dates, asap };
+  return { now, tz, city, buckets, dates, asap, leadMinutes: settings.slot_lead_minutes };
 }
 
 function slotsOf(date: string, day: SlotChoice['day'], sc: SlotContext): SlotChoice[] {
   return slotsOn(date, sc.buckets, sc.tz)
     .map((slot, idx): SlotChoice => ({ day, idx, slot }))
-    .filter((c) => isSlotOpen(c.slot, sc.now));
+    .filter((c) => isSlotBookable(c.slot, sc.now, sc.leadMinutes));
 }
 
 function slotRows(orderId: number, title: string, choices: SlotChoice[]): InlineKeyboardButton[][] {
