@@ -31,20 +31,27 @@ export function rublesText(kopecks: number): string {
   return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 }
 
-function csvCell(kind: ColumnKind, cell: Cell): string {
-  if (cell === null) return '';
-  if (typeof cell === 'string') return cell;
-  if (kind === 'money') return rublesText(cell);
-  return String(cell).replace('.', ',');
-}
-
-/** CSV: UTF-8 with BOM (Excel detects the encoding), `;` separated, a header row. */
+/**
+ * CSV: UTF-8 with BOM (Excel detects the encoding), `;` separated, a header row. Text that starts
+ * like a formula (`= + - @`, tab, CR and their full-width forms) gets a leading `'` (csv-stringify's
+ * `escape_formulas`), so a street typed as `=HYPERLINK(…)` stays text when the file is opened in
+ * Excel or LibreOffice. Numbers stay numbers (a negative amount is not escaped): they reach
+ * csv-stringify as numbers and are formatted by its `cast`.
+ */
 export function toCsv(table: ReportTable): Buffer {
-  const records = [
+  const records: Cell[][] = [
     table.columns.map((c) => c.header),
-    ...table.rows.map((row) => table.columns.map((c, i) => csvCell(c.kind, row[i] ?? null))),
+    ...table.rows.map((row) => table.columns.map((_, i) => row[i] ?? null)),
   ];
-  const body = stringify(records, { delimiter: ';', record_delimiter: '\r\n' });
+  const body = stringify(records, {
+    delimiter: ';',
+    record_delimiter: '\r\n',
+    escape_formulas: true,
+    cast: {
+      number: (value, { index }) =>
+        table.columns[index]?.kind === 'money' ? rublesText(value) : String(value).replace('.', ','),
+    },
+  });
   return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(body, 'utf8')]);
 }
 
