@@ -31,6 +31,8 @@ export function rublesText(kopecks: number): string {
   return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 }
 
+const PHONE = /^\+\d{5,15}$/;
+
 /**
  * CSV: UTF-8 with BOM (Excel detects the encoding), `;` separated, a header row. Text that starts
  * like a formula (`= + - @`, tab, CR and their full-width forms) gets a leading `'` (csv-stringify's
@@ -48,6 +50,8 @@ export function toCsv(table: ReportTable): Buffer {
     record_delimiter: '\r\n',
     escape_formulas: true,
     cast: {
+      // A phone in E.164 (`+` and digits only) cannot be a formula: it stays as it is.
+      string: (value) => (PHONE.test(value) ? { value, escape_formulas: false } : value),
       number: (value, { index }) =>
         table.columns[index]?.kind === 'money' ? rublesText(value) : String(value).replace('.', ','),
     },
