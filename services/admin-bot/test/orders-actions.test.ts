@@ -296,6 +296,8 @@ describe('👤 Выбрать мастера', () => {
       ['offer_closed', other.id, 'taken'],
       ['offer_closed', fit.id, 'accepted'],
       ['order_assigned', fit.id, undefined],
+      // The client hears who is coming (issue 17), by SMS: the order has a phone and no client chat.
+      ['client_order_accepted', null, undefined],
     ]);
     expect(outbox[2]!.payload).toMatchObject({ order_id: order.id, master_id: fit.id, audience: 'master' });
     expect(renderNotification('order_assigned', outbox[2]!.payload as never, new Date())).toMatchObject({
@@ -312,7 +314,7 @@ describe('👤 Выбрать мастера', () => {
 
     const again = await forge(s, 'ordersAssign', { orderId: order.id, masterId: fit.id });
     expect(again).toMatchObject({ text: WRONG_STATE, show_alert: true });
-    expect(await outboxOf(h, order.id)).toHaveLength(3);
+    expect(await outboxOf(h, order.id)).toHaveLength(4);
     await h.tdb.db.updateTable('orders').set({ status: 'closed' }).where('id', '=', order.id).execute();
   });
 });

@@ -4,6 +4,7 @@ import {
   type ClientEvent,
   type ClientNoticeBase,
   citySmsQuietWindow,
+  type EtaEstimate,
   firstNameOf,
   maskPhone,
   type NotificationPayloads,
@@ -26,7 +27,10 @@ import type { Executor } from '../shared/deps';
  *   A chat that blocked the bot falls back to SMS; a number the provider refused gets nothing.
  * - Opt-out (the chat's button, or STOP by SMS to that phone) stops every notice.
  * - Quiet hours: an SMS due at night in the city's zone waits (`not_before`) until morning,
- *   unless the order is "as soon as possible".
+ *   unless the order is "as soon as possible"; a night "мастер выехал" SMS is dropped (by
+ *   morning it is stale).
+ * - Without an SMS provider (SMS_PROVIDER=none) the sender skips SMS rows: the link row still
+ *   exists, so staff can hand the client bot's link out themselves.
  */
 
 /** The link lives this long after the latest notice (setting client_link_ttl_days). */
@@ -113,7 +117,7 @@ function payloadOf<E extends ClientEvent>(
   event: E,
   src: NoticeSource,
   base: ClientNoticeBase,
-  extra: { replaced: boolean; etaMinutes?: number | null },
+  extra: { replaced: boolean; eta?: EtaEstimate | null },
 ): NotificationPayloads[E] {
   const master = firstNameOf(src.master_name);
   const slot = {
@@ -133,7 +137,7 @@ function payloadOf<E extends ClientEvent>(
     client_master_en_route: () => ({
       ...base,
       master_first_name: master,
-      ...(extra.etaMinutes !== undefined ? { eta_minutes: extra.etaMinutes } : {}),
+      ...(extra.eta ? { eta_minutes: extra.eta.minMinutes, eta_max_minutes: extra.eta.maxMinutes } : {}),
     }),
     client_order_rescheduled: () => ({ ...base, ...slot }),
     client_order_canceled: () => base,
@@ -153,8 +157,8 @@ export interface ClientNoticeInput {
   version: number;
   /** Wall clock for quiet hours. */
   now: Date;
-  /** client_master_en_route: minutes to arrival when known. */
-  etaMinutes?: number | null;
+  /** client_master_en_route: the arrival estimate (dispatch estimateArrival), null when unknown. */
+  eta?: EtaEstimate | null;
 }
 
 /**
@@ -205,10 +209,7 @@ export async function clientNoticeRows(
     timezone: src.timezone,
     support_phone: settings.client_support_phone.trim() || null,
   };
-  const payload = payloadOf(input.event, src, base, {
-    replaced,
-    ...(input.etaMinutes !== undefined ? { etaMinutes: input.etaMinutes } : {}),
-  });
+  const payload = payloadOf(input.event, src, base, { replaced, eta: input.eta ?? null });
   const common = {
     bot: 'client' as const,
     event: input.event,
@@ -220,5 +221,7 @@ export async function clientNoticeRows(
   const quietUntil = src.is_asap
     ? null
     : smsQuietUntil(input.now, src.timezone, citySmsQuietWindow(src, settings));
+  // "Выехал" held until morning would arrive after the master: such an SMS is not sent at all.
+  if (quietUntil && input.event === 'client_master_en_route') return [];
   return [{ ...common, channel: 'sms', phone: route.phone, not_before: quietUntil }];
 }

@@ -6,11 +6,12 @@ import {
 } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
+import { clientNoticeRows } from '../clients/client-notices';
 import { activeOrderCountSql, orderLimitSql } from '../masters/master-load';
 import { loadOrderSnapshot } from '../orders/order-snapshot';
 import { transitionOrder } from '../orders/order-transition';
 import { runAfterCommit } from '../shared/after-commit';
-import type { DispatchDeps, Executor } from '../shared/deps';
+import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { staffOutboxRows, staffRecipients } from '../shared/staff-recipients';
 import { offerClosedRows } from './offer-closed';
 
@@ -49,7 +50,8 @@ class LostRace extends Error {}
  * serialises one master's accepts (so the limit check holds), the guarded updates re-check
  * state by the database clock, and the partial unique index on accepted offers is the last
  * line of defence. On a win the other live offers are cancelled (their pushes edited via
- * `offer_closed`), a metrics row is written and, if enabled, the city's staff are told.
+ * `offer_closed`), a metrics row is written, the client is told who is coming (the first
+ * notice the client ever gets) and, if enabled, the city's staff are told.
  */
 export async function acceptOffer(
   deps: DispatchDeps,
@@ -142,6 +144,14 @@ export async function acceptOffer(
       await recordAssignmentMetrics(trx, orderId, input.offerId, input.masterId);
 
       const rows: OutboxInsert[] = offerClosedRows(losers, orderId, 'taken');
+      rows.push(
+        ...(await clientNoticeRows(trx, settings, {
+          orderId,
+          event: 'client_order_accepted',
+          version: moved.version,
+          now: nowOf(deps),
+        })),
+      );
       if (settings.notify_staff_on_assign) {
         rows.push(
           ...(await orderAssignedRows(trx, {

@@ -1,6 +1,7 @@
 import { OPEN_OFFER_STATES, type OrderAssignedPayload } from '@fs/domain';
 import type { OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
+import { clientNoticeRows } from '../clients/client-notices';
 import type { StaffActor } from '../masters/master-admin';
 import { type CandidateExplanation, type CandidateRejection, findCandidates } from '../offers/candidates';
 import { resetDistribution } from '../offers/escalation';
@@ -8,7 +9,7 @@ import { recordAssignmentMetrics } from '../offers/offer-accept';
 import { offerClosedRows } from '../offers/offer-closed';
 import { insertOffers } from '../offers/offer-insert';
 import { audit } from '../shared/audit';
-import type { Executor } from '../shared/deps';
+import { type Executor, nowOf } from '../shared/deps';
 import {
   actOnOrder,
   canDistribute,
@@ -206,6 +207,14 @@ export function assignOrderToMaster(
         dedup_key: `order-assigned-master:${order.id}:v${moved.version}`,
       },
     ];
+    outbox.push(
+      ...(await clientNoticeRows(trx, settings, {
+        orderId: order.id,
+        event: 'client_order_accepted',
+        version: moved.version,
+        now: nowOf(deps),
+      })),
+    );
     await audit(trx, {
       staffId: actor.staffId,
       action: 'order.assign',

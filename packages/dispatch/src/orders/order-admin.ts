@@ -10,12 +10,13 @@ import {
 } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
+import { clientNoticeRows } from '../clients/client-notices';
 import type { StaffActor } from '../masters/master-admin';
 import { resetDistribution } from '../offers/escalation';
 import { offerClosedRows } from '../offers/offer-closed';
 import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
 import { audit } from '../shared/audit';
-import type { DispatchDeps, Executor } from '../shared/deps';
+import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { transitionOrder } from './order-transition';
 
 /**
@@ -29,7 +30,7 @@ import { transitionOrder } from './order-transition';
  * changed and writes nothing.
  */
 
-export type OrderAdminDeps = Pick<DispatchDeps, 'db' | 'queues' | 'logger' | 'settings'>;
+export type OrderAdminDeps = Pick<DispatchDeps, 'db' | 'queues' | 'logger' | 'settings' | 'clock'>;
 
 export type OrderRefusal =
   | 'not_found'
@@ -255,7 +256,8 @@ export function distributeNow(
 
 /**
  * ✖️ Отменить: any open status → canceled with the reason; open offers are withdrawn (their
- * pushes edited) and the assigned master is told once.
+ * pushes edited) and the assigned master is told once; so is the client, if a master had
+ * accepted (the client never heard of an order nobody took).
  */
 export function cancelOrderByStaff(
   deps: OrderAdminDeps,
@@ -263,7 +265,7 @@ export function cancelOrderByStaff(
   orderId: number,
   reason: string,
 ): Promise<OrderActionResult> {
-  return actOnOrder<OrderActionResult>(deps, actor, orderId, 'cancel', async (trx, order) => {
+  return actOnOrder<OrderActionResult>(deps, actor, orderId, 'cancel', async (trx, order, settings) => {
     if (!canCancel(order)) return wrongState;
     const moved = await transitionOrder(trx, {
       orderId: order.id,
@@ -282,6 +284,14 @@ export function cancelOrderByStaff(
     if (order.assigned_master_id !== null) {
       outbox.push(orderCanceledRow(order.id, order.assigned_master_id, moved.version, reason));
     }
+    outbox.push(
+      ...(await clientNoticeRows(trx, settings, {
+        orderId: order.id,
+        event: 'client_order_canceled',
+        version: moved.version,
+        now: nowOf(deps),
+      })),
+    );
     await audit(trx, {
       staffId: actor.staffId,
       action: 'order.cancel',
@@ -355,7 +365,8 @@ export interface NewVisitTime {
 
 /**
  * 🔁 Перезапланировать: the new visit window (a deferred order's wake time is then derived
- * from it again); the assigned master is told once. The same window again is `unchanged`.
+ * from it again); the assigned master is told once, and the client once a master has accepted.
+ * The same window again is `unchanged`.
  */
 export function rescheduleOrder(
   deps: OrderAdminDeps,
@@ -368,7 +379,7 @@ export function rescheduleOrder(
     actor,
     orderId,
     'reschedule',
-    async (trx, order) => {
+    async (trx, order, settings) => {
       if (!canReschedule(order)) return wrongState;
       const same =
         order.is_asap === slot.isAsap &&
@@ -407,6 +418,14 @@ export function rescheduleOrder(
           dedup_key: `order-rescheduled:${order.id}:v${row.version}`,
         });
       }
+      outbox.push(
+        ...(await clientNoticeRows(trx, settings, {
+          orderId: order.id,
+          event: 'client_order_rescheduled',
+          version: row.version,
+          now: nowOf(deps),
+        })),
+      );
       await audit(trx, {
         staffId: actor.staffId,
         action: 'order.reschedule',

@@ -1,8 +1,12 @@
 import type { AttachmentFileType, CloseAmountReview, OrderStatus } from '@fs/domain';
 import { quoteCommission, reviewCloseAmount } from '@fs/domain';
+import { insertOutbox, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
+import { clientNoticeRows } from '../clients/client-notices';
 import { wakeCityOrders } from '../offers/due-work';
-import type { DispatchDeps, Executor } from '../shared/deps';
+import { runAfterCommit } from '../shared/after-commit';
+import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
+import { estimateArrival } from './order-location';
 import { transitionOrder } from './order-transition';
 
 /**
@@ -12,7 +16,7 @@ import { transitionOrder } from './order-transition';
  * assigned master, so a stale button or another master's order id changes nothing.
  */
 
-type Deps = Pick<DispatchDeps, 'db' | 'queues' | 'logger' | 'settings'>;
+type Deps = Pick<DispatchDeps, 'db' | 'queues' | 'logger' | 'settings' | 'clock'>;
 
 export type MasterOrderRefusal =
   /** No such order. */
@@ -47,14 +51,20 @@ async function refusal(
   return { kind: 'wrong_status', status: o.status };
 }
 
-/** assigned → en_route or en_route → working, only by the assigned master and only from `from`. */
+/**
+ * assigned → en_route or en_route → working, only by the assigned master and only from `from`.
+ * Setting off tells the client "мастер выехал" with an arrival estimate when both the order's
+ * and the master's points are known (estimateArrival).
+ */
 export async function advanceMasterOrder(
-  deps: Pick<DispatchDeps, 'db' | 'logger'>,
+  deps: Deps,
   input: { orderId: number; masterId: number; from: keyof typeof MASTER_STEPS },
 ): Promise<MasterStepResult> {
   const step = MASTER_STEPS[input.from];
-  const done = await deps.db.transaction().execute((trx) =>
-    transitionOrder(trx, {
+  const settings = step.to === 'en_route' ? await deps.settings.get() : null;
+  let outbox: OutboxRef[] = [];
+  const done = await deps.db.transaction().execute(async (trx) => {
+    const moved = await transitionOrder(trx, {
       orderId: input.orderId,
       from: input.from,
       to: step.to,
@@ -62,8 +72,22 @@ export async function advanceMasterOrder(
       actorId: input.masterId,
       reason: step.reason,
       guard: (eb) => eb('assigned_master_id', '=', input.masterId),
-    }),
-  );
+    });
+    if (moved && settings) {
+      const eta = await estimateArrival(trx, input.orderId);
+      outbox = await insertOutbox(
+        trx,
+        await clientNoticeRows(trx, settings, {
+          orderId: input.orderId,
+          event: 'client_master_en_route',
+          version: moved.version,
+          now: nowOf(deps),
+          eta,
+        }),
+      );
+    }
+    return moved;
+  });
   const result: MasterStepResult = done
     ? { kind: 'ok', status: step.to }
     : await refusal(deps.db, input.orderId, input.masterId);
@@ -71,6 +95,7 @@ export async function advanceMasterOrder(
     { order_id: input.orderId, master_id: input.masterId, from: input.from, outcome: result.kind },
     'master order step',
   );
+  await runAfterCommit(deps, { outbox });
   return result;
 }
 
@@ -170,12 +195,24 @@ export async function reviewOrderCloseAmount(
  * payment with its total and gets its commission (rate by the 7-day average check, deadline
  * now + commission_deadline_hours, the owner's requisites snapshot); a guarantee order goes
  * working → payment → closed at once with the company's guarantee payment and no commission
- * (as does a normal order whose commission comes out at zero). Afterwards the city's waiting
- * orders are woken.
+ * (as does a normal order whose commission comes out at zero). The client is asked for feedback
+ * in the same transaction. Afterwards the city's waiting orders are woken.
  */
 export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Promise<CloseOrderResult> {
   const settings = await deps.settings.get();
   const log = deps.logger;
+  let outbox: OutboxRef[] = [];
+  // The work is done: the client is asked for feedback (⭐ and the amount check).
+  const feedbackRequest = async (trx: Executor, version: number) =>
+    insertOutbox(
+      trx,
+      await clientNoticeRows(trx, settings, {
+        orderId: input.orderId,
+        event: 'client_feedback_request',
+        version,
+        now: nowOf(deps),
+      }),
+    );
   const result = await deps.db
     .transaction()
     .execute(async (trx): Promise<CloseOrderResult & { cityId?: number }> => {
@@ -248,7 +285,7 @@ export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Pr
         ? null
         : quoteCommission(total, await avgCheckKopecks(trx, input.masterId, order.id), settings);
       if (!quote || quote.amountKopecks === 0) {
-        await transitionOrder(trx, {
+        const closed = await transitionOrder(trx, {
           orderId: order.id,
           from: 'payment',
           to: 'closed',
@@ -257,6 +294,7 @@ export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Pr
           expectedVersion: toPayment.version,
           patch: { closed_at: sql<Date>`now()` },
         });
+        outbox = await feedbackRequest(trx, closed?.version ?? toPayment.version);
         return { ...base, status: 'closed', commission: null };
       }
 
@@ -278,6 +316,7 @@ export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Pr
         })
         .returning(['id', 'deadline_at'])
         .executeTakeFirstOrThrow();
+      outbox = await feedbackRequest(trx, toPayment.version);
       return {
         ...base,
         status: 'payment',
@@ -302,6 +341,7 @@ export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Pr
     },
     'master closed order',
   );
+  await runAfterCommit(deps, { outbox });
   if (result.kind === 'closed' && result.cityId !== undefined) {
     await wakeCityOrders(deps, result.cityId, 'order_closed');
   }

@@ -83,6 +83,13 @@ describe('client notices in Telegram', () => {
     expect(renderNotification('client_master_en_route', { ...p, eta_minutes: 25 }, now).text).toBe(
       '<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123. Будет примерно через 25 мин.',
     );
+    expect(
+      renderNotification('client_master_en_route', { ...p, eta_minutes: 15, eta_max_minutes: 30 }, now).text,
+    ).toBe('<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123. Будет примерно через 15–30 мин.');
+    // A meaningless estimate is not said.
+    expect(
+      renderNotification('client_master_en_route', { ...p, eta_minutes: 0, eta_max_minutes: 10 }, now).text,
+    ).toBe('<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123.');
   });
 
   it('rescheduled', () => {
@@ -172,6 +179,14 @@ describe('client notices by SMS', () => {
     ).toBe(
       'Заказ №123: мастер Иван выехал к вам, будет через ~25 мин. Статус: t.me/fs_client_bot?start=tok_ABCdef123',
     );
+    expect(
+      renderClientSms(
+        'client_master_en_route',
+        { ...base, master_first_name: 'Иван', eta_minutes: 15, eta_max_minutes: 30 },
+        now,
+        null,
+      ),
+    ).toBe('Заказ №123: мастер Иван выехал к вам, будет через ~15–30 мин.');
     expect(
       renderClientSms(
         'client_order_rescheduled',

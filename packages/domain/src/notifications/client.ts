@@ -97,11 +97,18 @@ function accepted(p: ClientOrderAcceptedPayload, now: Date): RenderedNotificatio
   };
 }
 
+/** "15–30" or "25" (minutes), or null when the estimate is missing or meaningless. */
+function etaRange(p: ClientMasterEnRoutePayload): string | null {
+  const valid = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+  if (!valid(p.eta_minutes)) return null;
+  const low = Math.round(p.eta_minutes);
+  const high = valid(p.eta_max_minutes) ? Math.round(p.eta_max_minutes) : low;
+  return high > low ? `${low}–${high}` : String(low);
+}
+
 function etaLine(p: ClientMasterEnRoutePayload): string | null {
-  const eta = p.eta_minutes;
-  return typeof eta === 'number' && Number.isFinite(eta) && eta > 0
-    ? `Будет примерно через ${Math.round(eta)} мин.`
-    : null;
+  const eta = etaRange(p);
+  return eta ? `Будет примерно через ${eta} мин.` : null;
 }
 
 function enRoute(p: ClientMasterEnRoutePayload): RenderedNotification {
@@ -179,10 +186,8 @@ const SMS_RENDERERS: SmsRenderers = {
     return `${withLink(`Заказ №${p.order_id}: ${who}, ${when}, ${call}.`, link, 'Статус')} ${STOP_HINT}`;
   },
   client_master_en_route: (p, _now, link) => {
-    const eta =
-      typeof p.eta_minutes === 'number' && p.eta_minutes > 0
-        ? `, будет через ~${Math.round(p.eta_minutes)} мин`
-        : '';
+    const range = etaRange(p);
+    const eta = range ? `, будет через ~${range} мин` : '';
     return withLink(
       `Заказ №${p.order_id}: мастер ${masterName(p.master_first_name)} выехал к вам${eta}.`,
       link,

@@ -223,7 +223,10 @@ export interface ClientOrderAcceptedPayload extends ClientNoticeBase {
  */
 export interface ClientMasterEnRoutePayload extends ClientNoticeBase {
   master_first_name: string;
+  /** Minutes to arrival (the low end of the estimate when `eta_max_minutes` is set). */
   eta_minutes?: number | null;
+  /** The high end of the estimate: the client reads "через 15–30 мин". */
+  eta_max_minutes?: number | null;
 }
 
 /** Staff moved the visit. */
