@@ -233,7 +233,26 @@ export const senderSchema = z
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
     /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
     SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(28),
-    SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    /**
+     * The sender holds no connection while it waits for Telegram: its statements are batched
+     * (claim, record, lease renewal), a few at a time. More connections do not help on 2 cores.
+     */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(6),
+    /**
+     * Sends in flight per replica and bot token. A send costs memory, not a connection: enough
+     * to stay at 30 msg/s while Telegram answers in 5 s (30 × 5 = 150).
+     */
+    SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(160),
+    /** A claimed row's lease; renewed every third of it while its sender lives. */
+    SENDER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(6000),
+    /** How often each sender claims expired leases, rows whose pause is over and rows whose job is late. */
+    SENDER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Rows per claim and record statement. */
+    SENDER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+    /** A Bot API call without an answer after this is abandoned (it may have been delivered). */
+    SENDER_TELEGRAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /** A send that timed out is tried once more after this pause (not at all if it times out again). */
+    SENDER_TIMEOUT_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     SENDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     SENDER_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
     /** A 429 asking for longer than this delays only that job instead of pausing the token. */

@@ -13,6 +13,19 @@ export interface DbOptions {
   applicationName?: string;
 }
 
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * The pg pool behind a Db made by createDb: for hot paths that run named prepared statements
+ * (`pool.query({ name, text, values })` parses and plans once per connection), which Kysely
+ * cannot express.
+ */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('poolOf: this Db was not made by createDb');
+  return pool;
+}
+
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
   const pool = new pg.Pool({
     connectionString,
@@ -27,5 +40,7 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

@@ -6,6 +6,7 @@ import * as m0009 from './migrations/2026_11_24_0009_digest_and_reports';
 import * as m0010 from './migrations/2026_11_24_0010_system_event';
 import * as m0011 from './migrations/2026_11_24_0011_profile_updated';
 import * as m0110 from './migrations/2026_12_05_0110_offer_delivery';
+import * as m0111 from './migrations/2026_12_05_0111_outbox_lease';
 import * as m0140 from './migrations/2026_12_05_0140_staff_invitations';
 import * as m0150 from './migrations/2026_12_05_0150_order_search';
 import * as m0170 from './migrations/2026_12_05_0170_client_channel';
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0010_system_event': m0010,
   '2026_11_24_0011_profile_updated': m0011,
   '2026_12_05_0110_offer_delivery': m0110,
+  '2026_12_05_0111_outbox_lease': m0111,
   '2026_12_05_0140_staff_invitations': m0140,
   '2026_12_05_0150_order_search': m0150,
   '2026_12_05_0170_client_channel': m0170,

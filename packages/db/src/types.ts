@@ -384,6 +384,12 @@ export interface NotificationsOutboxTable {
   phone: string | null;
   /** Not sent (nor relayed) before this instant: an SMS held back by the city's quiet hours. */
   not_before: Timestamp | null;
+  /** While `sending`: the claim holds until then; an expired lease is claimed again (migration 0111). */
+  lease_until: Timestamp | null;
+  /** While `sending`: the sender process holding the claim. */
+  lease_owner: string | null;
+  /** A send attempt timed out then: Telegram may have delivered a copy whose message id is unknown. */
+  maybe_sent_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

@@ -96,7 +96,8 @@ export type BotKind = (typeof BOTS)[number];
 export const OUTBOX_CHANNELS = ['telegram', 'sms'] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
-export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
+/** `sending`: claimed by a sender under a lease (notifications-sender, migration 0111). */
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export const NOTIFICATION_EVENTS = [

@@ -7,9 +7,16 @@ export const distributionJobSchema = z.object({
 });
 export type DistributionJob = z.input<typeof distributionJobSchema>;
 
-export const notifyJobSchema = z.object({
-  outboxId: z.number().int().positive(),
-});
+/** One outbox row (what producers enqueue), or a batch of rows (one job, one claim statement). */
+export const notifyJobSchema = z.union([
+  z.object({ outboxId: z.number().int().positive() }),
+  z.object({ outboxIds: z.array(z.number().int().positive()).min(1).max(1000) }),
+]);
 export type NotifyJob = z.infer<typeof notifyJobSchema>;
+
+/** The outbox ids a notify job carries. */
+export function notifyJobIds(job: NotifyJob): number[] {
+  return 'outboxIds' in job ? job.outboxIds : [job.outboxId];
+}
 
 export const tickJobSchema = z.object({}).passthrough();

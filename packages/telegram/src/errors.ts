@@ -13,8 +13,11 @@ export type DeliveryFailure =
   | { kind: 'message_gone' }
   /** Any other 4xx: the request is wrong (a bug); retrying does not help. */
   | { kind: 'bad_request'; description: string }
-  /** 5xx, network errors, timeouts: retry with backoff. */
-  | { kind: 'transient'; description: string };
+  /**
+   * 5xx, network errors, timeouts: retry with backoff. `uncertain`: no answer came (a timeout),
+   * so Telegram may have delivered the message anyway.
+   */
+  | { kind: 'transient'; description: string; uncertain?: boolean };
 
 export type DeliveryFailureKind = DeliveryFailure['kind'];
 
@@ -102,7 +105,7 @@ export function classifyTelegramError(err: unknown): DeliveryFailure {
   const code = e?.code ?? '';
   const message = e?.message ?? String(err);
   if (name === 'AbortError' || name === 'TimeoutError' || e?.type === 'request-timeout')
-    return { kind: 'transient', description: `timeout: ${message}` };
+    return { kind: 'transient', description: `timeout: ${message}`, uncertain: true };
   if (NETWORK_CODES.has(code)) return { kind: 'transient', description: `${code}: ${message}` };
   return { kind: 'transient', description: `${name}: ${message}` };
 }

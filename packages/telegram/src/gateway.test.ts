@@ -212,11 +212,12 @@ describe('TelegramGateway against a Bot API server', () => {
     next = ['hang'];
     const slow = new TelegramGateway({ token: '123:abc', apiRoot: api.url, timeoutMs: 200 });
     const timedOut = (await slow.send(1, 'x').catch((e: unknown) => e)) as TelegramDeliveryError;
-    expect(timedOut.failure.kind).toBe('transient');
+    expect(timedOut.failure).toMatchObject({ kind: 'transient', uncertain: true });
 
     const dead = new TelegramGateway({ token: '123:abc', apiRoot: 'http://127.0.0.1:1' });
     const refused = (await dead.send(1, 'x').catch((e: unknown) => e)) as TelegramDeliveryError;
     expect(refused.failure).toMatchObject({ kind: 'transient' });
+    expect(refused.failure).not.toHaveProperty('uncertain');
     expect(String(refused.failure.kind === 'transient' && refused.failure.description)).toContain(
       'ECONNREFUSED',
     );

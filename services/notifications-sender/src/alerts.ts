@@ -1,7 +1,15 @@
 import type { Db, SettingsCache } from '@fs/db';
 import { alertsChannelId, recordSystemEvent, type SystemEvent, staffRecipients } from '@fs/dispatch';
-import type { DeliveryFailedPayload, NotificationEvent, RecipientUnreachablePayload } from '@fs/domain';
+import {
+  type DeliveryFailedPayload,
+  describeRecipient,
+  type NotificationEvent,
+  type RecipientUnreachablePayload,
+} from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
+import type { OutboxRow } from './outbox-store';
+import { markUnreachable } from './recipients';
+import type { FailedRecipient } from './transport';
 
 /**
  * Staff alerts written by the sender itself, as admin-bot outbox rows in the same transaction
@@ -115,4 +123,55 @@ export function deliveryFailedAlert(
     payload: p.payload,
     dedupPrefix: `delivery-failed:${p.payload.outbox_id}`,
   });
+}
+
+async function orderCity(trx: Db, orderId: number | null): Promise<number | null> {
+  if (orderId === null) return null;
+  const o = await trx.selectFrom('orders').select('city_id').where('id', '=', orderId).executeTakeFirst();
+  return o?.city_id ?? null;
+}
+
+/**
+ * The staff alert for a row that failed for good, in one short transaction of its own (written
+ * before the failure is recorded, so a crash in between re-sends rather than loses it; dedup keys
+ * keep it single): an unreachable person is flagged (only the transaction that flips the flag
+ * alerts), any other failure alerts the order's city admins. Alerts about alerts are not written.
+ */
+export function failureAlerts(
+  db: Db,
+  settings: SettingsCache,
+  p: { row: OutboxRow; reason: string; recipient: FailedRecipient; unreachable: boolean; now: Date },
+): Promise<OutboxRef[]> {
+  const { row, recipient } = p;
+  const person = recipient.person;
+  if (p.unreachable && person) {
+    return db.transaction().execute(async (trx) => {
+      if (!(await markUnreachable(trx, person))) return [];
+      return unreachableAlert(trx, settings, {
+        payload: {
+          recipient_kind: person.kind,
+          recipient_id: person.id,
+          recipient_name: person.name,
+          error: p.reason.replace(/^unreachable: /, ''),
+        },
+        cityId: person.cityId ?? (await orderCity(trx, row.order_id)),
+        day: p.now.toISOString().slice(0, 10),
+      });
+    });
+  }
+  if (isAlertEvent(row.event)) return Promise.resolve([]);
+  return db.transaction().execute(async (trx) =>
+    deliveryFailedAlert(trx, settings, {
+      payload: {
+        outbox_id: row.id,
+        event: row.event as NotificationEvent,
+        recipient: person
+          ? describeRecipient({ kind: person.kind, id: person.id, name: person.name })
+          : describeRecipient({ kind: 'chat', id: recipient.address ?? 0 }),
+        error: p.reason,
+      },
+      cityId: (await orderCity(trx, row.order_id)) ?? person?.cityId ?? null,
+      orderId: row.order_id,
+    }),
+  );
 }

@@ -14,24 +14,11 @@ export function backoffDelayMs(
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** Thrown to let BullMQ retry a job; `attempt` is the outbox row's attempt count (the truth). */
-export class RetryableDeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly attempt: number,
-  ) {
-    super(message);
-    this.name = 'RetryableDeliveryError';
-  }
-}
-
 /**
- * BullMQ custom backoff strategy (`backoff: { type: 'outbox' }` on notify jobs). Telegram
- * failures carry the row's attempt count; anything else (database down, a bug) uses BullMQ's.
+ * BullMQ custom backoff strategy (`backoff: { type: 'outbox' }` on notify jobs) for a job that
+ * threw (database or Redis down, a bug). Telegram failures never throw: the engine schedules
+ * the row's retry in the database with backoffDelayMs and the row's attempt count.
  */
 export function outboxBackoffStrategy(baseMs: number) {
-  return (attemptsMade: number, _type?: string, err?: Error): number => {
-    const attempt = err instanceof RetryableDeliveryError ? err.attempt : attemptsMade;
-    return backoffDelayMs(attempt, baseMs);
-  };
+  return (attemptsMade: number): number => backoffDelayMs(attemptsMade, baseMs);
 }

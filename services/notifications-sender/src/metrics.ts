@@ -20,6 +20,9 @@ export interface SenderMetrics {
   results: prom.Counter<'bot' | 'event' | 'result'>;
   rateLimited: prom.Counter<'bot'>;
   endToEnd: prom.Histogram<'bot' | 'event'>;
+  timeouts: prom.Counter<'bot'>;
+  possibleDuplicates: prom.Counter<'bot' | 'reason'>;
+  leaseReclaimed: prom.Counter<'bot'>;
 }
 
 /**
@@ -87,6 +90,24 @@ export function createSenderMetrics(registry: Registry, db: Db, queues: readonly
       help: 'From outbox row creation to Telegram accepting the message',
       labelNames: ['bot', 'event'] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
+      registers: [registry],
+    }),
+    timeouts: new prom.Counter({
+      name: 'notifications_telegram_timeouts_total',
+      help: 'Sends that got no answer in time (they may have been delivered) by bot',
+      labelNames: ['bot'] as const,
+      registers: [registry],
+    }),
+    possibleDuplicates: new prom.Counter({
+      name: 'notifications_possible_duplicates_total',
+      help: 'Messages delivered again after a try that may have landed: a timed-out send (reason=timeout) or a dead sender whose lease ran out (reason=lease_expired)',
+      labelNames: ['bot', 'reason'] as const,
+      registers: [registry],
+    }),
+    leaseReclaimed: new prom.Counter({
+      name: 'notifications_outbox_leases_reclaimed_total',
+      help: 'Outbox rows claimed again after their sender lease ran out (a sender died or stalled)',
+      labelNames: ['bot'] as const,
       registers: [registry],
     }),
   };

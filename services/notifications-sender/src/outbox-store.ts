@@ -1,8 +1,20 @@
-import type { Database, Db } from '@fs/db';
+import { type Database, type Db, poolOf } from '@fs/db';
 import { ANSWER_UNTIL_SQL, DELIVERED_EXPIRES_AT_SQL, OFFER_CLOCK_NOT_STARTED_SQL } from '@fs/dispatch';
+import type { OutboxChannel } from '@fs/domain';
 import { type Selectable, sql } from 'kysely';
+import type pg from 'pg';
 
-/** Every SQL statement on notifications_outbox and offers that the sender runs. */
+/**
+ * Every SQL statement on notifications_outbox and offers that the sender runs.
+ *
+ * The hot path is two statements per batch of rows, both autocommit and both named prepared
+ * statements (parsed and planned once per connection):
+ * - CLAIM: due rows → `sending` with a lease (owner + expiry), returned with their recipient and
+ *   offer in the same round trip;
+ * - RECORD: the outcome of every row of a batch (sent, skipped, failed, back to pending with a
+ *   pause), and for delivered pushes the offer's message id and clock, in one statement.
+ * No transaction and no row lock is held while the sender talks to Redis or Telegram.
+ */
 
 export type OutboxRow = Selectable<Database['notifications_outbox']>;
 
@@ -31,48 +43,134 @@ export interface OfferForPush {
   tg_message_id: number | null;
 }
 
-/** A locked outbox row with what delivery needs about its recipient and offer. */
-export interface LockedOutbox {
+/** A claimed outbox row with what delivery needs about its recipient and offer. */
+export interface ClaimedOutbox {
   row: OutboxRow;
   master: MasterRecipient | null;
   staff: StaffRecipient | null;
   offer: OfferForPush | null;
+  /** The row was `sending` under an expired lease: its previous sender may have sent it. */
+  reclaimed: boolean;
 }
 
+const CLAIMED_COLUMNS = `
+  c.*,
+  m.tg_user_id AS m_tg_user_id, m.full_name AS m_full_name, m.city_id AS m_city_id,
+  m.is_unreachable AS m_is_unreachable,
+  s.tg_user_id AS s_tg_user_id, s.full_name AS s_full_name, s.is_active AS s_is_active,
+  s.is_unreachable AS s_is_unreachable,
+  f.state::text AS f_state, f.expires_at AS f_expires_at, ${ANSWER_UNTIL_SQL} AS f_answer_until,
+  f.expires_at > now() AS f_is_open_in_time, f.tg_chat_id AS f_tg_chat_id, f.tg_message_id AS f_tg_message_id`;
+
+const CLAIMED_JOINS = `
+  LEFT JOIN masters m ON m.id = c.master_id
+  LEFT JOIN staff_users s ON s.id = c.staff_user_id
+  LEFT JOIN offers f ON f.id = c.offer_id`;
+
+/** A row is claimable when it is pending and due, or `sending` under a lease that ran out. */
+const CLAIMABLE = `(
+  (q.status = 'pending' AND (q.not_before IS NULL OR q.not_before <= now()))
+  OR (q.lease_owner IS NOT NULL AND q.lease_until < now()))`;
+
+function claimSql(pick: string): string {
+  return `
+    WITH c AS (
+      UPDATE notifications_outbox o
+      SET status = 'sending', lease_owner = $1::text,
+        lease_until = now() + $2::int * interval '1 millisecond', updated_at = now()
+      FROM (${pick}) sel
+      WHERE o.id = sel.id
+      RETURNING o.*, sel.was_status
+    )
+    SELECT ${CLAIMED_COLUMNS} FROM c ${CLAIMED_JOINS} ORDER BY c.id`;
+}
+
+/** $3: the ids (a job's rows). */
+const CLAIM_IDS = claimSql(`
+  SELECT q.id, q.status::text AS was_status FROM notifications_outbox q
+  WHERE q.id = ANY($3::bigint[]) AND ${CLAIMABLE}
+  FOR UPDATE SKIP LOCKED`);
+
 /**
- * Locks the row for this transaction (null when missing or locked by someone else) and reads
- * its recipient and offer in the same round trip: the sender's throughput is bounded by
- * statements per message, so the hot path is BEGIN, this, one UPDATE, COMMIT.
+ * The sweep: $3 bot, $4 channel, $5 limit, $6 ids this process holds (never its own), $7 ms a
+ * plain pending row must have waited for its job before the sweep takes it.
  */
-export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox | null> {
-  const r = await trx
-    .selectFrom('notifications_outbox as o')
-    .leftJoin('masters as m', 'm.id', 'o.master_id')
-    .leftJoin('staff_users as s', 's.id', 'o.staff_user_id')
-    .leftJoin('offers as f', 'f.id', 'o.offer_id')
-    .selectAll('o')
-    .select([
-      'm.tg_user_id as m_tg_user_id',
-      'm.full_name as m_full_name',
-      'm.city_id as m_city_id',
-      'm.is_unreachable as m_is_unreachable',
-      's.tg_user_id as s_tg_user_id',
-      's.full_name as s_full_name',
-      's.is_active as s_is_active',
-      's.is_unreachable as s_is_unreachable',
-      'f.state as f_state',
-      'f.expires_at as f_expires_at',
-      sql<Date>`${sql.raw(ANSWER_UNTIL_SQL)}`.as('f_answer_until'),
-      sql<boolean>`f.expires_at > now()`.as('f_is_open_in_time'),
-      'f.tg_chat_id as f_tg_chat_id',
-      'f.tg_message_id as f_tg_message_id',
-    ])
-    .where('o.id', '=', id)
-    .forUpdate(['o'])
-    .skipLocked()
-    .executeTakeFirst();
-  if (!r) return null;
+const CLAIM_DUE = claimSql(`
+  SELECT q.id, q.status::text AS was_status FROM notifications_outbox q
+  WHERE q.bot = $3::bot_kind AND q.channel = $4::outbox_channel AND NOT (q.id = ANY($6::bigint[])) AND (
+    (q.lease_owner IS NOT NULL AND q.lease_until < now())
+    OR (q.status = 'pending' AND q.not_before <= now())
+    OR (q.status = 'pending' AND q.not_before IS NULL
+      AND q.created_at < now() - $7::int * interval '1 millisecond'))
+  LIMIT $5::int
+  FOR UPDATE SKIP LOCKED`);
+
+const RENEW = `
+  UPDATE notifications_outbox SET lease_until = now() + $2::int * interval '1 millisecond'
+  WHERE id = ANY($3::bigint[]) AND lease_owner = $1::text`;
+
+/** Why a job's row was not claimed: gone, final, held by a live lease, not due yet, or locked. */
+const INSPECT = `
+  SELECT id, status::text AS status, lease_owner,
+    greatest(0, ceil(extract(epoch FROM not_before - now()) * 1000))::int AS wait_ms
+  FROM notifications_outbox WHERE id = ANY($1::bigint[])`;
+
+/**
+ * One statement for a batch's outcomes. Rows whose lease this process lost (claimed again by
+ * another sender after it ran out) are left alone. A delivered push also stores its message id
+ * on the offer and starts the offer's clock (packages/dispatch/src/offer-clock.ts).
+ */
+const RECORD = `
+  WITH r AS (
+    SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[],
+      $8::boolean[], $9::int[], $10::bigint[])
+      AS r(id, status, message_id, error, add_attempts, pause_ms, maybe_sent, offer_id, chat_id)
+  ), o AS (
+    UPDATE notifications_outbox o SET
+      status = r.status::outbox_status,
+      sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE o.sent_at END,
+      tg_message_id = coalesce(r.message_id, o.tg_message_id),
+      attempts = o.attempts + r.add_attempts,
+      last_error = left(r.error, 2000),
+      not_before = CASE WHEN r.pause_ms IS NULL THEN o.not_before
+        ELSE now() + r.pause_ms * interval '1 millisecond' END,
+      maybe_sent_at = CASE WHEN r.maybe_sent THEN now() ELSE o.maybe_sent_at END,
+      lease_owner = NULL, lease_until = NULL, updated_at = now()
+    FROM r
+    WHERE o.id = r.id AND o.lease_owner = $1::text
+    RETURNING o.id
+  ), f AS (
+    UPDATE offers f SET tg_chat_id = r.chat_id, tg_message_id = r.message_id,
+      delivered_at = CASE WHEN ${OFFER_CLOCK_NOT_STARTED_SQL} THEN now() ELSE f.delivered_at END,
+      expires_at = CASE WHEN ${OFFER_CLOCK_NOT_STARTED_SQL} THEN ${DELIVERED_EXPIRES_AT_SQL} ELSE f.expires_at END
+    FROM r JOIN o ON o.id = r.id
+    WHERE f.id = r.offer_id AND r.message_id IS NOT NULL
+    RETURNING f.id, f.order_id, f.expires_at, f.delivered_at = now() AS started
+  )
+  SELECT o.id, f.id AS offer_id, f.order_id, f.expires_at, f.started
+  FROM o LEFT JOIN r ON r.id = o.id LEFT JOIN f ON f.id = r.offer_id`;
+
+interface ClaimedDbRow extends OutboxRow {
+  was_status: string;
+  m_tg_user_id: number | null;
+  m_full_name: string | null;
+  m_city_id: number | null;
+  m_is_unreachable: boolean | null;
+  s_tg_user_id: number | null;
+  s_full_name: string | null;
+  s_is_active: boolean | null;
+  s_is_unreachable: boolean | null;
+  f_state: string | null;
+  f_expires_at: Date | null;
+  f_answer_until: Date;
+  f_is_open_in_time: boolean;
+  f_tg_chat_id: number | null;
+  f_tg_message_id: number | null;
+}
+
+function toClaimed(r: ClaimedDbRow): ClaimedOutbox {
   const {
+    was_status,
     m_tg_user_id,
     m_full_name,
     m_city_id,
@@ -91,6 +189,7 @@ export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox
   } = r;
   return {
     row,
+    reclaimed: was_status === 'sending',
     master:
       row.master_id !== null && m_tg_user_id !== null
         ? {
@@ -125,98 +224,131 @@ export async function lockForDelivery(trx: Db, id: number): Promise<LockedOutbox
   };
 }
 
-export async function outboxRowExists(db: Db, id: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('notifications_outbox')
-    .select('id')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row !== undefined;
+/** What RECORD writes for one row. */
+export interface RowRecord {
+  id: number;
+  status: 'pending' | 'sent' | 'skipped' | 'failed';
+  messageId?: number | null;
+  error?: string | null;
+  /** 1 when Telegram was asked (sent, failed, retry); 0 for skips, pauses and 429s. */
+  addAttempts: number;
+  /** Back to pending, not before now() + this. */
+  pauseMs?: number | null;
+  /** The send timed out: a copy may exist (outbox.maybe_sent_at). */
+  maybeSent?: boolean;
+  /** A delivered push: store the message on this offer and start its clock. */
+  push?: { offerId: number; chatId: number };
 }
 
-/** An offer whose clock this delivery started: its expiry moved (schedule a wake-up at it). */
+/** An offer whose clock a delivery started: its expiry moved (schedule a wake-up at it). */
 export interface StartedOffer {
   orderId: number;
   offerId: number;
   expiresAt: Date;
 }
 
-/**
- * Final success; for a push also remembers where it went (offer_closed edits it later) and
- * starts the offer's clock (packages/dispatch/src/offer-clock.ts).
- */
-export async function markSent(
-  trx: Db,
-  id: number,
-  messageId: number | null,
-  push?: { offerId: number; chatId: number },
-): Promise<StartedOffer | null> {
-  const update = trx
-    .updateTable('notifications_outbox')
-    .set((eb) => ({
-      status: 'sent',
-      sent_at: sql<Date>`now()`,
-      tg_message_id: messageId,
-      attempts: eb('attempts', '+', 1),
-      last_error: null,
-      updated_at: sql<Date>`now()`,
-    }))
-    .where('id', '=', id);
-  if (!push || messageId === null) {
-    await update.execute();
-    return null;
+export interface RecordResult {
+  /** Rows recorded (the others' lease was lost: another sender owns them now). */
+  recorded: Set<number>;
+  started: StartedOffer[];
+}
+
+export type Inspected =
+  | { id: number; status: 'missing' }
+  | { id: number; status: string; leaseOwner: string | null; waitMs: number };
+
+/** The hot-path statements, prepared on each pool connection on first use. */
+export class OutboxStore {
+  private readonly pool: pg.Pool;
+
+  constructor(
+    readonly db: Db,
+    /** This process: the lease owner written on claimed rows. */
+    readonly owner: string,
+    readonly leaseMs: number,
+  ) {
+    this.pool = poolOf(db);
   }
-  // One statement for both rows (a data-modifying CTE): one round trip fewer on the hot path.
-  const { rows } = await sql<{ order_id: number; expires_at: Date; started: boolean }>`
-    WITH sent AS (
-      UPDATE notifications_outbox SET status = 'sent', sent_at = now(), tg_message_id = ${messageId}::bigint,
-        attempts = attempts + 1, last_error = NULL, updated_at = now()
-      WHERE id = ${id}::bigint
-      RETURNING id
-    ), clock AS (
-      SELECT f.id, ${sql.raw(OFFER_CLOCK_NOT_STARTED_SQL)} AS start FROM offers f WHERE f.id = ${push.offerId}::int
-    )
-    UPDATE offers f SET tg_chat_id = ${push.chatId}::bigint, tg_message_id = ${messageId}::bigint,
-      delivered_at = CASE WHEN clock.start THEN now() ELSE f.delivered_at END,
-      expires_at = CASE WHEN clock.start THEN ${sql.raw(DELIVERED_EXPIRES_AT_SQL)} ELSE f.expires_at END
-    FROM clock WHERE f.id = clock.id
-    RETURNING f.order_id, f.expires_at, clock.start AS started
-  `.execute(trx);
-  const r = rows[0];
-  return r?.started ? { orderId: r.order_id, offerId: push.offerId, expiresAt: r.expires_at } : null;
+
+  async claimIds(ids: readonly number[]): Promise<ClaimedOutbox[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<ClaimedDbRow>({
+      name: 'fs_sender_claim_ids',
+      text: CLAIM_IDS,
+      values: [this.owner, this.leaseMs, ids],
+    });
+    return rows.map(toClaimed);
+  }
+
+  async claimDue(p: {
+    bot: string;
+    channel: OutboxChannel;
+    limit: number;
+    exclude: readonly number[];
+    jobGraceMs: number;
+  }): Promise<ClaimedOutbox[]> {
+    if (p.limit <= 0) return [];
+    const { rows } = await this.pool.query<ClaimedDbRow>({
+      name: 'fs_sender_claim_due',
+      text: CLAIM_DUE,
+      values: [this.owner, this.leaseMs, p.bot, p.channel, p.limit, p.exclude, p.jobGraceMs],
+    });
+    return rows.map(toClaimed);
+  }
+
+  async renew(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query({ name: 'fs_sender_renew', text: RENEW, values: [this.owner, this.leaseMs, ids] });
+  }
+
+  async inspect(ids: readonly number[]): Promise<Map<number, Inspected>> {
+    const { rows } = await this.pool.query<{
+      id: number;
+      status: string;
+      lease_owner: string | null;
+      wait_ms: number | null;
+    }>({ name: 'fs_sender_inspect', text: INSPECT, values: [ids] });
+    const out = new Map<number, Inspected>(ids.map((id) => [id, { id, status: 'missing' }]));
+    for (const r of rows)
+      out.set(r.id, { id: r.id, status: r.status, leaseOwner: r.lease_owner, waitMs: r.wait_ms ?? 0 });
+    return out;
+  }
+
+  async record(records: readonly RowRecord[]): Promise<RecordResult> {
+    if (records.length === 0) return { recorded: new Set(), started: [] };
+    const col = <T>(f: (r: RowRecord) => T) => records.map(f);
+    const { rows } = await this.pool.query<{
+      id: number;
+      offer_id: number | null;
+      order_id: number | null;
+      expires_at: Date | null;
+      started: boolean | null;
+    }>({
+      name: 'fs_sender_record',
+      text: RECORD,
+      values: [
+        this.owner,
+        col((r) => r.id),
+        col((r) => r.status),
+        col((r) => r.messageId ?? null),
+        col((r) => r.error ?? null),
+        col((r) => r.addAttempts),
+        col((r) => (r.pauseMs == null ? null : Math.max(0, Math.ceil(r.pauseMs)))),
+        col((r) => r.maybeSent === true),
+        col((r) => r.push?.offerId ?? null),
+        col((r) => r.push?.chatId ?? null),
+      ],
+    });
+    const started: StartedOffer[] = [];
+    for (const r of rows)
+      if (r.started && r.offer_id !== null && r.order_id !== null && r.expires_at !== null)
+        started.push({ orderId: r.order_id, offerId: r.offer_id, expiresAt: r.expires_at });
+    return { recorded: new Set(rows.map((r) => r.id)), started };
+  }
 }
 
-export async function markSkipped(trx: Db, id: number, reason: string): Promise<void> {
-  await trx
-    .updateTable('notifications_outbox')
-    .set({ status: 'skipped', last_error: reason, updated_at: sql<Date>`now()` })
-    .where('id', '=', id)
-    .execute();
-}
-
-/** A failed try: counts the attempt; `final` makes the row `failed` for good. Returns the count. */
-export async function recordFailedAttempt(
-  trx: Db,
-  id: number,
-  error: string,
-  final: boolean,
-): Promise<number> {
-  const row = await trx
-    .updateTable('notifications_outbox')
-    .set((eb) => ({
-      attempts: eb('attempts', '+', 1),
-      last_error: error.slice(0, 2000),
-      updated_at: sql<Date>`now()`,
-      ...(final ? { status: 'failed' as const } : {}),
-    }))
-    .where('id', '=', id)
-    .returning('attempts')
-    .executeTakeFirstOrThrow();
-  return row.attempts;
-}
-
-export async function findOffer(trx: Db, offerId: number): Promise<OfferForPush | null> {
-  const row = await trx
+export async function findOffer(db: Db, offerId: number): Promise<OfferForPush | null> {
+  const row = await db
     .selectFrom('offers as f')
     .select([
       'f.state',
@@ -233,10 +365,10 @@ export async function findOffer(trx: Db, offerId: number): Promise<OfferForPush 
 
 /** The offer's new_offer outbox row (the push that offer_closed edits). */
 export async function findPushRow(
-  trx: Db,
+  db: Db,
   offerId: number,
 ): Promise<Pick<OutboxRow, 'id' | 'status' | 'payload'> | null> {
-  const row = await trx
+  const row = await db
     .selectFrom('notifications_outbox')
     .select(['id', 'status', 'payload'])
     .where('offer_id', '=', offerId)
@@ -246,7 +378,7 @@ export async function findPushRow(
   return row ?? null;
 }
 
-/** Backlog figures for the gauges: one index-backed query on the pending partial index. */
+/** Backlog figures for the gauges: waiting and in-flight rows (`sending` counts: not delivered yet). */
 export async function pendingStats(db: Db): Promise<{ count: number; oldestAgeS: number }> {
   const row = await db
     .selectFrom('notifications_outbox')
@@ -254,7 +386,7 @@ export async function pendingStats(db: Db): Promise<{ count: number; oldestAgeS:
       sql<string>`count(*)`.as('count'),
       sql<number | null>`extract(epoch from now() - min(created_at))::float8`.as('oldest'),
     ])
-    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb('lease_owner', 'is not', null)]))
     .executeTakeFirstOrThrow();
   return { count: Number(row.count), oldestAgeS: Math.max(0, Number(row.oldest ?? 0)) };
 }

@@ -10,7 +10,7 @@ import {
   renderNotification,
   type TemplatedEvent,
 } from '@fs/domain';
-import { findOffer, findPushRow, type LockedOutbox, type OfferForPush } from './outbox-store';
+import { type ClaimedOutbox, findOffer, findPushRow, type OfferForPush } from './outbox-store';
 
 /** What to do with one pending outbox row, decided before anything goes to Telegram. */
 export type Plan =
@@ -42,18 +42,18 @@ function isPlan(x: Plan | RenderedNotification): x is Plan {
 
 /** The offer joined to the row, or looked up by the payload's offer_id when the row has none. */
 async function offerOf(
-  trx: Db,
-  locked: LockedOutbox,
+  db: Db,
+  claimed: ClaimedOutbox,
   offerId: number | undefined,
 ): Promise<OfferForPush | null> {
-  if (locked.row.offer_id !== null) return locked.offer;
-  return offerId ? findOffer(trx, offerId) : null;
+  if (claimed.row.offer_id !== null) return claimed.offer;
+  return offerId ? findOffer(db, offerId) : null;
 }
 
-async function planNewOffer(trx: Db, locked: LockedOutbox, now: Date): Promise<Plan> {
-  const payload = locked.row.payload as unknown as NewOfferPayload;
-  const offerId = locked.row.offer_id ?? payload.offer_id;
-  const offer = await offerOf(trx, locked, offerId);
+async function planNewOffer(db: Db, claimed: ClaimedOutbox, now: Date): Promise<Plan> {
+  const payload = claimed.row.payload as unknown as NewOfferPayload;
+  const offerId = claimed.row.offer_id ?? payload.offer_id;
+  const offer = await offerOf(db, claimed, offerId);
   const open =
     offer && (OPEN_OFFER_STATES as readonly string[]).includes(offer.state) && offer.is_open_in_time;
   // A push for an offer that already expired or was answered would only confuse the master.
@@ -66,12 +66,12 @@ async function planNewOffer(trx: Db, locked: LockedOutbox, now: Date): Promise<P
   return isPlan(message) ? message : { kind: 'send', message, offerId };
 }
 
-async function planOfferClosed(trx: Db, locked: LockedOutbox, now: Date): Promise<Plan> {
-  const { row } = locked;
+async function planOfferClosed(db: Db, claimed: ClaimedOutbox, now: Date): Promise<Plan> {
+  const { row } = claimed;
   const payload = row.payload as unknown as OfferClosedPayload;
   const offerId = row.offer_id ?? payload.offer_id;
-  const offer = await offerOf(trx, locked, offerId);
-  const push = offerId ? await findPushRow(trx, offerId) : null;
+  const offer = await offerOf(db, claimed, offerId);
+  const push = offerId ? await findPushRow(db, offerId) : null;
   if (offer?.tg_chat_id && offer.tg_message_id) {
     const order = payload.order ?? (push?.payload as unknown as OrderSnapshot | undefined);
     const message = render(
@@ -82,18 +82,19 @@ async function planOfferClosed(trx: Db, locked: LockedOutbox, now: Date): Promis
     if (isPlan(message)) return message;
     return { kind: 'edit', message, chatId: offer.tg_chat_id, messageId: offer.tg_message_id };
   }
-  if (push?.status === 'pending' && now.getTime() - row.created_at.getTime() < PUSH_WAIT_MAX_MS)
+  const pushWaiting = push?.status === 'pending' || push?.status === 'sending';
+  if (pushWaiting && now.getTime() - row.created_at.getTime() < PUSH_WAIT_MAX_MS)
     return { kind: 'delay', ms: PUSH_WAIT_RETRY_MS, reason: 'the push is not sent yet' };
   return { kind: 'skip', reason: 'the push was never sent, nothing to edit' };
 }
 
-export async function planDelivery(trx: Db, locked: LockedOutbox, now: Date): Promise<Plan> {
-  const { row } = locked;
+export async function planDelivery(db: Db, claimed: ClaimedOutbox, now: Date): Promise<Plan> {
+  const { row } = claimed;
   switch (row.event) {
     case 'new_offer':
-      return planNewOffer(trx, locked, now);
+      return planNewOffer(db, claimed, now);
     case 'offer_closed':
-      return planOfferClosed(trx, locked, now);
+      return planOfferClosed(db, claimed, now);
     default: {
       if (!hasTemplate(row.event)) return { kind: 'fail', reason: `no template for event ${row.event}` };
       const message = render(row.event, row.payload as never, now);

@@ -1,6 +1,6 @@
 import type { Db } from '@fs/db';
 import { sql } from 'kysely';
-import type { LockedOutbox } from './outbox-store';
+import type { ClaimedOutbox } from './outbox-store';
 
 export interface Person {
   kind: 'master' | 'staff';
@@ -14,7 +14,7 @@ export type Recipient =
   | { kind: 'skip'; reason: string };
 
 /** The Telegram chat of an outbox row: a master, a staff member or a raw chat (the alerts channel). */
-export function resolveRecipient({ row, master, staff }: LockedOutbox): Recipient {
+export function resolveRecipient({ row, master, staff }: ClaimedOutbox): Recipient {
   if (row.master_id !== null) {
     if (!master) return { kind: 'skip', reason: 'master not found' };
     if (master.is_unreachable) return { kind: 'skip', reason: 'master is unreachable (blocked the bot)' };

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { SenderConfig } from '@fs/config';
 import { SettingsCache } from '@fs/db';
 import type { BotKind } from '@fs/domain';
@@ -5,11 +7,18 @@ import type { Logger, ServiceHandle } from '@fs/observability';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
+import { DeliveryEngine } from './engine';
 import { observeJobDurations } from './job-metrics';
 import { createSenderMetrics } from './metrics';
+import { OutboxStore } from './outbox-store';
 import { startRelayLoop } from './relay-loop';
 import { SendGate } from './send-gate';
+import { TelegramTransport } from './telegram-transport';
+import type { Transport } from './transport';
 import { createNotifyWorker } from './worker';
+
+/** A plain pending row is left to its BullMQ job (and the relay) this long before the sweep takes it. */
+const SWEEP_JOB_GRACE_MS = 5000;
 
 export const SERVICE_NAME = 'notifications-sender';
 
@@ -26,6 +35,7 @@ export interface StartSenderOptions {
 export interface SenderHandle extends ServiceHandle {
   base: ServiceBase;
   workers: Partial<Record<BotKind, Worker>>;
+  engine: DeliveryEngine;
 }
 
 /** Builds and starts the sender: one worker per bot token, the relay loop, health and metrics. */
@@ -44,33 +54,59 @@ export async function startSender(
   const metrics = createSenderMetrics(registry, db, [queues.notifyMaster, queues.notifyStaff]);
   const tokens = { master: config.MASTER_BOT_TOKEN, admin: config.ADMIN_BOT_TOKEN } as const;
 
-  const workers: Partial<Record<BotKind, Worker>> = {};
-  for (const bot of ['master', 'admin'] as const) {
-    const gateway = new TelegramGateway({
-      token: tokens[bot],
-      apiRoot: config.TELEGRAM_API_ROOT,
-      bot,
-      registry,
-      pause: gate.forToken(bot),
-    });
-    workers[bot] = createNotifyWorker({
-      deps: {
-        db,
+  const store = new OutboxStore(
+    db,
+    `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    config.SENDER_LEASE_MS,
+  );
+  const transports: Transport[] = (['master', 'admin'] as const).map(
+    (bot) =>
+      new TelegramTransport({
         bot,
-        gateway,
+        db,
         gate,
-        settings,
-        maxAttempts: config.SENDER_MAX_ATTEMPTS,
-        now: opts.now ?? (() => new Date()),
-      },
+        gateway: new TelegramGateway({
+          token: tokens[bot],
+          apiRoot: config.TELEGRAM_API_ROOT,
+          bot,
+          registry,
+          timeoutMs: config.SENDER_TELEGRAM_TIMEOUT_MS,
+          pause: gate.forToken(bot),
+        }),
+        ratePerSecond: config.SENDER_RATE_PER_SECOND,
+        maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
+      }),
+  );
+  const engine = new DeliveryEngine(
+    {
       db,
+      store,
+      queues,
+      settings,
+      metrics,
+      logger,
+      now: opts.now ?? (() => new Date()),
+      maxAttempts: config.SENDER_MAX_ATTEMPTS,
+      backoffMs: config.SENDER_BACKOFF_MS,
+      timeoutRetryMs: config.SENDER_TIMEOUT_RETRY_MS,
+      concurrency: config.SENDER_CONCURRENCY,
+      sweepIntervalMs: config.SENDER_SWEEP_INTERVAL_MS,
+      sweepJobGraceMs: SWEEP_JOB_GRACE_MS,
+      maxBatch: config.SENDER_BATCH,
+    },
+    transports,
+  );
+  engine.start();
+  const workers: Partial<Record<BotKind, Worker>> = {};
+  for (const transport of transports) {
+    workers[transport.name as BotKind] = createNotifyWorker({
+      engine,
+      transport,
       queues,
       connection: redis,
       prefix: config.REDIS_PREFIX,
       concurrency: config.SENDER_CONCURRENCY,
-      ratePerSecond: config.SENDER_RATE_PER_SECOND,
       backoffMs: config.SENDER_BACKOFF_MS,
-      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
       metrics,
       logger,
     });
@@ -92,6 +128,8 @@ export async function startSender(
       ratePerSecond: config.SENDER_RATE_PER_SECOND,
       concurrency: config.SENDER_CONCURRENCY,
       maxAttempts: config.SENDER_MAX_ATTEMPTS,
+      leaseMs: config.SENDER_LEASE_MS,
+      pool: config.DATABASE_POOL_SIZE,
     },
     'notifications sender started',
   );
@@ -100,12 +138,14 @@ export async function startSender(
   return {
     base,
     workers,
+    engine,
     stop() {
       stopping ??= (async () => {
         base.health.setDraining();
         await relay?.stop();
         // close() waits for in-flight jobs, so nothing is cut off between Telegram and the commit.
         await Promise.all((Object.values(workers) as Worker[]).map((w) => w.close()));
+        await engine.stop();
         await base.close();
       })();
       return stopping;

@@ -131,7 +131,7 @@ describe('403 blocked by the user', () => {
     await h.enqueue(refs);
     await waitFor('all rows final', async () => {
       const rows = await Promise.all(refs.map((r) => outboxRow(h.db, r.id)));
-      return rows.every((r) => r.status !== 'pending');
+      return rows.every((r) => r.status !== 'pending' && r.status !== 'sending');
     });
     const statuses = await Promise.all(refs.map(async (r) => (await outboxRow(h.db, r.id)).status));
     expect(statuses.every((s) => s === 'failed' || s === 'skipped')).toBe(true);
