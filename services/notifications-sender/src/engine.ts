@@ -47,7 +47,7 @@ export interface EngineOptions {
   backoffMs: number;
   /** After a send timed out (it may have been delivered), the one retry waits this long. */
   timeoutRetryMs: number;
-  /** Rows in flight per transport beyond which the sweep claims nothing. */
+  /** Rows the sweep keeps in flight per transport (besides the BullMQ worker's own concurrency). */
   concurrency: number;
   /** The sweep: expired leases, rows whose pause is over, rows whose job is late or lost. */
   sweepIntervalMs: number;
@@ -73,7 +73,8 @@ export interface EngineOptions {
  */
 export class DeliveryEngine {
   private readonly held = new Set<number>();
-  private readonly inFlight = new Map<string, number>();
+  /** Rows in flight that the sweep claimed, per transport. */
+  private readonly swept = new Map<string, number>();
   private readonly claimer: Batcher<number, ClaimedOutbox | null>;
   private readonly recorder: Batcher<RowRecord, boolean>;
   private readonly pendingStarts = new Set<Promise<unknown>>();
@@ -179,7 +180,8 @@ export class DeliveryEngine {
     for (const t of this.transports) {
       try {
         for (;;) {
-          const room = this.opts.concurrency - (this.inFlight.get(t.name) ?? 0);
+          // Its own budget: a dead sender's rows must not wait behind a full queue of jobs.
+          const room = this.opts.concurrency - (this.swept.get(t.name) ?? 0);
           const limit = Math.min(room, this.opts.maxBatch);
           if (limit <= 0 || this.stopped) break;
           const rows = await this.opts.store.claimDue({
@@ -192,7 +194,8 @@ export class DeliveryEngine {
           if (rows.length === 0) break;
           for (const r of rows) {
             if (r.reclaimed) this.opts.metrics.leaseReclaimed.inc({ bot: t.name });
-            void this.handle(t, r);
+            this.swept.set(t.name, (this.swept.get(t.name) ?? 0) + 1);
+            void this.handle(t, r).finally(() => this.swept.set(t.name, (this.swept.get(t.name) ?? 1) - 1));
           }
           this.log.info({ bot: t.name, count: rows.length }, 'sweep claimed outbox rows');
           if (rows.length < limit) break;
@@ -207,7 +210,6 @@ export class DeliveryEngine {
   private async handle(t: Transport, claimed: ClaimedOutbox): Promise<RowResult> {
     const { row } = claimed;
     this.held.add(row.id);
-    this.inFlight.set(t.name, (this.inFlight.get(t.name) ?? 0) + 1);
     try {
       let attempt: Attempt;
       try {
@@ -248,7 +250,6 @@ export class DeliveryEngine {
       return { id: row.id, outcome, claimed };
     } finally {
       this.held.delete(row.id);
-      this.inFlight.set(t.name, (this.inFlight.get(t.name) ?? 1) - 1);
     }
   }
 

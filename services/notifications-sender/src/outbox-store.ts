@@ -102,6 +102,8 @@ const CLAIM_DUE = claimSql(`
     OR (q.status = 'pending' AND q.not_before <= now())
     OR (q.status = 'pending' AND q.not_before IS NULL
       AND q.created_at < now() - $7::int * interval '1 millisecond'))
+  -- A dead sender's rows first (they have waited longest), then the oldest.
+  ORDER BY q.lease_owner IS NULL, q.id
   LIMIT $5::int
   FOR UPDATE SKIP LOCKED`);
 
