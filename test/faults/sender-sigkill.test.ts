@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Queues } from '@fs/queue';
-import { sql } from 'kysely';
 import {
   createTestDatabase,
   createTestRedis,
@@ -19,6 +18,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@fs/testkit';
+import { sql } from 'kysely';
 import {
   chatIdBase,
   duplicates,
@@ -33,7 +33,7 @@ import {
   within,
 } from './helpers';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000); // a loaded machine takes 10-15 s to start the replacement process
 
 const BURST = 1000;
 
