@@ -22,6 +22,7 @@ import { fallback, menu } from './features/menu';
 import { orderCreate } from './features/order-create/order-create.wizard';
 import { orderActions } from './features/orders/actions';
 import { orderCard } from './features/orders/card';
+import { orderClientLink } from './features/orders/client-link';
 import { ordersList } from './features/orders/list';
 import { orderPin } from './features/orders/pin';
 import { orderReschedule } from './features/orders/reschedule';
@@ -66,7 +67,7 @@ export function buildBot(
   bot.use(access);
 
   bot.use(menu, sectionGuard);
-  bot.use(orderCreate, ordersList, orderCard, orderActions, orderReschedule, orderPin);
+  bot.use(orderCreate, ordersList, orderCard, orderActions, orderReschedule, orderPin, orderClientLink);
   bot.use(mastersList, masterEdit, moderation, finance, staff);
   bot.use(reports, settings, logs);
   bot.use(fallback);

@@ -41,7 +41,8 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
-export async function startAdminHarness(): Promise<AdminHarness> {
+/** `env`: extra admin-bot variables (e.g. CLIENT_BOT_USERNAME). */
+export async function startAdminHarness(opts: { env?: Record<string, string> } = {}): Promise<AdminHarness> {
   const fake = new FakeTelegram();
   const [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), fake.start()]);
   const token = fake.createBot({ username: 'admin_test_bot' });
@@ -60,6 +61,7 @@ export async function startAdminHarness(): Promise<AdminHarness> {
     WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     HTTP_HOST: '127.0.0.1',
+    ...opts.env,
   });
   let pinned: Date | undefined;
   const ab = await startAdminBot(config, { httpPort: 0, now: () => pinned ?? new Date() });

@@ -34,7 +34,7 @@ import type { Executor } from '../shared/deps';
  */
 
 /** The link lives this long after the latest notice (setting client_link_ttl_days). */
-const linkExpiry = (ttlDays: number) => sql<Date>`now() + make_interval(days => ${ttlDays}::int)`;
+export const linkExpiry = (ttlDays: number) => sql<Date>`now() + make_interval(days => ${ttlDays}::int)`;
 
 /** 24 random bytes as base64url: 32 characters, fits Telegram's 64-character start parameter. */
 export function newClientToken(): string {

@@ -1,3 +1,4 @@
 export * from './client-links';
 export * from './client-notices';
 export * from './feedback';
+export * from './staff-link';

@@ -55,4 +55,6 @@ export const ADMIN_ORDERS_CALLBACKS = {
   ordersAct: action('a:qa', { orderId }),
   /** 📍 Уточнить точку: staff send a Telegram location for the order. */
   ordersPin: action('a:qp', { orderId }),
+  /** 🔗 Ссылка для клиента: the order's deep link to the client bot, for staff to send on. */
+  ordersClientLink: action('a:qcl', { orderId }),
 } as const;

@@ -255,6 +255,13 @@ export interface OrderCard {
   /** The assigned master's distance to the order now (live point if shared, else base), metres. */
   master_distance_m: number | null;
   master_live: boolean | null;
+  /** The client's review (issue 17): stars 1–5 and the answer to "Сумма к оплате была N ₽?". */
+  review_stars: number | null;
+  review_amount_confirmed: boolean | null;
+  review_amount_kopecks: number | null;
+  review_at: Date | null;
+  /** When the client opened the order's link in the client bot. */
+  client_link_opened_at: Date | null;
 }
 
 export interface HistoryEntry {
@@ -303,13 +310,18 @@ export async function loadOrderCard(
         '{}') AS guarantee_children,
       o.lat, o.lon, o.geo_precision, o.geo_source, o.geo_address,
       round(cube_distance(m.geo_point, ll_to_earth(o.lat, o.lon)))::int AS master_distance_m,
-      m.live_active AS master_live
+      m.live_active AS master_live,
+      r.stars AS review_stars, r.amount_confirmed AS review_amount_confirmed,
+      r.amount_kopecks::float8 AS review_amount_kopecks, r.created_at AS review_at,
+      l.opened_at AS client_link_opened_at
     FROM orders o
     JOIN cities c ON c.id = o.city_id
     LEFT JOIN districts d ON d.id = o.district_id
     LEFT JOIN masters m ON m.id = o.assigned_master_id
     LEFT JOIN masters pm ON pm.id = o.preferred_master_id
     LEFT JOIN staff_users s ON s.id = o.created_by_staff_id
+    LEFT JOIN reviews r ON r.order_id = o.id
+    LEFT JOIN order_client_links l ON l.order_id = o.id
     WHERE o.id = ${orderId}::int AND ${cityFilter('o.city_id', staff)}
   `.execute(db);
   const card = rows[0];

@@ -185,6 +185,23 @@ function escalationLines(c: CardData, now: Date): string[] {
   return lines;
 }
 
+/** The client's review: stars and the amount answer (a disputed amount stands out). */
+function reviewLines(c: CardData, tz: string, now: Date): string[] {
+  if (c.review_at === null) return [];
+  const lines: string[] = [];
+  const stars = c.review_stars !== null ? `${'⭐'.repeat(c.review_stars)} ${c.review_stars}/5` : 'без оценки';
+  lines.push(`🗣 Отзыв клиента (${formatMoment(c.review_at, tz, now)}): ${stars}`);
+  if (c.review_amount_confirmed !== null) {
+    const amount = c.review_amount_kopecks !== null ? ` ${formatMoney(c.review_amount_kopecks)}` : '';
+    lines.push(
+      c.review_amount_confirmed
+        ? `   Сумма${amount}: ✅ клиент подтвердил`
+        : `   Сумма${amount}: ⚠️ клиент говорит, что платил другую`,
+    );
+  }
+  return lines;
+}
+
 function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Date): string {
   const tz = c.timezone;
   const lines = [
@@ -222,6 +239,9 @@ function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Dat
     lines.push(`🛡 Гарантийные заказы: ${c.guarantee_children.map((id) => `#${id}`).join(', ')}`);
   if (c.total_amount_kopecks !== null) lines.push(`💰 Сумма: ${formatMoney(c.total_amount_kopecks)}`);
   if (c.cancel_reason) lines.push(`❌ Причина отмены: ${escapeHtml(c.cancel_reason)}`);
+  if (c.client_link_opened_at)
+    lines.push(`🔗 Клиент открыл бот заказа: ${formatMoment(c.client_link_opened_at, tz, now)}`);
+  lines.push(...reviewLines(c, tz, now));
   lines.push(
     `🧾 Создан: ${formatMoment(c.created_at, tz, now)}${c.creator_name ? `, ${escapeHtml(c.creator_name)}` : ''}`,
   );
@@ -385,6 +405,23 @@ export const ordersTexts = {
     exists: (id: number) => `Гарантийный заказ уже создан: #${id}.`,
   },
 
+  clientLink: (orderId: number, link: string, expires: string, opened: string | null) =>
+    [
+      `🔗 <b>Ссылка для клиента — заказ #${orderId}</b>`,
+      '',
+      `<code>${escapeHtml(link)}</code>`,
+      '',
+      'Отправьте её клиенту: в боте он увидит заказ, мастера и статус, а после закрытия оценит работу.',
+      `⏳ Действует до ${expires}.`,
+      opened
+        ? `👀 Клиент уже открыл её (${opened}): ссылка работает только в его чате.`
+        : 'Открыть её можно в одном чате — первый, кто откроет, получит заказ.',
+    ].join('\n'),
+  clientLinkRefusal: {
+    not_shareable: 'Ссылка появится, когда мастер примет заказ (и пока заказ не отменён).',
+    no_bot: 'Бот для клиентов не настроен (CLIENT_BOT_USERNAME).',
+  },
+
   actNone: 'У заказа нет акта.',
   actCaption: (orderId: number, i: number, n: number) =>
     `📎 Акт по заказу #${orderId}${n > 1 ? ` (${i + 1}/${n})` : ''}`,
@@ -417,6 +454,8 @@ export const ordersTexts = {
     act: '📎 Акт',
     pin: '📍 Уточнить точку',
     onMap: '🗺 На карте',
+    clientLink: '🔗 Ссылка для клиента',
+    copyLink: '📋 Скопировать ссылку',
     back: '⬅️ Назад',
     toCandidates: '⬅️ К списку мастеров',
     asap: '⚡ Как можно скорее',

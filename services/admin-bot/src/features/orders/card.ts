@@ -4,6 +4,7 @@ import {
   canPinLocation,
   canReschedule,
   canReturn,
+  canShareClientLink,
   guaranteeRefusal,
 } from '@fs/dispatch';
 import { yandexPointUrl } from '@fs/domain';
@@ -130,6 +131,8 @@ async function cardKeyboard(
     place.push({ text: B.onMap, url: yandexPointUrl({ lat: c.lat, lon: c.lon }) });
   if (place.length > 0) rows.push(place);
   if (c.acts > 0) rows.push([cbButton(B.act, 'ordersAct', { orderId })]);
+  if (ctx.deps.config.CLIENT_BOT_USERNAME && canShareClientLink(c))
+    rows.push([cbButton(B.clientLink, 'ordersClientLink', { orderId })]);
   rows.push([cbButton(B.refresh, 'ordersCard', { orderId }), cbButton(B.toList, 'ordersList', view)]);
   rows.push(menuRow());
   return inlineKeyboard(rows);

@@ -1,0 +1,173 @@
+import { answerAmountCheck, rateOrder } from '@fs/dispatch';
+import { formatMoney } from '@fs/domain';
+import { createMaster } from '@fs/testkit';
+import { encode } from '../src/callbacks';
+import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
+import { freshCity, lastButtons, orderIn } from './orders-helpers';
+
+/**
+ * The staff side of issue 17 (the client in the loop): the client's link and review in the
+ * order card, the master's rating, reviews and acceptance rate in the master card.
+ */
+
+let h: AdminHarness;
+let d: ReturnType<typeof adminDriver>;
+
+beforeAll(async () => {
+  h = await startAdminHarness({ env: { CLIENT_BOT_USERNAME: 'fs_client_test_bot' } });
+  d = adminDriver(h);
+});
+afterAll(() => h?.close());
+
+let chatSeq = 910_000;
+
+/** The client opened the order's link in a new chat (as the client bot's /start does). */
+async function clientChat(orderId: number): Promise<number> {
+  const chatId = ++chatSeq;
+  await h.tdb.db.insertInto('client_chats').values({ chat_id: chatId, tg_user_id: chatId }).execute();
+  await h.tdb.db
+    .insertInto('order_client_links')
+    .values({
+      order_id: orderId,
+      token: `adm${chatId}xxxxxxxxxxxxxxxxxx`,
+      expires_at: new Date(Date.now() + 86_400_000),
+      chat_id: chatId,
+      opened_at: new Date(),
+    })
+    .onConflict((oc) => oc.column('order_id').doUpdateSet({ chat_id: chatId, opened_at: new Date() }))
+    .execute();
+  return chatId;
+}
+
+type Person = Parameters<typeof d.menu>[0];
+
+async function openCard(s: Person, orderId: number) {
+  const menu = await d.menu(s);
+  await d.tap(s, menu.message_id, { data: encode('ordersCard', { orderId }), unchecked: true });
+  return d.lastBotMessage(s);
+}
+
+const linkOf = (orderId: number) =>
+  h.tdb.db
+    .selectFrom('order_client_links')
+    .select(['token', 'expires_at', 'chat_id'])
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+
+describe('order card: 🔗 Ссылка для клиента', () => {
+  it('gives the order’s deep link once a master accepted it, the same link every time', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const order = await orderIn(h, city, { status: 'assigned', assignedMasterId: m.id });
+    expect(await linkOf(order.id)).toBeUndefined();
+
+    const card = await openCard(s, order.id);
+    expect(lastButtons(d, s)).toContain('🔗 Ссылка для клиента');
+    const answer = await d.tap(s, card.message_id, { text: '🔗 Ссылка для клиента' });
+    expect(answer.show_alert).toBeFalsy();
+    const link = await linkOf(order.id);
+    expect(link?.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(link?.chat_id).toBeNull();
+    const sent = d.lastBotMessage(s);
+    expect(sent.message_id).not.toBe(card.message_id);
+    expect(sent.text).toContain(`🔗 Ссылка для клиента — заказ #${order.id}`);
+    expect(sent.text).toContain(`t.me/fs_client_test_bot?start=${link!.token}`);
+    expect(sent.text).toContain('Действует до');
+    expect(sent.reply_markup?.inline_keyboard[0]).toEqual([
+      {
+        text: '📋 Скопировать ссылку',
+        copy_text: { text: `https://t.me/fs_client_test_bot?start=${link!.token}` },
+      },
+    ]);
+    // The card itself stays as it was.
+    expect(d.shown(s, card.message_id).text).toBe(card.text);
+
+    // Again, after the client opened it: the same token, and staff are told it is taken.
+    await clientChat(order.id);
+    await d.tap(s, card.message_id, { text: '🔗 Ссылка для клиента' });
+    expect((await linkOf(order.id))?.token).toBe(link!.token);
+    expect(d.lastBotMessage(s).text).toContain(`start=${link!.token}`);
+    expect(d.lastBotMessage(s).text).toContain('Клиент уже открыл её');
+  });
+
+  it('is not offered before a master accepted, nor for a canceled order; a forged tap is refused', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('city_admin', [city.city.id]);
+    const searching = await orderIn(h, city, { status: 'searching' });
+    const canceled = await orderIn(h, city, { status: 'canceled' });
+    for (const o of [searching, canceled]) {
+      const card = await openCard(s, o.id);
+      expect(lastButtons(d, s)).not.toContain('🔗 Ссылка для клиента');
+      const answer = await d.tap(s, card.message_id, {
+        data: encode('ordersClientLink', { orderId: o.id }),
+        unchecked: true,
+      });
+      expect(answer).toMatchObject({
+        show_alert: true,
+        text: expect.stringContaining('мастер примет заказ'),
+      });
+      expect(await linkOf(o.id)).toBeUndefined();
+    }
+  });
+
+  it('refuses another city’s order and makes no link', async () => {
+    const city = await freshCity(h);
+    const other = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const m = await createMaster(h.tdb.db, { cityId: other.city.id });
+    const foreign = await orderIn(h, other, { status: 'assigned', assignedMasterId: m.id });
+    const menu = await d.menu(s);
+    const answer = await d.tap(s, menu.message_id, {
+      data: encode('ordersClientLink', { orderId: foreign.id }),
+      unchecked: true,
+    });
+    expect(answer.show_alert).toBe(true);
+    expect(answer.text).toMatch(/город/i);
+    expect(await linkOf(foreign.id)).toBeUndefined();
+  });
+});
+
+describe('order card: the client’s review', () => {
+  it('shows the stars and a disputed amount once the client answered', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const order = await orderIn(h, city, {
+      status: 'closed',
+      assignedMasterId: m.id,
+      overrides: { total_amount_kopecks: 350_000 },
+    });
+    let text = (await openCard(s, order.id)).text!;
+    expect(text).not.toContain('Отзыв клиента');
+
+    const chatId = await clientChat(order.id);
+    expect((await rateOrder(h.deps, { chatId, orderId: order.id, stars: 2 })).kind).toBe('ok');
+    text = (await openCard(s, order.id)).text!;
+    expect(text).toMatch(/🗣 Отзыв клиента \(сегодня \d\d:\d\d\): ⭐⭐ 2\/5/);
+    expect(text).toContain('🔗 Клиент открыл бот заказа');
+    expect(text).not.toContain('Сумма 3');
+
+    expect((await answerAmountCheck(h.deps, { chatId, orderId: order.id, confirmed: false })).kind).toBe(
+      'ok',
+    );
+    text = (await openCard(s, order.id)).text!;
+    expect(text).toContain(`Сумма ${formatMoney(350_000)}: ⚠️ клиент говорит, что платил другую`);
+  });
+
+  it('shows a confirmed amount without stars', async () => {
+    const city = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const order = await orderIn(h, city, {
+      status: 'closed',
+      assignedMasterId: m.id,
+      overrides: { total_amount_kopecks: 120_000 },
+    });
+    const chatId = await clientChat(order.id);
+    await answerAmountCheck(h.deps, { chatId, orderId: order.id, confirmed: true });
+    const text = (await openCard(s, order.id)).text!;
+    expect(text).toMatch(/🗣 Отзыв клиента \(сегодня \d\d:\d\d\): без оценки/);
+    expect(text).toContain(`Сумма ${formatMoney(120_000)}: ✅ клиент подтвердил`);
+  });
+});
