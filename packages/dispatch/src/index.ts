@@ -39,7 +39,6 @@ export {
   referralCodeFromStart,
 } from './masters/referral-code';
 export {
-  CANDIDATE_REJECTIONS,
   type Candidate,
   type CandidateExplanation,
   type CandidateOrder,

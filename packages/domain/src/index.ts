@@ -14,6 +14,7 @@ export * from './phone';
 export * from './quiet-hours';
 export * from './rating';
 export * from './settings';
+export * from './texts';
 export * from './timeslots';
 export * from './timeslots-setting';
 export * from './working-hours';

@@ -40,13 +40,29 @@ export function can(staff: Pick<StaffMember, 'role'>, capability: Capability): b
 /** The cities a staff member sees: every city for a global admin, else their own (maybe none). */
 export type CityScope = { all: true } | { all: false; cityIds: readonly number[] };
 
+export const isGlobal = (staff: Pick<StaffMember, 'role'>): boolean => staff.role === 'global_admin';
+
 export function cityScope(staff: Pick<StaffMember, 'role' | 'cityIds'>): CityScope {
-  return staff.role === 'global_admin' ? { all: true } : { all: false, cityIds: staff.cityIds };
+  return isGlobal(staff) ? { all: true } : { all: false, cityIds: staff.cityIds };
 }
 
 export function inScope(staff: Pick<StaffMember, 'role' | 'cityIds'>, cityId: number | null): boolean {
-  if (staff.role === 'global_admin') return true;
+  if (isGlobal(staff)) return true;
   return cityId !== null && staff.cityIds.includes(cityId);
+}
+
+/** Whether the staff member sees any city at all (a global admin always does). */
+export const hasCities = (staff: Pick<StaffMember, 'role' | 'cityIds'>): boolean =>
+  isGlobal(staff) || staff.cityIds.length > 0;
+
+/** The staff member's only city when they have exactly one (a global admin has them all). */
+export const singleCity = (staff: Pick<StaffMember, 'role' | 'cityIds'>): number | null =>
+  !isGlobal(staff) && staff.cityIds.length === 1 ? staff.cityIds[0]! : null;
+
+/** The SQL condition "this row's city is in `scope`" (an empty list matches nothing). */
+export function scopeCondition(column: string, scope: CityScope): RawBuilder<SqlBool> {
+  if (scope.all) return sql<SqlBool>`true`;
+  return sql<SqlBool>`${sql.ref(column)} = any(${[...scope.cityIds]}::int[])`;
 }
 
 /**
@@ -57,9 +73,7 @@ export function cityFilter(
   column: string,
   staff: Pick<StaffMember, 'role' | 'cityIds'>,
 ): RawBuilder<SqlBool> {
-  const scope = cityScope(staff);
-  if (scope.all) return sql<SqlBool>`true`;
-  return sql<SqlBool>`${sql.ref(column)} = any(${[...scope.cityIds]}::int[])`;
+  return scopeCondition(column, cityScope(staff));
 }
 
 /** The dispatch use cases' view of the acting staff member, with this city scope. */

@@ -1,5 +1,6 @@
-import { closeOrderByMaster, overdueBlockReason } from '@fs/dispatch';
+import { closeOrderByMaster } from '@fs/dispatch';
 import type { CommissionStatus } from '@fs/domain';
+import { overdueBlockReason } from '@fs/domain';
 import { createCity, createMaster, createOrder, type MasterFixture } from '@fs/testkit';
 import { encode } from '../src/callbacks';
 import { texts } from '../src/texts';

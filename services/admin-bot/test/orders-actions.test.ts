@@ -1,7 +1,6 @@
 import {
   acceptOffer,
   assignOrderToMaster,
-  CANDIDATE_REJECTIONS,
   cancelOrderByStaff,
   findCandidates,
   returnOrderToSearch,
@@ -9,6 +8,7 @@ import {
 import { addLocalDays, atLocalTime, localDateOf, renderNotification } from '@fs/domain';
 import { type CityFixture, createMaster, createOrder, type MasterFixture } from '@fs/testkit';
 import { encode } from '../src/callbacks';
+import { CANDIDATE_REJECTIONS } from '../src/texts/orders';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import {
   ageWizard,

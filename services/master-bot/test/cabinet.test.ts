@@ -1,5 +1,6 @@
 import { writeSetting } from '@fs/db';
-import { overdueBlockReason, processCommissionDeadlines } from '@fs/dispatch';
+import { processCommissionDeadlines } from '@fs/dispatch';
+import { overdueBlockReason } from '@fs/domain';
 import { createRedis } from '@fs/queue';
 import { createMaster, createOrder, createStaff, type MasterFixture } from '@fs/testkit';
 import { type BotHarness, driver, startHarness } from './harness';

@@ -2,6 +2,7 @@ import {
   type CommissionCheckedPayload,
   type CommissionStatus,
   commissionAmountKopecks,
+  overdueBlockReason,
   type ReferralRewardPayload,
   type Settings,
 } from '@fs/domain';
@@ -13,7 +14,6 @@ import { transitionOrder } from '../orders/order-transition';
 import { runAfterCommit } from '../shared/after-commit';
 import { audit } from '../shared/audit';
 import type { DispatchDeps, Executor } from '../shared/deps';
-import { overdueBlockReason } from './commission-deadlines';
 
 /**
  * Staff check a master's commission payment. Approve: the commission is paid in full, the

@@ -1,4 +1,4 @@
-import { renderNotification } from '@fs/domain';
+import { overdueBlockReason, renderNotification } from '@fs/domain';
 import {
   createCity,
   createMaster,
@@ -10,7 +10,6 @@ import {
 } from '../../test/fixtures';
 import {
   commissionDueDedupKey,
-  overdueBlockReason,
   processCommissionDeadlines,
   reminderThresholds,
 } from './commission-deadlines';

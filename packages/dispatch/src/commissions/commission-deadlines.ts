@@ -1,4 +1,4 @@
-import type { CommissionDuePayload, CommissionOverduePayload } from '@fs/domain';
+import { type CommissionDuePayload, type CommissionOverduePayload, overdueBlockReason } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
 import { runAfterCommit } from '../shared/after-commit';
@@ -33,9 +33,6 @@ export const REMINDER_LADDER_MINUTES = [1440, 360, 60, 15] as const;
 export function reminderThresholds(windowMinutes: number): number[] {
   return REMINDER_LADDER_MINUTES.filter((m) => m * 2 <= windowMinutes);
 }
-
-/** The block reason masters and staff read (the menu and the master card show it). */
-export const overdueBlockReason = (orderId: number) => `Просрочена оплата комиссии по заказу #${orderId}`;
 
 export const commissionDueDedupKey = (commissionId: number, minutesBefore: number) =>
   `commission_due:c${commissionId}:m${minutesBefore}`;

@@ -30,23 +30,21 @@ export interface Candidate {
   orderLimit: number;
 }
 
-/** Why a master of the city is not a candidate; labels are shown to staff in the admin bot. */
-export const CANDIDATE_REJECTIONS = {
-  not_verified: 'Не прошёл модерацию',
-  inactive: 'Неактивен',
-  blocked: 'Заблокирован',
-  deleted: 'Удалён',
-  unreachable: 'Заблокировал бота',
-  off_shift: 'Не на смене',
-  on_break: 'На перерыве',
-  no_skill: 'Нет навыка по категории заказа',
-  limit_reached: 'Достигнут лимит активных заказов',
-  busy_with_offers: 'Ждём ответа на другое предложение (лимит заказов)',
-  refused: 'Уже отказался от этого заказа или пропустил его',
-  already_offered: 'Уже получил предложение по этому заказу',
-  wrong_district: 'Не работает в районе заказа',
-} as const;
-export type CandidateRejection = keyof typeof CANDIDATE_REJECTIONS;
+/** Why a master of the city is not a candidate (the admin bot's texts name each one for staff). */
+export type CandidateRejection =
+  | 'not_verified'
+  | 'inactive'
+  | 'blocked'
+  | 'deleted'
+  | 'unreachable'
+  | 'off_shift'
+  | 'on_break'
+  | 'no_skill'
+  | 'limit_reached'
+  | 'busy_with_offers'
+  | 'refused'
+  | 'already_offered'
+  | 'wrong_district';
 
 export interface CandidateExplanation {
   masterId: number;

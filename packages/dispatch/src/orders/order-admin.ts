@@ -1,7 +1,8 @@
 import {
   type Category,
+  canStaffCancel,
+  isReschedulable,
   OPEN_OFFER_STATES,
-  OPEN_ORDER_STATUSES,
   type OrderCanceledPayload,
   type OrderRescheduledPayload,
   type OrderStatus,
@@ -122,26 +123,12 @@ const isIn = <S extends string>(list: readonly S[], s: string): s is S =>
 export const STAFF_DISTRIBUTABLE = ['deferred', 'searching', 'guarantee'] as const;
 /** Statuses staff may take back from the master (the state machine's "return to search"). */
 export const RETURNABLE = ['assigned', 'en_route', 'working'] as const;
-/** Open statuses whose visit time may still change (not a draft, not awaiting payment). */
-export const RESCHEDULABLE = [
-  'deferred',
-  'searching',
-  'guarantee',
-  'assigned',
-  'en_route',
-  'working',
-] as const satisfies readonly OrderStatus[];
-
 export const canDistribute = (o: Pick<LockedOrder, 'status' | 'assigned_master_id'>) =>
   isIn(STAFF_DISTRIBUTABLE, o.status) && o.assigned_master_id === null;
 export const canReturn = (o: Pick<LockedOrder, 'status'>) => isIn(RETURNABLE, o.status);
-/**
- * Staff cancel any open order except one in `payment`: its work is done and its commission is
- * due (canceling would leave the commission to go overdue and block the master).
- */
-export const canCancel = (o: Pick<LockedOrder, 'status'>) =>
-  o.status !== 'payment' && isIn(OPEN_ORDER_STATUSES, o.status);
-export const canReschedule = (o: Pick<LockedOrder, 'status'>) => isIn(RESCHEDULABLE, o.status);
+/** The staff cancel rule (domain `canStaffCancel`): the card and the action both ask this. */
+export const canCancel = (o: Pick<LockedOrder, 'status'>) => canStaffCancel(o.status);
+export const canReschedule = (o: Pick<LockedOrder, 'status'>) => isReschedulable(o.status);
 
 /**
  * A deferred order woken by staff (distribute now, manual offer, assignment) goes to

@@ -35,7 +35,7 @@ import {
 import type { StaffMember } from '../queries/staff';
 import { show } from '../render';
 import { formatDateTime } from '../reports/local-time';
-import { actorOf, inScope } from '../scope';
+import { actorOf, inScope, isGlobal } from '../scope';
 import { texts } from '../texts';
 import { answerRefusal, T } from './masters/common';
 
@@ -56,8 +56,6 @@ const requisiteWizard = defineWizard('requisite', z.object({ field: z.enum(REQUI
 
 const groupOf = (status: CommissionCard['status']): CommissionGroup =>
   GROUPS.find((g) => GROUP_STATUSES[g].includes(status)) ?? 'due';
-
-const isGlobal = (staff: StaffMember) => staff.role === 'global_admin';
 
 async function showFinanceMenu(ctx: AdminContext, staff: StaffMember) {
   const counts = await groupCounts(ctx.deps.db, staff);

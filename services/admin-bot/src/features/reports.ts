@@ -21,7 +21,7 @@ import {
   type ReportPeriod,
   type ReportScope,
 } from '../reports';
-import { inScope } from '../scope';
+import { hasCities, inScope, isGlobal, singleCity } from '../scope';
 import { texts } from '../texts';
 
 type Kind = CallbackArgs<'reportKind'>['kind'];
@@ -57,8 +57,8 @@ async function resolveTarget(
     return { scope: { all: false, cityIds: [cityId] }, tz: city.timezone, label: city.name };
   }
   const tz = await staffTimezone(ctx.deps.db, staff);
-  if (staff.role === 'global_admin') return { scope: { all: true }, tz, label: T.allCitiesLabel };
-  if (staff.cityIds.length === 0) return { refusal: T.noCities };
+  if (isGlobal(staff)) return { scope: { all: true }, tz, label: T.allCitiesLabel };
+  if (!hasCities(staff)) return { refusal: T.noCities };
   return { scope: { all: false, cityIds: staff.cityIds }, tz, label: staff.cities.join(', ') };
 }
 
@@ -78,11 +78,6 @@ function periodKeyboard(kind: Kind, cityId: number, back: InlineKeyboardButton) 
   ]);
 }
 
-/** Staff with a single city skip the city list. */
-function singleCity(staff: StaffMember): number | null {
-  return staff.role !== 'global_admin' && staff.cityIds.length === 1 ? staff.cityIds[0]! : null;
-}
-
 /** 📊 Отчёты: orders, commissions and referrals as CSV and XLSX, and the distribution KPIs. */
 export const reports = new Composer<AdminContext>();
 
@@ -97,7 +92,7 @@ reports.use(
 reports.use(
   staffAction('reportKind', 'reports', async (ctx, { kind }, staff) => {
     await ctx.answerCbQuery();
-    if (staff.role !== 'global_admin' && staff.cityIds.length === 0) {
+    if (!hasCities(staff)) {
       await show(ctx, T.noCities, inlineKeyboard([menuRow()]));
       return;
     }
@@ -172,7 +167,7 @@ reports.use(
 
 async function showCities(ctx: AdminContext, staff: StaffMember, kind: Kind, page: number) {
   const { cities, page: p, pages } = await cityPage(ctx.deps.db, staff, page);
-  const all = staff.role === 'global_admin' ? T.allCities : T.allMyCities;
+  const all = isGlobal(staff) ? T.allCities : T.allMyCities;
   const rows: InlineKeyboardButton[][] = [
     [cbButton(all, 'reportCity', { kind, cityId: 0 })],
     ...pairs(cities.map((c) => cbButton(c.name, 'reportCity', { kind, cityId: c.id }))),

@@ -8,6 +8,7 @@ import type {
   OrderStatus,
   OrderType,
 } from '@fs/domain';
+import { STAFF_QUEUE_STATUSES } from '@fs/domain';
 import { type SqlBool, sql } from 'kysely';
 import type { StoredFile } from '../files';
 import { cityFilter } from '../scope';
@@ -40,22 +41,11 @@ export const NO_ORDER_FILTERS: OrderFilters = {
 
 export const ORDERS_PER_PAGE = 10;
 
-/** Open orders staff work on (the draft status never outlives its creating transaction). */
-export const QUEUE_STATUSES = [
-  'deferred',
-  'searching',
-  'guarantee',
-  'assigned',
-  'en_route',
-  'working',
-  'payment',
-] as const satisfies readonly OrderStatus[];
-
 /** The section's rows: queue = open orders; warranty = closed normal orders still under warranty; closed = closed or canceled. */
 function sectionCondition(section: OrderSection, warrantyDays: number) {
   switch (section) {
     case 'queue':
-      return sql<SqlBool>`o.status IN (${sql.join(QUEUE_STATUSES.map((s) => sql.lit(s)))})`;
+      return sql<SqlBool>`o.status IN (${sql.join(STAFF_QUEUE_STATUSES.map((s) => sql.lit(s)))})`;
     case 'warranty':
       return sql<SqlBool>`o.status = 'closed' AND o.type = 'normal'
         AND o.closed_at >= now() - make_interval(days => ${warrantyDays}::int)`;

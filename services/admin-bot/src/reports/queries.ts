@@ -1,6 +1,7 @@
 import type { Db } from '@fs/db';
 import type { Category, CommissionStatus, OrderStatus, OrderType, ReferralRewardStatus } from '@fs/domain';
 import { type Expression, type SqlBool, sql } from 'kysely';
+import { type CityScope, scopeCondition } from '../scope';
 import type { ReportPeriod } from './period';
 
 /**
@@ -9,12 +10,8 @@ import type { ReportPeriod } from './period';
  */
 
 /** The cities a report covers: every city (global admin, "all"), or a list (maybe empty = nothing). */
-export type ReportScope = { all: true } | { all: false; cityIds: readonly number[] };
-
-function inCities(column: string, scope: ReportScope): Expression<SqlBool> {
-  if (scope.all) return sql<SqlBool>`true`;
-  return sql<SqlBool>`${sql.ref(column)} = any(${[...scope.cityIds]}::int[])`;
-}
+export type ReportScope = CityScope;
+const inCities = scopeCondition;
 
 function inPeriod(column: string, p: ReportPeriod): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(column)} >= ${p.from} and ${sql.ref(column)} < ${p.to}`;

@@ -1,3 +1,4 @@
+import type { CandidateRejection } from '@fs/dispatch';
 import {
   type ActorType,
   CATEGORY_LABELS,
@@ -261,6 +262,23 @@ function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Dat
   );
   return lines.join('\n');
 }
+
+/** Why a master is not a candidate for an order (dispatch's `CandidateRejection` codes). */
+export const CANDIDATE_REJECTIONS: Record<CandidateRejection, string> = {
+  not_verified: 'Не прошёл модерацию',
+  inactive: 'Неактивен',
+  blocked: 'Заблокирован',
+  deleted: 'Удалён',
+  unreachable: 'Заблокировал бота',
+  off_shift: 'Не на смене',
+  on_break: 'На перерыве',
+  no_skill: 'Нет навыка по категории заказа',
+  limit_reached: 'Достигнут лимит активных заказов',
+  busy_with_offers: 'Ждём ответа на другое предложение (лимит заказов)',
+  refused: 'Уже отказался от этого заказа или пропустил его',
+  already_offered: 'Уже получил предложение по этому заказу',
+  wrong_district: 'Не работает в районе заказа',
+};
 
 export interface CandidateLineData {
   masterId: number;

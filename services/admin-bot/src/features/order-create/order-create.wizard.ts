@@ -19,6 +19,7 @@ import {
   streetOfCity,
 } from '../../queries/order-create';
 import type { StaffMember } from '../../queries/staff';
+import { hasCities } from '../../scope';
 import { texts } from '../../texts';
 import { showMenu } from '../menu';
 import {
@@ -95,7 +96,6 @@ const FIELD_STEP = {
 } as const satisfies Record<CallbackArgs<'ocEditField'>['field'], Step>;
 
 const files = (ctx: AdminContext) => new DraftFiles(ctx.deps.redis, ctx.deps.config.REDIS_PREFIX);
-const hasCities = (staff: StaffMember) => staff.role === 'global_admin' || staff.cityIds.length > 0;
 const newDraft = (mode: Draft['mode']): Draft => ({ nonce: randomUUID(), mode });
 
 // ── Entry and mode ────────────────────────────────────────────────────────────────────

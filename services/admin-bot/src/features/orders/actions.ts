@@ -1,6 +1,5 @@
 import {
   assignOrderToMaster,
-  CANDIDATE_REJECTIONS,
   type CandidateExplanation,
   canCancel,
   cancelOrderByStaff,
@@ -28,7 +27,7 @@ import type { StaffMember } from '../../queries/staff';
 import { notice, show } from '../../render';
 import { actorOf } from '../../scope';
 import { texts } from '../../texts';
-import type { CandidateLineData } from '../../texts/orders';
+import { CANDIDATE_REJECTIONS, type CandidateLineData } from '../../texts/orders';
 import { refuseOrder, showCard } from './card';
 import { cancelWizard, T } from './common';
 
@@ -282,7 +281,7 @@ async function pickMaster(
     case 'already_offered':
       return void (await ctx.answerCbQuery(T.alreadyOffered, { show_alert: true }));
     case 'master_unfit': {
-      const why = result.rejections.map((x) => CANDIDATE_REJECTIONS[x as keyof typeof CANDIDATE_REJECTIONS]);
+      const why = result.rejections.map((x) => CANDIDATE_REJECTIONS[x]);
       return void (await ctx.answerCbQuery(T.masterUnfit(why), { show_alert: true }));
     }
   }
