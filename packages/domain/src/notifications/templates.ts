@@ -73,7 +73,22 @@ const DESCRIPTION_MAX = 300;
 const STAFF_TEXT_MAX = 3500;
 const NOT_SET_M = 'не указан';
 
-const OFFER_CLOSED_LINES: Record<OfferClosedReason, string> = {
+/**
+ * The push's answer buttons, the one definition of their labels and data: the push the sender
+ * renders, the buttons the master bot restores after "back", and the offer card of 🆕 Новые заказы
+ * (which says ✅ Взять).
+ */
+export const OFFER_BUTTONS = { accept: '✅ Принять', take: '✅ Взять', decline: '✖️ Отказаться' } as const;
+
+export function offerAnswerRow(offerId: number, accept: string = OFFER_BUTTONS.accept): InlineButton[] {
+  return [
+    { text: accept, callback_data: NOTIFICATION_CALLBACKS.offerAccept(offerId) },
+    { text: OFFER_BUTTONS.decline, callback_data: NOTIFICATION_CALLBACKS.offerDecline(offerId) },
+  ];
+}
+
+/** The last line of a closed push, whoever closes it (the scheduler's edit or the master's tap). */
+export const OFFER_CLOSED_LINES: Record<OfferClosedReason, string> = {
   expired: '⌛ Время на ответ истекло',
   taken: '🔒 Заказ взят другим мастером',
   canceled: '❌ Заказ отменён',
@@ -181,7 +196,7 @@ function newOffer(p: NewOfferPayload, now: Date): RenderedNotification {
   const head = [`<b>🆕 Новый заказ #${p.order_id}</b>`, '', ...orderLines(p, now)];
   if (typeof p.distance_m === 'number' && Number.isFinite(p.distance_m))
     head.push(`🧭 ${distanceFromYou(p.distance_m)}`);
-  if (!remaining) return { text: [...head, '⌛ Время на ответ истекло'].join('\n') };
+  if (!remaining) return { text: [...head, OFFER_CLOSED_LINES.expired].join('\n') };
   return {
     text: [
       ...head,
@@ -189,12 +204,7 @@ function newOffer(p: NewOfferPayload, now: Date): RenderedNotification {
       '',
       'Примите заказ кнопкой ниже или откройте бот.',
     ].join('\n'),
-    buttons: [
-      [
-        { text: '✅ Принять', callback_data: NOTIFICATION_CALLBACKS.offerAccept(p.offer_id) },
-        { text: '✖️ Отказаться', callback_data: NOTIFICATION_CALLBACKS.offerDecline(p.offer_id) },
-      ],
-    ],
+    buttons: [offerAnswerRow(p.offer_id)],
   };
 }
 

@@ -1,4 +1,5 @@
 import { acceptOffer } from '@fs/dispatch';
+import { OFFER_CLOSED_LINES } from '@fs/domain';
 import { safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { MasterContext } from '../context';
@@ -35,7 +36,7 @@ offerAccept.use(
       case 'taken':
         return closePush(ctx, texts.accept.taken);
       case 'expired':
-        return closePush(ctx, texts.accept.expired);
+        return closePush(ctx, texts.accept.expired, `\n\n${OFFER_CLOSED_LINES.expired}`);
       case 'withdrawn':
         return closePush(ctx, texts.accept.withdrawn);
       case 'order_closed':
@@ -55,7 +56,7 @@ offerAccept.use(
 );
 
 /** The offer can no longer be accepted: say why, then drop the buttons and add the reason to the push. */
-async function closePush(ctx: MasterContext, reason: string): Promise<void> {
+async function closePush(ctx: MasterContext, reason: string, line = closedLine(reason)): Promise<void> {
   await ctx.answerCbQuery(reason, { show_alert: true });
-  await editPush(ctx, { append: closedLine(reason) });
+  await editPush(ctx, { append: line });
 }

@@ -1,4 +1,5 @@
 import { declineOffer } from '@fs/dispatch';
+import { OFFER_BUTTONS } from '@fs/domain';
 import { safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
@@ -101,11 +102,8 @@ offerDecline.use(
       strip: confirmSuffix(offer.orderId),
       markup: withNavigation(
         ctx,
-        offerKeyboard(offerId, {
-          // The offer card's own labels (🆕 Новые заказы) differ from the push's.
-          accept: navigationRows(ctx).length > 0 ? mt.buttons.take : buttons.accept,
-          decline: buttons.decline,
-        }),
+        // The offer card of 🆕 Новые заказы says ✅ Взять where the push says ✅ Принять.
+        offerKeyboard(offerId, navigationRows(ctx).length > 0 ? OFFER_BUTTONS.take : OFFER_BUTTONS.accept),
       ),
     });
   }),

@@ -1,4 +1,5 @@
 import { markOfferViewed } from '@fs/dispatch';
+import { OFFER_BUTTONS, offerAnswerRow } from '@fs/domain';
 import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import { cbButton } from '../callbacks';
@@ -38,10 +39,7 @@ offers.use(
     await safeEdit(ctx, offerCardText(card, new Date()), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
-        [
-          cbButton(buttons.take, 'offerAccept', { offerId }),
-          cbButton(buttons.decline, 'offerDecline', { offerId }),
-        ],
+        offerAnswerRow(offerId, OFFER_BUTTONS.take),
         [cbButton(buttons.back, 'offersList', { page })],
         menuRow(),
       ]),

@@ -1,18 +1,11 @@
+import { OFFER_BUTTONS, offerAnswerRow } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { cbButton } from '../callbacks';
 
-/** The push's offer buttons: accept and decline in one row. */
-export function offerKeyboard(
-  offerId: number,
-  labels: { accept: string; decline: string },
-): InlineKeyboardMarkup {
-  return inlineKeyboard([
-    [
-      cbButton(labels.accept, 'offerAccept', { offerId }),
-      cbButton(labels.decline, 'offerDecline', { offerId }),
-    ],
-  ]);
+/** The push's answer row (one definition in domain templates), alone: what "back" restores. */
+export function offerKeyboard(offerId: number, accept: string = OFFER_BUTTONS.accept): InlineKeyboardMarkup {
+  return inlineKeyboard([offerAnswerRow(offerId, accept)]);
 }
 
 /** Decline confirmation: "yes, decline" and "back" (restores the offer buttons). */

@@ -5,6 +5,8 @@ import {
   formatMoney,
   formatRemaining,
   formatTimeslot,
+  OFFER_BUTTONS,
+  OFFER_CLOSED_LINES,
   type OrderStatus,
   type ShiftStatus,
   truncate,
@@ -42,8 +44,6 @@ export const texts = {
     `⛔️ Аккаунт заблокирован${reason ? `: ${escapeHtml(reason)}` : ''}. Для разблокировки обратитесь в поддержку.`,
 
   buttons: {
-    accept: '✅ Принять',
-    decline: '✖️ Отказаться',
     declineConfirm: 'Да, отказаться',
     back: '⬅️ Назад',
   },
@@ -179,7 +179,6 @@ export const mt = {
     prev: '◀️ Назад',
     next: 'Вперёд ▶️',
     refresh: '🔄 Обновить',
-    take: '✅ Взять',
     decline: '✖️ Отказаться',
     open: (orderId: number) => `Открыть #${orderId}`,
     enRoute: '🚗 В пути',
@@ -298,7 +297,7 @@ export function offerCardText(o: OfferCardRow, now: Date): string {
   const description = o.description.trim();
   if (description) lines.push(`📝 ${escapeHtml(truncate(description, 1000))}`);
   const left = formatRemaining(o.expiresAt, now);
-  lines.push('', left ? `⏳ Осталось на ответ: ${left}` : '⌛ Время на ответ истекло');
+  lines.push('', left ? `⏳ Осталось на ответ: ${left}` : OFFER_CLOSED_LINES.expired);
   return lines.join('\n');
 }
 
