@@ -1,8 +1,8 @@
 import type { CommissionReportedPayload, CommissionStatus } from '@fs/domain';
 import { insertOutbox } from '@fs/queue';
 import { sql } from 'kysely';
-import type { ActFile } from '../orders/order-close';
 import { runAfterCommit } from '../shared/after-commit';
+import { type ActFile, attachmentRow } from '../shared/attachments';
 import type { DispatchDeps } from '../shared/deps';
 import { staffOutboxRows, staffRecipients } from '../shared/staff-recipients';
 
@@ -63,18 +63,14 @@ export async function reportCommissionPayment(
     const attachments = await trx
       .insertInto('attachments')
       .values(
-        input.files.map((f) => ({
-          entity_type: 'commission' as const,
-          entity_id: c.id,
-          file_type: f.fileType,
-          file_id: f.fileId,
-          file_unique_id: f.fileUniqueId ?? null,
-          file_name: f.fileName ?? null,
-          mime_type: f.mimeType ?? null,
-          size: f.size ?? null,
-          document_kind: 'receipt',
-          uploaded_by_master_id: input.masterId,
-        })),
+        input.files.map((f) =>
+          attachmentRow(f, {
+            entityType: 'commission',
+            entityId: c.id,
+            documentKind: 'receipt',
+            masterId: input.masterId,
+          }),
+        ),
       )
       .returning('id')
       .execute();

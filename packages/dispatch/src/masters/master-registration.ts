@@ -8,8 +8,8 @@ import {
 } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
-import type { ActFile } from '../orders/order-close';
 import { runAfterCommit } from '../shared/after-commit';
+import { type ActFile, attachmentRow } from '../shared/attachments';
 import type { DispatchDeps, Executor } from '../shared/deps';
 import { staffRecipients } from '../shared/staff-recipients';
 import {
@@ -305,21 +305,14 @@ async function replaceDocuments(
   await trx
     .insertInto('attachments')
     .values(
-      (['passport', 'selfie'] as const).map((kind) => {
-        const f = docs[kind];
-        return {
-          entity_type: 'master' as const,
-          entity_id: masterId,
-          file_type: f.fileType,
-          file_id: f.fileId,
-          file_unique_id: f.fileUniqueId ?? null,
-          file_name: f.fileName ?? null,
-          mime_type: f.mimeType ?? null,
-          size: f.size ?? null,
-          document_kind: kind,
-          uploaded_by_master_id: masterId,
-        };
-      }),
+      (['passport', 'selfie'] as const).map((kind) =>
+        attachmentRow(docs[kind], {
+          entityType: 'master',
+          entityId: masterId,
+          documentKind: kind,
+          masterId,
+        }),
+      ),
     )
     .execute();
 }

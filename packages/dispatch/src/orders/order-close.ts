@@ -1,10 +1,11 @@
-import type { AttachmentFileType, CloseAmountReview, OrderStatus } from '@fs/domain';
+import type { CloseAmountReview, OrderStatus } from '@fs/domain';
 import { quoteCommission, reviewCloseAmount } from '@fs/domain';
 import { insertOutbox, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
 import { clientNoticeRows } from '../clients/client-notices';
 import { wakeCityOrders } from '../offers/due-work';
 import { runAfterCommit } from '../shared/after-commit';
+import { type ActFile, attachmentRow } from '../shared/attachments';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { estimateArrival } from './order-location';
 import { transitionOrder } from './order-transition';
@@ -100,14 +101,7 @@ export async function advanceMasterOrder(
 }
 
 /** The act the master sent (a Telegram photo or document). */
-export interface ActFile {
-  fileType: Extract<AttachmentFileType, 'photo' | 'document'>;
-  fileId: string;
-  fileUniqueId?: string | null;
-  fileName?: string | null;
-  mimeType?: string | null;
-  size?: number | null;
-}
+export type { ActFile };
 
 export interface CloseOrderInput {
   orderId: number;
@@ -240,18 +234,14 @@ export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Pr
 
       const attachment = await trx
         .insertInto('attachments')
-        .values({
-          entity_type: 'order',
-          entity_id: order.id,
-          file_type: input.act.fileType,
-          file_id: input.act.fileId,
-          file_unique_id: input.act.fileUniqueId ?? null,
-          file_name: input.act.fileName ?? null,
-          mime_type: input.act.mimeType ?? null,
-          size: input.act.size ?? null,
-          document_kind: 'act',
-          uploaded_by_master_id: input.masterId,
-        })
+        .values(
+          attachmentRow(input.act, {
+            entityType: 'order',
+            entityId: order.id,
+            documentKind: 'act',
+            masterId: input.masterId,
+          }),
+        )
         .returning('id')
         .executeTakeFirstOrThrow();
 

@@ -2,6 +2,8 @@ import type { Category, OrderType } from '@fs/domain';
 import { cityWorkingWindow, deferredWakeAt, isWithinWorkingHours, nextWorkingStart } from '@fs/domain';
 import { locateAddress, locationColumns, type OrderLocation } from '@fs/geo';
 import { runAfterCommit } from '../shared/after-commit';
+import { type ActFile, attachmentRow } from '../shared/attachments';
+import { audit } from '../shared/audit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { transitionOrder } from './order-transition';
 
@@ -26,7 +28,14 @@ export interface CreateOrderInput {
   createdByStaffId?: number | null;
   /** A known point (a warranty order keeps its source's); otherwise the address is located. */
   location?: OrderLocation;
-  /** Runs inside the creating transaction once the order exists (its attachments, an audit row). */
+  /** Files staff attached in the wizard, stored with the order as uploaded by `createdByStaffId`. */
+  attachments?: readonly ActFile[];
+  /**
+   * When set (with `createdByStaffId`), the `order.create` audit row is written in the same
+   * transaction with this payload plus the number of attachments.
+   */
+  auditPayload?: Record<string, unknown>;
+  /** Runs inside the creating transaction once the order exists (a warranty order's own checks). */
   inTransaction?: (trx: Executor, orderId: number) => Promise<void>;
 }
 
@@ -135,6 +144,7 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
       context: deferredUntil ? { deferred_until: deferredUntil.toISOString() } : {},
       patch: { deferred_until: deferredUntil },
     });
+    await recordCreation(trx, order.id, input);
     await input.inTransaction?.(trx, order.id);
     return { orderId: order.id, status, deferredUntil } as const;
   });
@@ -142,4 +152,25 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
     await runAfterCommit(deps, { wake: { orderId: result.orderId, reason: 'order_created' } });
   }
   return result;
+}
+
+/** The staff side of a created order: its attachments and the audit row. */
+async function recordCreation(trx: Executor, orderId: number, input: CreateOrderInput): Promise<void> {
+  const files = input.attachments ?? [];
+  const staffId = input.createdByStaffId ?? null;
+  if (files.length > 0) {
+    await trx
+      .insertInto('attachments')
+      .values(files.map((f) => attachmentRow(f, { entityType: 'order', entityId: orderId, staffId })))
+      .execute();
+  }
+  if (staffId !== null && input.auditPayload) {
+    await audit(trx, {
+      staffId,
+      action: 'order.create',
+      entityType: 'order',
+      entityId: orderId,
+      payload: { ...input.auditPayload, attachments: files.length },
+    });
+  }
 }

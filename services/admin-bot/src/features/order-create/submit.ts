@@ -1,4 +1,4 @@
-import { audit, type CreateOrderResult, createOrder } from '@fs/dispatch';
+import { type CreateOrderResult, createOrder } from '@fs/dispatch';
 import { asapDecision, type Category } from '@fs/domain';
 import type { AdminBotDeps } from '../../context';
 import type { StaffMember } from '../../queries/staff';
@@ -37,9 +37,9 @@ export function isComplete(d: Draft): d is CompleteDraft {
 }
 
 /**
- * Creates the order through createOrder (one transaction with its history, attachments and an
- * audit row; distribution is woken after commit). A Redis NX key per wizard run makes a double
- * or simultaneous ✅ harmless; it is released if creation fails so staff can retry.
+ * Creates the order through dispatch's createOrder (one transaction with its history, the
+ * attachments and the audit row; distribution is woken after commit). A Redis NX key per wizard
+ * run makes a double or simultaneous ✅ harmless; it is released if creation fails so staff can retry.
  */
 export async function submitDraft(
   deps: AdminBotDeps,
@@ -73,33 +73,8 @@ export async function submitDraft(
       isAsap: window.isAsap,
       type: d.type ?? 'normal',
       createdByStaffId: staff.id,
-      inTransaction: async (trx, orderId) => {
-        if (attached.length > 0) {
-          await trx
-            .insertInto('attachments')
-            .values(
-              attached.map((f) => ({
-                entity_type: 'order' as const,
-                entity_id: orderId,
-                file_type: f.fileType,
-                file_id: f.fileId,
-                file_unique_id: f.fileUniqueId ?? null,
-                file_name: f.fileName ?? null,
-                mime_type: f.mimeType ?? null,
-                size: f.size ?? null,
-                uploaded_by_staff_id: staff.id,
-              })),
-            )
-            .execute();
-        }
-        await audit(trx, {
-          staffId: staff.id,
-          action: 'order.create',
-          entityType: 'order',
-          entityId: orderId,
-          payload: { mode: d.mode, reused_address: d.reused === true, attachments: attached.length },
-        });
-      },
+      attachments: attached,
+      auditPayload: { mode: d.mode, reused_address: d.reused === true },
     });
     await files.clear(d.nonce);
     deps.logger.info(
