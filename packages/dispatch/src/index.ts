@@ -96,5 +96,6 @@ export { type AfterCommitWork, runAfterCommit } from './shared/after-commit';
 export { type AuditEntry, audit } from './shared/audit';
 export type { DispatchDeps, DispatchLogger, Executor } from './shared/deps';
 export { addDistrict, setCityTimezone, setCityWorkingHours, updateSetting } from './shared/settings-admin';
-export { alertsChannelId, staffRecipients } from './shared/staff-recipients';
+export { type StaffAlert, writeStaffAlert } from './shared/staff-alerts';
+export { alertsChannelId, globalAdmins, staffRecipients } from './shared/staff-recipients';
 export { recordSystemEvent, type SystemEvent } from './shared/system-events';

@@ -1,20 +1,21 @@
 import type { Db, SettingsCache } from '@fs/db';
-import { alertsChannelId, recordSystemEvent, type SystemEvent, staffRecipients } from '@fs/dispatch';
+import { type SystemEvent, writeStaffAlert } from '@fs/dispatch';
 import {
   type DeliveryFailedPayload,
   describeRecipient,
   type NotificationEvent,
   type RecipientUnreachablePayload,
 } from '@fs/domain';
-import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
+import type { OutboxRef } from '@fs/queue';
 import type { OutboxRow } from './outbox-store';
 import { markUnreachable } from './recipients';
 import type { FailedRecipient } from './transport';
 
 /**
- * Staff alerts written by the sender itself, as admin-bot outbox rows in the same transaction
- * as the failure they report: DMs to the city's admins/staff (global admins when there is no
- * city) plus the alerts channel when configured. Dedup keys make each alert happen once.
+ * The sender's own staff alerts (a failed delivery, an unreachable recipient), written in the
+ * same transaction as the failure they report. Who hears them and how the rows look is
+ * dispatch's `writeStaffAlert` (DMs to the city's staff or every global admin, the alerts
+ * channel, one system event); this file says which alert, for whom, and its dedup key.
  */
 
 type AlertEvent = Extract<NotificationEvent, 'delivery_failed' | 'recipient_unreachable'>;
@@ -25,19 +26,6 @@ type AlertEvent = Extract<NotificationEvent, 'delivery_failed' | 'recipient_unre
  */
 export function isAlertEvent(event: NotificationEvent): boolean {
   return event === 'delivery_failed' || event === 'recipient_unreachable' || event === 'system_event';
-}
-
-async function globalAdmins(trx: Db): Promise<number[]> {
-  const rows = await trx
-    .selectFrom('staff_users')
-    .select('id')
-    .where('role', '=', 'global_admin')
-    .where('is_active', '=', true)
-    .where('is_unreachable', '=', false)
-    .where('tg_user_id', 'is not', null)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.id);
 }
 
 function systemEventOf(a: {
@@ -77,21 +65,8 @@ async function writeAlert(
     dedupPrefix: string;
   },
 ): Promise<OutboxRef[]> {
-  const staffIds =
-    a.cityId !== null ? await staffRecipients(trx, a.cityId, a.audience) : await globalAdmins(trx);
-  const channelId = alertsChannelId((await settings.get()).alerts_channel_id);
-  const base = { bot: 'admin' as const, event: a.event, order_id: a.orderId, payload: { ...a.payload } };
-  const rows: OutboxInsert[] = staffIds.map((id) => ({
-    ...base,
-    staff_user_id: id,
-    dedup_key: `${a.dedupPrefix}:s${id}`,
-  }));
-  if (channelId !== null)
-    rows.push({ ...base, chat_id: channelId, dedup_key: `${a.dedupPrefix}:c${channelId}` });
-  const refs = await insertOutbox(trx, rows);
-  // Logged once per alert: a retried failure finds its alert rows already there (dedup).
-  if (refs.length > 0) await recordSystemEvent(trx, systemEventOf(a));
-  return refs;
+  const alertsChannel = (await settings.get()).alerts_channel_id;
+  return writeStaffAlert(trx, { ...a, alertsChannel, systemEvent: systemEventOf(a) });
 }
 
 export function unreachableAlert(

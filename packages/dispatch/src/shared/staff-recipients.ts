@@ -61,7 +61,7 @@ export function staffOutboxRows(params: {
   event: NotificationEvent;
   staffIds: readonly number[];
   channelId: number | null;
-  orderId: number;
+  orderId: number | null;
   payload: object;
   /** Prefix of the per-recipient dedup key; the same episode never produces two rows. */
   dedupPrefix: string;
@@ -84,4 +84,18 @@ export function staffOutboxRows(params: {
       dedup_key: `${params.dedupPrefix}:c${params.channelId}`,
     });
   return rows;
+}
+
+/** Active, reachable global admins with a Telegram chat: who hears about what has no city. */
+export async function globalAdmins(db: Executor): Promise<number[]> {
+  const rows = await db
+    .selectFrom('staff_users')
+    .select('id')
+    .where('role', '=', 'global_admin')
+    .where('is_active', '=', true)
+    .where('is_unreachable', '=', false)
+    .where('tg_user_id', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
