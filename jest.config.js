@@ -1,8 +1,16 @@
-/** Root jest config: every package and service, transformed by @swc/jest, real Postgres/Redis. */
+/**
+ * Root jest config: every package and service, transformed by @swc/jest, real Postgres/Redis.
+ * The long scenarios (test/faults: killed and restarted dependencies; test/scale: replicas over
+ * thousands of orders) run only with FS_TEST_LONG=1: `pnpm test:long` (CI runs it as its own
+ * step), or `pnpm test test/faults/…` (scripts/test.sh sets it when a path names them).
+ */
+const LONG = ['<rootDir>/test/faults/', '<rootDir>/test/scale/'];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...(process.env.FS_TEST_LONG === '1' ? [] : LONG)],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
     // ESM-only dependencies (below) are compiled to CommonJS for jest.
@@ -12,6 +20,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?content-disposition[@/])'],
   globalSetup: '<rootDir>/packages/testkit/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/packages/testkit/src/jest/global-teardown.ts',
-  testTimeout: 30000,
+  // A bound on a hang, not a speed claim: files run side by side on a busy 2-core machine.
+  testTimeout: 120_000,
   maxWorkers: 2,
 };

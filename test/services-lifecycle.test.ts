@@ -4,6 +4,10 @@
  * becomes ready, serves /health/live and /metrics, and on SIGTERM drains and exits 0.
  * A bad environment stops it with exit code 1 and the variable's name on stderr. Telegram is
  * the testkit's FakeTelegram.
+ *
+ * The limits are for a busy 2-core machine (load 10-30: tsx compiling four services at once can
+ * take most of a minute); they bound a hang, they do not measure speed. The services start side
+ * by side (`it.concurrent`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -22,7 +26,11 @@ const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const MASTER_TOKEN = '111111:lifecycle-master-token';
 const ADMIN_TOKEN = '222222:lifecycle-admin-token';
 
-jest.setTimeout(60_000);
+jest.setTimeout(240_000);
+/** Start-up to /health/ready, and to exit 1 on a bad environment. */
+const START_LIMIT_MS = 120_000;
+/** SIGTERM to exit: the service's own SHUTDOWN_TIMEOUT_MS (8 s) plus room for a busy machine. */
+const STOP_LIMIT_MS = 60_000;
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -144,12 +152,12 @@ const SERVICES: { name: string; polls?: string }[] = [
 ];
 
 describe.each(SERVICES)('$name as a process', ({ name, polls }) => {
-  it('becomes ready, serves health and metrics, and exits 0 on SIGTERM', async () => {
+  it.concurrent('becomes ready, serves health and metrics, and exits 0 on SIGTERM', async () => {
     const env = await baseEnv();
     const base = `http://127.0.0.1:${env.HTTP_PORT}`;
     const svc = startService(name, env);
 
-    await waitReady(svc, base, 20_000);
+    await waitReady(svc, base, START_LIMIT_MS);
 
     const live = await fetch(`${base}/health/live`);
     expect(live.status).toBe(200);
@@ -161,31 +169,33 @@ describe.each(SERVICES)('$name as a process', ({ name, polls }) => {
       // The bot asked TELEGRAM_API_ROOT who it is and switched to long polling, with its own token.
       const methods = telegram.calls.filter((c) => c.token === polls).map((c) => c.method);
       expect(methods).toContain('getMe');
-      await telegram.waitFor((c) => c.token === polls && c.method === 'deleteWebhook', 5000);
+      await telegram.waitFor((c) => c.token === polls && c.method === 'deleteWebhook', 30_000);
     }
 
     svc.child.kill('SIGTERM');
-    const { code, signal } = await within(svc.exited, 10_000, `${name} exit after SIGTERM`).catch((err) => {
-      throw new Error(`${err.message}\n${svc.output()}`);
-    });
+    const { code, signal } = await within(svc.exited, STOP_LIMIT_MS, `${name} exit after SIGTERM`).catch(
+      (err) => {
+        throw new Error(`${err.message}\n${svc.output()}`);
+      },
+    );
     if (code !== 0) throw new Error(`${name} exited with code ${code} (signal ${signal})\n${svc.output()}`);
     expect(code).toBe(0);
   });
 });
 
 describe('a bad environment', () => {
-  it('stops master-bot with exit code 1 naming the missing MASTER_BOT_TOKEN', async () => {
+  it.concurrent('stops master-bot with exit code 1 naming the missing MASTER_BOT_TOKEN', async () => {
     const { MASTER_BOT_TOKEN: _omitted, ...env } = await baseEnv();
     const svc = startService('master-bot', env);
-    const { code } = await within(svc.exited, 15_000, 'master-bot exit');
+    const { code } = await within(svc.exited, START_LIMIT_MS, 'master-bot exit');
     expect(code).toBe(1);
     expect(svc.stderr()).toContain('MASTER_BOT_TOKEN');
   });
 
-  it('stops notifications-sender with exit code 1 naming a malformed REDIS_PREFIX and ADMIN_BOT_TOKEN', async () => {
+  it.concurrent('stops notifications-sender with exit code 1 naming a malformed REDIS_PREFIX and ADMIN_BOT_TOKEN', async () => {
     const env = { ...(await baseEnv()), REDIS_PREFIX: 'no-hash-tag', ADMIN_BOT_TOKEN: 'not-a-token' };
     const svc = startService('notifications-sender', env);
-    const { code } = await within(svc.exited, 15_000, 'notifications-sender exit');
+    const { code } = await within(svc.exited, START_LIMIT_MS, 'notifications-sender exit');
     expect(code).toBe(1);
     expect(svc.stderr()).toContain('REDIS_PREFIX');
     expect(svc.stderr()).toContain('ADMIN_BOT_TOKEN');

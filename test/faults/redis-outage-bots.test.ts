@@ -22,7 +22,7 @@ import { type MasterBot, startMasterBot } from '../../services/master-bot/src/ap
 import { texts as masterTexts } from '../../services/master-bot/src/texts';
 import { PrivateRedis, sleep, waitUntil } from './helpers';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const PUBLIC = 'https://bots.example.com';
 const SECRET = 'outage-secret-0123456789';
@@ -116,7 +116,7 @@ it('both bots answer a person during a Redis outage, log it once per state chang
     () =>
       logged('master-bot', 'redis connection lost').length > 0 &&
       logged('admin-bot', 'redis connection lost').length > 0,
-    30_000,
+    120_000,
   );
   await sleep(3000);
 
@@ -143,7 +143,7 @@ it('both bots answer a person during a Redis outage, log it once per state chang
     () =>
       logged('master-bot', 'redis connection restored').length === 1 &&
       logged('admin-bot', 'redis connection restored').length === 1,
-    30_000,
+    120_000,
   );
   await fake.userSendsText(adminToken, adminUser, '/start');
   expect(lastText(adminToken, adminUser.id)).toContain('Главное меню');

@@ -13,7 +13,7 @@ export interface AdminBotOptions {
   httpPort?: number;
   /** Polling mode: the loop died (bad token, 409 from a second poller). */
   onFatal?: (err: unknown) => void;
-  /** The clock of the visit-slot screens (tests pin it); the real clock by default. */
+  /** The clock of the time-dependent screens (tests pin it); the real clock by default. */
   now?: () => Date;
 }
 

@@ -16,7 +16,7 @@ export interface AdminBotDeps {
   /** Dispatch operations (create, distribute, assign…) on the same db/queues/settings. */
   dispatch: DispatchDeps;
   config: Pick<AdminBotConfig, 'GLOBAL_ADMIN_TG_IDS' | 'REDIS_PREFIX' | 'CLIENT_BOT_USERNAME'>;
-  /** The clock of time-dependent screens (visit slots); tests pin it. */
+  /** The clock of every time-dependent screen (slots, "сегодня" in cards and lists, periods); tests pin it. */
   now: () => Date;
   /** Where to fetch files masters sent to the master bot (MASTER_BOT_TOKEN set), see files.ts. */
   masterFiles?: { apiRoot: string; token: string };

@@ -36,7 +36,7 @@ export interface AdminHarness {
   queues: Queues;
   /** A staff member with a Telegram id (default cities: global admin none, others Москва). */
   staff(role: StaffRole, cityIds?: number[]): Promise<StaffFixture>;
-  /** Pins the bot's clock of the visit-slot screens (undefined: the real clock again). */
+  /** Pins the bot's clock of its time-dependent screens (undefined: the real clock again). */
   pinClock(at: Date | undefined): void;
   close(): Promise<void>;
 }

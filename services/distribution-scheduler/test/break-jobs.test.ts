@@ -47,7 +47,7 @@ describe('break jobs', () => {
           .executeTakeFirstOrThrow();
         return m.shift_status === 'on';
       },
-      5000,
+      60_000,
       'break ended',
     );
     const ended = await env.db

@@ -61,7 +61,7 @@ describe('commission deadline jobs', () => {
           .executeTakeFirstOrThrow();
         return m.is_blocked;
       },
-      5000,
+      60_000,
       'master blocked',
     );
     const c = await env.db
@@ -73,7 +73,7 @@ describe('commission deadline jobs', () => {
     // Let both jobs finish, then count the notices.
     await eventually(
       async () => (await env.queues.distribution.getJobCounts('waiting', 'active')).active === 0,
-      5000,
+      60_000,
       'jobs finished',
     );
     const outbox = await env.db

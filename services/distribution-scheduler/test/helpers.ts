@@ -33,7 +33,7 @@ type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
 /** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
 export async function eventually<T>(
   check: () => Promise<T>,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
   what = 'condition',
 ): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;

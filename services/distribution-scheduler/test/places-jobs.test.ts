@@ -65,7 +65,7 @@ describe('places job', () => {
           .executeTakeFirstOrThrow();
         return !m.live_active;
       },
-      10_000,
+      60_000,
       'live location ended',
     );
     const point = await env.db
@@ -76,7 +76,7 @@ describe('places job', () => {
     expect(point.lat).toBe(55.75);
     await eventually(
       async () => (await env.db.selectFrom('geocode_cache').select('query').execute()).length === 1,
-      10_000,
+      60_000,
       'old answers purged',
     );
     expect(await env.db.selectFrom('geocode_cache').select('query').execute()).toEqual([{ query: 'fresh' }]);

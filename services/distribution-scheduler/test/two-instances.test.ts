@@ -60,7 +60,7 @@ it('two scheduler instances on 200 orders make exactly one offer per order, neve
         .executeTakeFirstOrThrow();
       return Number(n) === 200;
     },
-    15_000,
+    60_000,
     'every order offered',
   );
   // Let the remaining duplicate jobs drain; none may add an offer.

@@ -84,7 +84,7 @@ export async function startHarness(
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {
@@ -196,7 +196,7 @@ export async function rowsOf(db: Db, event: NotificationEvent) {
   return db.selectFrom('notifications_outbox').selectAll().where('event', '=', event).orderBy('id').execute();
 }
 
-export async function waitForStatus(db: Db, id: number, status: string, timeoutMs = 10_000) {
+export async function waitForStatus(db: Db, id: number, status: string, timeoutMs = 30_000) {
   return waitFor(
     `outbox ${id} → ${status}`,
     async () => {

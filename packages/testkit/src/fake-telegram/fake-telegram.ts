@@ -393,13 +393,17 @@ export class FakeTelegram {
   }
 
   /** The first call (already recorded or future) that matches. */
-  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 5000): Promise<FakeCall> {
+  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 20_000): Promise<FakeCall> {
     const [call] = await this.waitForCalls(predicate, 1, timeoutMs);
     return call!;
   }
 
   /** The first `count` matching calls, counting those already recorded; resolves on the call that completes the set. */
-  waitForCalls(predicate: (call: FakeCall) => boolean, count: number, timeoutMs = 5000): Promise<FakeCall[]> {
+  waitForCalls(
+    predicate: (call: FakeCall) => boolean,
+    count: number,
+    timeoutMs = 20_000,
+  ): Promise<FakeCall[]> {
     const matches = (c: FakeCall) => {
       try {
         return predicate(c);

@@ -81,7 +81,7 @@ async function showFinanceMenu(ctx: AdminContext, staff: StaffMember) {
 
 async function showGroup(ctx: AdminContext, staff: StaffMember, group: CommissionGroup) {
   const tz = await staffTimezone(ctx.deps.db, staff);
-  const counts = await periodCounts(ctx.deps.db, staff, group, periodBounds(new Date(), tz));
+  const counts = await periodCounts(ctx.deps.db, staff, group, periodBounds(ctx.deps.now(), tz));
   const total = PERIODS.reduce((s, p) => s + counts[p], 0);
   const rows: InlineKeyboardButton[][] = PERIODS.map((period) => [
     cbButton(T.buttons.period(T.periodLabel[period], counts[period]), 'financeList', {
@@ -182,7 +182,13 @@ finance.use(
 finance.use(
   staffAction('financeList', 'finance', async (ctx, { group, period, page }, staff) => {
     const tz = await staffTimezone(ctx.deps.db, staff);
-    const list = await listCommissions(ctx.deps.db, staff, group, periodBounds(new Date(), tz)[period], page);
+    const list = await listCommissions(
+      ctx.deps.db,
+      staff,
+      group,
+      periodBounds(ctx.deps.now(), tz)[period],
+      page,
+    );
     const rows: InlineKeyboardButton[][] = list.rows.map((r) => [
       cbButton(T.buttons.commission(r.id, r.amount_kopecks, r.master_name || '—'), 'adminCommissionOpen', {
         commissionId: r.id,

@@ -136,7 +136,7 @@ reports.use(
       });
       return;
     }
-    await generate(ctx, staff, kind, target, presetPeriod(period as PeriodPreset, new Date(), target.tz));
+    await generate(ctx, staff, kind, target, presetPeriod(period as PeriodPreset, ctx.deps.now(), target.tz));
   }),
 );
 

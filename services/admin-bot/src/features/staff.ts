@@ -247,7 +247,7 @@ async function showCard(ctx: AdminContext, me: StaffMember, staffId: number, toa
   const invitation = s.linked_at
     ? { taken: formatDateTime(s.linked_at, tz) }
     : s.tg_user_id === null && s.invite_expires_at
-      ? { expires: formatDateTime(s.invite_expires_at, tz), expired: s.invite_expires_at <= new Date() }
+      ? { expires: formatDateTime(s.invite_expires_at, tz), expired: s.invite_expires_at <= ctx.deps.now() }
       : null;
   await show(
     ctx,

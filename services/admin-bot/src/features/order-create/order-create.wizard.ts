@@ -515,7 +515,7 @@ async function create(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<
     case 'created': {
       await ctx.answerCbQuery();
       ctx.wizard.finish({ orderId: outcome.result.orderId });
-      const s = createdScreen(outcome.result, d, sc.city.timezone);
+      const s = createdScreen(outcome.result, d, sc.city.timezone, sc.now);
       await present(ctx, s.text, s.keyboard, 'edit');
     }
   }

@@ -222,11 +222,11 @@ function editMenuScreen(): Screen {
 }
 
 /** "✅ Заказ #N создан." with its status and the button that opens the order card. */
-export function createdScreen(result: CreateOrderResult, d: Draft, tz: string): Screen {
+export function createdScreen(result: CreateOrderResult, d: Draft, tz: string, now: Date): Screen {
   const C = T.created;
   const lines = [C.title(result.orderId)];
   if (result.status === 'deferred' && result.deferredUntil)
-    lines.push(C.deferred(formatMoment(result.deferredUntil, tz, new Date())));
+    lines.push(C.deferred(formatMoment(result.deferredUntil, tz, now)));
   else lines.push(result.status === 'guarantee' ? C.guarantee : C.searching);
   if (!d.districtId) lines.push(C.noDistrict);
   return {

@@ -76,7 +76,7 @@ export async function showCard(
   }
   // "⬅️ К списку" returns to the list the staff member came from.
   const keyboard = await cardKeyboard(ctx, staff, loaded.card, lastView(ctx));
-  const text = T.card(loaded.card, loaded.history, loaded.offers, new Date());
+  const text = T.card(loaded.card, loaded.history, loaded.offers, ctx.deps.now());
   const extra = {
     parse_mode: 'HTML' as const,
     reply_markup: keyboard,

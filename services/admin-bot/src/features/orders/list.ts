@@ -85,7 +85,7 @@ ordersList.use(
       ...pairs(open, 5),
       [cbButton(B.search, 'ordersSearch', {}), cbButton(B.toOrders, 'ordersMenu', {})],
     ];
-    await ctx.reply(T.searchResults(normalizeRuPhone(digits) ?? digits, rows, new Date()), {
+    await ctx.reply(T.searchResults(normalizeRuPhone(digits) ?? digits, rows, ctx.deps.now()), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard(keyboard),
     });
@@ -200,7 +200,7 @@ ordersList.use(
 
 ordersList.use(
   wizardInput(filterDateWizard, capable('orders'), async (ctx, _state, text, staff) => {
-    const today = localDateOf(new Date(), await staffTimezone(ctx.deps.db, staff));
+    const today = localDateOf(ctx.deps.now(), await staffTimezone(ctx.deps.db, staff));
     const date = parseFilterDate(text?.trim() ?? '', today);
     if (!date) {
       await ctx.reply(T.filterDateBad, { parse_mode: 'HTML' });
@@ -324,7 +324,7 @@ async function showList(
   if (nav.length > 0) rows.push(nav);
   rows.push([cbButton(B.filters, 'ordersFilters', {}), cbButton(B.toOrders, 'ordersMenu', {})]);
   rows.push(menuRow());
-  const text = T.list(section, list.rows, list, await filterSummary(ctx, staff, f), new Date());
+  const text = T.list(section, list.rows, list, await filterSummary(ctx, staff, f), ctx.deps.now());
   await show(ctx, text, inlineKeyboard(rows));
 }
 

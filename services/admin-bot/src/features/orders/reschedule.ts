@@ -197,6 +197,6 @@ async function applyReschedule(
     return;
   }
   if (result.kind === 'ok') ctx.wizard.clear();
-  const label = formatTimeslot({ start: slot.start, end: slot.end, isAsap: slot.isAsap }, tz, new Date());
+  const label = formatTimeslot({ start: slot.start, end: slot.end, isAsap: slot.isAsap }, tz, ctx.deps.now());
   await finish(ctx, staff, orderId, result, T.rescheduled(label));
 }
