@@ -61,8 +61,17 @@ describe('active orders', () => {
     expect(text).toContain('Статус: Назначено мастеру');
     expect(text).toContain('ул. Тверская, д. 7, кв. 12');
     expect(text).toContain('Анна Клиентова');
-    expect(text).toContain('+79165554433');
-    expect(d.shown(m, card).entities).toContainEqual(expect.objectContaining({ type: 'code' }));
+    // The phone is plain text Telegram makes tappable; the address links to the map (no point
+    // known: a Yandex search for city, street and house).
+    expect(text).toContain('📞 Телефон: +7 916 555-44-33');
+    const entities = d.shown(m, card).entities ?? [];
+    expect(entities.filter((e) => e.type === 'code' || e.type === 'pre')).toEqual([]);
+    expect(entities).toContainEqual(
+      expect.objectContaining({
+        type: 'text_link',
+        url: `https://yandex.ru/maps/?text=${encodeURIComponent('Москва, ул. Тверская, д. 7')}`,
+      }),
+    );
     expect(d.buttons(m, card)).toEqual(['🚗 В пути', '📋 Телефон клиента', '📋 Адрес', '⬅️ Назад', '🏠 Меню']);
 
     expect((await d.tap(m, card, { text: '🚗 В пути' })).text).toBe('Отметили, что вы в пути.');
@@ -253,6 +262,7 @@ describe('active orders', () => {
       });
     }
     expect(d.shown(forger, menu.message_id).text).not.toContain('+7916');
+    expect(d.shown(forger, menu.message_id).text).not.toContain('555-44-33');
     expect([await orderRow(victim.id), await orderRow(working.id)]).toEqual(before);
     // No wizard was started: a photo now is not an act for that order.
     await d.sendPhoto(forger);
@@ -262,6 +272,23 @@ describe('active orders', () => {
       .where('entity_id', '=', working.id)
       .execute();
     expect(att).toEqual([]);
+  });
+
+  it('an order with coordinates links its address to that point on the map', async () => {
+    const m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
+    const order = await assigned(m);
+    await h.tdb.db
+      .updateTable('orders')
+      .set({ lat: 55.757, lon: 37.6145, geo_precision: 'house', geo_source: 'geocoder' })
+      .where('id', '=', order.id)
+      .execute();
+    const card = await openCard(m, order.id);
+    expect(d.shown(m, card).entities).toContainEqual(
+      expect.objectContaining({
+        type: 'text_link',
+        url: 'https://yandex.ru/maps/?pt=37.614500,55.757000&z=16&l=map',
+      }),
+    );
   });
 
   it('a photo right after /start asks to choose an action first: nothing expired', async () => {

@@ -112,6 +112,7 @@ describe('accept from the push', () => {
     const { master, orderId, offerId, messageId } = await offered();
     expect(buttonsOf(master, messageId)).toEqual([`m:oa:${offerId}`, `m:od:${offerId}`]);
     expect(shown(master, messageId).text).not.toContain('+79161234567');
+    expect(shown(master, messageId).text).not.toContain('123-45-67');
 
     const answer = await tap(master, messageId, { text: '✅ Принять' });
     expect(answer.text).toBe(`✅ Заказ #${orderId} ваш!`);
@@ -119,8 +120,8 @@ describe('accept from the push', () => {
     expect(card.text).toContain(`✅ Заказ #${orderId} ваш!`);
     expect(card.text).toContain('ул. Тверская, д. 7, кв. 12');
     expect(card.text).toContain('Анна <Клиент>');
-    expect(card.text).toContain('+79161234567');
-    expect(card.entities).toContainEqual(expect.objectContaining({ type: 'code' }));
+    expect(card.text).toContain('📞 +7 916 123-45-67');
+    expect(card.entities).toContainEqual(expect.objectContaining({ type: 'text_link' }));
     expect(buttonsOf(master, messageId)).toEqual([]);
 
     expect(await orderRow(orderId)).toEqual({ status: 'assigned', assigned_master_id: master.id });

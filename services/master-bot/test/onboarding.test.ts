@@ -525,6 +525,54 @@ describe('onboarding', () => {
     expect(await mastersOf(p.tg_user_id)).toHaveLength(0);
   });
 
+  it('the phone step offers Telegram’s share-contact button; typing still works', async () => {
+    const p = newcomer();
+    await walkTo(o, p, 'phone');
+    expect(o.lastBotMessage(p).text).toBe(
+      '📞 Введите номер телефона в формате +7XXXXXXXXXX или 8XXXXXXXXXX.',
+    );
+    expect(h.fake.replyKeyboard(h.token, p.tg_user_id)?.keyboard).toEqual([
+      [{ text: '📱 Отправить мой номер', request_contact: true }],
+    ]);
+    // Someone else's contact is refused; the person's own is taken and the keyboard goes away.
+    await h.fake.userSendsContact(
+      h.token,
+      { id: p.tg_user_id, first_name: 'П' },
+      {
+        phoneNumber: '79990009999',
+        userId: p.tg_user_id + 1,
+      },
+    );
+    await h.mb.running.idle();
+    expect(o.lastBotMessage(p).text).toBe(
+      '⚠️ Нужен ваш собственный номер: нажмите «📱 Отправить мой номер» или введите его.',
+    );
+    const before = h.fake.sentMessages(h.token, p.tg_user_id).length;
+    await h.fake.userSendsContact(
+      h.token,
+      { id: p.tg_user_id, first_name: 'П' },
+      { phoneNumber: '79995554433' },
+    );
+    await h.mb.running.idle();
+    expect(
+      h.fake
+        .sentMessages(h.token, p.tg_user_id)
+        .slice(before)
+        .map((m) => m.text),
+    ).toEqual([
+      '✅ Телефон: +7 999 555-44-33',
+      '🏙 Напишите название вашего города или выберите его из списка:',
+    ]);
+    expect(h.fake.replyKeyboard(h.token, p.tg_user_id)).toBeNull();
+    expect(await storedForm(h, p)).toMatchObject({ phone: '+79995554433', step: 'city' });
+
+    // Typing stays possible (the walk types it).
+    const q = newcomer();
+    await walkTo(o, q, 'city');
+    expect(await storedForm(h, q)).toMatchObject({ phone: '+79990001122' });
+    expect(h.fake.replyKeyboard(h.token, q.tg_user_id)).toBeNull();
+  });
+
   it('an idle form expires politely', async () => {
     const p = newcomer();
     await walkTo(o, p, 'phone');

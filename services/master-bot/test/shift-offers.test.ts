@@ -271,6 +271,7 @@ describe('new offers', () => {
     expect(card.text).not.toContain('4815');
     expect(card.text).not.toContain('Анна');
     expect(card.text).not.toContain('+7916');
+    expect(card.text).not.toContain('555-44-33');
     expect(card.text).toContain('Искрит розетка <на кухне>');
     expect(card.text).toContain('⚡ Электрика');
     expect(card.text).toMatch(/🗓 (сегодня|завтра) \(\d\d\.\d\d\) \d\d:\d\d/);
@@ -292,7 +293,7 @@ describe('new offers', () => {
     // ✅ Взять is the existing accept handler: the card becomes the assigned order.
     const taken = await d.tap(m, menu.message_id, { text: '✅ Взять' });
     expect(taken.text).toBe(`✅ Заказ #${offers[0]!.orderId} ваш!`);
-    expect(d.shown(m, menu.message_id).text).toContain('+79165554433');
+    expect(d.shown(m, menu.message_id).text).toContain('+7 916 555-44-33');
 
     // Another master's offer id in a forged card callback: refused, not marked viewed.
     const forged = await d.tap(m, menu.message_id, { data: `m:newc:${foreign.offerId}:0`, unchecked: true });

@@ -1,8 +1,10 @@
 import {
+  addressMapUrl,
   CATEGORY_LABELS,
   escapeHtml,
   formatMoment,
   formatMoney,
+  formatPhoneForCall,
   formatRemaining,
   formatTimeslot,
   OFFER_BUTTONS,
@@ -74,11 +76,11 @@ export function assignedOrderCard(o: ActiveOrderRow, now = new Date()): string {
     `<b>${texts.accept.won(o.id)}</b>`,
     '',
     `📍 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`,
-    `🏠 <code>${escapeHtml(fullAddress(o))}</code>`,
+    `🏠 ${mappedAddress(o)}`,
   ];
   if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
   lines.push(`👤 ${escapeHtml(o.clientName || 'имя не указано')}`);
-  lines.push(`📞 ${o.clientPhone ? `<code>${escapeHtml(o.clientPhone)}</code>` : 'не указан'}`);
+  lines.push(`📞 ${callablePhone(o.clientPhone)}`);
   lines.push(
     `⏰ ${formatTimeslot({ start: o.timeslotStart, end: o.timeslotEnd, isAsap: o.isAsap }, o.timezone, now)}`,
   );
@@ -301,6 +303,19 @@ export function offerCardText(o: OfferCardRow, now: Date): string {
   return lines.join('\n');
 }
 
+/**
+ * The address as a map link (the order's point when known, else a Yandex search for city,
+ * street and house); the 📋 Адрес button copies it.
+ */
+function mappedAddress(o: ActiveOrderRow): string {
+  const search = [o.city, o.street, o.house ? `д. ${o.house}` : null].filter(Boolean).join(', ');
+  const point = o.lat !== null && o.lon !== null ? { lat: o.lat, lon: o.lon } : null;
+  return `<a href="${escapeHtml(addressMapUrl(search, point))}">${escapeHtml(fullAddress(o))}</a>`;
+}
+
+/** The client's phone as plain text Telegram makes tappable (not inside <code>). */
+const callablePhone = (phone: string | null) => (phone ? escapeHtml(formatPhoneForCall(phone)) : 'не указан');
+
 export function fullAddress(o: Pick<ActiveOrderRow, 'street' | 'house' | 'apartment'>): string {
   const parts = [o.street ?? 'улица не указана'];
   if (o.house) parts.push(`д. ${o.house}`);
@@ -317,12 +332,12 @@ export function activeCardText(o: ActiveOrderRow, now: Date): string {
   ];
   if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
   lines.push(`🏙 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`);
-  lines.push(`📍 <code>${escapeHtml(fullAddress(o))}</code>`);
+  lines.push(`📍 ${mappedAddress(o)}`);
   if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
   lines.push(`🗓 ${slotText(o, now)}`);
   lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
   lines.push(`👤 Клиент: ${escapeHtml(o.clientName || 'имя не указано')}`);
-  lines.push(`📞 Телефон: ${o.clientPhone ? `<code>${escapeHtml(o.clientPhone)}</code>` : 'не указан'}`);
+  lines.push(`📞 Телефон: ${callablePhone(o.clientPhone)}`);
   const description = o.description.trim();
   if (description) lines.push('', `📝 ${escapeHtml(truncate(description, 1500))}`);
   return lines.join('\n');

@@ -15,7 +15,7 @@ import {
   SBP_BANKS,
   submitMasterRegistration,
 } from '@fs/dispatch';
-import { isValidPoint, normalizeRuPhone } from '@fs/domain';
+import { formatPhoneForCall, isValidPoint, normalizeRuPhone } from '@fs/domain';
 import { fileOfMessage, inlineKeyboard, NO_KEYBOARD, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import { type CallbackArgs, type CallbackName, callbackOf, cbButton, onCallback } from '../../callbacks';
@@ -42,7 +42,7 @@ import {
   type WizardState,
 } from './flow';
 import { ONBOARDING_STEPS, type OnboardingStep, onboardingWizard } from './state';
-import { navKeyboard, stepView } from './views';
+import { navKeyboard, sharePhoneKeyboard, stepView } from './views';
 
 const ob = mt.onboarding;
 const CITY_QUERY_MAX = 100;
@@ -65,6 +65,8 @@ async function show(
   const s = settle(state, docs);
   ctx.wizard.set(onboardingWizard, s);
   const view = await stepView(ctx.deps, s, docs, opts);
+  // A reply keyboard cannot share a message with the step's inline buttons: it comes first.
+  if (s.step === 'phone') await ctx.reply(ob.ask.phoneShare, { reply_markup: sharePhoneKeyboard() });
   const extra = { parse_mode: 'HTML' as const, reply_markup: view.markup };
   if (how === 'edit' && ctx.callbackQuery?.message) await safeEdit(ctx, view.text, extra);
   else await ctx.reply(view.text, extra);
@@ -535,8 +537,14 @@ onboarding.on('message', async (ctx, next) => {
       return r.ok ? proceed({ ...s, fullName: r.value }) : fail(ob.errors.name);
     }
     case 'phone': {
-      const phone = text ? normalizeRuPhone(text) : null;
-      return phone ? proceed({ ...s, phone }) : fail(ob.errors.phone);
+      // 📱 Отправить мой номер sends a contact; only the person's own number is taken.
+      const contact = 'contact' in msg ? msg.contact : undefined;
+      if (contact && contact.user_id !== ctx.from.id) return fail(ob.errors.phoneNotOwn);
+      const raw = contact?.phone_number ?? text;
+      const phone = raw ? normalizeRuPhone(raw) : null;
+      if (!phone) return fail(ob.errors.phone);
+      await ctx.reply(ob.phoneSaved(formatPhoneForCall(phone)), { reply_markup: { remove_keyboard: true } });
+      return proceed({ ...s, phone });
     }
     case 'city': {
       if (!text) return show(ctx, { ...s, citySearch: undefined }, 'reply', { lead: ob.useButtons });

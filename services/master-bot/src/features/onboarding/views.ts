@@ -1,7 +1,7 @@
 import { SBP_BANKS } from '@fs/dispatch';
 import { CATEGORIES, CATEGORY_LABELS } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
 import type { MasterBotDeps } from '../../context';
 import {
@@ -45,6 +45,13 @@ export const navRow = (): InlineKeyboardButton[] => [
 
 /** The ⬅️ Назад / ❌ Отменить keyboard under prompts that expect text or a file. */
 export const navKeyboard = (): InlineKeyboardMarkup => inlineKeyboard([navRow()]);
+
+/** The phone step's reply keyboard: Telegram's share-contact button (typing stays possible). */
+export const sharePhoneKeyboard = (): ReplyKeyboardMarkup => ({
+  keyboard: [[{ text: ob.buttons.sharePhone, request_contact: true }]],
+  resize_keyboard: true,
+  one_time_keyboard: true,
+});
 
 const mark = (on: boolean, label: string) => `${on ? '✅' : '▫️'} ${label}`;
 
