@@ -552,6 +552,22 @@ describe('rate limit and latency', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(55);
   });
 
+  it('answerLate delivers at once and answers after the delay', async () => {
+    const { token, tg } = client();
+    fake.answerLate({ method: 'sendMessage', chatId: USER.id, ms: 300 });
+    const started = Date.now();
+    const sending = tg.sendMessage(USER.id, 'медленно');
+    const call = await fake.waitFor((c) => c.token === token && c.method === 'sendMessage', 2000);
+    expect(call.response).toMatchObject({ ok: true });
+    const sent = await sending;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(sent.message_id).toBe((call.response as { result: { message_id: number } }).result.message_id);
+    // Only the next matching call was slow.
+    const again = Date.now();
+    await tg.sendMessage(USER.id, 'быстро');
+    expect(Date.now() - again).toBeLessThan(290);
+  });
+
   it('waitFor resolves on matching calls and explains a timeout', async () => {
     const { token, tg } = client();
     const two = fake.waitForCalls((c) => c.token === token && c.method === 'sendMessage', 2, 2000);

@@ -171,6 +171,7 @@ export class FakeTelegram {
   private readonly listeners = new Set<(call: FakeCall) => void>();
   private readonly chatListeners = new Set<(event: ChatEvent) => void>();
   private rules: ActiveRule[] = [];
+  private lateRules: (Omit<ActiveRule, 'error'> & { ms: number })[] = [];
   private rate: { perSecond: number; retryAfter: number; perChat?: number; methods?: Set<string> } | null =
     null;
   private windows = new Map<string, SlidingWindow>();
@@ -468,6 +469,24 @@ export class FakeTelegram {
 
   clearFailures(): void {
     this.rules = [];
+    this.lateRules = [];
+  }
+
+  /**
+   * The next matching call(s) are carried out at once (the message is delivered, recorded and
+   * seen by listeners) but answered only after `ms`: a slow Telegram whose client may give up
+   * although the message arrived. Returns a function that cancels the rule.
+   */
+  answerLate(rule: Omit<FailRule, 'error'> & { ms: number }): () => void {
+    const active: Omit<ActiveRule, 'error'> & { ms: number } = { remaining: rule.times ?? 1, ms: rule.ms };
+    if (rule.token !== undefined) active.token = rule.token;
+    if (rule.method !== undefined)
+      active.methods = new Set(Array.isArray(rule.method) ? rule.method : [rule.method]);
+    if (rule.chatId !== undefined) active.chatId = String(rule.chatId);
+    this.lateRules.push(active);
+    return () => {
+      this.lateRules = this.lateRules.filter((r) => r !== active);
+    };
   }
 
   /** 429 for metered calls above `perSecond` per token (sliding 1-second window); null turns it off. */
@@ -481,7 +500,10 @@ export class FakeTelegram {
     };
   }
 
-  /** Delay before every answer (plus up to `jitterMs` at random). */
+  /**
+   * Delay before every call is carried out and answered (plus up to `jitterMs` at random): a slow
+   * Telegram. `answerLate` instead delivers at once and delays only the answer.
+   */
   setLatency(ms: number, jitterMs = 0): void {
     this.latencyMs = ms;
     this.jitterMs = jitterMs;
@@ -505,6 +527,7 @@ export class FakeTelegram {
   reset(): void {
     this.calls.length = 0;
     this.rules = [];
+    this.lateRules = [];
     this.rate = null;
     this.windows = new Map();
     this.latencyMs = 0;
@@ -806,6 +829,8 @@ export class FakeTelegram {
     const outcome = await this.execute(token, method, params, at, (callback) =>
       reply.raw.once('close', callback),
     );
+    const lateMs = this.lateRules.length > 0 ? this.takeLateRule(token, method, params) : 0;
+    if (lateMs > 0) await sleep(lateMs);
     if (outcome === 'network') {
       reply.hijack();
       req.raw.socket.destroy();
@@ -897,6 +922,18 @@ export class FakeTelegram {
       return rule.error;
     }
     return undefined;
+  }
+
+  private takeLateRule(token: string, method: string, params: Params): number {
+    for (let i = 0; i < this.lateRules.length; i++) {
+      const rule = this.lateRules[i]!;
+      if (rule.token !== undefined && rule.token !== token) continue;
+      if (rule.methods ? !rule.methods.has(method) : params.chat_id === undefined) continue;
+      if (rule.chatId !== undefined && String(params.chat_id) !== rule.chatId) continue;
+      if (--rule.remaining <= 0) this.lateRules.splice(i, 1);
+      return rule.ms;
+    }
+    return 0;
   }
 
   private overLimit(token: string, method: string, params: Params): boolean {
