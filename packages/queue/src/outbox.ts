@@ -132,3 +132,26 @@ export async function relayOutbox(db: Db, queues: Queues, opts: RelayOptions = {
   }
   return rows.length;
 }
+
+/**
+ * The outbox backlog, for the gauges of the sender and of the scheduler (which keeps reporting
+ * it while every sender is down): rows not delivered yet (waiting, or `sending` under a lease),
+ * and how long the oldest of them has been due. A row held until later (`not_before`: quiet
+ * hours, a retry's backoff) counts from that time, not from its creation, so a night's held
+ * SMS does not look like a stuck sender.
+ */
+export async function outboxBacklog(db: Db): Promise<{ count: number; oldestAgeS: number }> {
+  const row = await db
+    .selectFrom('notifications_outbox')
+    .select([
+      sql<string>`count(*)`.as('count'),
+      sql<
+        number | null
+      >`extract(epoch from now() - min(greatest(created_at, not_before)) filter (where not_before is null or not_before <= now()))::float8`.as(
+        'oldest',
+      ),
+    ])
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb('lease_owner', 'is not', null)]))
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), oldestAgeS: Math.max(0, Number(row.oldest ?? 0)) };
+}

@@ -2,7 +2,7 @@ import type { Db, SettingsCache } from '@fs/db';
 import { ORDER_STATUSES } from '@fs/domain';
 import type { Logger } from '@fs/observability';
 import { prom } from '@fs/observability';
-import type { Queues } from '@fs/queue';
+import { outboxBacklog, type Queues } from '@fs/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -67,6 +67,9 @@ export interface ScrapeMetrics {
  * - `fs_orders{status}`: open orders by status (index range scans on ix_orders__status_city).
  * - `fs_queue_jobs{queue,state}`: depth of the three BullMQ queues (reported by the scheduler so
  *   that a notify queue growing while every sender is down is still visible).
+ * - `notifications_outbox_pending`, `notifications_outbox_oldest_pending_age_seconds`: the outbox
+ *   backlog, under the same names as the sender's gauges, so that the backlog alert keeps firing
+ *   when the metric dies with the last sender (NoSenderUp).
  * - `fs_distribution_last_tick_timestamp_seconds`, `fs_distribution_tick_interval_seconds`: the
  *   cluster-wide last safety tick (kept in Redis, so every replica reports the same value) and
  *   the configured interval, for the "scheduler not ticking" alert.
@@ -74,7 +77,7 @@ export interface ScrapeMetrics {
  *   from new distribution_metrics rows (one per automatic assignment), claimed through a cursor
  *   in Redis so that with N replicas each row is observed once; sum over replicas.
  *
- * Values that are identical on every replica (orders, queue depths, last tick) should be
+ * Values that are identical on every replica (orders, queue depths, outbox backlog, last tick) should be
  * aggregated with max(), not sum().
  */
 export function createScrapeMetrics(opts: ScrapeMetricsOptions): ScrapeMetrics {
@@ -123,6 +126,39 @@ export function createScrapeMetrics(opts: ScrapeMetricsOptions): ScrapeMetrics {
           for (const [state, n] of Object.entries(counts ?? {})) this.set({ queue: q.name, state }, n);
         }),
       );
+    },
+  });
+
+  type Backlog = Awaited<ReturnType<typeof outboxBacklog>>;
+  let backlog: Promise<Backlog | undefined> | null = null;
+  /** One backlog query per scrape, shared by both gauges. */
+  function backlogOnce() {
+    backlog ??= withTimeout(outboxBacklog(db), 'outbox backlog')
+      .catch((err: unknown) => {
+        warn('outbox backlog')(err);
+        return undefined;
+      })
+      .finally(() => {
+        backlog = null;
+      });
+    return backlog;
+  }
+  new prom.Gauge({
+    name: 'notifications_outbox_pending',
+    help: 'Outbox rows waiting to be delivered (also reported by the sender; use max)',
+    registers,
+    async collect() {
+      const b = await backlogOnce();
+      if (b) this.set(b.count);
+    },
+  });
+  new prom.Gauge({
+    name: 'notifications_outbox_oldest_pending_age_seconds',
+    help: 'How long the oldest pending outbox row has been due, 0 when none (also reported by the sender; use max)',
+    registers,
+    async collect() {
+      const b = await backlogOnce();
+      if (b) this.set(b.oldestAgeS);
     },
   });
 

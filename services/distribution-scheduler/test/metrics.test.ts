@@ -121,4 +121,30 @@ describe('scheduler metrics read on scrape', () => {
     );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
   });
+
+  it('the outbox backlog, under the sender names, so its alert outlives every sender', async () => {
+    // No sender runs here: rows stay pending, as they do while every sender is down.
+    const rows = await sql<{ id: number }>`
+      INSERT INTO notifications_outbox (bot, event, chat_id, status, created_at, not_before)
+      VALUES ('admin', 'limit_changed', 1, 'pending', now() - interval '90 seconds', NULL),
+             ('admin', 'limit_changed', 2, 'pending', now() - interval '10 seconds', NULL),
+             ('admin', 'limit_changed', 3, 'pending', now() - interval '1 hour', now() + interval '1 hour'),
+             ('admin', 'limit_changed', 4, 'sent', now() - interval '1 day', NULL)
+      RETURNING id
+    `.execute(env.db);
+    try {
+      for (const text of await Promise.all(schedulers.map(scrape))) {
+        // (Earlier tests' escalations may have left rows of their own.)
+        expect(sample(text, 'notifications_outbox_pending')).toBeGreaterThanOrEqual(3);
+        // The row held until later is not overdue; the oldest due one waits since 90 s.
+        const age = sample(text, 'notifications_outbox_oldest_pending_age_seconds')!;
+        expect(age).toBeGreaterThanOrEqual(90);
+        expect(age).toBeLessThan(3600);
+      }
+    } finally {
+      await sql`DELETE FROM notifications_outbox WHERE id = ANY(${rows.rows.map((r) => r.id)})`.execute(
+        env.db,
+      );
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { Db } from '@fs/db';
 import { prom } from '@fs/observability';
+import { outboxBacklog } from '@fs/queue';
 import type { Queue } from 'bullmq';
-import { pendingStats } from './outbox-store';
 
 type Registry = InstanceType<typeof prom.Registry>;
 
@@ -35,7 +35,7 @@ export function createSenderMetrics(registry: Registry, db: Db, queues: readonly
     if (!stats || Date.now() - stats.at > 1000) {
       stats = {
         at: Date.now(),
-        value: pendingStats(db).catch(() => ({ count: Number.NaN, oldestAgeS: Number.NaN })),
+        value: outboxBacklog(db).catch(() => ({ count: Number.NaN, oldestAgeS: Number.NaN })),
       };
     }
     return stats.value;
@@ -50,7 +50,7 @@ export function createSenderMetrics(registry: Registry, db: Db, queues: readonly
   });
   new prom.Gauge({
     name: 'notifications_outbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest pending outbox row (0 when none)',
+    help: 'How long the oldest pending outbox row has been due (0 when none)',
     registers: [registry],
     async collect() {
       this.set((await backlog()).oldestAgeS);

@@ -379,16 +379,3 @@ export async function findPushRow(
     .executeTakeFirst();
   return row ?? null;
 }
-
-/** Backlog figures for the gauges: waiting and in-flight rows (`sending` counts: not delivered yet). */
-export async function pendingStats(db: Db): Promise<{ count: number; oldestAgeS: number }> {
-  const row = await db
-    .selectFrom('notifications_outbox')
-    .select([
-      sql<string>`count(*)`.as('count'),
-      sql<number | null>`extract(epoch from now() - min(created_at))::float8`.as('oldest'),
-    ])
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb('lease_owner', 'is not', null)]))
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.count), oldestAgeS: Math.max(0, Number(row.oldest ?? 0)) };
-}
