@@ -13,6 +13,8 @@ import * as m0170 from './migrations/2026_12_05_0170_client_channel';
 import * as m0171 from './migrations/2026_12_05_0171_clients';
 import * as m0172 from './migrations/2026_12_05_0172_reviews';
 import * as m0180 from './migrations/2026_12_05_0180_places';
+// 0120 builds on 0180's geo_point, so its name sorts after it (a fresh database runs them in name order).
+import * as m0120 from './migrations/2026_12_06_0120_ranked_index';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -33,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0171_clients': m0171,
   '2026_12_05_0172_reviews': m0172,
   '2026_12_05_0180_places': m0180,
+  '2026_12_06_0120_ranked_index': m0120,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

@@ -43,6 +43,7 @@ export {
   type CandidateExplanation,
   type CandidateOrder,
   type CandidateRejection,
+  type DistanceSettings,
   type FindCandidatesOptions,
   findCandidates,
 } from './offers/candidates';

@@ -283,3 +283,22 @@ export async function outboxRows(db: Db, where: { orderId?: number; event?: stri
   if (where.event !== undefined) q = q.where('event', '=', where.event as never);
   return q.orderBy('id').execute();
 }
+
+/** Gives a master a base point (the trigger of migration 0180 makes it their geo_point). */
+export async function setMasterPoint(db: Db, masterId: number, lat: number, lon: number): Promise<void> {
+  await db.updateTable('masters').set({ base_lat: lat, base_lon: lon }).where('id', '=', masterId).execute();
+}
+
+/** Gives an order a geocoded point. */
+export async function setOrderPoint(db: Db, orderId: number, lat: number, lon: number): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({ lat, lon, geo_precision: 'house', geo_source: 'geocoder' })
+    .where('id', '=', orderId)
+    .execute();
+}
+
+/** A point `km` kilometres north of (lat, lon) (1° of latitude ≈ 111.2 km). */
+export function northOf(lat: number, lon: number, km: number): [number, number] {
+  return [lat + km / 111.195, lon];
+}

@@ -9,6 +9,9 @@ import {
   createOrder,
   type DispatchTestEnv,
   type MasterOpts,
+  northOf,
+  setMasterPoint,
+  setOrderPoint,
   setupDispatchEnv,
 } from '../../test/fixtures';
 import { rateOrder } from '../clients/feedback';
@@ -27,7 +30,7 @@ afterAll(() => env.close());
 async function loadOrder(id: number): Promise<CandidateOrder> {
   return db
     .selectFrom('orders')
-    .select(['id', 'city_id', 'district_id', 'category', 'type', 'preferred_master_id'])
+    .select(['id', 'city_id', 'district_id', 'category', 'type', 'preferred_master_id', 'lat', 'lon'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
 }
@@ -375,5 +378,93 @@ describe('findCandidates: ranking', () => {
     expect(
       (await findCandidates(db, order, { limit: 5, maxActiveOrders: 2 })).map((c) => c.masterId),
     ).toEqual([m]);
+  });
+});
+
+describe('findCandidates: distance (issue 18)', () => {
+  const CENTRE: [number, number] = [55.7558, 37.6173];
+  const near = (d: { distance_weight: number; distance_max_km: number }) => ({
+    limit: 10,
+    maxActiveOrders: 1,
+    distance: d,
+  });
+
+  async function placedOrder(cityId: number): Promise<CandidateOrder> {
+    const orderId = await createOrder(db, { cityId });
+    await setOrderPoint(db, orderId, ...CENTRE);
+    return loadOrder(orderId);
+  }
+
+  it('puts the nearer of two otherwise equal masters first, whatever the weight', async () => {
+    const { cityId } = await createCity(db);
+    const far = await createMaster(db, { cityId });
+    const close = await createMaster(db, { cityId });
+    await setMasterPoint(db, far, ...northOf(...CENTRE, 3.4));
+    await setMasterPoint(db, close, ...northOf(...CENTRE, 2.6));
+    const order = await placedOrder(cityId);
+    for (const weight of [0, 5, 10]) {
+      // 12 tries: a random tie-break would put `far` first in about half of them.
+      for (let i = 0; i < 4; i++) {
+        const c = await findCandidates(db, order, near({ distance_weight: weight, distance_max_km: 50 }));
+        expect(c.map((x) => x.masterId)).toEqual([close, far]);
+      }
+    }
+    const [first] = await findCandidates(db, order, near({ distance_weight: 5, distance_max_km: 50 }));
+    expect(first?.distanceM).toBeGreaterThan(2500);
+    expect(first?.distanceM).toBeLessThan(2700);
+  });
+
+  it('lets the weight decide between a near master and a farther one with a car', async () => {
+    const { cityId } = await createCity(db);
+    const nearNoCar = await createMaster(db, { cityId });
+    const farCar = await createMaster(db, { cityId, hasVehicle: true });
+    await setMasterPoint(db, nearNoCar, ...northOf(...CENTRE, 0.5));
+    await setMasterPoint(db, farCar, ...northOf(...CENTRE, 8));
+    const order = await placedOrder(cityId);
+    const ranked = async (w: number) =>
+      (await findCandidates(db, order, near({ distance_weight: w, distance_max_km: 50 }))).map(
+        (x) => x.masterId,
+      );
+    // Weight 10: 1 km bands, the near master's band wins. Weight 1: one 10 km band, the car wins.
+    expect(await ranked(10)).toEqual([nearNoCar, farCar]);
+    expect(await ranked(1)).toEqual([farCar, nearNoCar]);
+    expect(await ranked(0)).toEqual([farCar, nearNoCar]);
+  });
+
+  it('excludes masters beyond the radius and says how far they are; unknown points never exclude', async () => {
+    const { cityId } = await createCity(db);
+    const inside = await createMaster(db, { cityId });
+    const outside = await createMaster(db, { cityId });
+    const nowhere = await createMaster(db, { cityId });
+    await setMasterPoint(db, inside, ...northOf(...CENTRE, 9));
+    await setMasterPoint(db, outside, ...northOf(...CENTRE, 12.3));
+    const order = await placedOrder(cityId);
+    const opts = near({ distance_weight: 5, distance_max_km: 10 });
+
+    const ids = (await findCandidates(db, order, opts)).map((c) => c.masterId);
+    expect(ids.sort()).toEqual([inside, nowhere].sort());
+    // The master with a point ranks before the one without (an unknown distance comes after every band).
+    expect((await findCandidates(db, order, opts))[0]?.masterId).toBe(inside);
+
+    const rows = await findCandidates(db, order, { ...opts, explain: true });
+    const far = rows.find((r) => r.masterId === outside)!;
+    expect(far).toMatchObject({ eligible: false, rejections: ['too_far'] });
+    expect(far.candidate.distanceM).toBeGreaterThan(12_200);
+    expect(far.candidate.distanceM).toBeLessThan(12_400);
+    expect(rows.find((r) => r.masterId === nowhere)).toMatchObject({ eligible: true, rejections: [] });
+
+    // No radius (0 km): everyone; an order without a point: everyone.
+    expect(await findCandidates(db, order, near({ distance_weight: 5, distance_max_km: 0 }))).toHaveLength(3);
+    const unplaced = await loadOrder(await createOrder(db, { cityId }));
+    expect(await findCandidates(db, unplaced, opts)).toHaveLength(3);
+  });
+
+  it('reads the distance settings when the caller does not pass them', async () => {
+    const { cityId } = await createCity(db);
+    const outside = await createMaster(db, { cityId });
+    await setMasterPoint(db, outside, ...northOf(...CENTRE, 80));
+    const order = await placedOrder(cityId);
+    // The default distance_max_km is 50.
+    expect(await findCandidates(db, order, { limit: 5, maxActiveOrders: 1 })).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import type { Category, OrderType, ShiftStatus } from '@fs/domain';
+import { loadSettings } from '@fs/db';
+import { type Category, distanceBandMetres, type OrderType, type ShiftStatus } from '@fs/domain';
 import { type RawBuilder, sql } from 'kysely';
 import { activeOrderCountSql, orderLimitSql, pendingOfferCountSql } from '../masters/master-load';
 import type { Executor } from '../shared/deps';
@@ -11,6 +12,9 @@ export interface CandidateOrder {
   category: Category;
   type: OrderType;
   preferred_master_id: number | null;
+  /** The order's point (orders.lat/lon); absent or null when unknown (distance then plays no part). */
+  lat?: number | null;
+  lon?: number | null;
 }
 
 /** An eligible master with the figures the ranking used. */
@@ -28,6 +32,11 @@ export interface Candidate {
   /** Open offers for other orders the master has not answered yet. */
   pendingOffers: number;
   orderLimit: number;
+  /**
+   * Straight-line distance from the master's point (live location while shared, else base
+   * point) to the order's, metres; null when either point is unknown.
+   */
+  distanceM: number | null;
 }
 
 /** Why a master of the city is not a candidate (the admin bot's texts name each one for staff). */
@@ -44,7 +53,9 @@ export type CandidateRejection =
   | 'busy_with_offers'
   | 'refused'
   | 'already_offered'
-  | 'wrong_district';
+  | 'wrong_district'
+  /** Beyond `distance_max_km` (the explanation's candidate carries the distance). */
+  | 'too_far';
 
 export interface CandidateExplanation {
   masterId: number;
@@ -63,22 +74,45 @@ export interface FindCandidatesOptions {
   explain?: boolean;
   /** The `max_active_orders` setting; read from the settings table when omitted. */
   maxActiveOrders?: number;
+  /** The `distance_weight` and `distance_max_km` settings; read from the settings table when omitted. */
+  distance?: DistanceSettings;
+}
+
+export interface DistanceSettings {
+  distance_weight: number;
+  distance_max_km: number;
+}
+
+/** How distance enters the query: ranking band width and the radius, metres (null: none). */
+export interface DistanceTerms {
+  band: number | null;
+  radius: number | null;
+}
+
+export async function distanceTerms(db: Executor, opts: FindCandidatesOptions): Promise<DistanceTerms> {
+  const s = opts.distance ?? (await loadSettings(db));
+  return {
+    band: distanceBandMetres(s.distance_weight),
+    radius: s.distance_max_km > 0 ? s.distance_max_km * 1000 : null,
+  };
+}
+
+/** The order's point as an earthdistance cube, or NULL. */
+function orderPoint(order: CandidateOrder): RawBuilder<unknown> {
+  return order.lat != null && order.lon != null
+    ? sql`ll_to_earth(${order.lat}::float8, ${order.lon}::float8)`
+    : sql`NULL::cube`;
 }
 
 /**
  * Per-master rules, each TRUE when the master passes. In the scheduler's mode they form the
- * WHERE clause (the first six match the partial index ix_masters__candidates clause by clause,
- * so the planner reads the city's available masters from it index-only); with `explain` each
- * becomes a column.
+ * WHERE clause (the first six match the partial indexes ix_masters__ranked and
+ * ix_masters__candidates_geo clause by clause, so the planner reads the city's available
+ * masters from them); with `explain` each becomes a column.
  */
 function masterRules(order: CandidateOrder) {
   return {
-    verified: sql<boolean>`m.verified AND m.moderation_status = 'approved'`,
-    active: sql<boolean>`m.is_active`,
-    not_blocked: sql<boolean>`NOT m.is_blocked`,
-    not_deleted: sql<boolean>`NOT m.is_deleted`,
-    reachable: sql<boolean>`NOT m.is_unreachable`,
-    on_shift: sql<boolean>`m.shift_status = 'on'`,
+    ...AVAILABILITY,
     // masters.skill_codes mirrors master_skills (triggers, migration 0002) and is in the index; the
     // skill's own is_active is one lookup per query (an InitPlan), not one per master.
     skill: sql<boolean>`(m.skill_codes @> ARRAY[${order.category}::category]
@@ -90,6 +124,16 @@ function masterRules(order: CandidateOrder) {
   };
 }
 type RuleName = keyof ReturnType<typeof masterRules>;
+
+/** The rules about the master alone (the partial indexes' predicate). */
+const AVAILABILITY = {
+  verified: sql<boolean>`m.verified AND m.moderation_status = 'approved'`,
+  active: sql<boolean>`m.is_active`,
+  not_blocked: sql<boolean>`NOT m.is_blocked`,
+  not_deleted: sql<boolean>`NOT m.is_deleted`,
+  reachable: sql<boolean>`NOT m.is_unreachable`,
+  on_shift: sql<boolean>`m.shift_status = 'on'`,
+};
 
 const REJECTION_OF: Record<Exclude<RuleName, 'on_shift'>, CandidateRejection> = {
   verified: 'not_verified',
@@ -108,9 +152,17 @@ function limitSetting(opts: FindCandidatesOptions): RawBuilder<number> | number 
     FROM settings WHERE key = 'max_active_orders'), 1)`;
 }
 
+/** Straight-line distance (chord, metres) between a master's point `p` and the order's; NULL if either is unknown. */
+export function distanceSql(
+  masterPoint: RawBuilder<unknown>,
+  orderPointSql: RawBuilder<unknown>,
+): RawBuilder<number | null> {
+  return sql<number | null>`cube_distance(${masterPoint}, ${orderPointSql})`;
+}
+
 /**
  * What qualification and ranking read per master; in the scheduler's mode every column comes
- * from ix_masters__candidates (index-only) or an index probe.
+ * from the index (index-only) or an index probe.
  */
 function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
   const preferredId = order.type === 'guarantee' ? order.preferred_master_id : null;
@@ -120,6 +172,7 @@ function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
     coalesce(m.id = ${preferredId}::int, false) AS preferred,
     (${order.district_id}::int IS NOT NULL AND EXISTS (SELECT 1 FROM master_districts md
       WHERE md.master_id = m.id AND md.district_id = ${order.district_id}::int)) AS in_district,
+    ${distanceSql(sql.ref('m.geo_point'), orderPoint(order))} AS distance_m,
     ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
     ${orderLimitSql('m', defaultLimit)} AS order_limit`;
 }
@@ -131,11 +184,22 @@ function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
 }
 
 /** Average check over the last 7 days (closed orders), via ix_orders__master_closed. */
-const AVG_CHECK = sql<number>`(SELECT coalesce(avg(c.total_amount_kopecks), 0)::float8 FROM orders c
-  WHERE c.assigned_master_id = s.id AND c.status = 'closed' AND c.closed_at >= now() - interval '7 days')`;
+export function avgCheckSql(masterId: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`(SELECT coalesce(avg(c.total_amount_kopecks), 0)::float8 FROM orders c
+  WHERE c.assigned_master_id = ${masterId} AND c.status = 'closed' AND c.closed_at >= now() - interval '7 days')`;
+}
+const AVG_CHECK = avgCheckSql(sql.ref('s.id'));
 
-/** Ranking, best first: preferred (guarantee), car, average check, rating, fewer active orders, random. */
-const RANKING = sql`s.preferred DESC, s.has_vehicle DESC, avg_check DESC, s.rating DESC, s.active_orders ASC, random()`;
+/**
+ * Ranking, best first: preferred (guarantee); distance band (nearer first: bands of
+ * `distanceBandMetres(distance_weight)` metres, none at weight 0; an unknown distance after every
+ * band); car; average check; rating; fewer active orders; nearer; random. Columns of `s`:
+ * preferred, distance_m, has_vehicle, avg_check, rating, active_orders.
+ */
+export function rankingSql(d: DistanceTerms): RawBuilder<unknown> {
+  return sql`s.preferred DESC, floor(s.distance_m / ${d.band}::float8) ASC NULLS LAST, s.has_vehicle DESC,
+    s.avg_check DESC, s.rating DESC, s.active_orders ASC, s.distance_m ASC NULLS LAST, random()`;
+}
 
 interface RankedRow {
   id: number;
@@ -145,6 +209,7 @@ interface RankedRow {
   shift_status: ShiftStatus;
   preferred: boolean;
   in_district: boolean;
+  distance_m: number | null;
   active_orders: number;
   pending_offers: number;
   order_limit: number;
@@ -163,6 +228,7 @@ function toCandidate(r: RankedRow): Candidate {
     activeOrders: r.active_orders,
     pendingOffers: r.pending_offers,
     orderLimit: r.order_limit,
+    distanceM: r.distance_m === null ? null : Math.round(r.distance_m),
   };
 }
 
@@ -172,7 +238,9 @@ function toCandidate(r: RankedRow): Candidate {
  * the district qualifies; active skill = category; approved and verified, active, not
  * blocked/deleted/unreachable; on shift (not on break); under the active-order limit, counting
  * unanswered offers for other orders (see master-load.ts); never declined or let expire an
- * offer for this order and holds no live one. One row per master.
+ * offer for this order and holds no live one; within `distance_max_km` of the order when both
+ * points are known (an unknown point never excludes). One row per master.
+ * The batch form of the same rules is batch-candidates.ts.
  */
 export function findCandidates(
   db: Executor,
@@ -221,17 +289,31 @@ export interface SelectCandidatesOptions extends Omit<FindCandidatesOptions, 'ex
 }
 
 /**
- * The scheduler's form of the query: also counts qualified masters who are only busy with
- * other offers, so that "nobody free right now" is told apart from "nobody at all".
- * The district fallback looks at qualified masters, busy or not: a district master who will
- * answer within the SLA is preferred over sending the order across the city.
+ * Where the scheduler's form reads masters from. With the order's point and a radius: the
+ * masters inside the radius through the GiST index ix_masters__candidates_geo (an earth_box
+ * search, then the exact distance), plus the masters without a point (they are never excluded
+ * by distance), through ix_masters__ranked. Otherwise the city's available masters.
  */
-export async function selectCandidates(
-  db: Executor,
+function candidateSource(order: CandidateOrder, opts: FindCandidatesOptions, d: DistanceTerms) {
+  const rules = sql.join(Object.values(masterRules(order)), sql` AND `);
+  const columns = qualifyColumns(order, opts);
+  const inCity = sql`m.city_id = ${order.city_id}::int AND ${rules}`;
+  if (d.radius === null || order.lat == null || order.lon == null)
+    return sql`SELECT ${columns} FROM masters m WHERE ${inCity}`;
+  const point = orderPoint(order);
+  return sql`SELECT ${columns} FROM masters m
+      WHERE ${inCity} AND earth_box(${point}, ${d.radius}::float8) @> m.geo_point
+        AND cube_distance(m.geo_point, ${point}) <= ${d.radius}::float8
+    UNION ALL
+    SELECT ${columns} FROM masters m WHERE ${inCity} AND m.geo_point IS NULL`;
+}
+
+/** The scheduler's statement (exported for the plan test and the README's EXPLAIN). */
+export function selectCandidatesSql(
   order: CandidateOrder,
   opts: SelectCandidatesOptions,
-): Promise<CandidateSelection> {
-  const rules = Object.values(masterRules(order));
+  d: DistanceTerms,
+): RawBuilder<RankedRow & { busy: number; locked: boolean }> {
   const lock =
     opts.lock === undefined
       ? sql``
@@ -243,12 +325,10 @@ export async function selectCandidates(
       FOR UPDATE OF lm SKIP LOCKED
     )`;
   const isLocked = opts.lock === undefined ? sql`false` : sql`n.id IN (SELECT id FROM locked)`;
-  const { rows } = await sql<RankedRow & { busy: number; locked: boolean }>`
+  return sql<RankedRow & { busy: number; locked: boolean }>`
     WITH qualified AS (
       SELECT * FROM (
-        SELECT ${qualifyColumns(order, opts)}
-        FROM masters m
-        WHERE m.city_id = ${order.city_id}::int AND ${sql.join(rules, sql` AND `)}
+        ${candidateSource(order, opts, d)}
         OFFSET 0 -- keeps the load columns from being computed for masters the rules already dropped
       ) p
       WHERE p.active_orders < p.order_limit
@@ -258,10 +338,9 @@ export async function selectCandidates(
       FROM qualified q
       WHERE q.in_district OR NOT EXISTS (SELECT 1 FROM qualified WHERE in_district)
     ), ranked AS (
-      SELECT s.*, ${AVG_CHECK} AS avg_check
-      FROM scoped s
-      WHERE s.active_orders + s.pending_offers < s.order_limit
-      ORDER BY ${RANKING}
+      SELECT s.* FROM (SELECT f.*, ${avgCheckSql(sql.ref('f.id'))} AS avg_check FROM scoped f
+        WHERE f.active_orders + f.pending_offers < f.order_limit) s
+      ORDER BY ${rankingSql(d)}
       LIMIT ${opts.limit}::int
     ), numbered AS (
       SELECT row_number() OVER () AS pos, r.* FROM ranked r
@@ -271,7 +350,22 @@ export async function selectCandidates(
     LEFT JOIN numbered n ON true
     LEFT JOIN masters m ON m.id = n.id -- the names of the few ranked, not of every master read
     ORDER BY n.pos
-  `.execute(db);
+  `;
+}
+
+/**
+ * The scheduler's form of the query: also counts qualified masters who are only busy with
+ * other offers, so that "nobody free right now" is told apart from "nobody at all".
+ * The district fallback looks at qualified masters, busy or not: a district master who will
+ * answer within the SLA is preferred over sending the order across the city.
+ */
+export async function selectCandidates(
+  db: Executor,
+  order: CandidateOrder,
+  opts: SelectCandidatesOptions,
+): Promise<CandidateSelection> {
+  const d = await distanceTerms(db, opts);
+  const { rows } = await selectCandidatesSql(order, opts, d).execute(db);
   const ranked = rows.filter((r) => r.id !== null);
   return {
     candidates: ranked.map(toCandidate),
@@ -281,17 +375,23 @@ export async function selectCandidates(
 }
 
 type ExplainRow = RankedRow &
-  Record<`ok_${RuleName}`, boolean> & { ok_district: boolean; free: boolean; eligible: boolean };
+  Record<`ok_${RuleName}`, boolean> & {
+    ok_near: boolean;
+    ok_district: boolean;
+    free: boolean;
+    eligible: boolean;
+  };
 
 async function explainCandidates(
   db: Executor,
   order: CandidateOrder,
   opts: FindCandidatesOptions,
 ): Promise<CandidateExplanation[]> {
+  const d = await distanceTerms(db, opts);
   const rules = masterRules(order);
   const ruleColumns = Object.entries(rules).map(([name, expr]) => sql`(${expr}) AS ${sql.ref(`ok_${name}`)}`);
   const allRules = sql.join(
-    Object.keys(rules).map((name) => sql.ref(`ok_${name}`)),
+    [...Object.keys(rules), 'near'].map((name) => sql.ref(`ok_${name}`)),
     sql` AND `,
   );
   const { rows } = await sql<ExplainRow>`
@@ -299,18 +399,21 @@ async function explainCandidates(
       SELECT p.*, (${allRules} AND p.active_orders < p.order_limit) AS passes_master_rules,
         p.active_orders + p.pending_offers < p.order_limit AS free
       FROM (
-        SELECT ${rankingColumns(order, opts)}, ${sql.join(ruleColumns)}
-        FROM masters m
-        WHERE m.city_id = ${order.city_id}::int
+        SELECT r.*, (${d.radius}::float8 IS NULL OR r.distance_m IS NULL OR r.distance_m <= ${d.radius}::float8) AS ok_near
+        FROM (
+          SELECT ${rankingColumns(order, opts)}, ${sql.join(ruleColumns)}
+          FROM masters m
+          WHERE m.city_id = ${order.city_id}::int
+        ) r
       ) p
     ), scoped AS (
       SELECT e.*, (e.in_district OR NOT EXISTS (SELECT 1 FROM examined x WHERE x.passes_master_rules AND x.in_district))
         AS ok_district
       FROM examined e
     )
-    SELECT s.*, (s.passes_master_rules AND s.ok_district AND s.free) AS eligible, ${AVG_CHECK} AS avg_check
-    FROM scoped s
-    ORDER BY eligible DESC, ${RANKING}, s.full_name
+    SELECT s.*, (s.passes_master_rules AND s.ok_district AND s.free) AS eligible
+    FROM (SELECT c.*, ${avgCheckSql(sql.ref('c.id'))} AS avg_check FROM scoped c) s
+    ORDER BY eligible DESC, ${rankingSql(d)}, s.full_name
   `.execute(db);
   let rank = 0;
   return rows.map((r) => {
@@ -321,6 +424,7 @@ async function explainCandidates(
     if (!r.ok_on_shift) rejections.push(r.shift_status === 'break' ? 'on_break' : 'off_shift');
     if (r.active_orders >= r.order_limit) rejections.push('limit_reached');
     else if (!r.free) rejections.push('busy_with_offers');
+    if (!r.ok_near) rejections.push('too_far');
     if (!r.ok_district) rejections.push('wrong_district');
     return {
       masterId: r.id,

@@ -62,6 +62,8 @@ interface LockedOrder extends SnapshotSource {
   status: OrderStatus;
   preferred_master_id: number | null;
   assigned_master_id: number | null;
+  lat: number | null;
+  lon: number | null;
   dist_rounds_used: number;
   escalated_logist_at: Date | null;
   escalated_admin_at: Date | null;
@@ -79,6 +81,7 @@ interface LockedOrder extends SnapshotSource {
 async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | null> {
   const { rows } = await sql<LockedOrder>`
     SELECT o.id, o.city_id, o.district_id, o.category, o.type, o.status, o.preferred_master_id, o.assigned_master_id,
+      o.lat, o.lon,
       o.dist_rounds_used, o.escalated_logist_at, o.escalated_admin_at, o.first_offer_at, o.deferred_until, o.created_at,
       o.street, o.description, o.timeslot_start, o.timeslot_end, o.is_asap,
       c.name AS city_name, c.timezone, c.working_hours_start AS city_hours_start, c.working_hours_end AS city_hours_end,
@@ -192,6 +195,7 @@ export async function distributeOrder(deps: DispatchDeps, orderId: number): Prom
       const selection = await selectCandidates(trx, order, {
         limit: settings.distribution_offers_per_round + RACE_SLACK,
         maxActiveOrders: settings.max_active_orders,
+        distance: settings,
         lock: settings.distribution_offers_per_round,
       });
       if (selection.candidates.length === 0) {

@@ -53,22 +53,27 @@ export async function insertOffers(trx: Executor, input: InsertOffersInput): Pro
     outbox_id: number;
   }>`
     WITH chosen AS (
-      SELECT u.id FROM unnest(${[...masterIds]}::int[]) WITH ORDINALITY AS u(id, ord)
+      SELECT u.id, round(cube_distance(m.geo_point, (SELECT ll_to_earth(o.lat, o.lon) FROM orders o
+        WHERE o.id = ${order.id}::int)))::int AS distance_m
+      FROM unnest(${[...masterIds]}::int[]) WITH ORDINALITY AS u(id, ord)
       JOIN masters m ON m.id = u.id
       WHERE ${loadCheck}
       ORDER BY u.ord
       LIMIT ${input.limit}::int
     ), new_offers AS (
-      INSERT INTO offers (order_id, master_id, round_number, state, sent_at, expires_at)
-      SELECT ${order.id}::int, c.id, ${round}::int, 'sent', now(), now() + make_interval(secs => ${input.slaSeconds}::int)
+      INSERT INTO offers (order_id, master_id, round_number, state, sent_at, expires_at, distance_m)
+      SELECT ${order.id}::int, c.id, ${round}::int, 'sent', now(), now() + make_interval(secs => ${input.slaSeconds}::int),
+        c.distance_m
       FROM chosen c
-      RETURNING id, master_id, expires_at
+      RETURNING id, master_id, expires_at, distance_m
     ), pushes AS (
       INSERT INTO notifications_outbox (bot, event, master_id, order_id, offer_id, payload, dedup_key)
       SELECT 'master', 'new_offer', n.master_id, ${order.id}::int, n.id,
         ${JSON.stringify(snapshot)}::jsonb || jsonb_build_object(
           'offer_id', n.id,
-          'expires_at', to_char(n.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+          'expires_at', to_char(n.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+          -- The master's own distance, only when both points are known.
+          || CASE WHEN n.distance_m IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('distance_m', n.distance_m) END,
         'new-offer-' || n.id
       FROM new_offers n
       RETURNING id, offer_id

@@ -56,7 +56,8 @@ export type MasterPickResult<T extends object = object> =
 /** The scheduler's verdict on every master of the order's city, eligible first (ranked). */
 export async function explainOrderCandidates(
   db: Executor,
-  order: Pick<LockedOrder, 'id' | 'city_id' | 'district_id' | 'category' | 'type' | 'preferred_master_id'>,
+  order: Pick<LockedOrder, 'id' | 'city_id' | 'district_id' | 'category' | 'type' | 'preferred_master_id'> &
+    Partial<Pick<LockedOrder, 'lat' | 'lon'>>,
   maxActiveOrders: number,
 ): Promise<CandidateExplanation[]> {
   return findCandidates(db, order, { limit: 0, explain: true, maxActiveOrders });

@@ -52,6 +52,8 @@ export interface LockedOrder {
   category: Category;
   assigned_master_id: number | null;
   preferred_master_id: number | null;
+  lat: number | null;
+  lon: number | null;
   timeslot_start: Date | null;
   timeslot_end: Date | null;
   is_asap: boolean;
@@ -75,7 +77,7 @@ export interface OrderActOutcome<R> {
 async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | undefined> {
   const { rows } = await sql<LockedOrder>`
     SELECT o.id, o.city_id, o.district_id, o.status, o.type, o.category, o.assigned_master_id,
-      o.preferred_master_id, o.timeslot_start, o.timeslot_end, o.is_asap, o.version, o.closed_at,
+      o.preferred_master_id, o.lat, o.lon, o.timeslot_start, o.timeslot_end, o.is_asap, o.version, o.closed_at,
       o.street, o.description, c.name AS city_name, c.timezone, d.name AS district_name
     FROM orders o
     JOIN cities c ON c.id = o.city_id

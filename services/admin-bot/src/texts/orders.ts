@@ -278,7 +278,19 @@ export const CANDIDATE_REJECTIONS: Record<CandidateRejection, string> = {
   refused: 'Уже отказался от этого заказа или пропустил его',
   already_offered: 'Уже получил предложение по этому заказу',
   wrong_district: 'Не работает в районе заказа',
+  too_far: 'Далеко',
 };
+
+/** A rejection as staff read it; "Далеко (12 км)" carries the master's distance. */
+export function candidateRejectionLabel(
+  rejection: CandidateRejection,
+  candidate?: { distanceM: number | null },
+): string {
+  const label = CANDIDATE_REJECTIONS[rejection];
+  if (rejection === 'too_far' && candidate?.distanceM != null)
+    return `${label} (${formatDistanceKm(candidate.distanceM)})`;
+  return label;
+}
 
 export interface CandidateLineData {
   masterId: number;

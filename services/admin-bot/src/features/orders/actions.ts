@@ -27,7 +27,7 @@ import type { StaffMember } from '../../queries/staff';
 import { notice, show } from '../../render';
 import { actorOf } from '../../scope';
 import { texts } from '../../texts';
-import { CANDIDATE_REJECTIONS, type CandidateLineData } from '../../texts/orders';
+import { CANDIDATE_REJECTIONS, type CandidateLineData, candidateRejectionLabel } from '../../texts/orders';
 import { refuseOrder, showCard } from './card';
 import { cancelWizard, T } from './common';
 
@@ -244,7 +244,7 @@ function lineOf(e: CandidateExplanation): CandidateLineData {
     fullName: e.fullName,
     eligible: e.eligible,
     rank: e.rank,
-    why: e.rejections.map((r) => CANDIDATE_REJECTIONS[r]),
+    why: e.rejections.map((r) => candidateRejectionLabel(r, e.candidate)),
     rating: e.candidate.rating,
     activeOrders: e.candidate.activeOrders,
     orderLimit: e.candidate.orderLimit,
@@ -261,6 +261,8 @@ async function explain(ctx: AdminContext, card: OrderCard): Promise<CandidateExp
     category: card.category,
     type: card.type,
     preferred_master_id: card.preferred_master_id,
+    lat: card.lat,
+    lon: card.lon,
   };
   return explainOrderCandidates(ctx.deps.db, order, settings.max_active_orders);
 }
