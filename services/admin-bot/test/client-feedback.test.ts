@@ -1,6 +1,6 @@
 import { answerAmountCheck, rateOrder } from '@fs/dispatch';
-import { formatMoney } from '@fs/domain';
-import { createMaster } from '@fs/testkit';
+import { bayesianRating, formatMoney, type OfferState } from '@fs/domain';
+import { type CityFixture, createMaster } from '@fs/testkit';
 import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import { freshCity, lastButtons, orderIn } from './orders-helpers';
@@ -169,5 +169,79 @@ describe('order card: the client’s review', () => {
     const text = (await openCard(s, order.id)).text!;
     expect(text).toMatch(/🗣 Отзыв клиента \(сегодня \d\d:\d\d\): без оценки/);
     expect(text).toContain(`Сумма ${formatMoney(120_000)}: ✅ клиент подтвердил`);
+  });
+});
+
+describe('master card: rating, acceptance, reviews', () => {
+  async function offer(masterId: number, city: CityFixture, state: OfferState, daysAgo = 1) {
+    const o = await orderIn(h, city, { status: 'searching' });
+    const sent = new Date(Date.now() - daysAgo * 86_400_000);
+    await h.tdb.db
+      .insertInto('offers')
+      .values({
+        order_id: o.id,
+        master_id: masterId,
+        round_number: 1,
+        state,
+        sent_at: sent,
+        expires_at: new Date(sent.getTime() + 120_000),
+      })
+      .execute();
+  }
+
+  async function reviewed(masterId: number, city: CityFixture, stars: number, amountOk?: boolean) {
+    const o = await orderIn(h, city, {
+      status: 'closed',
+      assignedMasterId: masterId,
+      overrides: { total_amount_kopecks: 200_000 },
+    });
+    const chatId = await clientChat(o.id);
+    expect((await rateOrder(h.deps, { chatId, orderId: o.id, stars })).kind).toBe('ok');
+    if (amountOk !== undefined)
+      await answerAmountCheck(h.deps, { chatId, orderId: o.id, confirmed: amountOk });
+    return o.id;
+  }
+
+  async function masterCard(s: Person, masterId: number) {
+    const menu = await d.menu(s);
+    await d.tap(s, menu.message_id, { data: encode('adminMasterOpen', { masterId }), unchecked: true });
+    return d.shown(s, menu.message_id).text!;
+  }
+
+  it('shows the Bayesian rating with the number of reviews, the acceptance rate and the latest reviews of the staff member’s cities', async () => {
+    const city = await freshCity(h);
+    const other = await freshCity(h);
+    const logist = await h.staff('logist', [city.city.id]);
+    const admin = await h.staff('global_admin');
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id, fullName: 'Рейтинг Мастеров' });
+
+    let text = await masterCard(logist, m.id);
+    expect(text).toContain('⭐ Рейтинг: 4.50 (отзывов нет)');
+    expect(text).toContain('📨 Принимает предложения: — (0 из 0 за 30 дней');
+    expect(text).toContain('🗣 Отзывы клиентов: нет');
+
+    const good = await reviewed(m.id, city, 5, true);
+    const disputed = await reviewed(m.id, city, 3, false);
+    const foreign = await reviewed(m.id, other, 1);
+    const states: OfferState[] = ['accepted', 'accepted', 'accepted', 'declined', 'canceled', 'withdrawn'];
+    for (const state of states) await offer(m.id, city, state);
+    await offer(m.id, city, 'expired', 40); // outside the 30 days
+
+    text = await masterCard(logist, m.id);
+    expect(text).toContain(`⭐ Рейтинг: ${bayesianRating(9, 3).toFixed(2)} (3 отзыва)`);
+    expect(text).toContain('📨 Принимает предложения: 75 % (3 из 4 за 30 дней');
+    expect(text).toContain('🗣 Последние отзывы клиентов:');
+    expect(text).toMatch(
+      new RegExp(
+        `• \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d, заказ #${disputed}: ⭐⭐⭐ 3/5 · ⚠️ сумма оспорена`,
+      ),
+    );
+    expect(text).toMatch(new RegExp(`заказ #${good}: ⭐⭐⭐⭐⭐ 5/5 · сумма ✅`));
+    // Newest first; the other city's review is not the logist's to read.
+    expect(text.indexOf(`#${disputed}:`)).toBeLessThan(text.indexOf(`#${good}:`));
+    expect(text).not.toContain(`#${foreign}`);
+
+    const all = await masterCard(admin, m.id);
+    expect(all).toMatch(new RegExp(`заказ #${foreign}: ⭐ 1/5`));
   });
 });

@@ -303,6 +303,74 @@ export async function loadMasterCard(db: Db, masterId: number): Promise<MasterCa
   };
 }
 
+/** The window of a master's acceptance rate in the master card. */
+export const ACCEPTANCE_WINDOW_DAYS = 30;
+
+/** What clients and offers say about a master (issue 17), as staff see it. */
+export interface MasterFeedback {
+  /** masters.rating: the Bayesian average of all their stars (domain bayesianRating). */
+  rating: number;
+  reviewsCount: number;
+  /**
+   * Offers of the last ACCEPTANCE_WINDOW_DAYS the master decided: accepted, declined or let
+   * expire. Withdrawn (never delivered) and canceled (taken by another master, order canceled
+   * before an answer) offers were not the master's to decide and are left out.
+   */
+  decided: number;
+  accepted: number;
+  /** The latest reviews of orders in the staff member's cities, newest first. */
+  latest: {
+    order_id: number;
+    stars: number | null;
+    amount_confirmed: boolean | null;
+    created_at: Date;
+    timezone: string;
+  }[];
+}
+
+export const MASTER_CARD_REVIEWS = 5;
+
+/** The master's rating, acceptance rate and latest reviews; reviews of other cities stay hidden. */
+export async function loadMasterFeedback(
+  db: Db,
+  staff: StaffMember,
+  masterId: number,
+): Promise<MasterFeedback> {
+  const [master, offers, latest] = await Promise.all([
+    db
+      .selectFrom('masters')
+      .select([sql<number>`rating::float8`.as('rating'), 'reviews_count'])
+      .where('id', '=', masterId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('offers')
+      .select([
+        sql<number>`count(*) FILTER (WHERE state IN ('accepted', 'declined', 'expired'))::int`.as('decided'),
+        sql<number>`count(*) FILTER (WHERE state = 'accepted')::int`.as('accepted'),
+      ])
+      .where('master_id', '=', masterId)
+      .where(sql<boolean>`sent_at >= now() - make_interval(days => ${ACCEPTANCE_WINDOW_DAYS}::int)`)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('reviews as r')
+      .innerJoin('cities as c', 'c.id', 'r.city_id')
+      .select(['r.order_id', 'r.stars', 'r.amount_confirmed', 'r.created_at', 'c.timezone'])
+      .where('r.master_id', '=', masterId)
+      .where(cityFilter('r.city_id', staff))
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(MASTER_CARD_REVIEWS)
+      .execute(),
+  ]);
+  return {
+    rating: Number(master.rating),
+    reviewsCount: master.reviews_count,
+    decided: offers.decided,
+    accepted: offers.accepted,
+    latest,
+  };
+}
+
 export interface MasterDocument {
   id: number;
   file_type: string;

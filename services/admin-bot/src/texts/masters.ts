@@ -6,6 +6,7 @@ import {
   formatMoney,
   type ModerationStatus,
   type OrderStatus,
+  pluralRu,
   type ShiftStatus,
   type StaffRole,
 } from '@fs/domain';
@@ -92,6 +93,28 @@ const code = (v: string | null | undefined) => (v ? `<code>${escapeHtml(v)}</cod
 const skillsLine = (skills: readonly Category[]) =>
   skills.length > 0 ? skills.map((s) => CATEGORY_LABELS[s]).join(', ') : '—';
 
+const reviewsLabel = (n: number) =>
+  n === 0 ? 'отзывов нет' : `${n} ${pluralRu(n, 'отзыв', 'отзыва', 'отзывов')}`;
+
+function feedbackLines(f: MasterCardView['feedback']): string[] {
+  const share = f.decided > 0 ? `${Math.round((f.accepted / f.decided) * 100)} %` : '—';
+  const lines = [
+    `📨 Принимает предложения: ${share} (${f.accepted} из ${f.decided} за ${f.windowDays} дней; отказ и истёкшее — не принял)`,
+  ];
+  if (f.latest.length === 0) {
+    lines.push('🗣 Отзывы клиентов: нет');
+    return lines;
+  }
+  lines.push('🗣 Последние отзывы клиентов:');
+  for (const r of f.latest) {
+    const stars = r.stars !== null ? `${'⭐'.repeat(r.stars)} ${r.stars}/5` : 'без оценки';
+    const amount =
+      r.amountConfirmed === null ? '' : r.amountConfirmed ? ' · сумма ✅' : ' · ⚠️ сумма оспорена';
+    lines.push(`   • ${r.at}, заказ #${r.orderId}: ${stars}${amount}`);
+  }
+  return lines;
+}
+
 export interface MasterCardView {
   id: number;
   full_name: string;
@@ -117,6 +140,15 @@ export interface MasterCardView {
   commissions: { id: number; order_id: number; amount_kopecks: number; status: CommissionStatus }[];
   balance: { dueKopecks: number; overdueKopecks: number; paidKopecks: number };
   created: string;
+  /** Rating, reviews and acceptance rate (issue 17). */
+  feedback: {
+    rating: number;
+    reviewsCount: number;
+    decided: number;
+    accepted: number;
+    windowDays: number;
+    latest: { orderId: number; stars: number | null; amountConfirmed: boolean | null; at: string }[];
+  };
   /** Staff see where the master is and when that was last updated (other masters never do). */
   place: {
     base: { at: string; url: string } | null;
@@ -238,7 +270,7 @@ export const mastersTexts = {
       `👤 <b>${escapeHtml(m.full_name || 'без имени')}</b> #${m.id}`,
       `📍 Город: ${escapeHtml(m.city ?? '—')}`,
       `📞 Телефон: ${code(m.phone)}${m.username ? ` · @${escapeHtml(m.username)}` : ''}`,
-      `⭐ Рейтинг: ${Number(m.rating).toFixed(1)} · 🚗 Авто: ${yesNo(m.has_vehicle)}${m.vehicle_plate ? ` ${escapeHtml(m.vehicle_plate)}` : ''}`,
+      `⭐ Рейтинг: ${m.feedback.rating.toFixed(2)} (${reviewsLabel(m.feedback.reviewsCount)}) · 🚗 Авто: ${yesNo(m.has_vehicle)}${m.vehicle_plate ? ` ${escapeHtml(m.vehicle_plate)}` : ''}`,
       `📋 Анкета: ${MODERATION[m.moderation_status]}${m.verified_at ? ` (${m.verified_at})` : ''}`,
     ];
     if (m.moderation_status === 'rejected' && m.moderation_reason)
@@ -272,6 +304,7 @@ export const mastersTexts = {
         `   • #${c.id} заказ #${c.order_id}: ${formatMoney(c.amount_kopecks)} — ${COMMISSION[c.status]}`,
       );
     }
+    lines.push('', ...feedbackLines(m.feedback));
     lines.push('', `🗓 Зарегистрирован: ${m.created}`);
     return lines.join('\n');
   },

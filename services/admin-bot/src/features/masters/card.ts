@@ -5,7 +5,13 @@ import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { menuRow } from '../../keyboards/menu';
 import { DEFAULT_TIMEZONE } from '../../queries/cities';
-import { loadMasterCard, type MasterCardData } from '../../queries/masters';
+import {
+  ACCEPTANCE_WINDOW_DAYS,
+  loadMasterCard,
+  loadMasterFeedback,
+  type MasterCardData,
+  type MasterFeedback,
+} from '../../queries/masters';
 import type { StaffMember } from '../../queries/staff';
 import { show } from '../../render';
 import { formatDateTime } from '../../reports/local-time';
@@ -47,10 +53,20 @@ function cardKeyboard(m: MasterCardData, staff: StaffMember) {
   return inlineKeyboard(rows);
 }
 
-export function cardText(m: MasterCardData, defaultLimit: number): string {
+export function cardText(m: MasterCardData, defaultLimit: number, feedback: MasterFeedback): string {
   const tz = m.timezone ?? DEFAULT_TIMEZONE;
   return T.card({
     ...m,
+    feedback: {
+      ...feedback,
+      windowDays: ACCEPTANCE_WINDOW_DAYS,
+      latest: feedback.latest.map((r) => ({
+        orderId: r.order_id,
+        stars: r.stars,
+        amountConfirmed: r.amount_confirmed,
+        at: formatDateTime(r.created_at, r.timezone),
+      })),
+    },
     verified_at: m.verified_at ? formatDateTime(m.verified_at, tz) : null,
     limit: m.max_active_orders_override ?? defaultLimit,
     limitIsOverride: m.max_active_orders_override !== null,
@@ -90,6 +106,9 @@ export async function showMasterCard(
     return;
   }
   if (ctx.callbackQuery) await ctx.answerCbQuery(toast);
-  const settings = await ctx.deps.dispatch.settings.get();
-  await show(ctx, cardText(m, settings.max_active_orders), cardKeyboard(m, staff));
+  const [settings, feedback] = await Promise.all([
+    ctx.deps.dispatch.settings.get(),
+    loadMasterFeedback(ctx.deps.db, staff, masterId),
+  ]);
+  await show(ctx, cardText(m, settings.max_active_orders, feedback), cardKeyboard(m, staff));
 }
