@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 
 export interface ServiceHandle {
   /** Stop taking work, finish in-flight work, close connections. */
@@ -76,4 +76,22 @@ export async function waitFor(
       await new Promise((r) => setTimeout(r, delay));
     }
   }
+}
+
+/**
+ * A service's main: its logger from the config, then runService. `start` gets the logger and
+ * an onFatal that exits (a bot's polling loop died).
+ */
+export function runMain<C extends { LOG_LEVEL: string; LOG_PRETTY?: boolean; SHUTDOWN_TIMEOUT_MS: number }>(
+  service: string,
+  config: C,
+  start: (config: C, opts: { logger: Logger; onFatal: () => void }) => Promise<ServiceHandle>,
+): void {
+  const logger = createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const onFatal = () => setTimeout(() => process.exit(1), 100);
+  runService({
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    start: () => start(config, { logger, onFatal }),
+  });
 }

@@ -1,3 +1,4 @@
+export * from './assemble';
 export * from './bot';
 export * from './bot-service';
 export * from './callback-data';

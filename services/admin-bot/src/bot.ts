@@ -1,15 +1,7 @@
 import type { AdminBotConfig } from '@fs/config';
 import { markReachableAgain } from '@fs/db';
 import type { prom } from '@fs/observability';
-import {
-  botMetrics,
-  createBot,
-  onUserContact,
-  privateOnly,
-  redisSession,
-  staleCallbacks,
-  wizards,
-} from '@fs/telegram';
+import { assembleBot, wizardSession } from '@fs/telegram';
 import type { Redis } from 'ioredis';
 import type { Telegraf } from 'telegraf';
 import type { AdminBotDeps, AdminContext, AdminSession } from './context';
@@ -42,35 +34,28 @@ export function buildBot(
   deps: AdminBotDeps,
   base: { registry: InstanceType<typeof prom.Registry>; redis: Redis },
 ): Telegraf<AdminContext> {
-  const bot = createBot<AdminContext>(config.ADMIN_BOT_TOKEN, {
+  return assembleBot<AdminContext, AdminBotDeps>({
+    token: config.ADMIN_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
-    logger: deps.logger,
-    errorText: texts.error,
-    outageText: texts.outage,
-  });
-  bot.use(botMetrics(base.registry));
-  bot.use(privateOnly(texts.privateOnly, deps.logger));
-  bot.use(onUserContact((id) => markReachableAgain(deps.db, 'staff', id)));
-  bot.use(
-    redisSession<AdminSession, AdminContext>({
+    deps,
+    texts,
+    registry: base.registry,
+    onContact: (id) => markReachableAgain(deps.db, 'staff', id),
+    session: wizardSession<AdminSession, AdminContext>({
       redis: base.redis,
       prefix: config.REDIS_PREFIX,
       bot: 'admin',
       ttlSeconds: config.SESSION_TTL_SECONDS,
+      wizardIdleSeconds: config.WIZARD_IDLE_SECONDS,
     }),
-  );
-  bot.use(wizards(config.WIZARD_IDLE_SECONDS));
-  bot.use((ctx, next) => {
-    ctx.deps = deps;
-    return next();
+    identify: access,
+    features: [
+      menu,
+      sectionGuard,
+      ...[orderCreate, ordersList, orderCard, orderActions, orderReschedule, orderPin, orderClientLink],
+      ...[mastersList, masterEdit, moderation, finance, staff],
+      ...[reports, settings, logs],
+      fallback,
+    ],
   });
-  bot.use(access);
-
-  bot.use(menu, sectionGuard);
-  bot.use(orderCreate, ordersList, orderCard, orderActions, orderReschedule, orderPin, orderClientLink);
-  bot.use(mastersList, masterEdit, moderation, finance, staff);
-  bot.use(reports, settings, logs);
-  bot.use(fallback);
-  bot.use(staleCallbacks(texts.staleButton, deps.logger));
-  return bot;
 }

@@ -1,6 +1,6 @@
 import type { ClientBotConfig } from '@fs/config';
 import type { prom } from '@fs/observability';
-import { botMetrics, createBot, privateOnly, staleCallbacks } from '@fs/telegram';
+import { assembleBot } from '@fs/telegram';
 import type { Telegraf } from 'telegraf';
 import type { ClientBotDeps, ClientContext } from './context';
 import { contact } from './features/contact';
@@ -21,20 +21,13 @@ export function buildBot(
   deps: ClientBotDeps,
   base: { registry: InstanceType<typeof prom.Registry> },
 ): Telegraf<ClientContext> {
-  const bot = createBot<ClientContext>(config.CLIENT_BOT_TOKEN, {
+  return assembleBot<ClientContext, ClientBotDeps>({
+    token: config.CLIENT_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
-    logger: deps.logger,
-    errorText: texts.error,
-    outageText: texts.outage,
+    deps,
+    texts,
+    registry: base.registry,
+    identify,
+    features: [start, contact, feedback, notices, status, fallback],
   });
-  bot.use(botMetrics(base.registry));
-  bot.use(privateOnly(texts.privateOnly, deps.logger));
-  bot.use((ctx, next) => {
-    ctx.deps = deps;
-    return next();
-  });
-  bot.use(identify);
-  bot.use(start, contact, feedback, notices, status, fallback);
-  bot.use(staleCallbacks(texts.staleButton, deps.logger));
-  return bot;
 }

@@ -1,15 +1,7 @@
 import type { MasterBotConfig } from '@fs/config';
 import { markReachableAgain } from '@fs/db';
 import type { prom } from '@fs/observability';
-import {
-  botMetrics,
-  createBot,
-  onUserContact,
-  privateOnly,
-  redisSession,
-  staleCallbacks,
-  wizards,
-} from '@fs/telegram';
+import { assembleBot, wizardSession } from '@fs/telegram';
 import type { Redis } from 'ioredis';
 import type { Telegraf } from 'telegraf';
 import type { MasterBotDeps, MasterContext, MasterSession } from './context';
@@ -45,33 +37,25 @@ export function buildBot(
   deps: MasterBotDeps,
   base: { registry: InstanceType<typeof prom.Registry>; redis: Redis },
 ): Telegraf<MasterContext> {
-  const bot = createBot<MasterContext>(config.MASTER_BOT_TOKEN, {
+  return assembleBot<MasterContext, MasterBotDeps>({
+    token: config.MASTER_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
-    logger: deps.logger,
-    errorText: texts.error,
-    outageText: texts.outage,
-  });
-  bot.use(botMetrics(base.registry));
-  bot.use(privateOnly(texts.privateOnly, deps.logger));
-  bot.use(onUserContact((id) => markReachableAgain(deps.db, 'master', id)));
-  bot.use(
-    redisSession<MasterSession, MasterContext>({
+    deps,
+    texts,
+    registry: base.registry,
+    onContact: (id) => markReachableAgain(deps.db, 'master', id),
+    session: wizardSession<MasterSession, MasterContext>({
       redis: base.redis,
       prefix: config.REDIS_PREFIX,
       bot: 'master',
       ttlSeconds: config.SESSION_TTL_SECONDS,
+      wizardIdleSeconds: config.WIZARD_IDLE_SECONDS,
     }),
-  );
-  bot.use(wizards(config.WIZARD_IDLE_SECONDS));
-  bot.use((ctx, next) => {
-    ctx.deps = deps;
-    return next();
+    identify,
+    features: [
+      ...[start, onboarding, offerAccept, offerDecline, shift, offers, activeOrders],
+      ...[history, stats, finance, payReport, requisites, referral, knowledge, place],
+      ...[closeOrder, cancel, location, fallback],
+    ],
   });
-  bot.use(identify);
-
-  bot.use(start, onboarding, offerAccept, offerDecline, shift, offers, activeOrders);
-  bot.use(history, stats, finance, payReport, requisites, referral, knowledge, place);
-  bot.use(closeOrder, cancel, location, fallback);
-  bot.use(staleCallbacks(texts.staleButton, deps.logger));
-  return bot;
 }
