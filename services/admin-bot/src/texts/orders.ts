@@ -5,6 +5,8 @@ import {
   type Category,
   describeGeoPrecision,
   escapeHtml,
+  type Field,
+  fitText,
   formatDistanceKm,
   formatMoment,
   formatMoney,
@@ -109,14 +111,17 @@ const filtersBlock = (f: FilterSummary) => {
 
 export type ListRowData = OrderRow;
 
-function place(r: {
-  city_name: string;
-  district_name: string | null;
-  street: string | null;
-  house: string | null;
-}): string {
+function place(
+  r: {
+    city_name: string;
+    district_name: string | null;
+    street: string | null;
+    house: string | null;
+  },
+  f: Field,
+): string {
   const street = [r.street, r.house].filter(Boolean).join(', ');
-  return [r.city_name, r.district_name, street].filter(Boolean).map(escapeHtml).join(', ');
+  return f([r.city_name, r.district_name, street].filter(Boolean).join(', '));
 }
 
 function slotOf(
@@ -126,12 +131,12 @@ function slotOf(
   return formatTimeslot({ start: o.timeslot_start, end: o.timeslot_end, isAsap: o.is_asap }, o.timezone, now);
 }
 
-function listRow(r: ListRowData, now: Date): string {
+function listRow(r: ListRowData, now: Date, f: Field): string {
   const guarantee = r.type === 'guarantee' ? ' 🛡' : '';
-  const master = r.master_name ? escapeHtml(r.master_name) : 'мастер не назначен';
+  const master = r.master_name ? f(r.master_name) : 'мастер не назначен';
   return [
     `<b>#${r.id}</b>${guarantee} ${STATUS_ICON[r.status]} ${STATUS[r.status]}`,
-    `   ${place(r)} · ${CATEGORY_LABELS[r.category]}`,
+    `   ${place(r, f)} · ${CATEGORY_LABELS[r.category]}`,
     `   ⏰ ${slotOf(r, now)} · 👷 ${master}`,
   ].join('\n');
 }
@@ -156,28 +161,28 @@ export function addressLine(
   return parts.filter(Boolean).join(', ');
 }
 
-function historyLine(h: HistoryData, tz: string, now: Date): string {
+function historyLine(h: HistoryData, tz: string, now: Date, f: Field): string {
   const from = h.from_status ? `${STATUS[h.from_status]} → ` : '';
   const who =
     h.actor_type === 'staff' || h.actor_type === 'master'
-      ? `${ACTOR[h.actor_type]} ${escapeHtml(h.actor_name ?? `#${h.actor_id ?? '?'}`)}`
+      ? `${ACTOR[h.actor_type]} ${f(h.actor_name ?? `#${h.actor_id ?? '?'}`)}`
       : ACTOR[h.actor_type];
-  const why = h.reason ? ` · ${escapeHtml(HISTORY_REASON[h.reason] ?? h.reason)}` : '';
+  const why = h.reason ? ` · ${f(HISTORY_REASON[h.reason] ?? h.reason)}` : '';
   return `• ${formatMoment(h.created_at, tz, now)} — ${from}${STATUS[h.to_status]} · ${who}${why}`;
 }
 
-function offerLine(f: OfferData, tz: string, now: Date): string {
+function offerLine(f: OfferData, tz: string, now: Date, field: Field): string {
   const answered = f.responded_at
     ? `, ответ ${formatMoment(f.responded_at, tz, now)}`
     : `, до ${formatMoment(f.expires_at, tz, now)}`;
   const far = f.distance_m !== null ? ` · ≈ ${formatDistanceKm(f.distance_m)}` : '';
-  return `• ${escapeHtml(f.master_name)} (#${f.master_id}) · раунд ${f.round_number} · ${OFFER_STATE[f.state]}${far} · отправлено ${formatMoment(f.sent_at, tz, now)}${answered}`;
+  return `• ${field(f.master_name)} (#${f.master_id}) · раунд ${f.round_number} · ${OFFER_STATE[f.state]}${far} · отправлено ${formatMoment(f.sent_at, tz, now)}${answered}`;
 }
 
-function escalationLines(c: CardData, now: Date): string[] {
+function escalationLines(c: CardData, now: Date, f: Field): string[] {
   const lines: string[] = [];
   const why = c.escalation_reason
-    ? ` (${ESCALATION_REASON[c.escalation_reason] ?? escapeHtml(c.escalation_reason)})`
+    ? ` (${ESCALATION_REASON[c.escalation_reason] ?? f(c.escalation_reason)})`
     : '';
   if (c.escalated_logist_at)
     lines.push(`⚠️ Эскалация логисту: ${formatMoment(c.escalated_logist_at, c.timezone, now)}${why}`);
@@ -203,7 +208,15 @@ function reviewLines(c: CardData, tz: string, now: Date): string[] {
   return lines;
 }
 
+/**
+ * The order card. Every value people typed goes through `f` (fitText): with all of them at their
+ * longest the card still fits Telegram's 4,096 characters, the values cut with "…".
+ */
 function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Date): string {
+  return fitText((f) => cardText(c, history, offers, now, f));
+}
+
+function cardText(c: CardData, history: HistoryData[], offers: OfferData[], now: Date, f: Field): string {
   const tz = c.timezone;
   const lines = [
     `<b>📦 Заказ #${c.id}</b>${c.type === 'guarantee' ? ' · 🛡 гарантийный' : ''}`,
@@ -211,20 +224,20 @@ function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Dat
     `📊 Статус: <b>${STATUS[c.status]}</b>`,
     `🏷 Тип: ${TYPE[c.type]}`,
     `🛠 Категория: ${CATEGORY_LABELS[c.category]}`,
-    `📍 Адрес: <code>${escapeHtml(addressLine(c))}</code>`,
+    `📍 Адрес: <code>${f(addressLine(c))}</code>`,
   ];
-  if (c.address_comment) lines.push(`💬 Комментарий к адресу: ${escapeHtml(c.address_comment)}`);
+  if (c.address_comment) lines.push(`💬 Комментарий к адресу: ${f(c.address_comment)}`);
   lines.push(`🗺 Точка: ${describeGeoPrecision(c.geo_precision, c.geo_source)}`);
-  if (c.geo_address) lines.push(`   геокодер нашёл: ${escapeHtml(c.geo_address)}`);
+  if (c.geo_address) lines.push(`   геокодер нашёл: ${f(c.geo_address)}`);
   lines.push(
-    `👤 Клиент: ${escapeHtml(c.client_name || 'не указан')}${c.client_phone ? `, <code>${escapeHtml(c.client_phone)}</code>` : ''}`,
+    `👤 Клиент: ${f(c.client_name || 'не указан')}${c.client_phone ? `, <code>${escapeHtml(c.client_phone)}</code>` : ''}`,
     `⏰ Время (${escapeHtml(c.city_name)}): ${slotOf(c, now)}`,
   );
   if (c.status === 'deferred' && c.deferred_until)
     lines.push(`⏸ Отложен до: ${formatMoment(c.deferred_until, tz, now)}`);
   lines.push(
     c.assigned_master_id
-      ? `👷 Мастер: ${escapeHtml(c.master_name ?? '')} (#${c.assigned_master_id})${c.master_phone ? `, <code>${escapeHtml(c.master_phone)}</code>` : ''}`
+      ? `👷 Мастер: ${f(c.master_name ?? '')} (#${c.assigned_master_id})${c.master_phone ? `, <code>${escapeHtml(c.master_phone)}</code>` : ''}`
       : '👷 Мастер: не назначен',
   );
   if (c.assigned_master_id && c.master_distance_m !== null)
@@ -232,33 +245,31 @@ function card(c: CardData, history: HistoryData[], offers: OfferData[], now: Dat
       `📏 Мастер от заказа: ≈ ${formatDistanceKm(c.master_distance_m)} (${c.master_live ? 'по трансляции' : 'от базовой точки'})`,
     );
   if (c.preferred_master_id)
-    lines.push(
-      `⭐ Предпочтительный мастер: ${escapeHtml(c.preferred_name ?? '')} (#${c.preferred_master_id})`,
-    );
+    lines.push(`⭐ Предпочтительный мастер: ${f(c.preferred_name ?? '')} (#${c.preferred_master_id})`);
   if (c.guarantee_source_order_id) lines.push(`↩️ Гарантия по заказу #${c.guarantee_source_order_id}`);
   if (c.guarantee_children.length > 0)
     lines.push(`🛡 Гарантийные заказы: ${c.guarantee_children.map((id) => `#${id}`).join(', ')}`);
   if (c.total_amount_kopecks !== null) lines.push(`💰 Сумма: ${formatMoney(c.total_amount_kopecks)}`);
-  if (c.cancel_reason) lines.push(`❌ Причина отмены: ${escapeHtml(c.cancel_reason)}`);
+  if (c.cancel_reason) lines.push(`❌ Причина отмены: ${f(c.cancel_reason)}`);
   if (c.client_link_opened_at)
     lines.push(`🔗 Клиент открыл бот заказа: ${formatMoment(c.client_link_opened_at, tz, now)}`);
   lines.push(...reviewLines(c, tz, now));
   lines.push(
-    `🧾 Создан: ${formatMoment(c.created_at, tz, now)}${c.creator_name ? `, ${escapeHtml(c.creator_name)}` : ''}`,
+    `🧾 Создан: ${formatMoment(c.created_at, tz, now)}${c.creator_name ? `, ${f(c.creator_name)}` : ''}`,
   );
   lines.push(`🔁 Раундов распределения: ${c.dist_rounds_used}`);
-  lines.push(...escalationLines(c, now));
+  lines.push(...escalationLines(c, now, f));
   if (c.acts > 0) lines.push(`📎 Акт: ${c.acts} ${pluralRu(c.acts, 'файл', 'файла', 'файлов')}`);
-  lines.push('', `📝 <b>Описание</b>\n${escapeHtml(truncate(c.description || 'нет', 800))}`);
+  lines.push('', `📝 <b>Описание</b>\n${f(truncate(c.description || 'нет', 800))}`);
   lines.push(
     '',
     '<b>📜 История</b>',
-    ...(history.length > 0 ? history.map((h) => historyLine(h, tz, now)) : ['нет записей']),
+    ...(history.length > 0 ? history.map((h) => historyLine(h, tz, now, f)) : ['нет записей']),
   );
   lines.push(
     '',
     '<b>📨 Предложения</b>',
-    ...(offers.length > 0 ? offers.map((f) => offerLine(f, tz, now)) : ['ещё не было']),
+    ...(offers.length > 0 ? offers.map((o) => offerLine(o, tz, now, f)) : ['ещё не было']),
   );
   return lines.join('\n');
 }
@@ -319,8 +330,11 @@ export const ordersTexts = {
     now: Date,
   ) => {
     const head = `<b>${SECTION_TITLE[section]}</b> · ${p.total} · стр. ${p.page + 1}/${p.pages}${filtersBlock(f)}`;
-    const body = rows.length > 0 ? rows.map((r) => listRow(r, now)).join('\n\n') : 'Заказы не найдены.';
-    return `${head}\n\n${body}`;
+    return fitText((field) => {
+      const body =
+        rows.length > 0 ? rows.map((r) => listRow(r, now, field)).join('\n\n') : 'Заказы не найдены.';
+      return `${head}\n\n${body}`;
+    });
   },
 
   searchPrompt:
@@ -330,7 +344,10 @@ export const ordersTexts = {
   searchNotFound: (q: string) =>
     `❌ Ничего не найдено по запросу «${escapeHtml(truncate(q, 40))}». Попробуйте ещё раз или /cancel.`,
   searchResults: (phone: string, rows: ListRowData[], now: Date) =>
-    `<b>🔍 Заказы клиента ${escapeHtml(phone)}</b> (до 10 последних)\n\n${rows.map((r) => listRow(r, now)).join('\n\n')}`,
+    fitText(
+      (f) =>
+        `<b>🔍 Заказы клиента ${escapeHtml(phone)}</b> (до 10 последних)\n\n${rows.map((r) => listRow(r, now, f)).join('\n\n')}`,
+    ),
 
   filtersTitle: (f: FilterSummary) =>
     `<b>🔧 Фильтры</b>\n\nФильтры применяются ко всем спискам и счётчикам.${filtersBlock(f) || '\n\nСейчас фильтров нет.'}`,
