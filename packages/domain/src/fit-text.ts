@@ -27,15 +27,50 @@ export function fitText(render: (field: Field) => string, limit = TELEGRAM_TEXT_
   });
   if (whole.length <= limit) return whole;
   const at = (cap: number) => render((value) => escapeHtml(truncate(String(value ?? ''), cap)));
-  // Largest cap in [1, longest) whose text fits; 1 ("…") when none does.
-  let lo = 1;
-  let hi = longest - 1;
+  return at(largestCap(1, longest - 1, (cap) => at(cap).length <= limit));
+}
+
+/**
+ * The same rule for a template that escapes its values itself (the notification templates):
+ * the payload with its long strings cut with "…" so that `render(payload)` is at most `limit`
+ * characters. Strings of `keep` characters or fewer (dates, phones, codes, names of states) are
+ * never cut; the payload itself comes back when it already fits.
+ */
+export function fitPayload<P>(
+  payload: P,
+  render: (payload: P) => string,
+  limit = TELEGRAM_TEXT_LIMIT,
+  keep = 40,
+): P {
+  if (render(payload).length <= limit) return payload;
+  let longest = 0;
+  cutStrings(payload, (s) => {
+    longest = Math.max(longest, Array.from(s).length);
+    return s;
+  });
+  if (longest <= keep) return payload;
+  const at = (cap: number) => cutStrings(payload, (s) => truncate(s, cap));
+  return at(largestCap(keep, longest - 1, (cap) => render(at(cap)).length <= limit));
+}
+
+/** A copy of `value` with every string passed through `cut` (arrays and plain objects deep). */
+function cutStrings<T>(value: T, cut: (s: string) => string): T {
+  if (typeof value === 'string') return cut(value) as T;
+  if (Array.isArray(value)) return value.map((v) => cutStrings(v, cut)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutStrings(v, cut)])) as T;
+  }
+  return value;
+}
+
+/** The largest cap in [lo, hi] for which `fits` holds (it is monotonic); lo when none does. */
+function largestCap(lo: number, hi: number, fits: (cap: number) => boolean): number {
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (at(mid).length <= limit) lo = mid;
+    if (fits(mid)) lo = mid;
     else hi = mid - 1;
   }
-  return at(lo);
+  return lo;
 }
 
 /**

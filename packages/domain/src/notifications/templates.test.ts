@@ -456,3 +456,41 @@ describe('moderation, commission check and order change notifications', () => {
     expect(r.text).toContain('10:00');
   });
 });
+
+describe('long input (issue 14 item 3)', () => {
+  /** Characters that HTML escaping makes 4-5 times longer. */
+  const wide = (n: number) => '&<'.repeat(n).slice(0, n);
+
+  it('a staff message of 3,500 escaped characters is cut with "…" to fit; the heading stays', () => {
+    const { text } = renderNotification(
+      'staff_message',
+      { from: `Админ ${wide(120)}`, text: wide(3500) },
+      now,
+    );
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toMatch(/^<b>✉️ Сообщение от Админ (&amp;|&lt;)+…?<\/b>\n\n(&amp;|&lt;)+…$/);
+  });
+
+  it('a districts list of every district of a big city fits; short names are not cut', () => {
+    const values = Array.from({ length: 150 }, (_, i) => `Район ${i} ${wide(60)}`);
+    const { text } = renderNotification('profile_updated', { field: 'districts', values }, now);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toContain('Район 29 ');
+    expect(text).toContain(' и ещё 120\n\nЗаказы будут предлагаться с учётом изменений.');
+    expect(text).toContain('…');
+  });
+
+  it('a cancel reason and an order snapshot at their longest still fit', () => {
+    const canceled = renderNotification('order_canceled', { order_id: 1, reason: wide(5000) }, now);
+    expect(canceled.text.length).toBeLessThanOrEqual(4096);
+    expect(canceled.text.startsWith('<b>❌ Заказ #1 снят с вас</b>\n\nПричина: ')).toBe(true);
+    const push = renderNotification(
+      'new_offer',
+      { ...offer, city: wide(2000), district: wide(2000), street: wide(2000), description: wide(2000) },
+      now,
+    );
+    expect(push.text.length).toBeLessThanOrEqual(4096);
+    expect(push.text).toContain('⏳ Ответьте в течение 2 мин');
+    expect(push.buttons).toEqual(OFFER_BUTTONS);
+  });
+});

@@ -1,4 +1,5 @@
 import { CATEGORY_LABELS, type EscalationReason, type NotificationEvent } from '../enums';
+import { firstItems, fitPayload, fitText } from '../fit-text';
 import {
   escapeHtml,
   formatMoment,
@@ -482,12 +483,17 @@ function systemEvent(p: SystemEventPayload): RenderedNotification {
   };
 }
 
+const PROFILE_LIST_MAX = 30;
+
 function profileUpdated(p: ProfileUpdatedPayload): RenderedNotification {
   const what = p.field === 'districts' ? '🗺 Районы работы' : '🛠 Навыки';
-  const list = p.values.length > 0 ? p.values.map((v) => escapeHtml(v)).join(', ') : 'весь город';
-  return {
-    text: `<b>✏️ Администратор обновил ваш профиль</b>\n\n${what}: ${list}\n\nЗаказы будут предлагаться с учётом изменений.`,
-  };
+  const { shown, omitted } = firstItems(p.values, PROFILE_LIST_MAX);
+  const text = fitText((f) => {
+    const list = shown.length > 0 ? shown.map((v) => f(v)).join(', ') : 'весь город';
+    const more = omitted > 0 ? ` и ещё ${omitted}` : '';
+    return `<b>✏️ Администратор обновил ваш профиль</b>\n\n${what}: ${list}${more}\n\nЗаказы будут предлагаться с учётом изменений.`;
+  });
+  return { text };
 }
 
 function reviewAlert(p: ReviewAlertPayload): RenderedNotification {
@@ -584,5 +590,9 @@ export function renderNotification<E extends TemplatedEvent>(
     | ((p: NotificationPayloads[E], now: Date) => RenderedNotification)
     | undefined;
   if (!render) throw new Error(`no template for notification event ${String(event)}`);
-  return render(payload, now);
+  // Long typed values are cut with "…" so that the push fits Telegram's limit (fit-text.ts).
+  return render(
+    fitPayload(payload, (p) => render(p, now).text),
+    now,
+  );
 }
