@@ -63,7 +63,13 @@ export {
   DELIVERED_EXPIRES_AT_SQL,
   OFFER_CLOCK_NOT_STARTED_SQL,
 } from './offers/offer-clock';
-export { offerClosedRows } from './offers/offer-closed';
+export {
+  type ClosedOffer,
+  closedOffer,
+  type OfferFacts,
+  offerClosedReason,
+  offerClosedRows,
+} from './offers/offer-closed';
 export {
   type DeclineOfferOutcome,
   type DeclineOfferResult,

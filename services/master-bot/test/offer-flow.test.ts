@@ -1,4 +1,12 @@
 import { masterBotSchema, parseConfig } from '@fs/config';
+import { loadOrderSnapshot } from '@fs/dispatch';
+import {
+  type NewOfferPayload,
+  OFFER_CLOSED_LINES,
+  type OfferClosedPayload,
+  type OfferClosedReason,
+  renderNotification,
+} from '@fs/domain';
 import { QUEUES } from '@fs/queue';
 import {
   type CityFixture,
@@ -9,6 +17,7 @@ import {
   FakeTelegram,
   getCity,
   type MasterFixture,
+  parseHtml,
   type TestDatabase,
   type TestRedis,
 } from '@fs/testkit';
@@ -98,6 +107,23 @@ const shown = (m: MasterFixture, messageId: number) => fake.message(token, m.tg_
 const buttonsOf = (m: MasterFixture, messageId: number) =>
   (shown(m, messageId).reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data);
 
+/**
+ * What the sender edits the recorded copy of a closed offer's push into (plan.ts: the
+ * offer_closed payload, the order lines from the push's new_offer row, else the current order),
+ * as the chat shows it.
+ */
+async function closedPush(offerId: number, orderId: number, reason: OfferClosedReason) {
+  const push = await tdb.db
+    .selectFrom('notifications_outbox')
+    .select('payload')
+    .where('offer_id', '=', offerId)
+    .where('event', '=', 'new_offer')
+    .executeTakeFirst();
+  const order = (push?.payload as NewOfferPayload | undefined) ?? (await loadOrderSnapshot(tdb.db, orderId))!;
+  const payload: OfferClosedPayload = { offer_id: offerId, order_id: orderId, reason, order };
+  return parseHtml(renderNotification('offer_closed', payload, new Date()).text).text;
+}
+
 const offerRow = (id: number) =>
   tdb.db.selectFrom('offers').select(['state', 'master_id']).where('id', '=', id).executeTakeFirstOrThrow();
 const orderRow = (id: number) =>
@@ -142,13 +168,14 @@ describe('accept from the push', () => {
       `✅ Заказ #${a.orderId} ваш!`,
     ]);
 
-    const pushB = shown(b.master, b.messageId).text!;
     const late = await tap(b.master, b.messageId, { text: '✅ Принять' });
     expect(late).toEqual(
-      expect.objectContaining({ text: 'Заказ уже взят другим мастером', show_alert: true }),
+      expect.objectContaining({ text: '🔒 Заказ взят другим мастером', show_alert: true }),
     );
+    // The push becomes what the sender's offer_closed edit makes of it.
     const after = shown(b.master, b.messageId);
-    expect(after.text).toBe(`${pushB}\n\n❌ Заказ уже взят другим мастером`);
+    expect(after.text).toBe(await closedPush(b.offerId, b.orderId, 'taken'));
+    expect(after.text).toMatch(/\n🔒 Заказ взят другим мастером$/);
     expect(after.entities?.[0]).toEqual(expect.objectContaining({ type: 'bold', offset: 0 }));
     expect(buttonsOf(b.master, b.messageId)).toEqual([]);
 
@@ -192,9 +219,11 @@ describe('accept from the push', () => {
   it('expired offer, limit reached, cancelled order and unknown user get clear answers', async () => {
     const late = await offered(undefined, undefined, -5);
     expect((await tap(late.master, late.messageId, { text: '✅ Принять' })).text).toBe(
-      'Время на ответ истекло',
+      '⌛ Время на ответ истекло',
     );
-    expect(shown(late.master, late.messageId).text).toMatch(/Время на ответ истекло$/);
+    expect(shown(late.master, late.messageId).text).toBe(
+      await closedPush(late.offerId, late.orderId, 'expired'),
+    );
     expect(buttonsOf(late.master, late.messageId)).toEqual([]);
 
     const busyMaster = await createMaster(tdb.db, { cityId: moscow.city.id });
@@ -216,7 +245,8 @@ describe('accept from the push', () => {
       .where('id', '=', canceled.orderId)
       .execute();
     const closedAnswer = await tap(canceled.master, canceled.messageId, { text: '✅ Принять' });
-    expect(closedAnswer.text).toBe('Заказ отменён или больше не ждёт мастера.');
+    expect(closedAnswer.text).toBe('❌ Заказ отменён');
+    expect(shown(canceled.master, canceled.messageId).text).toMatch(/\n❌ Заказ отменён$/);
     expect(buttonsOf(canceled.master, canceled.messageId)).toEqual([]);
     expect((await offerRow(canceled.offerId)).state).toBe('sent');
 
@@ -250,39 +280,85 @@ describe('a stale copy of a push', () => {
     });
     await tdb.db.updateTable('offers').set({ state: 'withdrawn' }).where('id', '=', offerId).execute();
     const answer = await tap(m, messageId, { text: '✅ Принять' });
-    expect(answer.text).toBe(
-      'Уведомление о заказе не дошло до вас вовремя, предложение снято. Заказ может прийти вам снова.',
-    );
-    expect(shown(m, messageId).text).toMatch(/Заказ может прийти вам снова\.$/);
+    expect(answer.text).toBe(OFFER_CLOSED_LINES.withdrawn);
+    expect(answer.text).toMatch(/^📭 .*Заказ может прийти вам снова$/);
+    expect(shown(m, messageId).text).toBe(await closedPush(offerId, order.id, 'withdrawn'));
     expect(buttonsOf(m, messageId)).toEqual([]);
     expect((await offerRow(offerId)).state).toBe('withdrawn');
   });
 
-  it('an unknown copy of a taken offer is edited closed on its first tap', async () => {
-    const { master, orderId, offerId } = await offered();
+  it('two copies of one push, the offer taken by another master: tapping the unknown copy closes THAT copy with the reason', async () => {
+    const { master, orderId, offerId, messageId: recorded } = await offered();
+    // The push as the sender sent it (its new_offer row), then a second copy: the first send
+    // timed out after Telegram had delivered it, the retry delivered again; only the retry's
+    // message id was recorded. Which copy is "unknown" does not matter to the bot.
+    const snapshot = (await loadOrderSnapshot(tdb.db, orderId))!;
+    await tdb.db
+      .insertInto('notifications_outbox')
+      .values({
+        bot: 'master',
+        event: 'new_offer',
+        master_id: master.id,
+        order_id: orderId,
+        offer_id: offerId,
+        payload: JSON.stringify({ ...snapshot, offer_id: offerId, expires_at: new Date().toISOString() }),
+        status: 'sent',
+      })
+      .execute();
+    const unknown = await sendPush(tdb.db, tg, {
+      chatId: master.tg_user_id,
+      orderId,
+      offerId,
+      unrecorded: true,
+    });
+    expect(unknown).not.toBe(recorded);
+    const recordedBefore = shown(master, recorded);
+
+    // Another master takes the order through their own push.
+    const winner = await offered(undefined, orderId);
+    expect((await tap(winner.master, winner.messageId, { text: '✅ Принять' })).text).toBe(
+      `✅ Заказ #${orderId} ваш!`,
+    );
+    expect(await offerRow(offerId)).toEqual({ state: 'canceled', master_id: master.id });
+
+    const answer = await tap(master, unknown, { text: '✅ Принять' });
+    expect(answer).toEqual(
+      expect.objectContaining({ text: '🔒 Заказ взят другим мастером', show_alert: true }),
+    );
+    // The tapped copy is now exactly what the sender edits the recorded copy into.
+    const closed = await closedPush(offerId, orderId, 'taken');
+    expect(shown(master, unknown).text).toBe(closed);
+    expect(closed).toContain(snapshot.district ?? '');
+    expect(closed).not.toContain('Ответьте в течение');
+    expect(buttonsOf(master, unknown)).toEqual([]);
+    // The bot edited the callback's message, not the recorded one (that is the sender's offer_closed edit).
+    expect(shown(master, recorded)).toEqual(recordedBefore);
+    const offerClosed = await tdb.db
+      .selectFrom('notifications_outbox')
+      .select('payload')
+      .where('offer_id', '=', offerId)
+      .where('event', '=', 'offer_closed')
+      .executeTakeFirstOrThrow();
+    expect(offerClosed.payload).toMatchObject({ reason: 'taken' });
+    expect(await orderRow(orderId)).toEqual({ status: 'assigned', assigned_master_id: winner.master.id });
+  });
+
+  it('a copy of an offer the master declined says so; its decline button too', async () => {
+    const { master, orderId, offerId, messageId } = await offered();
     const copy = await sendPush(tdb.db, tg, {
       chatId: master.tg_user_id,
       orderId,
       offerId,
       unrecorded: true,
     });
-    await tdb.db
-      .updateTable('offers')
-      .set({ state: 'canceled', close_reason: 'taken' })
-      .where('id', '=', offerId)
-      .execute();
-    await tdb.db
-      .updateTable('orders')
-      .set({
-        status: 'assigned',
-        assigned_master_id: (await createMaster(tdb.db, { cityId: moscow.city.id })).id,
-      })
-      .where('id', '=', orderId)
-      .execute();
-    const answer = await tap(master, copy, { text: '✅ Принять' });
-    expect(answer.text).toBe('Заказ уже взят другим мастером');
-    expect(shown(master, copy).text).toMatch(/❌ Заказ уже взят другим мастером$/);
+    await tap(master, messageId, { text: '✖️ Отказаться' });
+    await tap(master, messageId, { text: 'Да, отказаться' });
+    expect((await offerRow(offerId)).state).toBe('declined');
+
+    expect((await tap(master, copy, { text: '✖️ Отказаться' })).text).toBe('✖️ Вы отказались');
+    expect(shown(master, copy).text).toBe(await closedPush(offerId, orderId, 'declined'));
     expect(buttonsOf(master, copy)).toEqual([]);
+    expect((await offerRow(offerId)).state).toBe('declined');
   });
 });
 
@@ -319,15 +395,13 @@ describe('decline from the push', () => {
   });
 
   it('a stale confirmation after the offer closed changes nothing', async () => {
-    const { master, offerId, messageId } = await offered();
+    const { master, orderId, offerId, messageId } = await offered();
     await tap(master, messageId, { text: '✖️ Отказаться' });
     await tdb.db.updateTable('offers').set({ state: 'expired' }).where('id', '=', offerId).execute();
     const answer = await tap(master, messageId, { text: 'Да, отказаться' });
-    expect(answer.text).toBe('Предложение уже неактуально.');
+    expect(answer.text).toBe('⌛ Время на ответ истекло');
     expect((await offerRow(offerId)).state).toBe('expired');
-    expect(shown(master, messageId).text).toMatch(
-      /Ответьте в течение[\s\S]*❌ Предложение уже неактуально\.$/,
-    );
+    expect(shown(master, messageId).text).toBe(await closedPush(offerId, orderId, 'expired'));
     expect(shown(master, messageId).text).not.toContain('Вы уверены');
     expect(buttonsOf(master, messageId)).toEqual([]);
   });

@@ -1,12 +1,20 @@
-import { acceptOffer } from '@fs/dispatch';
-import { OFFER_CLOSED_LINES } from '@fs/domain';
+import { type AcceptOfferOutcome, acceptOffer } from '@fs/dispatch';
+import type { OfferClosedReason } from '@fs/domain';
 import { safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { MasterContext } from '../context';
 import { masterAction } from '../middlewares/guard';
 import { loadActiveOrder } from '../queries/work';
-import { assignedOrderCard, closedLine, texts } from '../texts';
-import { editPush } from './offer-push';
+import { assignedOrderCard, texts } from '../texts';
+import { closeStaleCopy } from './offer-push';
+
+/** The accept outcome's reason, should the offer's row not say it (see closeStaleCopy). */
+const CLOSED_BY = {
+  taken: 'taken',
+  expired: 'expired',
+  withdrawn: 'withdrawn',
+  order_closed: 'canceled',
+} as const satisfies Partial<Record<AcceptOfferOutcome, OfferClosedReason>>;
 
 /** ✅ Принять under the push (`m:oa:<offerId>`) and ✅ Взять on the offer card: the race for the order. */
 export const offerAccept = new Composer<MasterContext>();
@@ -34,13 +42,10 @@ offerAccept.use(
         return;
       }
       case 'taken':
-        return closePush(ctx, texts.accept.taken);
       case 'expired':
-        return closePush(ctx, texts.accept.expired, `\n\n${OFFER_CLOSED_LINES.expired}`);
       case 'withdrawn':
-        return closePush(ctx, texts.accept.withdrawn);
       case 'order_closed':
-        return closePush(ctx, texts.accept.orderClosed);
+        return closeStaleCopy(ctx, offerId, CLOSED_BY[result.kind]);
       case 'over_limit':
         await ctx.answerCbQuery(texts.accept.overLimit, { show_alert: true });
         return;
@@ -54,9 +59,3 @@ offerAccept.use(
     }
   }),
 );
-
-/** The offer can no longer be accepted: say why, then drop the buttons and add the reason to the push. */
-async function closePush(ctx: MasterContext, reason: string, line = closedLine(reason)): Promise<void> {
-  await ctx.answerCbQuery(reason, { show_alert: true });
-  await editPush(ctx, { append: line });
-}

@@ -2,50 +2,20 @@ import { declineOffer } from '@fs/dispatch';
 import { OFFER_BUTTONS } from '@fs/domain';
 import { safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import { decode } from '../callbacks';
 import type { MasterContext } from '../context';
 import { declineConfirmKeyboard, offerKeyboard } from '../keyboards/offer';
 import { masterAction } from '../middlewares/guard';
 import { findOffer } from '../queries/offers';
 import type { MasterState } from '../queries/work';
-import { closedLine, mt, texts } from '../texts';
-import { editPush } from './offer-push';
+import { mt, texts } from '../texts';
+import { closeStaleCopy, editPush, navigationRows, withNavigation } from './offer-push';
 
 const { buttons } = texts;
 const confirmSuffix = (orderId: number) => `\n\n${texts.decline.confirm(orderId)}`;
 
-const OFFER_ACTIONS = new Set(['offerAccept', 'offerDecline', 'offerDeclineConfirm', 'offerDeclineCancel']);
-
-/**
- * The rows of the tapped message's keyboard other than the offer's own buttons: nothing under
- * a push, ⬅️ Назад / 🏠 Меню under the offer card of 🆕 Новые заказы. They stay through the
- * confirmation and after the answer, so the card never strands the master.
- */
-function navigationRows(ctx: MasterContext): InlineKeyboardButton[][] {
-  const msg = ctx.callbackQuery?.message;
-  const rows = msg && 'reply_markup' in msg ? (msg.reply_markup?.inline_keyboard ?? []) : [];
-  return rows.filter(
-    (row) =>
-      !row.some((b) => {
-        const name = 'callback_data' in b ? decode(b.callback_data)?.name : undefined;
-        return name !== undefined && OFFER_ACTIONS.has(name);
-      }),
-  );
-}
-
-const withNavigation = (ctx: MasterContext, markup?: InlineKeyboardMarkup): InlineKeyboardMarkup => ({
-  inline_keyboard: [...(markup?.inline_keyboard ?? []), ...navigationRows(ctx)],
-});
-
-/** The offer can no longer be answered: say so, drop the question and the offer buttons. */
-async function notOpen(ctx: MasterContext, orderId: number): Promise<void> {
-  await ctx.answerCbQuery(texts.decline.notOpen, { show_alert: true });
-  await editPush(ctx, {
-    strip: confirmSuffix(orderId),
-    append: closedLine(texts.decline.notOpen),
-    markup: withNavigation(ctx),
-  });
+/** The offer can no longer be answered: say why, drop the question and the offer buttons. */
+function notOpen(ctx: MasterContext, offerId: number, orderId: number): Promise<void> {
+  return closeStaleCopy(ctx, offerId, 'expired', { strip: confirmSuffix(orderId) });
 }
 
 /** The acting master's own offer, or undefined after answering why not. */
@@ -76,7 +46,7 @@ offerDecline.use(
   masterAction('offerDecline', 'active', async (ctx, { offerId }, master) => {
     const offer = await ownOffer(ctx, master, offerId);
     if (!offer) return;
-    if (!offer.open) return notOpen(ctx, offer.orderId);
+    if (!offer.open) return notOpen(ctx, offerId, offer.orderId);
     await ctx.answerCbQuery();
     await editPush(ctx, {
       append: confirmSuffix(offer.orderId),
@@ -96,7 +66,7 @@ offerDecline.use(
   masterAction('offerDeclineCancel', 'active', async (ctx, { offerId }, master) => {
     const offer = await ownOffer(ctx, master, offerId);
     if (!offer) return;
-    if (!offer.open) return notOpen(ctx, offer.orderId);
+    if (!offer.open) return notOpen(ctx, offerId, offer.orderId);
     await ctx.answerCbQuery();
     await editPush(ctx, {
       strip: confirmSuffix(offer.orderId),
@@ -125,7 +95,7 @@ offerDecline.use(
         await safeEdit(ctx, texts.decline.done(orderId), { reply_markup: withNavigation(ctx) });
         return;
       case 'already_closed':
-        return notOpen(ctx, orderId);
+        return notOpen(ctx, offerId, orderId);
       case 'not_yours':
         await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
         return;

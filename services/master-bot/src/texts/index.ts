@@ -53,20 +53,14 @@ export const texts = {
   accept: {
     won: (orderId: number) => `✅ Заказ #${orderId} ваш!`,
     alreadyYours: (orderId: number) => `Заказ #${orderId} уже ваш.`,
-    taken: 'Заказ уже взят другим мастером',
-    expired: 'Время на ответ истекло',
-    withdrawn:
-      'Уведомление о заказе не дошло до вас вовремя, предложение снято. Заказ может прийти вам снова.',
     overLimit: 'Достигнут лимит активных заказов. Завершите текущий заказ, чтобы взять новый.',
     notYours: 'Это предложение адресовано другому мастеру.',
     notFound: 'Заказ не найден.',
-    orderClosed: 'Заказ отменён или больше не ждёт мастера.',
   },
 
   decline: {
     confirm: (orderId: number) => `⚠️ Вы уверены, что хотите отклонить заказ #${orderId}?`,
     done: (orderId: number) => `✖️ Вы отказались от заказа #${orderId}`,
-    notOpen: 'Предложение уже неактуально.',
   },
 };
 
@@ -89,9 +83,6 @@ export function assignedOrderCard(o: ActiveOrderRow, now = new Date()): string {
   lines.push('', 'Свяжитесь с клиентом и подтвердите время визита.');
   return lines.join('\n');
 }
-
-/** A line appended to a push whose offer can no longer be accepted. */
-export const closedLine = (reason: string) => `\n\n❌ ${reason}`;
 
 // ---------------------------------------------------------------------------------------------
 // Main menu, shift, new offers, active orders, closing (issue 4, part 1)
