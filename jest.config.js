@@ -1,10 +1,17 @@
 /**
  * Root jest config: every package and service, transformed by @swc/jest, real Postgres/Redis.
- * The long scenarios (test/faults: killed and restarted dependencies; test/scale: replicas over
- * thousands of orders) run only with FS_TEST_LONG=1: `pnpm test:long` (CI runs it as its own
- * step), or `pnpm test test/faults/…` (scripts/test.sh sets it when a path names them).
+ * The long scenarios run only with FS_TEST_LONG=1: `pnpm test:long` (CI runs it as its own
+ * step), or `pnpm test <one of them>` (scripts/test.sh sets it when a path names them):
+ * test/faults (killed and restarted dependencies), test/scale (replicas over thousands of
+ * orders), and the two that start every service as a process (tsx compiling each one is most of
+ * the suite's CPU on a busy machine): test/services-lifecycle and test/dev-script.
  */
-const LONG = ['<rootDir>/test/faults/', '<rootDir>/test/scale/'];
+const LONG = [
+  '<rootDir>/test/faults/',
+  '<rootDir>/test/scale/',
+  '<rootDir>/test/services-lifecycle.test.ts',
+  '<rootDir>/test/dev-script.test.ts',
+];
 
 module.exports = {
   testEnvironment: 'node',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `pnpm test [jest args…]`: every test (but the long scenarios in test/faults and test/scale: they
-# run with `pnpm test:long`, or when an argument names them) against a real local PostgreSQL and Redis (started when
+# `pnpm test [jest args…]`: every test (but the long scenarios: test/faults, test/scale,
+# test/services-lifecycle, test/dev-script; they run with `pnpm test:long`, or when an argument
+# names them) against a real local PostgreSQL and Redis (started when
 # installed but stopped) and a fake Telegram. Extra arguments go to jest, e.g.
 #   pnpm test packages/config        pnpm test -t 'offer expiry'        pnpm test --watch
 # Tests find the servers through TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -24,7 +25,7 @@ fi
 
 args=()
 for a in "$@"; do
-  case "$a" in *test/faults* | *test/scale*) export FS_TEST_LONG=1 ;; esac
+  case "$a" in *test/faults* | *test/scale* | *services-lifecycle* | *dev-script*) export FS_TEST_LONG=1 ;; esac
 done
 if [ "${CI:-}" = true ] || [ "${CI:-}" = 1 ]; then
   args+=(--ci)
