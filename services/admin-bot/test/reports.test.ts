@@ -111,6 +111,12 @@ describe('reports: exports', () => {
       createdAt: at('2026-10-31T20:59:00Z'),
       overrides: { total_amount_kopecks: 450_050 },
     });
+    // The client's review of the closed order and the master's rating (issue 17).
+    await h.tdb.db
+      .insertInto('reviews')
+      .values({ order_id: closed.id, master_id: master.id, city_id: m, stars: 4, amount_confirmed: false })
+      .execute();
+    await h.tdb.db.updateTable('masters').set({ rating: 4.62 }).where('id', '=', master.id).execute();
     await createOrder(h.tdb.db, { cityId: m, createdAt: at('2026-10-31T21:00:00Z') });
     await createOrder(h.tdb.db, { cityId: m, createdAt: at('2026-09-30T20:59:00Z') });
     spbOrder = (await createOrder(h.tdb.db, { cityId: h.spb.city.id, createdAt: at('2026-10-15T12:00:00Z') }))
@@ -153,11 +159,15 @@ describe('reports: exports', () => {
     expect(closed!.slice(1, 2)).toEqual(['31.10.2026 23:59']);
     expect(closed![8]).toBe('Закрыта');
     expect(closed!.slice(16, 19)).toEqual(['Пётр Мастеров', '+79990001122', '4500,50']);
+    // Ratings: the master's rating, the client's stars and amount answer; empty without them.
+    expect(closed!.slice(22)).toEqual(['4,62', '4', 'нет']);
+    expect(first!.slice(22)).toEqual(['', '', '']);
 
     const xlsx = await parseXlsx(docs[1]!.bytes);
     expect(xlsx[0]).toEqual(T.columns.orders);
     expect(xlsx.slice(1).map((r) => r[0])).toEqual(moscowOrders);
     expect(xlsx[2]![18]).toBe(4500.5);
+    expect(xlsx[2]!.slice(22)).toEqual([4.62, 4, 'нет']);
     expect(xlsx[1]![1]).toBe('01.10.2026 00:00');
   });
 

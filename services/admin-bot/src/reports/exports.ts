@@ -23,6 +23,7 @@ export function ordersTable(rows: readonly OrderReportRow[]): ReportTable {
   kinds[15] = 'int';
   kinds[18] = 'money';
   kinds[19] = 'money';
+  kinds[23] = 'int';
   return {
     sheet: T.sheets.orders,
     columns: columns(T.columns.orders, kinds),
@@ -49,6 +50,9 @@ export function ordersTable(rows: readonly OrderReportRow[]): ReportTable {
       o.company_payment_kopecks === 0 ? null : o.company_payment_kopecks,
       o.cancel_reason,
       formatReportTime(o.closed_at, o.timezone),
+      o.master_rating,
+      o.review_stars,
+      o.review_amount_confirmed === null ? null : o.review_amount_confirmed ? T.yes : T.no,
     ]),
   };
 }

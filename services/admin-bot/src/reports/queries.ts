@@ -41,6 +41,11 @@ export interface OrderReportRow {
   company_payment_kopecks: number;
   cancel_reason: string | null;
   closed_at: Date | null;
+  /** The assigned master's rating now (Bayesian average of their reviews). */
+  master_rating: number | null;
+  /** The client's review of this order (issue 17). */
+  review_stars: number | null;
+  review_amount_confirmed: boolean | null;
 }
 
 /** Orders created in the period. */
@@ -50,6 +55,7 @@ export function loadOrderRows(db: Db, scope: ReportScope, p: ReportPeriod): Prom
     .innerJoin('cities as c', 'c.id', 'o.city_id')
     .leftJoin('districts as d', 'd.id', 'o.district_id')
     .leftJoin('masters as m', 'm.id', 'o.assigned_master_id')
+    .leftJoin('reviews as r', 'r.order_id', 'o.id')
     .select([
       'o.id',
       'o.created_at',
@@ -74,6 +80,9 @@ export function loadOrderRows(db: Db, scope: ReportScope, p: ReportPeriod): Prom
       'o.company_payment_kopecks',
       'o.cancel_reason',
       'o.closed_at',
+      sql<number | null>`m.rating::float8`.as('master_rating'),
+      'r.stars as review_stars',
+      'r.amount_confirmed as review_amount_confirmed',
     ])
     .where(inCities('o.city_id', scope))
     .where(inPeriod('o.created_at', p))
