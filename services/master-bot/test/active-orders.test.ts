@@ -113,7 +113,29 @@ describe('active orders', () => {
     ).toContain('Некорректная сумма');
     expect((await orderRow(order.id)).status).toBe('working');
 
-    expect((await d.send(m, '3 500,50')).text).toContain('Отправьте фото или файл акта');
+    // A photo before the amount: first the amount, then the act.
+    expect((await d.sendPhoto(m)).text).toBe(
+      'Сначала сумма, потом фото акта: введите сумму, полученную от клиента, числом (например, 3500).',
+    );
+    // The amount and the commission it implies, confirmed before anything is fixed.
+    const confirm = await d.send(m, '3 500,50');
+    expect(confirm.text).toBe(
+      [
+        `🧾 Закрытие заказа #${order.id}`,
+        '',
+        'Сумма от клиента: 3\u00a0500,50\u00a0₽',
+        '💸 Комиссия составит: 1\u00a0750,25\u00a0₽ (50 %)',
+        '',
+        'Всё верно?',
+      ].join('\n'),
+    );
+    expect(d.buttons(m, confirm.message_id)).toEqual(['✅ Верно', '✏️ Изменить сумму', '❌ Отменить']);
+    expect((await d.sendPhoto(m)).text).toBe(
+      'Подтвердите сумму кнопкой «✅ Верно» (или введите другую сумму), потом отправьте фото акта.',
+    );
+    expect((await orderRow(order.id)).total_amount_kopecks).toBeNull();
+    await d.tap(m, confirm.message_id, { text: '✅ Верно' });
+    expect(d.shown(m, confirm.message_id).text).toContain('Отправьте фото или файл акта');
     expect((await d.send(m, 'вот акт')).text).toContain('Нужен один файл');
     const done = await d.sendPhoto(m);
     expect(done.text).toContain(`Заказ #${order.id} закрыт!`);
@@ -166,7 +188,7 @@ describe('active orders', () => {
       const o2 = await assigned(other, { status: 'working' });
       const c2 = await openCard(other, o2.id);
       await d.tap(other, c2, { text: '✅ Закрыть' });
-      await d.send(other, '8000');
+      await d.tap(other, (await d.send(other, '8000')).message_id, { text: '✅ Верно' });
       await d.sendDocument(other);
       const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active']);
       expect(jobs.map((j) => j.data)).toContainEqual({ orderId: waiting.id, reason: 'order_closed' });
@@ -202,7 +224,9 @@ describe('active orders', () => {
     const order = await assigned(m, { status: 'working' });
     const card = await openCard(m, order.id);
     await d.tap(m, card, { text: '✅ Закрыть' });
-    await d.send(m, '1000');
+    const confirm = await d.send(m, '1000');
+    expect(confirm.text).toContain('Комиссия составит: 400\u00a0₽ (40 %)');
+    await d.tap(m, confirm.message_id, { text: '✅ Верно' });
     const done = await d.sendDocument(m);
     expect(done.text).toContain('(40 %)');
     const c = await h.tdb.db
@@ -211,6 +235,51 @@ describe('active orders', () => {
       .where('order_id', '=', order.id)
       .executeTakeFirstOrThrow();
     expect(c).toEqual({ amount_kopecks: 40_000, rate: '0.4000' });
+  });
+
+  it('a total far above the category’s usual is asked once more; ✏️ Изменить сумму fixes a typo', async () => {
+    const m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
+    const order = await assigned(m, { status: 'working' }); // ⚡ Электрика: usual up to 15 000 ₽
+    const card = await openCard(m, order.id);
+    await d.tap(m, card, { text: '✅ Закрыть' });
+    const confirm = await d.send(m, '35000');
+    expect(confirm.text).toContain('Комиссия составит: 17\u00a0500\u00a0₽ (50 %)');
+    await d.tap(m, confirm.message_id, { text: '✅ Верно' });
+    expect(d.shown(m, confirm.message_id).text).toBe(
+      [
+        `⚠️ Заказ #${order.id}: 35\u00a0000\u00a0₽ — намного больше обычного для этой категории (обычно до 15\u00a0000\u00a0₽).`,
+        '',
+        'Проверьте, нет ли лишнего нуля. Сумма верна?',
+      ].join('\n'),
+    );
+    expect(d.buttons(m, confirm.message_id)).toEqual([
+      '✅ Да, сумма верна',
+      '✏️ Изменить сумму',
+      '❌ Отменить',
+    ]);
+    // The first question's button, pressed again (a stale copy), changes nothing.
+    expect(await d.tap(m, confirm.message_id, { data: `m:clok:${order.id}`, unchecked: true })).toMatchObject(
+      { text: 'Это действие уже неактуально. Открыть меню: /start' },
+    );
+    await d.tap(m, confirm.message_id, { text: '✏️ Изменить сумму' });
+    expect(d.shown(m, confirm.message_id).text).toContain('Введите сумму');
+    const fixed = await d.send(m, '3500');
+    expect(fixed.text).toContain('Комиссия составит: 1\u00a0750\u00a0₽ (50 %)');
+    await d.tap(m, fixed.message_id, { text: '✅ Верно' });
+    expect(d.shown(m, fixed.message_id).text).toContain('Отправьте фото или файл акта');
+    expect((await d.sendPhoto(m)).text).toContain(`Заказ #${order.id} закрыт!`);
+    expect(await orderRow(order.id)).toMatchObject({ status: 'payment', total_amount_kopecks: 350_000 });
+
+    // "Да, сумма верна" keeps a large amount that is real.
+    const o2 = await assigned(m, { status: 'working' });
+    const c2 = await openCard(m, o2.id);
+    await d.tap(m, c2, { text: '✅ Закрыть' });
+    const big = await d.send(m, '40000');
+    await d.tap(m, big.message_id, { text: '✅ Верно' });
+    await d.tap(m, big.message_id, { text: '✅ Да, сумма верна' });
+    expect(d.shown(m, big.message_id).text).toContain('Отправьте фото или файл акта');
+    await d.sendPhoto(m);
+    expect(await orderRow(o2.id)).toMatchObject({ status: 'payment', total_amount_kopecks: 4_000_000 });
   });
 
   it('guarantee orders close without amount and commission: → closed, company payment recorded', async () => {

@@ -197,7 +197,9 @@ const SCENES: Scene[] = [
     async enter(m) {
       const { card } = await workingOrderCard(m);
       await d.tap(m, card, { text: '✅ Закрыть' });
-      return (await d.send(m, '4500')).message_id;
+      const confirm = await d.send(m, '4500');
+      await d.tap(m, confirm.message_id, { text: '✅ Верно' });
+      return confirm.message_id;
     },
     messageReply: NEED_ACT,
     sessionCheck: (s) => expect(s.closeOrder).toMatchObject({ step: 'act', amountKopecks: 450_000 }),

@@ -22,4 +22,9 @@ export const MASTER_CALLBACKS = {
   activeWorking: action('m:actw', { orderId: idArg }),
   activeClose: action('m:actx', { orderId: idArg }),
   wizardCancel: action('m:cancel', {}),
+  /** Closing: the amount and its commission are right (then, if far above usual, sure?). */
+  closeAmountOk: action('m:clok', { orderId: idArg }),
+  closeAmountSure: action('m:clsu', { orderId: idArg }),
+  /** Closing: type the amount again. */
+  closeAmountEdit: action('m:cled', { orderId: idArg }),
 } as const;

@@ -177,6 +177,9 @@ export const mt = {
     enRoute: '🚗 В пути',
     working: '🛠 Работаю',
     close: '✅ Закрыть',
+    amountOk: '✅ Верно',
+    amountSure: '✅ Да, сумма верна',
+    amountEdit: '✏️ Изменить сумму',
     route: '🗺 Маршрут',
     place: '📍 Моя точка',
     extend: '⏱️ Продлить перерыв',
@@ -247,6 +250,28 @@ export const mt = {
       too_big: 'Слишком большая сумма: не больше 1 000 000 ₽. Проверьте и введите ещё раз.',
     } as Record<string, string>,
     needAct: 'Нужен один файл: фото или документ акта. Отправьте его или нажмите ❌ Отменить.',
+    /** The amount and the commission it implies, before anything is fixed. */
+    confirmAmount: (orderId: number, total: number, commission: number, ratePct: number) =>
+      [
+        `🧾 Закрытие заказа #${orderId}`,
+        '',
+        `Сумма от клиента: <b>${formatMoney(total)}</b>`,
+        `💸 Комиссия составит: <b>${formatMoney(commission)}</b> (${ratePct} %)`,
+        '',
+        'Всё верно?',
+      ].join('\n'),
+    unusualAmount: (orderId: number, total: number, usualMax: number) =>
+      [
+        `⚠️ Заказ #${orderId}: ${formatMoney(total)} — намного больше обычного для этой категории (обычно до ${formatMoney(usualMax)}).`,
+        '',
+        'Проверьте, нет ли лишнего нуля. Сумма верна?',
+      ].join('\n'),
+    /** A file while the amount is asked. */
+    amountFirst:
+      'Сначала сумма, потом фото акта: введите сумму, полученную от клиента, числом (например, 3500).',
+    /** Anything but a button or a new amount while the amount waits for confirmation. */
+    confirmFirst:
+      'Подтвердите сумму кнопкой «✅ Верно» (или введите другую сумму), потом отправьте фото акта.',
     canceled: '❌ Закрытие заказа отменено.',
     statusChanged: 'Статус заказа изменился. Откройте активный заказ и попробуйте снова.',
     closedPayment: (orderId: number, total: number, commission: number, ratePct: number, deadline: string) =>
