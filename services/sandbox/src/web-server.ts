@@ -90,6 +90,8 @@ function imageType(bytes: Buffer): string {
 /**
  * The web chat: static page, a JSON API that acts as the chosen person (send text, press a
  * button, share a contact, upload a photo or file), and one SSE stream of every chat change.
+ *
+ * long-function: the web chat's route table, one route after another.
  */
 export function createWebServer(deps: WebServerDeps): FastifyInstance {
   const { fake, tokens, people, logger } = deps;

@@ -125,8 +125,12 @@ export interface DemoSeedResult {
   masterIds: number[];
 }
 
-/** Puts the demo admin, cities and masters in place (see the module comment). Needs `seed()` first. */
+/**
+ * Puts the demo admin, cities and masters in place (see the module comment). Needs `seed()` first.
+ * long-function: demo data in one transaction, read top to bottom like the module comment.
+ */
 export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+  // long-function: the same demo data transaction (see above).
   return db.transaction().execute(async (trx) => {
     const cities = await trx
       .selectFrom('cities')

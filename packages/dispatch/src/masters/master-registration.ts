@@ -122,47 +122,12 @@ export async function submitMasterRegistration(
   deps: DispatchDeps,
   input: RegistrationInput,
 ): Promise<RegistrationResult> {
-  const fullName = parseFullName(input.fullName);
-  if (!fullName.ok) return { kind: 'invalid', field: 'name' };
-  const phone = normalizeRuPhone(input.phone);
-  if (!phone) return { kind: 'invalid', field: 'phone' };
-  const payout = checkPayout(input.payout);
-  if (!payout) return { kind: 'invalid', field: 'payout' };
-  let plate: string | null = null;
-  if (input.hasVehicle) {
-    const p = parseVehiclePlate(input.vehiclePlate ?? '');
-    if (!p.ok) return { kind: 'invalid', field: 'vehicle' };
-    plate = p.value;
-  }
+  const fields = parseFields(input);
+  if ('field' in fields) return { kind: 'invalid', field: fields.field };
 
   const outcome = await deps.db.transaction().execute(async (trx) => {
-    const city = await trx
-      .selectFrom('cities')
-      .select(['id', 'name'])
-      .where('id', '=', input.cityId)
-      .where('is_active', '=', true)
-      .executeTakeFirst();
-    if (!city) return { result: { kind: 'invalid', field: 'city' } as const, refs: [] };
-    const cityDistricts = await trx
-      .selectFrom('districts')
-      .select('id')
-      .where('city_id', '=', city.id)
-      .execute();
-    const valid = new Set(cityDistricts.map((d) => d.id));
-    const districtIds = [...new Set(input.districtIds)];
-    if (districtIds.some((id) => !valid.has(id)) || (valid.size > 0 && districtIds.length === 0)) {
-      return { result: { kind: 'invalid', field: 'districts' } as const, refs: [] };
-    }
-    const skills = [...new Set(input.skills)];
-    const activeSkills = await trx
-      .selectFrom('skills')
-      .select('code')
-      .where('is_active', '=', true)
-      .execute();
-    const active = new Set<string>(activeSkills.map((s) => s.code));
-    if (skills.length === 0 || skills.some((s) => !active.has(s))) {
-      return { result: { kind: 'invalid', field: 'skills' } as const, refs: [] };
-    }
+    const choice = await checkChoices(trx, input);
+    if ('field' in choice) return { result: { kind: 'invalid', field: choice.field } as const, refs: [] };
 
     // Insert, or lock the existing row (a no-op update): concurrent submissions queue up here.
     const before = await trx
@@ -177,94 +142,25 @@ export async function submitMasterRegistration(
     if (refusal) return { result: { kind: refusal } as const, refs: [] };
     const masterId = before.id;
 
-    await trx
-      .updateTable('masters')
-      .set({
-        username: input.username,
-        full_name: fullName.value,
-        phone,
-        city_id: city.id,
-        has_vehicle: input.hasVehicle,
-        vehicle_plate: plate,
-        payout_method: payout.method,
-        payout_data: JSON.stringify(payoutData(payout)),
-        pdn_accepted_at: input.pdnAcceptedAt,
-        moderation_status: 'pending',
-        moderation_reason: null,
-        verified: false,
-        verified_at: null,
-        verified_by_staff_id: null,
-        shift_status: 'off',
-        break_until: null,
-        ...(input.basePoint && isValidPoint(input.basePoint.lat, input.basePoint.lon)
-          ? {
-              base_lat: input.basePoint.lat,
-              base_lon: input.basePoint.lon,
-              base_updated_at: sql<Date>`now()`,
-            }
-          : {}),
-        updated_at: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', masterId)
-      .execute();
-
-    await trx.deleteFrom('master_districts').where('master_id', '=', masterId).execute();
-    if (districtIds.length > 0) {
-      await trx
-        .insertInto('master_districts')
-        .values(districtIds.map((district_id) => ({ master_id: masterId, district_id })))
-        .execute();
-    }
-    await trx.deleteFrom('master_skills').where('master_id', '=', masterId).execute();
-    await trx
-      .insertInto('master_skills')
-      .values(skills.map((skill_code) => ({ master_id: masterId, skill_code })))
-      .execute();
-
+    await writeProfile(trx, masterId, input, fields, choice);
     if (input.documents) await replaceDocuments(trx, masterId, input.documents);
-
     const outbox: OutboxInsert[] = [];
-    let referrerId: number | null = null;
-    if (input.referralCode && before.referred_by_master_id === null) {
-      const referrer = await findReferrer(trx, input.referralCode);
-      if (referrer && referrer.id !== masterId) {
-        const inserted = await trx
-          .insertInto('referrals')
-          .values({ master_id: masterId, referrer_id: referrer.id })
-          .onConflict((oc) => oc.column('master_id').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted) {
-          referrerId = referrer.id;
-          await trx
-            .updateTable('masters')
-            .set({ referred_by_master_id: referrer.id })
-            .where('id', '=', masterId)
-            .execute();
-          const payload: ReferralRegisteredPayload = { referred_name: fullName.value };
-          outbox.push({
-            bot: 'master',
-            event: 'referral_registered',
-            master_id: referrer.id,
-            payload: { ...payload },
-            dedup_key: `referral_registered:${masterId}`,
-          });
-        }
-      }
-    }
-
+    const referral =
+      input.referralCode && before.referred_by_master_id === null
+        ? await recordReferrer(trx, masterId, input.referralCode, fields.fullName)
+        : null;
+    if (referral) outbox.push(referral.notice);
     const ownReferralCode = await ensureReferralCode(trx, masterId);
 
     const resubmitted = before.moderation_status === 'rejected';
     const notice: ModerationSubmittedPayload = {
       master_id: masterId,
-      master_name: fullName.value,
-      city: city.name,
-      phone,
+      master_name: fields.fullName,
+      city: choice.city.name,
+      phone: fields.phone,
       resubmitted,
     };
-    for (const staffId of await staffRecipients(trx, city.id, 'city_admins')) {
+    for (const staffId of await staffRecipients(trx, choice.city.id, 'city_admins')) {
       outbox.push({
         bot: 'admin',
         event: 'moderation_submitted',
@@ -274,6 +170,7 @@ export async function submitMasterRegistration(
       });
     }
     const refs: OutboxRef[] = await insertOutbox(trx, outbox);
+    const referrerId = referral?.referrerId ?? null;
     return {
       result: { kind: 'submitted', masterId, resubmitted, referrerId, ownReferralCode } as const,
       refs,
@@ -288,6 +185,153 @@ export async function submitMasterRegistration(
   }
   await runAfterCommit(deps, { outbox: outcome.refs });
   return outcome.result;
+}
+
+interface ParsedFields {
+  fullName: string;
+  phone: string;
+  payout: PayoutDetails;
+  plate: string | null;
+}
+
+/** The typed fields, normalised (a forged session changes nothing), or the first invalid one. */
+function parseFields(input: RegistrationInput): ParsedFields | { field: RegistrationField } {
+  const fullName = parseFullName(input.fullName);
+  if (!fullName.ok) return { field: 'name' };
+  const phone = normalizeRuPhone(input.phone);
+  if (!phone) return { field: 'phone' };
+  const payout = checkPayout(input.payout);
+  if (!payout) return { field: 'payout' };
+  let plate: string | null = null;
+  if (input.hasVehicle) {
+    const p = parseVehiclePlate(input.vehiclePlate ?? '');
+    if (!p.ok) return { field: 'vehicle' };
+    plate = p.value;
+  }
+  return { fullName: fullName.value, phone, payout, plate };
+}
+
+interface Choices {
+  city: { id: number; name: string };
+  districtIds: number[];
+  skills: Category[];
+}
+
+/** The chosen city (active), districts (of that city) and skills (active), or the invalid one. */
+async function checkChoices(
+  trx: Executor,
+  input: RegistrationInput,
+): Promise<Choices | { field: RegistrationField }> {
+  const city = await trx
+    .selectFrom('cities')
+    .select(['id', 'name'])
+    .where('id', '=', input.cityId)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
+  if (!city) return { field: 'city' };
+  const cityDistricts = await trx
+    .selectFrom('districts')
+    .select('id')
+    .where('city_id', '=', city.id)
+    .execute();
+  const valid = new Set(cityDistricts.map((d) => d.id));
+  const districtIds = [...new Set(input.districtIds)];
+  if (districtIds.some((id) => !valid.has(id)) || (valid.size > 0 && districtIds.length === 0)) {
+    return { field: 'districts' };
+  }
+  const skills = [...new Set(input.skills)];
+  const activeSkills = await trx.selectFrom('skills').select('code').where('is_active', '=', true).execute();
+  const active = new Set<string>(activeSkills.map((s) => s.code));
+  if (skills.length === 0 || skills.some((s) => !active.has(s))) return { field: 'skills' };
+  return { city, districtIds, skills };
+}
+
+/** The profile as submitted, back to moderation (pending, off shift); districts and skills replaced. */
+async function writeProfile(
+  trx: Executor,
+  masterId: number,
+  input: RegistrationInput,
+  f: ParsedFields,
+  c: Choices,
+): Promise<void> {
+  await trx
+    .updateTable('masters')
+    .set({
+      username: input.username,
+      full_name: f.fullName,
+      phone: f.phone,
+      city_id: c.city.id,
+      has_vehicle: input.hasVehicle,
+      vehicle_plate: f.plate,
+      payout_method: f.payout.method,
+      payout_data: JSON.stringify(payoutData(f.payout)),
+      pdn_accepted_at: input.pdnAcceptedAt,
+      moderation_status: 'pending',
+      moderation_reason: null,
+      verified: false,
+      verified_at: null,
+      verified_by_staff_id: null,
+      shift_status: 'off',
+      break_until: null,
+      ...(input.basePoint && isValidPoint(input.basePoint.lat, input.basePoint.lon)
+        ? {
+            base_lat: input.basePoint.lat,
+            base_lon: input.basePoint.lon,
+            base_updated_at: sql<Date>`now()`,
+          }
+        : {}),
+      updated_at: sql<Date>`now()`,
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', masterId)
+    .execute();
+
+  await trx.deleteFrom('master_districts').where('master_id', '=', masterId).execute();
+  if (c.districtIds.length > 0) {
+    await trx
+      .insertInto('master_districts')
+      .values(c.districtIds.map((district_id) => ({ master_id: masterId, district_id })))
+      .execute();
+  }
+  await trx.deleteFrom('master_skills').where('master_id', '=', masterId).execute();
+  await trx
+    .insertInto('master_skills')
+    .values(c.skills.map((skill_code) => ({ master_id: masterId, skill_code })))
+    .execute();
+}
+
+/** Records the referrer once (never oneself) and the referrer's notice; null when nothing changed. */
+async function recordReferrer(
+  trx: Executor,
+  masterId: number,
+  code: string,
+  fullName: string,
+): Promise<{ referrerId: number; notice: OutboxInsert } | null> {
+  const referrer = await findReferrer(trx, code);
+  if (!referrer || referrer.id === masterId) return null;
+  const inserted = await trx
+    .insertInto('referrals')
+    .values({ master_id: masterId, referrer_id: referrer.id })
+    .onConflict((oc) => oc.column('master_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return null;
+  await trx
+    .updateTable('masters')
+    .set({ referred_by_master_id: referrer.id })
+    .where('id', '=', masterId)
+    .execute();
+  const payload: ReferralRegisteredPayload = { referred_name: fullName };
+  return {
+    referrerId: referrer.id,
+    notice: {
+      bot: 'master',
+      event: 'referral_registered',
+      master_id: referrer.id,
+      payload: { ...payload },
+      dedup_key: `referral_registered:${masterId}`,
+    },
+  };
 }
 
 /** The master's passport and selfie replace the ones stored before. */

@@ -107,6 +107,8 @@ const isDistributable = (s: OrderStatus) => (DISTRIBUTABLE_STATUSES as readonly 
  * order, close due offers (expired, or withdrawn when never delivered), stop while offers are open, escalate to admins when due, escalate
  * to logists when rounds are exhausted or nobody qualifies, else offer the next round.
  * Pushes and the expiry job are enqueued after commit.
+ *
+ * long-function: the spec's per-order algorithm as one locked transaction, steps in spec order (each step is a helper).
  */
 export async function distributeOrder(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
   const settings = await deps.settings.get();

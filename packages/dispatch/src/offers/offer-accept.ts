@@ -52,6 +52,8 @@ class LostRace extends Error {}
  * line of defence. On a win the other live offers are cancelled (their pushes edited via
  * `offer_closed`), a metrics row is written, the client is told who is coming (the first
  * notice the client ever gets) and, if enabled, the city's staff are told.
+ *
+ * long-function: the lock order of one transaction is the correctness argument; it reads top to bottom.
  */
 export async function acceptOffer(
   deps: DispatchDeps,

@@ -191,6 +191,8 @@ export async function reviewOrderCloseAmount(
  * working → payment → closed at once with the company's guarantee payment and no commission
  * (as does a normal order whose commission comes out at zero). The client is asked for feedback
  * in the same transaction. Afterwards the city's waiting orders are woken.
+ *
+ * long-function: one transaction: act, transition, commission or guarantee close, client notice, in order.
  */
 export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Promise<CloseOrderResult> {
   const settings = await deps.settings.get();
