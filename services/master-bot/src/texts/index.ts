@@ -7,7 +7,6 @@ import {
   formatPhoneForCall,
   formatRemaining,
   formatTimeslot,
-  OFFER_BUTTONS,
   OFFER_CLOSED_LINES,
   type OrderStatus,
   type ShiftStatus,
