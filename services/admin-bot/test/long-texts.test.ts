@@ -1,4 +1,4 @@
-import { createMaster } from '@fs/testkit';
+import { createCity, createMaster } from '@fs/testkit';
 import { encode } from '../src/callbacks';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 import { freshCity, lastButtons, openOrders, orderIn } from './orders-helpers';
@@ -144,4 +144,32 @@ it('an order list of ten orders with the longest addresses and master names fits
   expect(shown.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(10);
   expect(shown.split('\n').filter((l) => l.includes('· 👷 ЖЖЖ'))).toHaveLength(10);
   expect(shown).toContain('…');
+});
+
+it('the master card with a long name, block reason and a hundred long districts fits', async () => {
+  const names = Array.from({ length: 100 }, (_, i) => wide(100, `Район ${i} `));
+  const city = await createCity(h.tdb.db, { timezone: 'Europe/Moscow', districts: names });
+  const admin = await h.staff('city_admin', [city.city.id]);
+  const m = await createMaster(h.tdb.db, { cityId: city.city.id, fullName: longName('Г'), isBlocked: true });
+  await h.tdb.db
+    .updateTable('masters')
+    .set({ blocked_reason: wide(500, 'Причина ') })
+    .where('id', '=', m.id)
+    .execute();
+  await h.tdb.db
+    .insertInto('master_districts')
+    .values(names.map((n) => ({ master_id: m.id, district_id: city.district(n).id })))
+    .execute();
+  const menu = await d.menu(admin);
+  await d.tap(admin, menu.message_id, {
+    data: encode('adminMasterOpen', { masterId: m.id }),
+    unchecked: true,
+  });
+  const text = d.lastBotMessage(admin).text!;
+  expect(text.startsWith('👤 ЖЖЖ')).toBe(true);
+  expect(text.length).toBeLessThanOrEqual(4096);
+  expect(text).toContain('🚫 Заблокирован: Причина');
+  expect(text).toContain('🗺 Районы: Район 0 ');
+  expect(text).toContain('🗓 Зарегистрирован: ');
+  expect(text).toContain('…');
 });

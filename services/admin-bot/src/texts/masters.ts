@@ -3,6 +3,8 @@ import {
   type Category,
   type CommissionStatus,
   escapeHtml,
+  type Field,
+  fitText,
   formatMoney,
   type ModerationStatus,
   type OrderStatus,
@@ -177,6 +179,50 @@ export interface CommissionCardView {
   receipts: number;
 }
 
+function masterCard(m: MasterCardView, f: Field): string {
+  const lines = [
+    `👤 <b>${f(m.full_name || 'без имени')}</b> #${m.id}`,
+    `📍 Город: ${f(m.city ?? '—')}`,
+    `📞 Телефон: ${code(m.phone)}${m.username ? ` · @${f(m.username)}` : ''}`,
+    `⭐ Рейтинг: ${m.feedback.rating.toFixed(2)} (${reviewsLabel(m.feedback.reviewsCount)}) · 🚗 Авто: ${yesNo(m.has_vehicle)}${m.vehicle_plate ? ` ${f(m.vehicle_plate)}` : ''}`,
+    `📋 Анкета: ${MODERATION[m.moderation_status]}${m.verified_at ? ` (${m.verified_at})` : ''}`,
+  ];
+  if (m.moderation_status === 'rejected' && m.moderation_reason)
+    lines.push(`❌ Причина отклонения: ${f(m.moderation_reason)}`);
+  lines.push(`📅 Смена: ${SHIFT[m.shift_status]}`);
+  const { base, live } = m.place;
+  lines.push(
+    `🏠 Базовая точка: ${base ? `<a href="${escapeHtml(base.url)}">на карте</a>, обновлена ${base.at}` : 'не указана'}`,
+  );
+  if (live) {
+    const state = live.active ? `идёт${live.until ? ` до ${live.until}` : ''}` : 'закончилась';
+    lines.push(`📡 Трансляция: ${state}, <a href="${escapeHtml(live.url)}">последняя точка</a> ${live.at}`);
+  }
+  if (m.is_blocked) lines.push(`🚫 <b>Заблокирован</b>: ${f(m.blocked_reason ?? '—')}`);
+  lines.push(
+    `🔢 Лимит активных заказов: ${m.limit}${m.limitIsOverride ? ' (индивидуальный)' : ' (по умолчанию)'}`,
+    `🗺 Районы: ${m.districts.length > 0 ? m.districts.map((d) => f(d)).join(', ') : 'не выбраны (только поиск по всему городу)'}`,
+    `🛠 Навыки: ${skillsLine(m.skills)}`,
+    `📄 Документы: ${m.documents}`,
+    '',
+    `📊 Закрыто заказов: ${m.stats.closed} · выручка ${formatMoney(m.stats.revenueKopecks)} · отменено ${m.stats.canceled}`,
+    `📦 Активные заказы: ${
+      m.activeOrders.length > 0
+        ? m.activeOrders.map((o) => `#${o.id} (${ORDER_STATUS[o.status]})`).join(', ')
+        : 'нет'
+    }`,
+    `💰 Комиссии: к оплате ${formatMoney(m.balance.dueKopecks)} · просрочено ${formatMoney(m.balance.overdueKopecks)} · оплачено ${formatMoney(m.balance.paidKopecks)}`,
+  );
+  for (const c of m.commissions) {
+    lines.push(
+      `   • #${c.id} заказ #${c.order_id}: ${formatMoney(c.amount_kopecks)} — ${COMMISSION[c.status]}`,
+    );
+  }
+  lines.push('', ...feedbackLines(m.feedback));
+  lines.push('', `🗓 Зарегистрирован: ${m.created}`);
+  return lines.join('\n');
+}
+
 export const mastersTexts = {
   moderationLabel: MODERATION,
   shiftLabel: SHIFT,
@@ -265,49 +311,8 @@ export const mastersTexts = {
   filtersTitle: '🔧 <b>Фильтры мастеров</b>\n\nНажимайте на фильтр, чтобы сменить значение.',
   pickCity: (page: number, pages: number) => `🏙 <b>Выберите город</b> (стр. ${page + 1} из ${pages})`,
 
-  card: (m: MasterCardView) => {
-    const lines = [
-      `👤 <b>${escapeHtml(m.full_name || 'без имени')}</b> #${m.id}`,
-      `📍 Город: ${escapeHtml(m.city ?? '—')}`,
-      `📞 Телефон: ${code(m.phone)}${m.username ? ` · @${escapeHtml(m.username)}` : ''}`,
-      `⭐ Рейтинг: ${m.feedback.rating.toFixed(2)} (${reviewsLabel(m.feedback.reviewsCount)}) · 🚗 Авто: ${yesNo(m.has_vehicle)}${m.vehicle_plate ? ` ${escapeHtml(m.vehicle_plate)}` : ''}`,
-      `📋 Анкета: ${MODERATION[m.moderation_status]}${m.verified_at ? ` (${m.verified_at})` : ''}`,
-    ];
-    if (m.moderation_status === 'rejected' && m.moderation_reason)
-      lines.push(`❌ Причина отклонения: ${escapeHtml(m.moderation_reason)}`);
-    lines.push(`📅 Смена: ${SHIFT[m.shift_status]}`);
-    const { base, live } = m.place;
-    lines.push(
-      `🏠 Базовая точка: ${base ? `<a href="${escapeHtml(base.url)}">на карте</a>, обновлена ${base.at}` : 'не указана'}`,
-    );
-    if (live) {
-      const state = live.active ? `идёт${live.until ? ` до ${live.until}` : ''}` : 'закончилась';
-      lines.push(`📡 Трансляция: ${state}, <a href="${escapeHtml(live.url)}">последняя точка</a> ${live.at}`);
-    }
-    if (m.is_blocked) lines.push(`🚫 <b>Заблокирован</b>: ${escapeHtml(m.blocked_reason ?? '—')}`);
-    lines.push(
-      `🔢 Лимит активных заказов: ${m.limit}${m.limitIsOverride ? ' (индивидуальный)' : ' (по умолчанию)'}`,
-      `🗺 Районы: ${m.districts.length > 0 ? m.districts.map(escapeHtml).join(', ') : 'не выбраны (только поиск по всему городу)'}`,
-      `🛠 Навыки: ${skillsLine(m.skills)}`,
-      `📄 Документы: ${m.documents}`,
-      '',
-      `📊 Закрыто заказов: ${m.stats.closed} · выручка ${formatMoney(m.stats.revenueKopecks)} · отменено ${m.stats.canceled}`,
-      `📦 Активные заказы: ${
-        m.activeOrders.length > 0
-          ? m.activeOrders.map((o) => `#${o.id} (${ORDER_STATUS[o.status]})`).join(', ')
-          : 'нет'
-      }`,
-      `💰 Комиссии: к оплате ${formatMoney(m.balance.dueKopecks)} · просрочено ${formatMoney(m.balance.overdueKopecks)} · оплачено ${formatMoney(m.balance.paidKopecks)}`,
-    );
-    for (const c of m.commissions) {
-      lines.push(
-        `   • #${c.id} заказ #${c.order_id}: ${formatMoney(c.amount_kopecks)} — ${COMMISSION[c.status]}`,
-      );
-    }
-    lines.push('', ...feedbackLines(m.feedback));
-    lines.push('', `🗓 Зарегистрирован: ${m.created}`);
-    return lines.join('\n');
-  },
+  /** Typed values go through `f` (fitText): the card fits Telegram's limit, values cut with an ellipsis. */
+  card: (m: MasterCardView) => fitText((f) => masterCard(m, f)),
 
   // ——— Moderation ———
   moderationTitle: (total: number, page: number, pages: number) =>
