@@ -5,7 +5,7 @@ const token = z.string().regex(/^\d+:[\w-]{10,}$/, 'must look like 123456:ABC-DE
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
- * The sandbox's environment (validated with @fs/config's parseConfig). The two tokens are the
+ * The sandbox's environment (validated with @fs/config's parseConfig). The tokens are the
  * ones the bots use: any `<digits>:<secret>` works, since nothing reaches real Telegram.
  */
 export const sandboxSchema = z
@@ -37,6 +37,10 @@ export const sandboxSchema = z
     SANDBOX_WEB_PORT: port.default(8095),
     MASTER_BOT_TOKEN: token,
     ADMIN_BOT_TOKEN: token,
+    /** The client bot's token (issue 17): the sandbox serves its Bot API too. */
+    CLIENT_BOT_TOKEN: token.default('333333:dev-client-token-placeholder'),
+    /** A fake SMSC.ru (the notifications sender's SMSC_API_ROOT): every SMS lands in the page's 📱 SMS tab. */
+    SANDBOX_SMS_PORT: port.default(8091),
     /** On SIGTERM keep answering this long, so the bots' last calls succeed while they drain. */
     SANDBOX_STOP_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(3000),
   })

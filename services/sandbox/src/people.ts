@@ -1,13 +1,18 @@
 import type { Db } from '@fs/db';
 
-/** Which of the two bots a chat is with. */
-export type BotName = 'admin' | 'master';
-export const BOT_NAMES: readonly BotName[] = ['admin', 'master'];
+/** Which of the three bots a chat is with. */
+export type BotName = 'admin' | 'master' | 'client';
+export const BOT_NAMES: readonly BotName[] = ['admin', 'master', 'client'];
 
-/** Someone the visitor can act as: a staff member, a master, or a "new person" made in the page. */
+/**
+ * Someone the visitor can act as: a staff member, a master, a client of an order (their client
+ * bot chat and their SMS inbox), or a "new person" made in the page.
+ */
 export interface Person {
   tgUserId: number;
-  kind: 'staff' | 'master' | 'guest';
+  kind: 'staff' | 'master' | 'client' | 'guest';
+  /** A client's phone (+7…): their SMS inbox. */
+  phone?: string;
   fullName: string;
   username: string | null;
   /** One line under the name: role, or city and state. */
@@ -29,6 +34,14 @@ const SHIFT: Record<string, string> = { on: 'на смене', off: 'не на �
 
 /** "New person" ids: far from the demo seed's 700 000 xxx and from real Telegram ids in tests. */
 const GUEST_BASE = 790_000_000;
+/** A client's Telegram id in the sandbox: derived from the phone, so it is the same every run. */
+const CLIENT_BASE = 6_000_000_000;
+/** The newest orders' clients are listed (the people list stays short). */
+const CLIENTS_LISTED = 8;
+
+export function clientTgUserId(phone: string): number {
+  return CLIENT_BASE + Number(phone.replace(/\D/g, '').slice(-9));
+}
 
 /**
  * The people picker's list: staff and masters with a Telegram id from the database, plus the
@@ -87,8 +100,38 @@ export class People {
         bot: 'master',
       });
     }
+    people.push(...(await this.clients()));
     const known = new Set(people.map((p) => p.tgUserId));
     return [...people, ...this.guests.filter((g) => !known.has(g.tgUserId))];
+  }
+
+  /** Clients of the newest orders (one per phone), each with their client bot chat and SMS inbox. */
+  private async clients(): Promise<Person[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['client_phone', 'client_name', (eb) => eb.fn.max('id').as('last_id')])
+      .where('client_phone', 'is not', null)
+      .groupBy(['client_phone', 'client_name'])
+      .orderBy('last_id', 'desc')
+      .limit(CLIENTS_LISTED * 2)
+      .execute();
+    const seen = new Set<string>();
+    const out: Person[] = [];
+    for (const r of rows) {
+      const phone = r.client_phone!;
+      if (seen.has(phone) || out.length >= CLIENTS_LISTED) continue;
+      seen.add(phone);
+      out.push({
+        tgUserId: clientTgUserId(phone),
+        kind: 'client',
+        fullName: r.client_name?.trim() || 'Клиент',
+        username: null,
+        subtitle: `клиент · ${phone} · заказ #${r.last_id}`,
+        bot: 'client',
+        phone,
+      });
+    }
+    return out;
   }
 
   /** A new Telegram user nobody has seen, to try onboarding (master bot) or an access code (admin bot). */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@fs/observability';
-import type { ChatEvent, FakeTelegram, TestUser } from '@fs/testkit';
+import type { ChatEvent, FakeSms, FakeSmsc, FakeTelegram, TestUser } from '@fs/testkit';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { guardWebAccess, type WebAccess } from './access';
@@ -11,6 +11,8 @@ import { splitLongText } from './split-text';
 
 export interface WebServerDeps {
   fake: FakeTelegram;
+  /** The fake SMS provider: each client's SMS inbox. */
+  sms: FakeSmsc;
   tokens: Record<BotName, string>;
   people: People;
   logger: Logger;
@@ -27,7 +29,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
-const botName = z.enum(['admin', 'master']);
+const botName = z.enum(['admin', 'master', 'client']);
 const userId = z.coerce.number().int().positive();
 const chatQuery = z.object({ bot: botName, user: userId });
 const sendBody = z.object({ bot: botName, user: userId, text: z.string() });
@@ -51,6 +53,22 @@ const uploadQuery = z.object({
   height: z.coerce.number().int().min(1).max(20_000).optional(),
 });
 const fileQuery = z.object({ bot: botName, id: z.string().min(1).max(200) });
+const smsQuery = z.object({ user: userId });
+
+/** An SMS as the page shows it in a client's 📱 SMS tab. */
+export interface SmsView {
+  id: number;
+  text: string;
+  /** Unix seconds. */
+  date: number;
+  /** The client bot's deep link in the text (`t.me/<bot>?start=<token>`): the page opens it in the client bot. */
+  startToken: string | null;
+}
+
+export function smsView(m: FakeSms): SmsView {
+  const link = /t\.me\/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)/.exec(m.text);
+  return { id: m.id, text: m.text, date: Math.floor(m.at.getTime() / 1000), startToken: link?.[1] ?? null };
+}
 
 /** A refusal the page shows to the visitor as is (Russian). */
 class Refusal extends Error {
@@ -94,7 +112,7 @@ function imageType(bytes: Buffer): string {
  * long-function: the web chat's route table, one route after another.
  */
 export function createWebServer(deps: WebServerDeps): FastifyInstance {
-  const { fake, tokens, people, logger } = deps;
+  const { fake, sms, tokens, people, logger } = deps;
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 64 * 1024 });
   const botOf = new Map<string, BotName>(BOT_NAMES.map((b) => [tokens[b], b]));
   const botUserId = (bot: BotName) => fake.botUser(tokens[bot]).id;
@@ -152,6 +170,13 @@ export function createWebServer(deps: WebServerDeps): FastifyInstance {
       messages: fake.chat(token, user).map((m) => messageView(bot, botUserId(bot), m)),
       keyboard: keyboardView(fake.replyKeyboard(token, user)),
     };
+  });
+
+  /** A client's SMS inbox (the fake provider's messages to their phone). */
+  app.get('/api/sms', async (req) => {
+    const { user } = parse(smsQuery, req.query);
+    const p = await person(user);
+    return { messages: p.phone ? sms.inbox(p.phone).map(smsView) : [] };
   });
 
   app.post('/api/send', async (req) => {
@@ -248,11 +273,15 @@ export function createWebServer(deps: WebServerDeps): FastifyInstance {
       const bot = botOf.get(e.token);
       if (bot) send(eventView(bot, botUserId(bot), e));
     });
+    const unsubscribeSms = sms.onMessage((m) =>
+      res.write(`data: ${JSON.stringify({ type: 'sms', phone: m.phone, sms: smsView(m) })}\n\n`),
+    );
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     streams.add(reply);
     res.once('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribeSms();
       streams.delete(reply);
     });
   });

@@ -73,8 +73,12 @@ $('#alert-ok').addEventListener('click', () => {
 const GROUPS = [
   ['staff', 'Персонал'],
   ['master', 'Мастера'],
+  ['client', 'Клиенты'],
   ['guest', 'Новые люди'],
 ];
+
+/** The tabs a person has: a client talks to the client bot and reads SMS; the others to the two work bots. */
+const tabsOf = (person) => (person.kind === 'client' ? ['client', 'sms'] : ['admin', 'master']);
 
 function initials(name) {
   return name
@@ -87,7 +91,8 @@ function initials(name) {
 
 function unreadOf(person) {
   let n = 0;
-  for (const bot of Object.keys(state.bots)) n += state.unread.get(chatKey(bot, person.tgUserId)) ?? 0;
+  for (const bot of [...Object.keys(state.bots), 'sms'])
+    n += state.unread.get(chatKey(bot, person.tgUserId)) ?? 0;
   return n;
 }
 
@@ -156,16 +161,23 @@ $('#new-person').addEventListener('click', async () => {
 // ── the chat ─────────────────────────────────────────────────────────────
 
 async function selectPerson(person, bot) {
+  if (!tabsOf(person).includes(bot)) bot = person.bot;
   state.current = { person, bot };
   state.unread.delete(chatKey(bot, person.tgUserId));
   location.hash = `user=${person.tgUserId}&bot=${bot}`;
   renderPeople();
   renderHeader();
-  $('#composer').classList.remove('disabled');
+  $('#composer').classList.toggle('disabled', bot === 'sms');
   const key = chatKey(bot, person.tgUserId);
   // Collect live events while the snapshot loads.
   if (!state.chats.has(key)) state.chats.set(key, { messages: new Map(), keyboard: null });
-  const data = await api('GET', `/api/chat?bot=${bot}&user=${person.tgUserId}`);
+  const data =
+    bot === 'sms'
+      ? {
+          messages: (await api('GET', `/api/sms?user=${person.tgUserId}`)).messages.map(smsMessage),
+          keyboard: null,
+        }
+      : await api('GET', `/api/chat?bot=${bot}&user=${person.tgUserId}`);
   const chat = { messages: new Map(), keyboard: data.keyboard };
   for (const m of data.messages) chat.messages.set(m.id, m);
   // Events that arrived while loading are newer than the snapshot: keep them.
@@ -181,8 +193,12 @@ function renderHeader() {
   const botInfo = state.bots[cur.bot];
   $('#chat-title').textContent = cur.person.fullName;
   $('#chat-subtitle').textContent =
-    `${cur.person.subtitle} · tg id ${cur.person.tgUserId} · чат с @${botInfo?.username ?? cur.bot}`;
+    cur.bot === 'sms'
+      ? `${cur.person.subtitle} · SMS на ${cur.person.phone}`
+      : `${cur.person.subtitle} · tg id ${cur.person.tgUserId} · чат с @${botInfo?.username ?? cur.bot}`;
+  const tabs = tabsOf(cur.person);
   for (const b of document.querySelectorAll('#bot-switch button')) {
+    b.hidden = !tabs.includes(b.dataset.bot);
     b.setAttribute('aria-selected', String(b.dataset.bot === cur.bot));
   }
 }
@@ -247,9 +263,14 @@ function renderChat() {
         'div',
         { class: 'empty' },
         el('div', {
-          text: 'Здесь пока пусто. В Telegram человек начинает разговор с ботом кнопкой «Начать».',
+          text:
+            state.current?.bot === 'sms'
+              ? 'SMS пока не приходили. Клиент получит SMS, когда мастер примет заказ.'
+              : 'Здесь пока пусто. В Telegram человек начинает разговор с ботом кнопкой «Начать».',
         }),
-        el('button', { type: 'button', text: '▶️ Начать (/start)', onclick: () => sendText('/start') }),
+        state.current?.bot === 'sms'
+          ? null
+          : el('button', { type: 'button', text: '▶️ Начать (/start)', onclick: () => sendText('/start') }),
       ),
     );
   }
@@ -261,7 +282,47 @@ function renderChat() {
 const timeOf = (unix) =>
   new Date(unix * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
 
+/** An SMS from the fake provider as a chat message of the 📱 SMS tab. */
+function smsMessage(sms) {
+  return { id: sms.id, fromBot: true, date: sms.date, sms };
+}
+
+/** The SMS's link, as a phone opens it: the client bot's chat with "/start <token>" sent. */
+async function openClientLink(token) {
+  const person = state.current?.person;
+  if (!person) return;
+  try {
+    await api('POST', '/api/send', { bot: 'client', user: person.tgUserId, text: `/start ${token}` });
+    await selectPerson(person, 'client');
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
+function renderSms(m) {
+  const node = el('div', { class: 'msg in sms', dataset: { id: String(m.id) } });
+  node.append(el('div', { class: 'text', text: m.sms.text }));
+  if (m.sms.startToken) {
+    const kb = el('div', { class: 'inline-keyboard' });
+    kb.append(
+      el(
+        'div',
+        { class: 'row' },
+        el('button', {
+          type: 'button',
+          text: '🔗 Открыть ссылку в Telegram',
+          onclick: () => openClientLink(m.sms.startToken),
+        }),
+      ),
+    );
+    node.append(kb);
+  }
+  node.append(el('div', { class: 'meta', text: `SMS · ${timeOf(m.date)}` }));
+  return node;
+}
+
 function renderMessage(m) {
+  if (m.sms) return renderSms(m);
   const node = el('div', { class: `msg ${m.fromBot ? 'in' : 'out'}`, dataset: { id: String(m.id) } });
   if (m.photo) node.append(el('img', { class: 'photo', src: withToken(m.photo.url), alt: 'Фото' }));
   if (m.sticker) {
@@ -456,7 +517,26 @@ $('#text').addEventListener('keydown', (e) => {
 
 // ── live updates ─────────────────────────────────────────────────────────
 
+/** A new SMS: into its client's 📱 SMS tab (a badge when another chat is open). */
+function applySms(ev) {
+  const person = state.people.find((p) => p.kind === 'client' && p.phone === ev.phone);
+  if (!person) {
+    refreshPeopleSoon();
+    return;
+  }
+  const key = chatKey('sms', person.tgUserId);
+  const cur = state.current;
+  const isCurrent = cur && cur.bot === 'sms' && cur.person.tgUserId === person.tgUserId;
+  state.chats.get(key)?.messages.set(ev.sms.id, smsMessage(ev.sms));
+  if (isCurrent) renderChat();
+  else {
+    state.unread.set(key, (state.unread.get(key) ?? 0) + 1);
+    renderPeople();
+  }
+}
+
 function applyEvent(ev) {
+  if (ev.type === 'sms') return applySms(ev);
   const key = chatKey(ev.bot, ev.chatId);
   const cur = state.current;
   const isCurrent = cur && cur.bot === ev.bot && cur.person.tgUserId === ev.chatId;
@@ -519,7 +599,7 @@ function connectEvents() {
   await refreshPeople();
   const hash = new URLSearchParams(location.hash.slice(1));
   const wanted = state.people.find((p) => String(p.tgUserId) === hash.get('user'));
-  const bot = hash.get('bot') === 'admin' || hash.get('bot') === 'master' ? hash.get('bot') : undefined;
+  const bot = ['admin', 'master', 'client', 'sms'].includes(hash.get('bot')) ? hash.get('bot') : undefined;
   const first = wanted ?? state.people[0];
   if (first) await selectPerson(first, bot ?? first.bot);
 })().catch((err) => toast(err.message, 'error'));
