@@ -4,8 +4,9 @@
 #   1. loads .env (if present), checks that PostgreSQL and Redis are reachable (starts the local
 #      ones when they are installed but stopped),
 #   2. creates the database of DATABASE_URL if missing, applies migrations, seeds reference data,
-#   3. starts the four services with prefixed, coloured, human-readable logs. Without bot tokens
-#      it also starts the sandbox (services/sandbox: a local Bot API for both bots and a web chat,
+#   3. starts the services with prefixed, coloured, human-readable logs (the client bot too when
+#      CLIENT_BOT_TOKEN is set). Without bot tokens it also starts the sandbox (services/sandbox:
+#      a local Bot API for the three bots, a fake SMS provider and a web chat,
 #      http://127.0.0.1:8095) and seeds the demo people (pnpm db:seed:demo). Ctrl-C stops
 #      everything gracefully.
 #
@@ -47,9 +48,11 @@ ADMIN_BOT_PORT=${ADMIN_BOT_PORT:-8081}
 MASTER_BOT_PORT=${MASTER_BOT_PORT:-8082}
 SCHEDULER_PORT=${SCHEDULER_PORT:-8083}
 SENDER_PORT=${SENDER_PORT:-8084}
+CLIENT_BOT_PORT=${CLIENT_BOT_PORT:-8085}
 # FAKE_TELEGRAM_PORT: the older name of the same port, still honoured.
 export SANDBOX_API_PORT=${SANDBOX_API_PORT:-${FAKE_TELEGRAM_PORT:-8090}}
 export SANDBOX_WEB_PORT=${SANDBOX_WEB_PORT:-8095}
+export SANDBOX_SMS_PORT=${SANDBOX_SMS_PORT:-8091}
 # The web chat acts as anyone in the database: its API needs this run's token (in the link).
 export SANDBOX_TOKEN=${SANDBOX_TOKEN:-$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")}
 SANDBOX_URL="http://127.0.0.1:${SANDBOX_WEB_PORT}/?token=${SANDBOX_TOKEN}"
@@ -78,6 +81,15 @@ else
     export TELEGRAM_API_ROOT="http://127.0.0.1:${SANDBOX_API_PORT}"
     export MASTER_BOT_TOKEN='111111:dev-master-token-placeholder'
     export ADMIN_BOT_TOKEN='222222:dev-admin-token-placeholder'
+    # The client's channels (issue 17): the client bot on the same fake Bot API, and SMS through
+    # the sandbox's fake SMSC (its messages are each client's 📱 SMS tab in the web chat).
+    export CLIENT_BOT_TOKEN='333333:dev-client-token-placeholder'
+    export CLIENT_BOT_USERNAME=fs_client_sandbox_bot
+    export SMS_PROVIDER=smsc
+    export SMSC_API_ROOT="http://127.0.0.1:${SANDBOX_SMS_PORT}"
+    export SMSC_LOGIN=sandbox
+    export SMSC_PASSWORD=sandbox-sms-password
+    unset SMSC_API_KEY
     export BOT_MODE=polling
     fs_info "mode: ${FS_BOLD}sandbox${FS_RESET} — a local Bot API on $TELEGRAM_API_ROOT, placeholder tokens, polling."
     fs_info "  Nothing reaches real Telegram: you talk to both bots in the browser at ${FS_BOLD}${SANDBOX_URL}${FS_RESET}"
@@ -114,6 +126,11 @@ commands=(
   "$(run "$SCHEDULER_PORT" services/distribution-scheduler/src/main.ts)"
   "$(run "$SENDER_PORT" services/notifications-sender/src/main.ts)"
 )
+if [ -n "${CLIENT_BOT_TOKEN:-}" ]; then
+  names+=(client-bot)
+  colors+=(white)
+  commands+=("$(run "$CLIENT_BOT_PORT" services/client-bot/src/main.ts)")
+fi
 if [ "$SANDBOX" = true ]; then
   names+=(sandbox)
   colors+=(yellow)
@@ -121,10 +138,10 @@ if [ "$SANDBOX" = true ]; then
 fi
 
 fs_section "services"
-fs_info "admin-bot :$ADMIN_BOT_PORT  master-bot :$MASTER_BOT_PORT  distribution-scheduler :$SCHEDULER_PORT  notifications-sender :$SENDER_PORT"
+fs_info "admin-bot :$ADMIN_BOT_PORT  master-bot :$MASTER_BOT_PORT  distribution-scheduler :$SCHEDULER_PORT  notifications-sender :$SENDER_PORT${CLIENT_BOT_TOKEN:+  client-bot :$CLIENT_BOT_PORT}"
 fs_info "each serves /health/live, /health/ready and /metrics on its port. Ctrl-C stops everything."
 if [ "$SANDBOX" = true ]; then
-  fs_info "sandbox: Bot API :$SANDBOX_API_PORT, web chat :$SANDBOX_WEB_PORT (walkthrough: docs/sandbox.md)"
+  fs_info "sandbox: Bot API :$SANDBOX_API_PORT, SMS provider :$SANDBOX_SMS_PORT, web chat :$SANDBOX_WEB_PORT (walkthrough: docs/sandbox.md)"
   printf '\n  %s\n  %s\n\n' \
     "${FS_BOLD}Откройте ${SANDBOX_URL}${FS_RESET}" \
     "Выберите «Демо Админ», ➕ Новый заказ; затем откройте мастера с 🔴 значком и примите заказ."

@@ -48,12 +48,13 @@ const STARTED = [
   'master bot started',
   'distribution scheduler started',
   'notifications sender started',
+  'client bot started',
   'sandbox ready',
 ];
 
 it('Ctrl-C stops every service and the output ends with one line saying all services stopped', async () => {
-  const [admin, master, scheduler, sender, api, web] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [admin, master, scheduler, sender, client, api, web, sms] = await Promise.all(
+    Array.from({ length: 8 }, () => freePort()),
   );
   const child = spawn('pnpm', ['dev'], {
     cwd: ROOT,
@@ -68,12 +69,15 @@ it('Ctrl-C stops every service and the output ends with one line saying all serv
       // Empty tokens win over a developer's .env: sandbox mode, nothing reaches Telegram.
       MASTER_BOT_TOKEN: '',
       ADMIN_BOT_TOKEN: '',
+      CLIENT_BOT_TOKEN: '',
       ADMIN_BOT_PORT: String(admin),
       MASTER_BOT_PORT: String(master),
       SCHEDULER_PORT: String(scheduler),
       SENDER_PORT: String(sender),
+      CLIENT_BOT_PORT: String(client),
       SANDBOX_API_PORT: String(api),
       SANDBOX_WEB_PORT: String(web),
+      SANDBOX_SMS_PORT: String(sms),
       SANDBOX_STOP_DELAY_MS: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

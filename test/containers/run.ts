@@ -318,6 +318,7 @@ async function startSandboxForContainers(env: Env): Promise<string> {
     ADMIN_BOT_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
     SANDBOX_API_PORT: '0',
+    SANDBOX_SMS_PORT: '0',
     SANDBOX_WEB_PORT: '0',
   });
   env.sandbox = await startSandbox(config, {

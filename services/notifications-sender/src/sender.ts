@@ -5,8 +5,10 @@ import { SettingsCache } from '@fs/db';
 import type { BotKind } from '@fs/domain';
 import type { Logger, ServiceHandle } from '@fs/observability';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
+import { createSmsProvider } from '@fs/sms';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
+import { ClientBotTransport, SmsTransport } from './client-transports';
 import { DeliveryEngine } from './engine';
 import { observeJobDurations } from './job-metrics';
 import { createSenderMetrics } from './metrics';
@@ -34,7 +36,8 @@ export interface StartSenderOptions {
 
 export interface SenderHandle extends ServiceHandle {
   base: ServiceBase;
-  workers: Partial<Record<BotKind, Worker>>;
+  /** One per transport: `master`, `admin`, `client` (the client bot) and `sms`. */
+  workers: Partial<Record<BotKind | 'sms', Worker>>;
   engine: DeliveryEngine;
 }
 
@@ -51,32 +54,53 @@ export async function startSender(
     ratePerSecond: config.SENDER_RATE_PER_SECOND,
     maxPauseMs: config.SENDER_MAX_RETRY_AFTER_S * 1000,
   });
-  const metrics = createSenderMetrics(registry, db, [queues.notifyMaster, queues.notifyStaff]);
-  const tokens = { master: config.MASTER_BOT_TOKEN, admin: config.ADMIN_BOT_TOKEN } as const;
+  const metrics = createSenderMetrics(registry, db, queues.notifyQueues());
+  const tokens = {
+    master: config.MASTER_BOT_TOKEN,
+    admin: config.ADMIN_BOT_TOKEN,
+    client: config.CLIENT_BOT_TOKEN,
+  } as const;
 
   const store = new OutboxStore(
     db,
     `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     config.SENDER_LEASE_MS,
   );
-  const transports: Transport[] = (['master', 'admin'] as const).map(
-    (bot) =>
-      new TelegramTransport({
+  const telegram = (bot: BotKind, token: string) =>
+    new TelegramTransport({
+      bot,
+      db,
+      gate,
+      gateway: new TelegramGateway({
+        token,
+        apiRoot: config.TELEGRAM_API_ROOT,
         bot,
-        db,
-        gate,
-        gateway: new TelegramGateway({
-          token: tokens[bot],
-          apiRoot: config.TELEGRAM_API_ROOT,
-          bot,
-          registry,
-          timeoutMs: config.SENDER_TELEGRAM_TIMEOUT_MS,
-          pause: gate.forToken(bot),
-        }),
-        ratePerSecond: config.SENDER_RATE_PER_SECOND,
-        maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
+        registry,
+        timeoutMs: config.SENDER_TELEGRAM_TIMEOUT_MS,
+        pause: gate.forToken(bot),
       }),
-  );
+      ratePerSecond: config.SENDER_RATE_PER_SECOND,
+      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
+    });
+  const sms = createSmsProvider(config);
+  const transports: Transport[] = [
+    telegram('master', tokens.master),
+    telegram('admin', tokens.admin),
+    // The client's channels: without a token or a provider their rows are skipped with the reason.
+    new ClientBotTransport(
+      db,
+      tokens.client ? telegram('client', tokens.client) : null,
+      config.SENDER_RATE_PER_SECOND,
+    ),
+    new SmsTransport({
+      db,
+      provider: sms,
+      gate,
+      ratePerSecond: config.SMS_RATE_PER_SECOND,
+      clientBotUsername: config.CLIENT_BOT_USERNAME ?? null,
+      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
+    }),
+  ];
   const engine = new DeliveryEngine(
     {
       db,
@@ -97,9 +121,9 @@ export async function startSender(
     transports,
   );
   engine.start();
-  const workers: Partial<Record<BotKind, Worker>> = {};
+  const workers: Partial<Record<BotKind | 'sms', Worker>> = {};
   for (const transport of transports) {
-    workers[transport.name as BotKind] = createNotifyWorker({
+    workers[transport.name as BotKind | 'sms'] = createNotifyWorker({
       engine,
       transport,
       queues,
@@ -130,6 +154,8 @@ export async function startSender(
       maxAttempts: config.SENDER_MAX_ATTEMPTS,
       leaseMs: config.SENDER_LEASE_MS,
       pool: config.DATABASE_POOL_SIZE,
+      clientBot: Boolean(tokens.client),
+      sms: sms?.name ?? 'off',
     },
     'notifications sender started',
   );

@@ -57,6 +57,7 @@ it(
       MASTER_BOT_TOKEN: '111111:main-test-master',
       ADMIN_BOT_TOKEN: '222222:main-test-admin',
       SANDBOX_API_PORT: '0',
+      SANDBOX_SMS_PORT: '0',
       SANDBOX_WEB_PORT: '0',
       SANDBOX_STOP_DELAY_MS: '0',
       LOG_LEVEL: 'info',

@@ -72,6 +72,7 @@ beforeAll(async () => {
   sandbox = await startSandbox(parseConfig('sandbox', sandboxSchema, { ...env, LOG_LEVEL: 'error' }), {
     apiPort: 0,
     webPort: 0,
+    smsPort: 0,
   });
   const withApi = { ...env, TELEGRAM_API_ROOT: sandbox.apiRoot };
   [adminBot, masterBot, scheduler, sender] = await Promise.all([

@@ -4,6 +4,7 @@ import { request } from 'node:http';
  * plays the page (JSON calls and the SSE stream).
  */
 import { parseConfig } from '@fs/config';
+import { SmscProvider } from '@fs/sms';
 import { createTestDatabase, type TestDatabase, type TgMessage, type TgUpdate, TINY_JPEG } from '@fs/testkit';
 import { DEMO_ADMIN, DEMO_MASTERS, seedDemo } from '../../../packages/db/src/seed/demo';
 import type { EventView } from '../src/chat-view';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     ADMIN_BOT_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
   });
-  sandbox = await startSandbox(config, { apiPort: 0, webPort: 0 });
+  sandbox = await startSandbox(config, { apiPort: 0, webPort: 0, smsPort: 0 });
   ({ events, close: closeEvents } = await subscribe(`${sandbox.webUrl}/api/events?token=${sandbox.token}`));
 });
 
@@ -169,6 +170,7 @@ it('serves the page, and lists the demo people from the database plus guests mad
   expect(state.json.bots).toEqual({
     admin: { id: 222222, name: 'Админ-бот', username: 'fs_admin_sandbox_bot' },
     master: { id: 111111, name: 'Мастер-бот', username: 'fs_master_sandbox_bot' },
+    client: { id: 333333, name: 'Клиент-бот', username: 'fs_client_sandbox_bot' },
   });
   const people = state.json.people as Person[];
   expect(people.map((p) => [p.kind, p.fullName, p.bot])).toEqual([
@@ -365,6 +367,62 @@ it('a sticker from the page reaches the bot as a sticker message with its emoji'
   );
   expect(shown).toMatchObject({ message: { fromBot: false, sticker: { emoji: '👍' }, html: '' } });
   expect((await call('POST', '/api/sticker', { bot: 'master', user: ADMIN, emoji: '💣' })).status).toBe(400);
+});
+
+it('a client of an order is a person with the client bot and an SMS inbox fed by the fake provider', async () => {
+  const city = await tdb.db.selectFrom('cities').select('id').executeTakeFirstOrThrow();
+  const order = await tdb.db
+    .insertInto('orders')
+    .values({
+      city_id: city.id,
+      category: 'electrics',
+      status: 'searching',
+      type: 'normal',
+      client_name: 'Анна Смирнова',
+      client_phone: '+79991234567',
+      description: 'Не работает розетка',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const people = (await call('GET', '/api/state')).json.people as Person[];
+  const anna = people.find((p) => p.kind === 'client')!;
+  expect(anna).toMatchObject({
+    fullName: 'Анна Смирнова',
+    phone: '+79991234567',
+    bot: 'client',
+    subtitle: `клиент · +79991234567 · заказ #${order.id}`,
+  });
+
+  // The notifications sender talks to the fake SMSC with the sandbox's credentials.
+  const provider = new SmscProvider({ apiRoot: sandbox.smsApiRoot, ...sandbox.smsCredentials });
+  await provider.send(
+    '+79991234567',
+    'Заказ №1: мастер Иван. Статус: t.me/fs_client_sandbox_bot?start=tok_ABC-123',
+  );
+  const live = (await eventWhere((e) => (e as { type: string }).type === 'sms')) as unknown as {
+    phone: string;
+    sms: { startToken: string };
+  };
+  expect(live).toMatchObject({ phone: '+79991234567', sms: { startToken: 'tok_ABC-123' } });
+  const inbox = await call('GET', `/api/sms?user=${anna.tgUserId}`);
+  expect(inbox.json.messages).toEqual([
+    expect.objectContaining({
+      text: 'Заказ №1: мастер Иван. Статус: t.me/fs_client_sandbox_bot?start=tok_ABC-123',
+      startToken: 'tok_ABC-123',
+    }),
+  ]);
+
+  // The SMS link opens the client bot's chat with "/start <token>", as a phone does.
+  expect(
+    (await call('POST', '/api/send', { bot: 'client', user: anna.tgUserId, text: '/start tok_ABC-123' }))
+      .status,
+  ).toBe(200);
+  const started = await eventWhere(
+    (e) => e.type === 'message' && e.bot === 'client' && e.chatId === anna.tgUserId,
+  );
+  expect(started).toMatchObject({
+    message: { fromBot: false, html: '<span class="tg-command">/start</span> tok_ABC-123' },
+  });
 });
 
 it('bad input gets a short Russian refusal and reaches no bot', async () => {

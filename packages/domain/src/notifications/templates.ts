@@ -138,11 +138,12 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
 
 /** How staff alerts name a recipient: "мастер Иван (#7)", "сотрудник Ольга (#3)", "чат -100123". */
 export function describeRecipient(r: {
-  kind: 'master' | 'staff' | 'chat';
+  kind: 'master' | 'staff' | 'client' | 'chat';
   id: number | string;
   name?: string | null;
 }): string {
   if (r.kind === 'chat') return `чат ${r.id}`;
+  if (r.kind === 'client') return r.name?.trim() || `клиент заказа #${r.id}`;
   const who = r.kind === 'master' ? 'мастер' : 'сотрудник';
   return `${who} ${r.name?.trim() || 'без имени'} (#${r.id})`;
 }

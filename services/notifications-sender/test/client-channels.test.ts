@@ -1,0 +1,215 @@
+import type { ClientOrderAcceptedPayload } from '@fs/domain';
+import type { OutboxRef } from '@fs/queue';
+import { createOrder, createStaff, FakeSmsc } from '@fs/testkit';
+import {
+  callsTo,
+  type Harness,
+  insertRow,
+  outboxRow,
+  rowsOf,
+  startHarness,
+  statusOf,
+  waitFor,
+} from './harness';
+
+/**
+ * The client's channels (issue 17): the client bot (own token) and SMS through the provider
+ * adapter, against the fake Bot API and the fake SMSC: delivery, the provider's errors (invalid
+ * number → unreachable and one staff alert, 5xx → backoff, 429 → wait without an attempt),
+ * a 403 from a client chat, and notices the client switched off after they were written.
+ */
+
+const CLIENT_TOKEN = '333333:client-token-abcdef';
+let h: Harness;
+let smsc: FakeSmsc;
+let phoneSeq = 9_261_000_000;
+
+beforeAll(async () => {
+  smsc = new FakeSmsc({ login: 'fs', password: 'fake-password' });
+  await smsc.start();
+  h = await startHarness({
+    CLIENT_BOT_TOKEN: CLIENT_TOKEN,
+    CLIENT_BOT_USERNAME: 'fs_client_bot',
+    SMS_PROVIDER: 'smsc',
+    SMSC_API_ROOT: smsc.apiRoot,
+    SMSC_LOGIN: 'fs',
+    SMSC_PASSWORD: 'fake-password',
+    SMS_RATE_PER_SECOND: '50',
+    SENDER_MAX_ATTEMPTS: '3',
+    SENDER_BACKOFF_MS: '50',
+  });
+  await createStaff(h.db, { role: 'global_admin', fullName: 'Главный Админ' });
+});
+afterAll(async () => {
+  await h.close();
+  await smsc.stop();
+});
+beforeEach(() => {
+  h.api.reset();
+  smsc.reset();
+});
+
+async function acceptedNotice(
+  to: { phone: string } | { chatId: number },
+): Promise<OutboxRef & { orderId: number }> {
+  const order = await createOrder(h.db, { isAsap: true });
+  const payload: ClientOrderAcceptedPayload = {
+    order_id: order.id,
+    link_token: `tok${order.id}_abcdefghijklmnopqrstuv`,
+    timezone: 'Europe/Moscow',
+    support_phone: null,
+    master_first_name: 'Иван',
+    master_phone_masked: '+7*** *** ** 67',
+    category: 'electrics',
+    timeslot_start: null,
+    timeslot_end: null,
+    is_asap: true,
+    replaced: false,
+  };
+  const ref = await insertRow(h.db, {
+    bot: 'client',
+    event: 'client_order_accepted',
+    order_id: order.id,
+    payload,
+    dedup_key: `client-test:${order.id}`,
+    ...('phone' in to ? { channel: 'sms', phone: to.phone } : { channel: 'telegram', chat_id: to.chatId }),
+  });
+  await h.enqueue([ref]);
+  return { ...ref, orderId: order.id };
+}
+
+const newPhone = () => `+7${++phoneSeq}`;
+const finalRow = (id: number) =>
+  waitFor('a final status', async () => {
+    const r = await outboxRow(h.db, id);
+    return r.status === 'pending' || r.status === 'sending' ? null : r;
+  });
+
+describe('SMS', () => {
+  it('sends the notice through the provider with the client bot link', async () => {
+    const phone = newPhone();
+    const n = await acceptedNotice({ phone });
+    const row = await finalRow(n.id);
+    expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(smsc.inbox(phone).map((m) => m.text)).toEqual([
+      `Заказ №${n.orderId}: мастер Иван, приедет как можно скорее, позвонит с +7*** *** ** 67. ` +
+        `Статус: t.me/fs_client_bot?start=tok${n.orderId}_abcdefghijklmnopqrstuv Отписаться: STOP`,
+    ]);
+  });
+
+  it('an invalid number: failed at once, the phone flagged, staff told once; later SMS to it skipped', async () => {
+    const phone = newPhone();
+    smsc.invalidNumbers.add(phone);
+    const n = await acceptedNotice({ phone });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(smsc.requests).toHaveLength(1);
+    const flagged = await h.db
+      .selectFrom('client_phones')
+      .select('sms_unreachable_at')
+      .where('phone', '=', phone)
+      .executeTakeFirstOrThrow();
+    expect(flagged.sms_unreachable_at).not.toBeNull();
+    const alerts = (await rowsOf(h.db, 'recipient_unreachable')).filter(
+      (r) => (r.payload as { recipient_id: number }).recipient_id === n.orderId,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.payload).toMatchObject({ recipient_kind: 'client' });
+    expect((alerts[0]!.payload as { recipient_name: string }).recipient_name).toContain('SMS на +7***');
+
+    const again = await acceptedNotice({ phone });
+    expect(await finalRow(again.id)).toMatchObject({ status: 'skipped' });
+    expect(smsc.requests).toHaveLength(1);
+  });
+
+  it('a 5xx is retried with backoff and then delivered', async () => {
+    const phone = newPhone();
+    smsc.failNext({ failure: { http: 503 }, phone });
+    const n = await acceptedNotice({ phone });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(smsc.requests.map((r) => r.status)).toEqual([503, 200]);
+    expect(smsc.inbox(phone)).toHaveLength(1);
+  });
+
+  it('a 429 waits Retry-After without counting an attempt', async () => {
+    const phone = newPhone();
+    smsc.failNext({ failure: { http: 429, retryAfterS: 1 }, phone });
+    const started = Date.now();
+    const n = await acceptedNotice({ phone });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(smsc.inbox(phone)).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a number that sent STOP after the notice was written gets nothing', async () => {
+    const phone = newPhone();
+    await h.db.insertInto('client_phones').values({ phone, opted_out_at: new Date() }).execute();
+    const n = await acceptedNotice({ phone });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'skipped' });
+    expect(smsc.requests).toHaveLength(0);
+  });
+});
+
+describe('client bot', () => {
+  it('sends through the client bot’s own token', async () => {
+    const chatId = 880_001;
+    await h.db.insertInto('client_chats').values({ chat_id: chatId, tg_user_id: chatId }).execute();
+    const n = await acceptedNotice({ chatId });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'sent' });
+    const [call] = callsTo(h.api, chatId, 'sendMessage');
+    expect(call?.token).toBe(CLIENT_TOKEN);
+    expect(String(call?.params.text)).toContain(`Мастер назначен — заказ №${n.orderId}`);
+  });
+
+  it('a chat that blocked the bot is flagged (later notices go by SMS) and staff told', async () => {
+    const chatId = 880_002;
+    await h.db.insertInto('client_chats').values({ chat_id: chatId, tg_user_id: chatId }).execute();
+    h.api.failNext({ chatId, error: { kind: 'blocked' } });
+    const n = await acceptedNotice({ chatId });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'failed' });
+    expect(callsTo(h.api, chatId).map(statusOf)).toEqual([403]);
+    const chat = await h.db
+      .selectFrom('client_chats')
+      .select('unreachable_at')
+      .where('chat_id', '=', chatId)
+      .executeTakeFirstOrThrow();
+    expect(chat.unreachable_at).not.toBeNull();
+    const alerts = (await rowsOf(h.db, 'recipient_unreachable')).filter(
+      (r) => (r.payload as { recipient_id: number }).recipient_id === n.orderId,
+    );
+    expect(alerts.map((a) => (a.payload as { recipient_kind: string }).recipient_kind)).toEqual(['client']);
+  });
+
+  it('a chat that switched notices off after the notice was written gets nothing', async () => {
+    const chatId = 880_003;
+    await h.db
+      .insertInto('client_chats')
+      .values({ chat_id: chatId, tg_user_id: chatId, opted_out_at: new Date() })
+      .execute();
+    const n = await acceptedNotice({ chatId });
+    expect(await finalRow(n.id)).toMatchObject({ status: 'skipped' });
+    expect(callsTo(h.api, chatId)).toHaveLength(0);
+  });
+});
+
+describe('without a provider or a client bot', () => {
+  it('SMS and client bot rows are skipped with the reason, not left pending', async () => {
+    await h.restart({});
+    try {
+      const sms = await acceptedNotice({ phone: newPhone() });
+      const chatId = 880_004;
+      await h.db.insertInto('client_chats').values({ chat_id: chatId, tg_user_id: chatId }).execute();
+      const tg = await acceptedNotice({ chatId });
+      expect(await finalRow(sms.id)).toMatchObject({
+        status: 'skipped',
+        last_error: 'SMS is off (SMS_PROVIDER=none)',
+      });
+      expect(await finalRow(tg.id)).toMatchObject({
+        status: 'skipped',
+        last_error: 'the client bot is not configured (CLIENT_BOT_TOKEN)',
+      });
+      expect(smsc.requests).toHaveLength(0);
+    } finally {
+      await h.restart();
+    }
+  });
+});
