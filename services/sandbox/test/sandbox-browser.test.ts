@@ -8,7 +8,14 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { adminBotSchema, masterBotSchema, parseConfig, schedulerSchema, senderSchema } from '@fs/config';
+import {
+  adminBotSchema,
+  clientBotSchema,
+  masterBotSchema,
+  parseConfig,
+  schedulerSchema,
+  senderSchema,
+} from '@fs/config';
 import {
   createTestDatabase,
   createTestRedis,
@@ -19,6 +26,7 @@ import {
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { DEMO_ADMIN, DEMO_MASTERS, seedDemo } from '../../../packages/db/src/seed/demo';
 import { type AdminBot, startAdminBot } from '../../admin-bot/src/app';
+import { type ClientBot, startClientBot } from '../../client-bot/src/app';
 import { type SchedulerHandle, startScheduler } from '../../distribution-scheduler/src/scheduler';
 import { type MasterBot, startMasterBot } from '../../master-bot/src/app';
 import { type SenderHandle, startSender } from '../../notifications-sender/src/sender';
@@ -30,6 +38,9 @@ const OUTPUT = path.join(ROOT, 'test-output');
 const CHROMIUM = '/usr/bin/chromium';
 const MASTER_TOKEN = '111111:sandbox-browser-master';
 const ADMIN_TOKEN = '222222:sandbox-browser-admin';
+const CLIENT_TOKEN = '333333:sandbox-browser-client';
+/** The client of the order the first case creates. */
+const ANNA = 'Анна Смирнова';
 /** The demo's only electrician in Москва: an electrics order there is offered to him. */
 const IVAN = DEMO_MASTERS.find((m) => m.fullName === 'Иван Петров')!;
 
@@ -40,6 +51,9 @@ let redis: TestRedis;
 let sandbox: Sandbox;
 let adminBot: AdminBot;
 let masterBot: MasterBot;
+let clientBot: ClientBot;
+/** The order the first case creates and Иван accepts; the client's case follows it. */
+let storyOrderId = 0;
 let scheduler: SchedulerHandle;
 let sender: SenderHandle;
 let browser: Browser;
@@ -69,15 +83,41 @@ beforeAll(async () => {
     SENDER_PER_CHAT_INTERVAL_MS: '100',
     OUTBOX_RELAY_INTERVAL_MS: '1000',
   };
-  sandbox = await startSandbox(parseConfig('sandbox', sandboxSchema, { ...env, LOG_LEVEL: 'error' }), {
-    apiPort: 0,
-    webPort: 0,
-    smsPort: 0,
-  });
-  const withApi = { ...env, TELEGRAM_API_ROOT: sandbox.apiRoot };
-  [adminBot, masterBot, scheduler, sender] = await Promise.all([
+  // SMS are held at night in the city's zone (quiet hours): put the window 12 hours away from now.
+  const hhmm = (ms: number) =>
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Moscow',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(Date.now() + ms));
+  await tdb.db
+    .updateTable('cities')
+    .set({ sms_quiet_start: hhmm(12 * 3600_000), sms_quiet_end: hhmm(12 * 3600_000 + 60_000) })
+    .execute();
+  sandbox = await startSandbox(
+    parseConfig('sandbox', sandboxSchema, { ...env, CLIENT_BOT_TOKEN: CLIENT_TOKEN, LOG_LEVEL: 'error' }),
+    {
+      apiPort: 0,
+      webPort: 0,
+      smsPort: 0,
+    },
+  );
+  const withApi = {
+    ...env,
+    TELEGRAM_API_ROOT: sandbox.apiRoot,
+    // The client's channels, as pnpm dev sets them in sandbox mode.
+    CLIENT_BOT_TOKEN: CLIENT_TOKEN,
+    CLIENT_BOT_USERNAME: 'fs_client_sandbox_bot',
+    SMS_PROVIDER: 'smsc',
+    SMSC_API_ROOT: sandbox.smsApiRoot,
+    SMSC_LOGIN: sandbox.smsCredentials.login,
+    SMSC_PASSWORD: sandbox.smsCredentials.password,
+  };
+  [adminBot, masterBot, clientBot, scheduler, sender] = await Promise.all([
     startAdminBot(parseConfig('admin-bot', adminBotSchema, withApi), { httpPort: 0 }),
     startMasterBot(parseConfig('master-bot', masterBotSchema, withApi), { httpPort: 0 }),
+    startClientBot(parseConfig('client-bot', clientBotSchema, withApi), { httpPort: 0 }),
     startScheduler(parseConfig('distribution-scheduler', schedulerSchema, withApi)),
     startSender(parseConfig('notifications-sender', senderSchema, withApi), { listen: false }),
   ]);
@@ -103,6 +143,7 @@ afterAll(async () => {
   await browser?.close();
   await adminBot?.stop();
   await masterBot?.stop();
+  await clientBot?.stop();
   await sender?.stop();
   await scheduler?.stop();
   await sandbox?.stop();
@@ -264,9 +305,97 @@ it('admin creates an order in the browser; the master gets the push, accepts, an
       .where('entity_id', '=', orderId)
       .execute();
     expect(attachments).toEqual([{ entity_type: 'order', file_type: 'photo' }]);
+    storyOrderId = orderId;
 
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT, 'sandbox.png') });
+    expect(pageErrors).toEqual([]);
+  }));
+
+it('the client follows the order: SMS → client bot → "выехал" with an estimate → close → ⭐ → the master’s rating', () =>
+  diagnosed(async () => {
+    expect(storyOrderId).toBeGreaterThan(0);
+    const orderId = storyOrderId;
+    await page.goto(sandbox.openUrl);
+
+    // The order's client is in the list now; her SMS inbox has "мастер назначен" with the link.
+    await openPerson(ANNA);
+    await page.locator('#bot-switch button[data-bot="sms"]').click();
+    const sms = page.locator('#messages .msg.sms', { hasText: `Заказ №${orderId}: мастер Иван` });
+    await sms.waitFor({ timeout: 15_000 });
+    await expect(sms.textContent()).resolves.toContain('t.me/fs_client_sandbox_bot?start=');
+    // The link opens the client bot's chat, as on a phone: the chat is bound to the order.
+    await sms.getByRole('button', { name: '🔗 Открыть ссылку в Telegram' }).click();
+    await botSays(`Это бот вашего заказа №${orderId}`);
+    await expect(page.locator('#bot-switch [aria-selected="true"]').textContent()).resolves.toContain(
+      'Клиент-бот',
+    );
+
+    // Иван sets off from the order card.
+    await openPerson(IVAN.fullName);
+    await type('/start');
+    await tap('📦 Активные заказы');
+    await tap(`Открыть #${orderId}`);
+    await tap('🚗 В пути');
+    await botSays('Мастер в пути');
+
+    // Анна hears it in the client bot (not by SMS any more), with an arrival estimate:
+    // the order has its district's centre, Иван his base point.
+    await openPerson(ANNA);
+    const enRoute = await botSays('🚗 Мастер Иван выехал к вам');
+    await expect(enRoute.textContent()).resolves.toMatch(/Будет примерно через \d+–\d+ мин\./);
+
+    // Иван works and closes with the amount and a photo of the act.
+    await openPerson(IVAN.fullName);
+    await tap('🛠 Работаю');
+    await tap('✅ Закрыть');
+    await botSays('Введите сумму');
+    await type('3500');
+    await botSays('Отправьте фото или файл акта');
+    await page.locator('#file').setInputFiles({ name: 'act.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG });
+    await botSays(`Заказ #${orderId} закрыт!`);
+
+    // Анна is asked for feedback: ⭐ 5 and "the amount was right" write Иван's rating.
+    await openPerson(ANNA);
+    const feedback = await botSays(`Заказ №${orderId} выполнен`);
+    await expect(feedback.textContent()).resolves.toContain('Сумма к оплате была 3\u00a0500\u00a0₽?');
+    await tap('5 ⭐');
+    await page.locator('#toasts .toast', { hasText: 'Спасибо! Ваша оценка: ⭐⭐⭐⭐⭐' }).waitFor();
+    await tap('✅ Да');
+    const review = await eventuallyValue('the review', () =>
+      tdb.db
+        .selectFrom('reviews')
+        .select(['stars', 'amount_confirmed'])
+        .where('order_id', '=', orderId)
+        .executeTakeFirst()
+        .then((r) => (r?.amount_confirmed === null ? undefined : r)),
+    );
+    expect(review).toEqual({ stars: 5, amount_confirmed: true });
+    const ivan = await tdb.db
+      .selectFrom('masters')
+      .select(['rating', 'reviews_count'])
+      .where('tg_user_id', '=', IVAN.tgUserId)
+      .executeTakeFirstOrThrow();
+    expect(ivan.reviews_count).toBe(1);
+    // Bayesian: one five-star review moves the 4.5 prior up a little, not to 5.0.
+    expect(Number(ivan.rating)).toBeGreaterThan(4.5);
+    expect(Number(ivan.rating)).toBeLessThan(5);
+    // Every client notice went through the sender: the SMS first, then the client bot.
+    const notices = await tdb.db
+      .selectFrom('notifications_outbox')
+      .select(['event', 'channel', 'status'])
+      .where('order_id', '=', orderId)
+      .where('bot', '=', 'client')
+      .orderBy('id')
+      .execute();
+    expect(notices).toEqual([
+      { event: 'client_order_accepted', channel: 'sms', status: 'sent' },
+      { event: 'client_master_en_route', channel: 'telegram', status: 'sent' },
+      { event: 'client_feedback_request', channel: 'telegram', status: 'sent' },
+    ]);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'sandbox-client.png') });
     expect(pageErrors).toEqual([]);
   }));
 
@@ -348,6 +477,17 @@ async function bottomVisible(node: Locator): Promise<boolean> {
 async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within 10 s: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Polls `get` (up to 10 s) until it gives a value. */
+async function eventuallyValue<T>(what: string, get: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = await get();
+    if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`not within 10 s: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
