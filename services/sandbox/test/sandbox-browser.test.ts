@@ -285,7 +285,8 @@ it('admin creates an order in the browser; the master gets the push, accepts, an
 
     // Accepted: the push is edited in place (the client's contacts, no buttons) and the order is Иван's.
     await push.filter({ hasText: `Заказ #${orderId} ваш!` }).waitFor();
-    await expect(push.textContent()).resolves.toContain('+79991234567');
+    // Tap-to-call format (formatPhoneForCall).
+    await expect(push.textContent()).resolves.toContain('+7 999 123-45-67');
     await expect(push.locator('.inline-keyboard').count()).resolves.toBe(0);
     await expect(push.locator('.meta').textContent()).resolves.toContain('изменено');
     const order = await waitForOrder(orderId, (o) => o.status === 'assigned');
