@@ -1,5 +1,6 @@
 import type { Category, OrderSnapshot, OrderType } from '@fs/domain';
 import type { Executor } from '../shared/deps';
+import { ordersWithPlace } from './order-read';
 
 /** Order columns (with city and district names) that notification payloads are built from. */
 export interface SnapshotSource {
@@ -33,10 +34,7 @@ export function toOrderSnapshot(o: SnapshotSource): OrderSnapshot {
 }
 
 export async function loadOrderSnapshot(db: Executor, orderId: number): Promise<OrderSnapshot | null> {
-  const row = await db
-    .selectFrom('orders as o')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
+  const row = await ordersWithPlace(db)
     .select([
       'o.id',
       'c.name as city_name',

@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import { ordersWithPlace } from '@fs/dispatch';
 import type { Category, CommissionStatus, OrderStatus, OrderType, ReferralRewardStatus } from '@fs/domain';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { type CityScope, scopeCondition } from '../scope';
@@ -50,10 +51,7 @@ export interface OrderReportRow {
 
 /** Orders created in the period. */
 export function loadOrderRows(db: Db, scope: ReportScope, p: ReportPeriod): Promise<OrderReportRow[]> {
-  return db
-    .selectFrom('orders as o')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
+  return ordersWithPlace(db)
     .leftJoin('masters as m', 'm.id', 'o.assigned_master_id')
     .leftJoin('reviews as r', 'r.order_id', 'o.id')
     .select([

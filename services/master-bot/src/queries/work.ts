@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import { ordersWithPlace } from '@fs/dispatch';
 import { ACTIVE_ORDER_STATUSES, type Category, type OrderStatus, type OrderType } from '@fs/domain';
 import { sql } from 'kysely';
 
@@ -151,32 +152,27 @@ export interface ActiveOrderRow {
  * Callers add the master and status conditions (and any extra columns).
  */
 export function orderCardQuery(db: Db) {
-  return db
-    .selectFrom('orders as o')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
-    .leftJoin('streets as s', 's.id', 'o.street_id')
-    .select([
-      'o.id',
-      'o.status',
-      'o.type',
-      'c.name as city',
-      'c.timezone',
-      'd.name as district',
-      sql<string | null>`coalesce(s.name, o.street)`.as('street'),
-      'o.house',
-      'o.apartment',
-      'o.address_comment as addressComment',
-      'o.client_name as clientName',
-      'o.client_phone as clientPhone',
-      'o.category',
-      'o.description',
-      'o.timeslot_start as timeslotStart',
-      'o.timeslot_end as timeslotEnd',
-      'o.is_asap as isAsap',
-      'o.lat',
-      'o.lon',
-    ]);
+  return ordersWithPlace(db).select([
+    'o.id',
+    'o.status',
+    'o.type',
+    'c.name as city',
+    'c.timezone',
+    'd.name as district',
+    sql<string | null>`coalesce(s.name, o.street)`.as('street'),
+    'o.house',
+    'o.apartment',
+    'o.address_comment as addressComment',
+    'o.client_name as clientName',
+    'o.client_phone as clientPhone',
+    'o.category',
+    'o.description',
+    'o.timeslot_start as timeslotStart',
+    'o.timeslot_end as timeslotEnd',
+    'o.is_asap as isAsap',
+    'o.lat',
+    'o.lon',
+  ]);
 }
 
 function activeOrders(db: Db, masterId: number) {
