@@ -193,7 +193,7 @@ it('order created → pushes with buttons → accept from the push → assigned,
       Number(c.params.message_id) === messageId,
     10_000,
   );
-  expect(winnerEdit.params.text).toContain('+79990001122');
+  expect(winnerEdit.params.text).toContain('📞 +7 999 000-11-22');
   expect(buttons(winnerEdit)).toEqual([]);
 
   // The losers' pushes are edited by the sender: no buttons, a line saying the order is taken.
