@@ -20,8 +20,11 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@fs/testkit';
+import { loadMasterFeedback } from '../../services/admin-bot/src/queries/masters';
+import type { StaffMember } from '../../services/admin-bot/src/queries/staff';
 import { loadKpiCounts } from '../../services/admin-bot/src/reports/queries';
 import { type SchedulerHandle, startScheduler } from '../../services/distribution-scheduler/src/scheduler';
+import { loadMasterStats } from '../../services/master-bot/src/queries/cabinet';
 import { type SenderHandle, startSender } from '../../services/notifications-sender/src/sender';
 import { MASTER_TOKEN, report, senderEnv, sleep, waitUntil } from './helpers';
 
@@ -141,6 +144,31 @@ it('sender down 3 × SLA: undelivered offers are withdrawn, the master is offere
   const [kpi] = await loadKpiCounts(tdb.db, { all: true }, period);
   const notWithdrawn = final.filter((o) => o.state !== 'withdrawn');
   expect(kpi).toMatchObject({ offers: notWithdrawn.length, expired: 1, accepted: 0, declined: 0 });
+  // The master's own statistics and the acceptance rate staff see on the master's card: the one
+  // offer they saw and let run out, none of the withdrawn ones.
+  const stats = await loadMasterStats(tdb.db, best.id, 'all');
+  expect(stats).toMatchObject({ offers: 1, accepted: 0 });
+  const admin: StaffMember = {
+    id: 0,
+    fullName: '',
+    role: 'global_admin',
+    isActive: true,
+    cities: [],
+    cityIds: [],
+  };
+  expect(await loadMasterFeedback(tdb.db, admin, best.id)).toMatchObject({ decided: 1, accepted: 0 });
+  // The scheduler's counter tells withdrawn offers apart from expired ones. (Read before the
+  // offers: the other master's offer may expire meanwhile, never the other way round.)
+  const metrics = await scheduler!.base.registry.getSingleMetricAsString('fs_distribution_offers_total');
+  const counted = (outcome: string) =>
+    Number(
+      new RegExp(`fs_distribution_offers_total\\{outcome="${outcome}"[^}]*\\} (\\d+)`).exec(metrics)?.[1] ??
+        0,
+    );
+  const now = await offersOf(order.id);
+  expect(counted('withdrawn')).toBe(now.filter((o) => o.state === 'withdrawn').length);
+  expect(counted('expired')).toBeGreaterThanOrEqual(1);
+  expect(counted('expired')).toBeLessThanOrEqual(now.filter((o) => o.state === 'expired').length);
 
   report('sender-down-offer-clock', {
     sla_s: SLA_S,
