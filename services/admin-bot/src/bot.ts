@@ -11,7 +11,7 @@ import { masterEdit } from './features/masters/edit';
 import { mastersList } from './features/masters/list';
 import { moderation } from './features/masters/moderation';
 import { fallback, menu } from './features/menu';
-import { orderCreate } from './features/order-create/order-create.wizard';
+import { draftOnStart, orderCreate } from './features/order-create/order-create.wizard';
 import { orderActions } from './features/orders/actions';
 import { orderCard } from './features/orders/card';
 import { orderClientLink } from './features/orders/client-link';
@@ -50,6 +50,7 @@ export function buildBot(
     }),
     identify: access,
     features: [
+      draftOnStart,
       menu,
       sectionGuard,
       ...[orderCreate, ordersList, orderCard, orderActions, orderReschedule, orderPin, orderClientLink],

@@ -326,6 +326,28 @@ describe('city scope', () => {
 });
 
 describe('expiry', () => {
+  it('/start in the middle of an order offers to continue the draft or discard it', async () => {
+    const s = await h.staff('logist', [h.moscow.city.id]);
+    const cities = await openWizard(d, s, '📝 Полное создание');
+    await d.tap(s, cities.message_id, { text: h.moscow.city.name });
+    const pending = await d.menu(s);
+    expect(pending.text).toBe(
+      `📝 У вас есть незаконченный заказ (${h.moscow.city.name}). Продолжить его или удалить черновик?`,
+    );
+    expect(d.buttons(s, pending.message_id)).toEqual(['▶️ Продолжить заказ', '🗑 Удалить черновик']);
+    await d.tap(s, pending.message_id, { text: '▶️ Продолжить заказ' });
+    expect(d.shown(s, pending.message_id).text).toContain(`🗺 ${h.moscow.city.name}: выберите район`);
+
+    const again = await d.menu(s);
+    expect((await d.tap(s, again.message_id, { text: '🗑 Удалить черновик' })).text).toBe(
+      '🗑 Черновик заказа удалён.',
+    );
+    expect(d.shown(s, again.message_id).text).toContain('🏠 Главное меню');
+    const stale = await d.tap(s, pending.message_id, { data: encode('ocDistrictNone', {}), unchecked: true });
+    expect(stale.text).toBe('Это действие уже неактуально. Откройте меню: /start');
+    expect(await ordersBy(s.id)).toHaveLength(0);
+  });
+
   it('a wizard button left behind by /start is no longer relevant (not "expired")', async () => {
     const s = await h.staff('logist', [h.moscow.city.id]);
     const cities = await openWizard(d, s, '📝 Полное создание');

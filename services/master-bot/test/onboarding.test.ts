@@ -573,6 +573,31 @@ describe('onboarding', () => {
     expect(h.fake.replyKeyboard(h.token, q.tg_user_id)).toBeNull();
   });
 
+  it('/start in the middle of the form offers to continue it or start over; the draft survives a restart', async () => {
+    const p = newcomer();
+    await walkTo(o, p, 'city');
+    const pending = await o.start(p);
+    expect(pending.text).toBe('📝 Вы не закончили анкету. Продолжить с того же места или начать заново?');
+    expect(o.buttons(p, pending.message_id)).toEqual(['▶️ Продолжить анкету', '🔄 Начать заново']);
+    await restartBot(h);
+    o = onboardingDriver(h);
+    const resumed = await o.press(p, '▶️ Продолжить анкету');
+    expect(resumed.message.text).toBe('🏙 Напишите название вашего города или выберите его из списка:');
+    expect(await storedForm(h, p)).toMatchObject({
+      step: 'city',
+      fullName: 'Петров Пётр',
+      phone: '+79990001122',
+    });
+    expect((await o.send(p, 'Москва')).text).toContain('Москва');
+
+    await o.start(p);
+    const over = await o.press(p, '🔄 Начать заново');
+    expect(over.message.text).toBe(CONSENT);
+    const fresh = await storedForm(h, p);
+    expect(fresh).toMatchObject({ step: 'consent' });
+    expect(fresh).not.toHaveProperty('fullName');
+  });
+
   it('an idle form expires politely', async () => {
     const p = newcomer();
     await walkTo(o, p, 'phone');

@@ -59,4 +59,7 @@ export const ADMIN_ORDER_CREATE_CALLBACKS = {
   ocConfirm: action('a:ncf', {}),
   ocBack: action('a:nb', {}),
   ocCancel: action('a:nx', {}),
+  /** /start found a half-filled order: continue it, or discard the draft. */
+  ocResume: action('a:nr', {}),
+  ocDiscard: action('a:nz', {}),
 } as const;

@@ -18,6 +18,9 @@ export const orderCreateTexts = {
   useButtons: '⚠️ Выберите вариант кнопкой.',
   needText: '⚠️ Здесь нужен текст.',
   alreadyCreating: '⏳ Заказ уже создаётся.',
+  draftPending: (what: string | null) =>
+    `📝 У вас есть незаконченный заказ${what ? ` (${escapeHtml(what)})` : ''}. Продолжить его или удалить черновик?`,
+  draftDiscarded: '🗑 Черновик заказа удалён.',
   alreadyCreated: (orderId: number) => `✅ Заказ #${orderId} уже создан.`,
 
   buttons: {
@@ -41,6 +44,8 @@ export const orderCreateTexts = {
     create: '✅ Создать',
     edit: '✏️ Изменить',
     cancel: '❌ Отменить',
+    resume: '▶️ Продолжить заказ',
+    discard: '🗑 Удалить черновик',
     back: '⬅️ Назад',
     toCard: '⬅️ К карточке',
     openOrder: (id: number) => `📄 Открыть заказ #${id}`,

@@ -19,6 +19,9 @@ export const ONBOARDING_EDIT_FIELDS = [
 export const MASTER_ONBOARDING_CALLBACKS = {
   /** ✏️ Исправить анкету (rejected profile): the wizard pre-filled from the stored profile. */
   onboardingStart: action('m:g', {}),
+  /** /start found a half-filled form: continue it, or start over. */
+  onboardingResume: action('m:gres', {}),
+  onboardingRestart: action('m:grst', {}),
   onboardingConsent: action('m:gpdn', { answer: oneOfArg(['yes', 'no']) }),
   onboardingBack: action('m:gback', {}),
   onboardingCityPage: action('m:gcp', { page: intArg(0, 999) }),

@@ -1,8 +1,8 @@
 import { referralCodeFromStart } from '@fs/dispatch';
-import { safeEdit } from '@fs/telegram';
+import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { onCallback } from '../callbacks';
+import { cbButton, onCallback } from '../callbacks';
 import type { MasterContext } from '../context';
 import { blockedKeyboard, menuKeyboard } from '../keyboards/menu';
 import { reloadMaster } from '../middlewares/identify';
@@ -19,6 +19,18 @@ import { consentKeyboard, fixKeyboard } from './onboarding/views';
 export const start = new Composer<MasterContext>();
 
 start.start(async (ctx) => {
+  // A half-filled form is kept (Redis: a restart does not lose it): continue or start over.
+  const form = ctx.wizard.get(onboardingWizard);
+  if (form && form !== 'expired' && form.fullName !== undefined) {
+    const ob = mt.onboarding;
+    await ctx.reply(ob.draftPending, {
+      reply_markup: inlineKeyboard([
+        [cbButton(ob.buttons.resume, 'onboardingResume', {})],
+        [cbButton(ob.buttons.restart, 'onboardingRestart', {})],
+      ]),
+    });
+    return;
+  }
   ctx.wizard.clear();
   if (!ctx.master) ctx.wizard.set(onboardingWizard, newOnboarding(referralCodeFromStart(ctx.payload ?? '')));
   await showMenu(ctx, 'reply');

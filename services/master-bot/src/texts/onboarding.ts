@@ -31,6 +31,8 @@ export const onboardingTexts = {
     } as Record<string, string>,
     skip: '⏭️ Пропустить',
     sharePhone: '📱 Отправить мой номер',
+    resume: '▶️ Продолжить анкету',
+    restart: '🔄 Начать заново',
     keepCode: (code: string) => `✅ Продолжить с кодом ${code}`,
     noCode: '⏭️ Без кода',
     submit: '✅ Отправить',
@@ -52,6 +54,7 @@ export const onboardingTexts = {
 
   declined:
     'Вы отказались от обработки персональных данных. Без согласия мы не можем продолжить регистрацию.\n\nЕсли передумаете, нажмите /start.',
+  draftPending: '📝 Вы не закончили анкету. Продолжить с того же места или начать заново?',
   phoneSaved: (phone: string) => `✅ Телефон: ${escapeHtml(phone)}`,
   canceled: '❌ Регистрация отменена. Чтобы начать заново, нажмите /start.',
   staleStep: 'Эта кнопка уже неактуальна: продолжайте анкету в последнем сообщении.',

@@ -350,6 +350,44 @@ orderCreate.use(
 );
 orderCreate.use(stepAction('ocCreate', ['confirm'], (ctx, _args, staff, d) => create(ctx, staff, d)));
 
+// ── /start with a draft: continue or discard ────────────────────────────────────────
+/**
+ * /start while an order draft with something in it is open: the draft is kept (in Redis, so a
+ * restart does not lose it) and staff choose ▶️ Продолжить or 🗑 Удалить черновик. Register
+ * before the menu's /start. An empty draft (nothing chosen yet) is left as before.
+ */
+export const draftOnStart = new Composer<AdminContext>();
+
+draftOnStart.start(async (ctx, next) => {
+  const w = ctx.wizard.get(orderCreateWizard);
+  if (!ctx.staff || !w || w === 'expired' || !hasContent(w.draft)) return next();
+  const d = w.draft;
+  const what = [d.cityName, d.clientName, d.clientPhone].filter(Boolean).join(', ') || null;
+  await ctx.reply(T.draftPending(what), {
+    parse_mode: 'HTML',
+    reply_markup: inlineKeyboard([
+      [cbButton(T.buttons.resume, 'ocResume', {})],
+      [cbButton(T.buttons.discard, 'ocDiscard', {})],
+    ]),
+  });
+});
+
+const hasContent = (d: Draft) => d.cityId !== undefined || d.clientPhone !== undefined;
+
+orderCreate.use(
+  stepAction('ocResume', 'any', async (ctx, _args, staff, d, step) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, step, 'edit');
+  }),
+);
+orderCreate.use(
+  stepAction('ocDiscard', 'any', async (ctx, _args, _staff, d) => {
+    await ctx.answerCbQuery(T.draftDiscarded);
+    await abandon(ctx, d);
+    await showMenu(ctx, 'edit');
+  }),
+);
+
 // ── Typed input ───────────────────────────────────────────────────────────────────────
 orderCreate.use(
   wizardInput(orderCreateWizard, capable('orders'), async (ctx, { step, draft: d }, text, staff) => {

@@ -205,6 +205,22 @@ onboarding.use(async (ctx, next) => {
   await safeEdit(ctx, ob.canceled, { reply_markup: NO_KEYBOARD });
 });
 
+// /start found a half-filled form (start.ts): ▶️ continue where it was, or 🔄 start over.
+onboarding.use(
+  onStep('onboardingResume', ONBOARDING_STEPS, async (ctx, s) => {
+    await ctx.answerCbQuery();
+    await show(ctx, s, 'edit');
+  }),
+);
+onboarding.use(
+  onStep('onboardingRestart', ONBOARDING_STEPS, async (ctx, s) => {
+    await ctx.answerCbQuery();
+    ctx.wizard.clear();
+    if (!ctx.master) ctx.wizard.set(onboardingWizard, newOnboarding(s.referralCode ?? null));
+    await showMenu(ctx, 'edit');
+  }),
+);
+
 // ✏️ Исправить анкету (rejected): the form pre-filled from the stored profile.
 onboarding.use(
   onCallback('onboardingStart', async (ctx: MasterContext) => {
