@@ -7,6 +7,7 @@ import {
   insertRow,
   outboxRow,
   rowsOf,
+  sleep,
   startHarness,
   statusOf,
   waitFor,
@@ -138,6 +139,31 @@ describe('SMS', () => {
     expect(await finalRow(n.id)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(smsc.inbox(phone)).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('an SMS held by quiet hours (not_before) goes out when due, not before', async () => {
+    const phone = newPhone();
+    const order = await createOrder(h.db, { isAsap: false });
+    const ref = await insertRow(h.db, {
+      bot: 'client',
+      event: 'client_order_canceled',
+      order_id: order.id,
+      channel: 'sms',
+      phone,
+      not_before: new Date(Date.now() + 2000),
+      payload: {
+        order_id: order.id,
+        link_token: 'tok_abcdefghijklmnopq',
+        timezone: 'Europe/Moscow',
+        support_phone: null,
+      },
+      dedup_key: `client-test-held:${order.id}`,
+    });
+    await h.enqueue([ref]);
+    await sleep(1000);
+    expect(smsc.inbox(phone)).toHaveLength(0);
+    expect(await finalRow(ref.id)).toMatchObject({ status: 'sent' });
+    expect(smsc.inbox(phone).map((m) => m.text)).toEqual([`Заказ №${order.id} отменён.`]);
   });
 
   it('a number that sent STOP after the notice was written gets nothing', async () => {
