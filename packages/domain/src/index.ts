@@ -5,6 +5,7 @@ export * from './enums';
 export * from './fit-text';
 export * from './format';
 export * from './geo';
+export * from './kpi-targets';
 export * from './notifications/client';
 export * from './notifications/payloads';
 export * from './notifications/templates';

@@ -14,6 +14,8 @@ export type Capability =
   | 'moderation'
   | 'finance'
   | 'reports'
+  /** 📈 KPI of the staff member's cities (every role; exports need 'reports'). */
+  | 'kpi'
   | 'settings'
   | 'staff'
   | 'logs';
@@ -25,12 +27,13 @@ const ROLE_CAPABILITIES: Record<StaffRole, ReadonlySet<Capability>> = {
     'moderation',
     'finance',
     'reports',
+    'kpi',
     'settings',
     'staff',
     'logs',
   ]),
-  city_admin: new Set(['orders', 'masters', 'moderation', 'finance', 'reports']),
-  logist: new Set(['orders', 'masters']),
+  city_admin: new Set(['orders', 'masters', 'moderation', 'finance', 'reports', 'kpi']),
+  logist: new Set(['orders', 'masters', 'kpi']),
 };
 
 export function can(staff: Pick<StaffMember, 'role'>, capability: Capability): boolean {

@@ -3,8 +3,9 @@ import { createCity, createMaster, createOrder, getCity, type StaffFixture } fro
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { encode } from '../src/callbacks';
+import { trendPeriod } from '../src/reports';
 import { periodOfDays } from '../src/reports/period';
-import { loadKpiCounts } from '../src/reports/queries';
+import { loadKpiCounts, loadKpiWeeks } from '../src/reports/queries';
 import { texts } from '../src/texts';
 import { type AdminHarness, adminDriver, startAdminHarness } from './harness';
 
@@ -388,7 +389,10 @@ describe('reports: distribution KPIs', () => {
 
     const period = periodOfDays('2026-10-10', '2026-10-10', 'Asia/Yekaterinburg');
     const [total, ...cities] = await loadKpiCounts(h.tdb.db, { all: false, cityIds: [city.id] }, period);
+    // Per order: 6 orders got offers in the period (order 4's earlier decline is outside it), a
+    // master accepted all 6; 2 had a decline, 1 an expired offer.
     const expected = {
+      orders: 6,
       offers: 10,
       accepted: 6,
       declined: 2,
@@ -403,7 +407,7 @@ describe('reports: distribution KPIs', () => {
     expect(cities).toEqual([{ cityId: city.id, city: 'Кпиград', ...expected }]);
     // Another city's scope sees none of it.
     const [other] = await loadKpiCounts(h.tdb.db, { all: false, cityIds: [h.spb.city.id] }, period);
-    expect(other).toMatchObject({ offers: 0, assignments: 0, escalatedLogist: 0 });
+    expect(other).toMatchObject({ orders: 0, offers: 0, assignments: 0, escalatedLogist: 0 });
 
     const admin = await h.staff('city_admin', [city.id]);
     await openReports(admin);
@@ -415,8 +419,11 @@ describe('reports: distribution KPIs', () => {
     const sent = d.sentSince(admin, since);
     const report = sent.find((m) => m.text?.startsWith('📈 KPI распределения'))!;
     expect(report.text).toContain('Кпиград, 10.10.2026');
-    expect(report.text).toContain('⏱ Медиана времени принятия: 1 мин 15 сек');
-    expect(report.text).toContain('📨 Предложений: 10 — принято 60,0 %, отклонено 20,0 %, истекло 10,0 %');
+    expect(report.text).toContain('⏱ Медиана времени принятия: 1 мин 15 сек (цель ≤ 1 мин ❌)');
+    expect(report.text).toContain('📦 Заказов с предложениями: 6 (предложений: 10)');
+    expect(report.text).toContain('✅ Принято мастером: 100,0 % заказов (цель ≥ 80 % ✅)');
+    expect(report.text).toContain('⌛ С истёкшим предложением: 16,7 % (цель < 10 % ❌)');
+    expect(report.text).toContain('✖️ С отказом: 33,3 %');
     expect(report.text).toContain('🎯 Назначений: 6, в 1-м раунде: 66,7 %');
     expect(report.text).toContain('⚠️ Эскалации: логисту 2, администратору 1');
     const photos = h.fake.callsOf('sendPhoto', h.token).slice(photosBefore);
@@ -427,5 +434,73 @@ describe('reports: distribution KPIs', () => {
     );
     expect(png.length).toBeGreaterThan(5000);
     expect(photos[0]!.params.caption).toBe('KPI распределения — Кпиград, 10.10.2026');
+  });
+});
+
+describe('reports: KPIs for logists and the weekly trend', () => {
+  const lastButtons = (s: StaffFixture) => d.buttons(s, d.lastBotMessage(s).message_id);
+
+  it('a logist gets only 📈 KPI, of their own city; exports and another city are refused', async () => {
+    const { city } = await createCity(h.tdb.db, { name: 'Логистбург' });
+    const logist = await h.staff('logist', [city.id]);
+    await openReports(logist);
+    expect(lastButtons(logist)).toEqual([T.kinds.kpi, texts.buttons.menu]);
+    const menu = d.lastBotMessage(logist);
+    for (const data of [
+      encode('reportKind', { kind: 'orders' }),
+      encode('reportPeriod', { kind: 'comm', cityId: city.id, period: 'today' }),
+      encode('reportPeriod', { kind: 'kpi', cityId: h.spb.city.id, period: 'today' }),
+    ]) {
+      const answer = await d.tap(logist, menu.message_id, { data, unchecked: true });
+      expect(answer.show_alert).toBe(true);
+    }
+    const photosBefore = h.fake.callsOf('sendPhoto', h.token).length;
+    await d.tapLast(logist, T.kinds.kpi);
+    await d.tapLast(logist, T.periods.today);
+    const photos = h.fake.callsOf('sendPhoto', h.token).slice(photosBefore);
+    expect(photos).toHaveLength(1);
+    expect(photos[0]!.params.caption).toContain('Логистбург');
+  });
+
+  it('counts each offered order once per week, weeks without offers as zeros', async () => {
+    const { city } = await createCity(h.tdb.db, { name: 'Неделеград', timezone: 'Europe/Moscow' });
+    const m1 = await createMaster(h.tdb.db, { cityId: city.id });
+    const m2 = await createMaster(h.tdb.db, { cityId: city.id });
+    const put = async (sentAt: Date, states: string[]) => {
+      const o = await createOrder(h.tdb.db, { cityId: city.id, createdAt: sentAt });
+      for (const [i, state] of states.entries())
+        await h.tdb.db
+          .insertInto('offers')
+          .values({
+            order_id: o.id,
+            master_id: i === 0 ? m1.id : m2.id,
+            round_number: 1,
+            state: state as never,
+            sent_at: sentAt,
+            delivered_at: sentAt,
+            expires_at: new Date(sentAt.getTime() + 120_000),
+            responded_at: state === 'accepted' ? new Date(sentAt.getTime() + 40_000) : null,
+          })
+          .execute();
+    };
+    // Week of Mon 05.10.2026: two orders, one accepted after another master let it expire.
+    await put(at('2026-10-05T09:00:00Z'), ['expired', 'accepted']);
+    await put(at('2026-10-07T09:00:00Z'), ['declined']);
+    // Week of 12.10: nothing. Week of 19.10: one accepted order.
+    await put(at('2026-10-25T20:00:00Z'), ['accepted']); // Sunday 23:00 in Moscow
+    const weeks = await loadKpiWeeks(
+      h.tdb.db,
+      { all: false, cityIds: [city.id] },
+      periodOfDays('2026-10-05', '2026-10-25', 'Europe/Moscow'),
+    );
+    expect(weeks).toEqual([
+      { week: '2026-10-05', orders: 2, accepted: 1, expired: 1, medianAcceptSeconds: 40 },
+      { week: '2026-10-12', orders: 0, accepted: 0, expired: 0, medianAcceptSeconds: null },
+      { week: '2026-10-19', orders: 1, accepted: 1, expired: 0, medianAcceptSeconds: 40 },
+    ]);
+    // The chart's trend covers at least 8 weeks up to the period's end.
+    const p = trendPeriod(periodOfDays('2026-10-25', '2026-10-25', 'Europe/Moscow'));
+    expect(p.firstDay).toBe('2026-08-31');
+    expect(p.lastDay).toBe('2026-10-25');
   });
 });

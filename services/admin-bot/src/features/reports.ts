@@ -6,7 +6,7 @@ import { type CallbackArgs, cbButton } from '../callbacks';
 import { REPORT_KINDS } from '../callbacks/ops';
 import type { AdminContext } from '../context';
 import { menuRow, pairs } from '../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../middlewares/guard';
+import { staffAction, wizardInput } from '../middlewares/guard';
 import { cityPage, loadCity, staffTimezone } from '../queries/cities';
 import type { StaffMember } from '../queries/staff';
 import { show } from '../render';
@@ -21,7 +21,7 @@ import {
   type ReportPeriod,
   type ReportScope,
 } from '../reports';
-import { hasCities, inScope, isGlobal, singleCity } from '../scope';
+import { can, hasCities, inScope, isGlobal, singleCity } from '../scope';
 import { texts } from '../texts';
 
 type Kind = CallbackArgs<'reportKind'>['kind'];
@@ -62,9 +62,31 @@ async function resolveTarget(
   return { scope: { all: false, cityIds: staff.cityIds }, tz, label: staff.cities.join(', ') };
 }
 
-function menuKeyboard() {
+/** The capability a report needs: exports 'reports', the KPIs 'kpi' (logists too). */
+const capabilityOf = (kind: Kind) => (kind === 'kpi' ? 'kpi' : 'reports');
+const mayRun = (staff: StaffMember, kind: Kind) => can(staff, capabilityOf(kind));
+
+function menuKeyboard(staff: StaffMember) {
   const b = (k: Kind) => cbButton(T.kinds[k], 'reportKind', { kind: k });
+  if (!can(staff, 'reports')) return inlineKeyboard([[b('kpi')], menuRow()]);
   return inlineKeyboard([[b('orders'), b('comm')], [b('refs'), b('kpi')], menuRow()]);
+}
+
+/**
+ * A report button of a kind the role may not run (a forged one: the menu does not show it) is
+ * refused before anything else.
+ */
+function reportAction<N extends 'reportKind' | 'reportCities' | 'reportCity' | 'reportPeriod'>(
+  name: N,
+  handler: (ctx: AdminContext, args: CallbackArgs<N>, staff: StaffMember) => Promise<unknown>,
+) {
+  return staffAction(name, 'kpi', async (ctx, args, staff) => {
+    if (!mayRun(staff, (args as { kind: Kind }).kind)) {
+      await ctx.answerCbQuery(texts.noRight, { show_alert: true });
+      return;
+    }
+    await handler(ctx, args, staff);
+  });
 }
 
 function periodKeyboard(kind: Kind, cityId: number, back: InlineKeyboardButton) {
@@ -82,15 +104,15 @@ function periodKeyboard(kind: Kind, cityId: number, back: InlineKeyboardButton) 
 export const reports = new Composer<AdminContext>();
 
 reports.use(
-  staffAction('reportsMenu', 'reports', async (ctx) => {
+  staffAction('reportsMenu', 'kpi', async (ctx, _args, staff) => {
     await ctx.answerCbQuery();
     if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
-    await show(ctx, T.menuTitle, menuKeyboard());
+    await show(ctx, T.menuTitle, menuKeyboard(staff));
   }),
 );
 
 reports.use(
-  staffAction('reportKind', 'reports', async (ctx, { kind }, staff) => {
+  reportAction('reportKind', async (ctx, { kind }, staff) => {
     await ctx.answerCbQuery();
     if (!hasCities(staff)) {
       await show(ctx, T.noCities, inlineKeyboard([menuRow()]));
@@ -103,14 +125,14 @@ reports.use(
 );
 
 reports.use(
-  staffAction('reportCities', 'reports', async (ctx, { kind, page }, staff) => {
+  reportAction('reportCities', async (ctx, { kind, page }, staff) => {
     await ctx.answerCbQuery();
     await showCities(ctx, staff, kind, page);
   }),
 );
 
 reports.use(
-  staffAction('reportCity', 'reports', async (ctx, { kind, cityId }, staff) => {
+  reportAction('reportCity', async (ctx, { kind, cityId }, staff) => {
     if (cityId !== 0 && !inScope(staff, cityId)) {
       await ctx.answerCbQuery(texts.notInScope, { show_alert: true });
       return;
@@ -121,7 +143,7 @@ reports.use(
 );
 
 reports.use(
-  staffAction('reportPeriod', 'reports', async (ctx, { kind, cityId, period }, staff) => {
+  reportAction('reportPeriod', async (ctx, { kind, cityId, period }, staff) => {
     const target = await resolveTarget(ctx, staff, cityId);
     if ('refusal' in target) {
       await ctx.answerCbQuery(target.refusal, { show_alert: true });
@@ -141,28 +163,32 @@ reports.use(
 );
 
 reports.use(
-  staffAction('reportCancel', 'reports', async (ctx) => {
+  staffAction('reportCancel', 'kpi', async (ctx, _args, staff) => {
     await ctx.answerCbQuery();
     if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
-    await show(ctx, T.canceled, menuKeyboard());
+    await show(ctx, T.canceled, menuKeyboard(staff));
   }),
 );
 
 // The typed range of a custom period.
 reports.use(
-  wizardInput(rangeWizard, capable('reports'), async (ctx, { report, cityId }, text, staff) => {
-    if (text === undefined) return void (await ctx.reply(T.rangeNotText));
-    const target = await resolveTarget(ctx, staff, cityId);
-    if ('refusal' in target) {
+  wizardInput(
+    rangeWizard,
+    (staff, { report }) => mayRun(staff, report),
+    async (ctx, { report, cityId }, text, staff) => {
+      if (text === undefined) return void (await ctx.reply(T.rangeNotText));
+      const target = await resolveTarget(ctx, staff, cityId);
+      if ('refusal' in target) {
+        ctx.wizard.clear();
+        await ctx.reply(target.refusal);
+        return;
+      }
+      const parsed = parsePeriodInput(text.slice(0, 100), target.tz);
+      if (!parsed.ok) return void (await ctx.reply(T.rangeErrors[parsed.error]));
       ctx.wizard.clear();
-      await ctx.reply(target.refusal);
-      return;
-    }
-    const parsed = parsePeriodInput(text.slice(0, 100), target.tz);
-    if (!parsed.ok) return void (await ctx.reply(T.rangeErrors[parsed.error]));
-    ctx.wizard.clear();
-    await generate(ctx, staff, report, target, parsed.period);
-  }),
+      await generate(ctx, staff, report, target, parsed.period);
+    },
+  ),
 );
 
 async function showCities(ctx: AdminContext, staff: StaffMember, kind: Kind, page: number) {

@@ -14,7 +14,8 @@ export const SECTIONS = [
   { label: M.masters, entry: 'mastersMenu', capability: 'masters' },
   { label: M.moderation, entry: 'moderationMenu', capability: 'moderation' },
   { label: M.finance, entry: 'financeMenu', capability: 'finance' },
-  { label: M.reports, entry: 'reportsMenu', capability: 'reports' },
+  // Everyone with KPIs opens it; the exports inside need 'reports' (features/reports.ts).
+  { label: M.reports, entry: 'reportsMenu', capability: 'kpi' },
   { label: M.settings, entry: 'settingsMenu', capability: 'settings' },
   { label: M.staff, entry: 'staffMenu', capability: 'staff' },
   { label: M.logs, entry: 'logsMenu', capability: 'logs' },

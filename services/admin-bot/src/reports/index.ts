@@ -1,12 +1,15 @@
 import type { Db } from '@fs/db';
+import { KPI_TARGETS } from '@fs/domain';
 import { formatDuration, opsTexts } from '../texts/ops';
 import { commissionsTable, ordersTable, referralsTable } from './exports';
 import { kpiChartPng } from './kpi-chart';
-import { periodLabel, type ReportPeriod } from './period';
+import { periodLabel, periodOfDays, type ReportPeriod } from './period';
 import {
   type KpiCounts,
+  type KpiWeek,
   loadCommissionRows,
   loadKpiCounts,
+  loadKpiWeeks,
   loadOrderRows,
   loadReferralRows,
   type ReportScope,
@@ -14,7 +17,7 @@ import {
 import { type ReportTable, toCsv, toXlsx } from './table';
 
 export * from './period';
-export type { KpiCounts, ReportScope } from './queries';
+export type { KpiCounts, KpiWeek, ReportScope } from './queries';
 
 export type ExportKind = 'orders' | 'comm' | 'refs';
 
@@ -62,6 +65,8 @@ export async function buildExport(
 export interface KpiReport {
   total: KpiCounts;
   cities: KpiCounts[];
+  /** The chart's trend, week by week. */
+  weeks: KpiWeek[];
   text: string;
   png: Buffer;
 }
@@ -69,25 +74,75 @@ export interface KpiReport {
 const pct = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
 
 /** The distribution KPIs as text and as a bar chart (PNG). */
+/** The trend's weeks: the period's, and at least the TREND_MIN_WEEKS weeks up to its last day. */
+export const TREND_MIN_WEEKS = 8;
+
+export function trendPeriod(period: ReportPeriod): ReportPeriod {
+  const earliest = new Date(
+    Date.parse(`${period.lastDay}T00:00:00Z`) - (TREND_MIN_WEEKS * 7 - 1) * 86_400_000,
+  )
+    .toISOString()
+    .slice(0, 10);
+  return periodOfDays(earliest < period.firstDay ? earliest : period.firstDay, period.lastDay, period.tz);
+}
+
+/** The distribution KPIs as text and as a chart (PNG): the period's bars with targets, and the weekly trend. */
 export async function buildKpiReport(
   db: Db,
   scope: ReportScope,
   period: ReportPeriod,
   scopeLabel: string,
 ): Promise<KpiReport> {
-  const [total, ...cities] = await loadKpiCounts(db, scope, period);
+  const [[total, ...cities], weeks] = await Promise.all([
+    loadKpiCounts(db, scope, period),
+    loadKpiWeeks(db, scope, trendPeriod(period)),
+  ]);
   const T = opsTexts.reports;
   const label = periodLabel(period);
   const png = kpiChartPng({
     title: T.chart.title(scopeLabel, label),
-    subtitle: T.chart.subtitle(formatDuration(total!.medianAcceptSeconds), total!.offers, total!.assignments),
+    subtitle: T.chart.subtitle(formatDuration(total!.medianAcceptSeconds), total!.orders, total!.assignments),
     emptyLabel: T.chart.empty,
     bars: [
-      { label: T.chart.bars.accepted, percent: pct(total!.accepted, total!.offers), color: '#2e9d5b' },
-      { label: T.chart.bars.declined, percent: pct(total!.declined, total!.offers), color: '#e0a030' },
-      { label: T.chart.bars.expired, percent: pct(total!.expired, total!.offers), color: '#d64545' },
+      {
+        label: T.chart.bars.accepted,
+        percent: pct(total!.accepted, total!.orders),
+        color: '#2e9d5b',
+        target: {
+          percent: KPI_TARGETS.acceptedPercentMin,
+          label: T.chart.target(KPI_TARGETS.acceptedPercentMin),
+        },
+      },
+      { label: T.chart.bars.declined, percent: pct(total!.declined, total!.orders), color: '#e0a030' },
+      {
+        label: T.chart.bars.expired,
+        percent: pct(total!.expired, total!.orders),
+        color: '#d64545',
+        target: {
+          percent: KPI_TARGETS.expiredPercentMax,
+          label: T.chart.target(KPI_TARGETS.expiredPercentMax),
+        },
+      },
       { label: T.chart.bars.round1, percent: pct(total!.round1, total!.assignments), color: '#3b73c4' },
     ],
+    trend: {
+      title: T.chart.trendTitle,
+      labels: weeks.map((w) => `${w.week.slice(8, 10)}.${w.week.slice(5, 7)}`),
+      series: [
+        {
+          label: T.chart.trendAccepted,
+          color: '#2e9d5b',
+          values: weeks.map((w) => pct(w.accepted, w.orders)),
+          target: KPI_TARGETS.acceptedPercentMin,
+        },
+        {
+          label: T.chart.trendExpired,
+          color: '#d64545',
+          values: weeks.map((w) => pct(w.expired, w.orders)),
+          target: KPI_TARGETS.expiredPercentMax,
+        },
+      ],
+    },
   });
-  return { total: total!, cities, text: T.kpiText(scopeLabel, label, total!, cities), png };
+  return { total: total!, cities, weeks, text: T.kpiText(scopeLabel, label, total!, cities), png };
 }

@@ -199,8 +199,10 @@ export function loadReferralRows(db: Db, scope: ReportScope, p: ReportPeriod): P
 export interface KpiCounts {
   cityId: number | null;
   city: string | null;
-  /** Offers sent in the period and how they ended. */
+  /** Orders that got at least one delivered offer sent in the period, and how many offers. */
+  orders: number;
   offers: number;
+  /** Of those orders: a master accepted one of its offers / one was declined / one expired. */
   accepted: number;
   declined: number;
   expired: number;
@@ -217,6 +219,7 @@ export interface KpiCounts {
 const emptyCounts = (cityId: number | null, city: string | null): KpiCounts => ({
   cityId,
   city,
+  orders: 0,
   offers: 0,
   accepted: 0,
   declined: 0,
@@ -229,31 +232,104 @@ const emptyCounts = (cityId: number | null, city: string | null): KpiCounts => (
 });
 
 /**
- * KPI counts per city with activity, and the total of the scope (first element, cityId null).
- * Offers are counted by `sent_at`, assignments by `assigned_at`, escalations by their notice
- * time, all within the period.
+ * Offers sent in the period, one row per order: what became of them (shares are per order, so
+ * several offers per round do not dilute "accepted"). Withdrawn offers never reached the master
+ * (offer clock): they are not offers in these figures.
  */
-export async function loadKpiCounts(db: Db, scope: ReportScope, p: ReportPeriod): Promise<KpiCounts[]> {
-  const offers = await db
+function offeredOrders(db: Db, scope: ReportScope, p: ReportPeriod) {
+  return db
     .selectFrom('offers as f')
     .innerJoin('orders as o', 'o.id', 'f.order_id')
     .select([
-      sql<number | null>`case when grouping(o.city_id) = 0 then o.city_id end`.as('city_id'),
+      'o.city_id',
+      'f.order_id',
       sql<number>`count(*)::int`.as('offers'),
-      sql<number>`(count(*) filter (where f.state = 'accepted'))::int`.as('accepted'),
-      sql<number>`(count(*) filter (where f.state = 'declined'))::int`.as('declined'),
-      sql<number>`(count(*) filter (where f.state = 'expired'))::int`.as('expired'),
-      sql<
-        number | null
-      >`percentile_cont(0.5) within group (order by extract(epoch from f.responded_at - coalesce(f.delivered_at, f.sent_at)))
-        filter (where f.state = 'accepted' and f.responded_at is not null)`.as('median'),
+      sql<boolean>`bool_or(f.state = 'accepted')`.as('accepted'),
+      sql<boolean>`bool_or(f.state = 'declined')`.as('declined'),
+      sql<boolean>`bool_or(f.state = 'expired')`.as('expired'),
+      sql<number | null>`min(extract(epoch from f.responded_at - coalesce(f.delivered_at, f.sent_at)))
+        filter (where f.state = 'accepted' and f.responded_at is not null)`.as('accept_s'),
+      sql<Date>`min(f.sent_at)`.as('first_sent'),
     ])
     .where(inCities('o.city_id', scope))
     .where(inPeriod('f.sent_at', p))
-    // Withdrawn offers never reached the master (offer clock): not an offer in these figures.
     .where('f.state', '<>', 'withdrawn')
-    .groupBy(sql`grouping sets ((o.city_id), ())`)
-    .execute();
+    .groupBy(['o.city_id', 'f.order_id']);
+}
+
+/** The per-order aggregate over `offeredOrders`, grouped by `key`. */
+const ORDER_SHARES = sql`count(*)::int AS orders, sum(offers)::int AS offers,
+  (count(*) FILTER (WHERE accepted))::int AS accepted,
+  (count(*) FILTER (WHERE declined))::int AS declined,
+  (count(*) FILTER (WHERE expired))::int AS expired,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY accept_s) FILTER (WHERE accept_s IS NOT NULL) AS median`;
+
+interface OrderSharesRow {
+  orders: number;
+  offers: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+  median: number | null;
+}
+
+/** One week of the trend: the same per-order figures for the offers sent that week. */
+export interface KpiWeek {
+  /** Monday of the week, `yyyy-MM-dd` in the report's zone. */
+  week: string;
+  orders: number;
+  accepted: number;
+  expired: number;
+  medianAcceptSeconds: number | null;
+}
+
+/**
+ * Week-by-week figures (weeks from Monday in `p.tz`) for the period; weeks without offers are
+ * returned with zeros, so the trend has no holes.
+ */
+export async function loadKpiWeeks(db: Db, scope: ReportScope, p: ReportPeriod): Promise<KpiWeek[]> {
+  const { rows } = await sql<OrderSharesRow & { week: string }>`
+    SELECT to_char(date_trunc('week', first_sent AT TIME ZONE ${p.tz}), 'YYYY-MM-DD') AS week, ${ORDER_SHARES}
+    FROM (${offeredOrders(db, scope, p)}) x
+    GROUP BY 1
+  `.execute(db);
+  const byWeek = new Map(rows.map((r) => [r.week, r]));
+  const weeks: KpiWeek[] = [];
+  for (let w = mondayOf(p.firstDay); w <= p.lastDay; w = addDaysIso(w, 7)) {
+    const r = byWeek.get(w);
+    weeks.push({
+      week: w,
+      orders: r?.orders ?? 0,
+      accepted: r?.accepted ?? 0,
+      expired: r?.expired ?? 0,
+      medianAcceptSeconds: r?.median == null ? null : Math.round(Number(r.median)),
+    });
+  }
+  return weeks;
+}
+
+function addDaysIso(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! + n)).toISOString().slice(0, 10);
+}
+
+function mondayOf(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const dow = new Date(Date.UTC(y!, m! - 1, d!)).getUTCDay(); // 0 = Sunday
+  return addDaysIso(day, -((dow + 6) % 7));
+}
+
+/**
+ * KPI counts per city with activity, and the total of the scope (first element, cityId null).
+ * Orders by their offers sent in the period, assignments by `assigned_at`, escalations by their
+ * notice time, all within the period.
+ */
+export async function loadKpiCounts(db: Db, scope: ReportScope, p: ReportPeriod): Promise<KpiCounts[]> {
+  const { rows: offers } = await sql<OrderSharesRow & { city_id: number | null }>`
+    SELECT CASE WHEN grouping(city_id) = 0 THEN city_id END AS city_id, ${ORDER_SHARES}
+    FROM (${offeredOrders(db, scope, p)}) x
+    GROUP BY GROUPING SETS ((city_id), ())
+  `.execute(db);
   const assignments = await db
     .selectFrom('distribution_metrics as dm')
     .select([
@@ -302,7 +378,8 @@ export async function loadKpiCounts(db: Db, scope: ReportScope, p: ReportPeriod)
   row(null);
   for (const o of offers) {
     Object.assign(row(o.city_id), {
-      offers: o.offers,
+      orders: o.orders,
+      offers: o.offers ?? 0,
       accepted: o.accepted,
       declined: o.declined,
       expired: o.expired,
@@ -322,6 +399,6 @@ export async function loadKpiCounts(db: Db, scope: ReportScope, p: ReportPeriod)
   }
   const cityRows = ids
     .map((id) => ({ ...byCity.get(id)!, city: names.get(id) ?? `#${id}` }))
-    .sort((a, b) => b.offers - a.offers || a.city.localeCompare(b.city, 'ru'));
+    .sort((a, b) => b.orders - a.orders || a.city.localeCompare(b.city, 'ru'));
   return [byCity.get(null)!, ...cityRows];
 }

@@ -1,6 +1,9 @@
 import {
   type CommissionStatus,
   escapeHtml,
+  KPI_TARGETS,
+  type KpiTargetKey,
+  meetsKpiTarget,
   type OrderStatus,
   type OrderType,
   type ReferralRewardStatus,
@@ -57,6 +60,7 @@ export function formatShare(part: number, whole: number): string {
 
 export interface KpiTextRow {
   city: string | null;
+  orders: number;
   offers: number;
   accepted: number;
   declined: number;
@@ -68,13 +72,21 @@ export interface KpiTextRow {
   escalatedAdmin: number;
 }
 
+const verdict = (key: KpiTargetKey, value: number | null) => {
+  const ok = meetsKpiTarget(key, value);
+  return ok === null ? '' : ok ? ' ✅' : ' ❌';
+};
+
+const pctOf = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
+
 function kpiLines(r: KpiTextRow): string[] {
+  const t = KPI_TARGETS;
   return [
-    `⏱ Медиана времени принятия: <b>${formatDuration(r.medianAcceptSeconds)}</b>`,
-    `📨 Предложений: ${r.offers} — принято ${formatShare(r.accepted, r.offers)}, отклонено ${formatShare(
-      r.declined,
-      r.offers,
-    )}, истекло ${formatShare(r.expired, r.offers)}`,
+    `⏱ Медиана времени принятия: <b>${formatDuration(r.medianAcceptSeconds)}</b> (цель ≤ ${t.acceptSecondsMax / 60} мин${verdict('acceptSecondsMax', r.medianAcceptSeconds)})`,
+    `📦 Заказов с предложениями: ${r.orders} (предложений: ${r.offers})`,
+    `✅ Принято мастером: <b>${formatShare(r.accepted, r.orders)}</b> заказов (цель ≥ ${t.acceptedPercentMin} %${verdict('acceptedPercentMin', pctOf(r.accepted, r.orders))})`,
+    `⌛ С истёкшим предложением: <b>${formatShare(r.expired, r.orders)}</b> (цель &lt; ${t.expiredPercentMax} %${verdict('expiredPercentMax', pctOf(r.expired, r.orders))})`,
+    `✖️ С отказом: ${formatShare(r.declined, r.orders)}`,
     `🎯 Назначений: ${r.assignments}, в 1-м раунде: ${formatShare(r.round1, r.assignments)}`,
     `⚠️ Эскалации: логисту ${r.escalatedLogist}, администратору ${r.escalatedAdmin}`,
   ];
@@ -140,20 +152,24 @@ const reports = {
     }
     out.push(
       '',
-      '<i>Предложения — по времени отправки, назначения — по времени назначения, эскалации — по времени уведомления.</i>',
+      '<i>Доли — от заказов, получивших предложения в периоде (по времени отправки; недоставленные предложения не считаются). Назначения — по времени назначения, эскалации — по времени уведомления.</i>',
     );
     return out.join('\n');
   },
   chart: {
     title: (scope: string, period: string) => `KPI распределения: ${scope}, ${period}`,
-    subtitle: (median: string, offers: number, assignments: number) =>
-      `Медиана принятия: ${median} · предложений: ${offers} · назначений: ${assignments}`,
+    subtitle: (median: string, orders: number, assignments: number) =>
+      `Медиана принятия: ${median} (цель ≤ ${KPI_TARGETS.acceptSecondsMax / 60} мин) · заказов: ${orders} · назначений: ${assignments}`,
     bars: {
       accepted: 'Принято',
-      declined: 'Отклонено',
+      declined: 'С отказом',
       expired: 'Истекло',
       round1: 'Назначено в 1-м раунде',
     },
+    target: (p: number) => `цель ${p} %`,
+    trendTitle: 'По неделям (доля заказов)',
+    trendAccepted: 'Принято',
+    trendExpired: 'Истекло',
     empty: 'нет данных',
   },
   kpiCaption: (scope: string, period: string) => `KPI распределения — ${scope}, ${period}`,
