@@ -232,6 +232,8 @@ export interface OrdersTable {
   guarantee_source_order_id: number | null;
   created_by_staff_id: number | null;
   dist_rounds_used: Generated<number>;
+  /** When a batch round last considered the order (migration 0121). */
+  dist_considered_at: Date | null;
   first_offer_at: Timestamp | null;
   escalation_reason: string | null;
   escalated_logist_at: Timestamp | null;

@@ -88,6 +88,24 @@ export class Queues {
     });
   }
 
+  /** scheduleOfferExpiry for many rounds at once (a batch round): one Redis round trip. */
+  async scheduleOfferExpiries(
+    rounds: readonly { orderId: number; round: number; expiresAt: Date }[],
+  ): Promise<void> {
+    if (rounds.length === 0) return;
+    await this.distribution.addBulk(
+      rounds.map((r) => ({
+        name: DISTRIBUTION_JOBS.offerExpiry,
+        data: { orderId: r.orderId, reason: 'offer_expiry' } satisfies DistributionJob,
+        opts: {
+          jobId: jobIds.offerExpiry(r.orderId, r.round, r.expiresAt),
+          delay: Math.max(0, r.expiresAt.getTime() - Date.now()),
+          ...KEEP,
+        },
+      })),
+    );
+  }
+
   /** Delayed wake-ups at the new expiry of offers whose push was just delivered (offer clock). */
   async scheduleDeliveredOfferExpiries(
     offers: readonly { orderId: number; offerId: number; expiresAt: Date }[],

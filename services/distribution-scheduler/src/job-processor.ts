@@ -9,6 +9,8 @@ import { TIMED_JOBS } from './timed-jobs';
 const LOCKED_RETRY_MS = 1000;
 /** Wake-ups are enqueued in chunks, in priority order. */
 const WAKE_CHUNK = 500;
+/** Orders of one city a batch round takes at most (issue 12). */
+export const BATCH_ORDERS = 50;
 
 function parsePayload<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
   const parsed = schema.safeParse(job.data);
@@ -21,16 +23,28 @@ function parsePayload<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
   return parsed.data;
 }
 
-/** Called after every job with its duration (benchmarks; the metrics cover production). */
-export type JobObserver = (job: string, outcome: string, seconds: number) => void;
+/**
+ * Called after every job with its duration and how many orders it decided (a batch round
+ * decides several; a job that found nothing to do, none): benchmarks; the metrics cover production.
+ */
+export type JobObserver = (job: string, outcome: string, seconds: number, decided?: number) => void;
+
+const DECIDED = new Set(['offered', 'escalated', 'masters_busy', 'not_distributable', 'deferred']);
 
 /** The `distribution` queue's processor: per-order runs and the safety tick. */
 export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics, observe?: JobObserver) {
-  async function runOrder(job: Job) {
+  async function runOrder(job: Job, counted: (decided: number) => void) {
     const { orderId, reason } = parsePayload(distributionJobSchema, job);
-    const result = await distributeOrder(deps, orderId);
-    metrics.recordRun(result);
-    if (result.outcome === 'locked' || result.outcome === 'contended') await retryLater(orderId);
+    const result = await distributeOrder(deps, orderId, {
+      batch: job.name === DISTRIBUTION_JOBS.order ? BATCH_ORDERS : 1,
+      requestedAt: new Date(job.timestamp),
+    });
+    const all = [result, ...(result.batch ?? [])];
+    for (const r of all) {
+      metrics.recordRun(r);
+      if (r.outcome === 'locked' || r.outcome === 'contended') await retryLater(r.orderId);
+    }
+    counted(all.filter((r) => DECIDED.has(r.outcome)).length);
     const log = { job_id: job.id, order_id: orderId, reason, outcome: result.outcome };
     if (result.outcome === 'offered' || result.outcome === 'escalated') {
       deps.logger.info(
@@ -39,6 +53,7 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
           round: result.round,
           masters: result.offers.map((o) => o.masterId),
           escalations: result.escalations,
+          batch: result.batch?.length,
         },
         'distribution run',
       );
@@ -76,11 +91,14 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
   return async function process(job: Job): Promise<string> {
     const started = performance.now();
     let outcome = 'error';
+    let decided = 0;
     try {
       switch (job.name) {
         case DISTRIBUTION_JOBS.order:
         case DISTRIBUTION_JOBS.offerExpiry:
-          outcome = await runOrder(job);
+          outcome = await runOrder(job, (n) => {
+            decided = n;
+          });
           break;
         case DISTRIBUTION_JOBS.tick:
           outcome = await runTick(job);
@@ -107,7 +125,7 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
     } finally {
       const seconds = (performance.now() - started) / 1000;
       metrics.jobDuration.observe({ job: job.name, outcome }, seconds);
-      observe?.(job.name, outcome, seconds);
+      observe?.(job.name, outcome, seconds, decided);
     }
   };
 }

@@ -21,9 +21,13 @@ export function activeOrderCountSql(masterId: MasterRef): RawBuilder<number> {
 }
 
 /** Via ix_offers__master_open. */
-export function pendingOfferCountSql(masterId: MasterRef, exceptOrderId: number): RawBuilder<number> {
+export function pendingOfferCountSql(
+  masterId: MasterRef,
+  exceptOrderId: number | MasterRef,
+): RawBuilder<number> {
+  const except = typeof exceptOrderId === 'number' ? sql`${exceptOrderId}::int` : exceptOrderId;
   return sql<number>`(SELECT count(*)::int FROM offers po WHERE po.master_id = ${masterId}
-    AND po.state IN ('sent', 'viewed') AND po.expires_at > now() AND po.order_id <> ${exceptOrderId}::int)`;
+    AND po.state IN ('sent', 'viewed') AND po.expires_at > now() AND po.order_id <> ${except})`;
 }
 
 export function orderLimitSql(

@@ -436,3 +436,144 @@ async function explainCandidates(
     };
   });
 }
+
+/**
+ * The batch form of THE candidate query (batch-round.ts), the same rules for many orders of one
+ * city in one statement: lock up to `batch` waiting orders of the city (SKIP LOCKED; the
+ * triggering order first, then by priority), read the city's available masters once with their
+ * load, district list and 7-day average check (`pool`, index-only from ix_masters__ranked plus
+ * one probe per master), and rank them per order (skill, refusals and live offers, radius,
+ * district with citywide fallback, free under their limit) with the same ranking. One row per
+ * locked order with its first `k` free candidates (k grows with the earlier orders of the batch
+ * that compete for them) and how many qualifying masters are only busy with other offers.
+ */
+export interface BatchCandidatesInput {
+  triggerOrderId: number;
+  batch: number;
+  offersPerRound: number;
+  maxActiveOrders: number;
+  rounds: number;
+  distance: DistanceTerms;
+}
+
+/** Snapshot columns of a locked order, as order-snapshot.ts reads them. */
+export interface BatchOrderRow {
+  id: number;
+  pos: number;
+  city_id: number;
+  city_name: string;
+  timezone: string;
+  district_name: string | null;
+  street: string | null;
+  category: Category;
+  description: string;
+  timeslot_start: Date | null;
+  timeslot_end: Date | null;
+  is_asap: boolean;
+  type: OrderType;
+  dist_rounds_used: number;
+  first_offer_at: Date | null;
+  age_seconds: number;
+  /** Free candidates, best first: [master id, free slots, preferred]. */
+  candidates: [number, number, boolean][] | null;
+  /** How many candidates were asked for (more may exist when all were returned). */
+  k: number;
+  busy: number;
+}
+
+/** An order a batch round may take: waiting, no open offer, rounds left, no admin escalation pending. */
+export function batchEligibleSql(o: string, rounds: number): RawBuilder<boolean> {
+  const t = (c: string) => sql.ref(`${o}.${c}`);
+  return sql<boolean>`${t('status')} IN ('searching', 'guarantee') AND ${t('assigned_master_id')} IS NULL
+    AND ${t('dist_rounds_used')} < ${rounds}::int
+    AND NOT (${t('escalated_logist_at')} IS NOT NULL AND ${t('escalated_admin_at')} IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${t('id')} AND f.state IN ('sent', 'viewed'))`;
+}
+
+export function batchCandidatesSql(
+  input: BatchCandidatesInput,
+  priority: RawBuilder<number>,
+): RawBuilder<BatchOrderRow> {
+  const d = input.distance;
+  const availability = sql.join(Object.values(AVAILABILITY), sql` AND `);
+  return sql<BatchOrderRow>`
+    WITH target AS (
+      SELECT o.city_id FROM orders o WHERE o.id = ${input.triggerOrderId}::int AND ${batchEligibleSql('o', input.rounds)}
+    ), picked AS (
+      SELECT o.id, o.district_id, o.category, o.type, o.lat, o.lon, o.dist_rounds_used, o.first_offer_at,
+        o.street, o.description, o.timeslot_start, o.timeslot_end, o.is_asap, o.city_id, o.created_at,
+        CASE WHEN o.type = 'guarantee' THEN o.preferred_master_id END AS preferred_id,
+        extract(epoch FROM now() - o.created_at)::float8 AS age_seconds,
+        (o.id = ${input.triggerOrderId}::int) AS trigger, ${priority} AS prio
+      FROM orders o
+      WHERE o.city_id = (SELECT city_id FROM target) AND ${batchEligibleSql('o', input.rounds)}
+      ORDER BY (o.id = ${input.triggerOrderId}::int) DESC, ${priority}, o.created_at, o.id
+      LIMIT ${input.batch}::int
+      FOR UPDATE OF o SKIP LOCKED
+    ), stamp AS (
+      UPDATE orders s SET dist_considered_at = now() FROM picked p WHERE s.id = p.id
+    ), numbered AS (
+      SELECT p.*, row_number() OVER (ORDER BY p.trigger DESC, p.prio, p.created_at, p.id) AS pos FROM picked p
+    ), orders_in AS (
+      SELECT p.*,
+        CASE WHEN p.lat IS NOT NULL THEN ll_to_earth(p.lat, p.lon) END AS point,
+        coalesce((SELECT k.is_active FROM skills k WHERE k.code = p.category), false) AS skill_active,
+        -- Refused (declined, let expire) or holding a live offer for this order.
+        ARRAY(SELECT f.master_id FROM offers f WHERE f.order_id = p.id
+          AND f.state IN ('declined', 'expired', 'sent', 'viewed', 'accepted')) AS excluded,
+        -- Earlier orders of the batch that want the same skill: they may take masters of this list first.
+        count(*) OVER (PARTITION BY p.category ORDER BY p.pos) - 1 AS ahead
+      FROM numbered p
+    ), pool AS MATERIALIZED (
+      SELECT q.* FROM (
+        SELECT m.id, m.skill_codes, m.has_vehicle, m.rating::float8 AS rating, m.geo_point,
+          ARRAY(SELECT md.district_id FROM master_districts md WHERE md.master_id = m.id) AS district_ids,
+          ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
+          ${orderLimitSql('m', input.maxActiveOrders)} AS order_limit,
+          -- Every open offer counts: no order of the batch has one.
+          ${pendingOfferCountSql(sql.ref('m.id'), 0)} AS pending_offers
+        FROM masters m
+        WHERE m.city_id = (SELECT city_id FROM target) AND ${availability}
+          AND m.skill_codes && (SELECT array_agg(DISTINCT category) FROM picked)
+        OFFSET 0
+      ) q
+      WHERE q.active_orders < q.order_limit
+    ), ranked_pool AS MATERIALIZED (
+      SELECT q.*, ${avgCheckSql(sql.ref('q.id'))} AS avg_check FROM pool q
+    )
+    SELECT o.id, o.pos::int, o.city_id, c.name AS city_name, c.timezone, dn.name AS district_name, o.street, o.category,
+      o.description, o.timeslot_start, o.timeslot_end, o.is_asap, o.type, o.dist_rounds_used, o.first_offer_at,
+      o.age_seconds, r.candidates, (o.ahead * ${input.offersPerRound}::int + ${input.offersPerRound}::int + 8)::int AS k,
+      coalesce(r.busy, 0)::int AS busy
+    FROM orders_in o
+    JOIN cities c ON c.id = o.city_id
+    LEFT JOIN districts dn ON dn.id = o.district_id
+    LEFT JOIN LATERAL (
+      SELECT jsonb_agg(jsonb_build_array(t.id, t.order_limit - t.active_orders - t.pending_offers, t.preferred)
+          ORDER BY t.n) FILTER (WHERE t.free) AS candidates,
+        max(t.busy) AS busy
+      FROM (
+        SELECT s.*, row_number() OVER () AS n FROM (
+          SELECT s.*, count(*) FILTER (WHERE NOT s.free) OVER () AS busy
+          FROM (
+            SELECT x.*, bool_or(x.in_district) OVER () AS any_in_district FROM (
+              SELECT q.id, q.has_vehicle, q.rating, q.avg_check, q.active_orders, q.order_limit, q.pending_offers,
+                coalesce(q.id = o.preferred_id, false) AS preferred,
+                (o.district_id IS NOT NULL AND o.district_id = ANY (q.district_ids)) AS in_district,
+                ${distanceSql(sql.ref('q.geo_point'), sql.ref('o.point'))} AS distance_m,
+                q.active_orders + q.pending_offers < q.order_limit AS free
+              FROM ranked_pool q
+              WHERE o.skill_active AND q.skill_codes @> ARRAY[o.category] AND NOT (q.id = ANY (o.excluded))
+                AND (${d.radius}::float8 IS NULL OR q.geo_point IS NULL OR o.point IS NULL
+                  OR cube_distance(q.geo_point, o.point) <= ${d.radius}::float8)
+            ) x
+          ) s
+          WHERE s.in_district OR NOT s.any_in_district
+          ORDER BY s.free DESC, ${rankingSql(d)}
+          LIMIT o.ahead * ${input.offersPerRound}::int + ${input.offersPerRound}::int + 8
+        ) s
+      ) t
+    ) r ON true
+    ORDER BY o.pos
+  `;
+}

@@ -6,6 +6,7 @@ import { type SnapshotSource, toOrderSnapshot } from '../orders/order-snapshot';
 import { transitionOrder } from '../orders/order-transition';
 import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
+import { probeOrder, runBatchRound } from './batch-round';
 import { selectCandidates } from './candidates';
 import {
   type EscalationOutcome,
@@ -54,6 +55,8 @@ export interface DistributeResult {
   wakeAt?: Date;
   /** Seconds from creation to this run's offer, when it was the order's first. */
   secondsToFirstOffer?: number;
+  /** A batch round: the other orders it decided (batch-round.ts). */
+  batch?: DistributeResult[];
 }
 
 interface LockedOrder extends SnapshotSource {
@@ -110,7 +113,60 @@ const isDistributable = (s: OrderStatus) => (DISTRIBUTABLE_STATUSES as readonly 
  *
  * long-function: the spec's per-order algorithm as one locked transaction, steps in spec order (each step is a helper).
  */
-export async function distributeOrder(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
+export interface DistributeOptions {
+  /**
+   * Batch rounds (batch-round.ts): a waiting order is distributed together with up to this many
+   * waiting orders of its city. Omitted or 1: the order alone, by the per-order path below.
+   */
+  batch?: number;
+  /** When the wake-up that runs this was requested: skipped if a batch round saw the order since. */
+  requestedAt?: Date;
+}
+
+/**
+ * The entry point of the scheduler's order jobs. With `batch`: one prepared statement looks at
+ * the order first; open offers not yet due → nothing to do; a waiting order → a batch round of
+ * its city (unless a round already considered it after the wake-up was requested); anything
+ * else (deferred, due offers, escalation) → the per-order path.
+ */
+export async function distributeOrder(
+  deps: DispatchDeps,
+  orderId: number,
+  opts: DistributeOptions = {},
+): Promise<DistributeResult> {
+  if (!opts.batch || opts.batch <= 1) return distributeOrderAlone(deps, orderId);
+  const settings = await deps.settings.get();
+  const probe = await probeOrder(deps, orderId, settings.distribution_rounds, opts.requestedAt ?? null);
+  const base = {
+    orderId,
+    expiredOffers: 0,
+    withdrawnOffers: 0,
+    escalations: [],
+    offers: [],
+    wokeFromDeferred: false,
+  };
+  if (probe?.eligible && probe.covered) return { ...base, outcome: 'masters_busy' };
+  if (probe?.eligible) {
+    const results = await runBatchRound(deps, orderId, settings, { batch: opts.batch }, (id) =>
+      distributeOrderAlone(deps, id),
+    );
+    if (results) {
+      const [first, ...others] = results;
+      return { ...first!, batch: others };
+    }
+  } else if (
+    probe &&
+    isDistributable(probe.status as OrderStatus) &&
+    probe.unassigned &&
+    probe.open_offers > 0 &&
+    probe.due_offers === 0
+  ) {
+    return { ...base, outcome: 'offers_open' };
+  }
+  return distributeOrderAlone(deps, orderId);
+}
+
+async function distributeOrderAlone(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
   const settings = await deps.settings.get();
   const result: DistributeResult = {
     orderId,

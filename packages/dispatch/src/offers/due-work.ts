@@ -19,7 +19,7 @@ const NOT_HELD_BY_STAFF = sql<boolean>`o.escalation_reason IS DISTINCT FROM 'rou
  * Priority when many orders wait: admin-escalated, guarantee, time slot already started,
  * logist-escalated, then oldest first (ties by created_at, id).
  */
-const PRIORITY = sql<number>`CASE
+export const PRIORITY = sql<number>`CASE
   WHEN o.escalated_admin_at IS NOT NULL THEN 0
   WHEN o.type = 'guarantee' OR o.status = 'guarantee' THEN 1
   WHEN o.timeslot_start <= now() THEN 2

@@ -1,0 +1,263 @@
+import type { Settings } from '@fs/domain';
+import type { OutboxRef } from '@fs/queue';
+import { sql } from 'kysely';
+import { runAfterCommit } from '../shared/after-commit';
+import type { DispatchDeps } from '../shared/deps';
+import { poolOf, queryPrepared } from '../shared/prepared';
+import { type BatchOrderRow, batchCandidatesSql, batchEligibleSql, distanceTerms } from './candidates';
+import type { DistributeResult } from './distribute';
+import { PRIORITY } from './due-work';
+import { insertOfferPairsSql } from './offer-insert';
+
+/**
+ * Batch rounds (issue 12): the waiting orders of a city in one transaction on one connection,
+ * every statement a named prepared statement:
+ *
+ * 1. lock up to `batch` waiting orders of the city (SKIP LOCKED) and rank the city's masters
+ *    once for all of them (candidates.ts, batchCandidatesSql: the same rules as the single-order
+ *    query);
+ * 2. hand out distinct masters in rank order, order by order (priority order), respecting each
+ *    master's free slots under their limit; a guarantee order's preferred master alone;
+ * 3. lock the picked masters (FOR UPDATE SKIP LOCKED); a master another transaction holds is
+ *    passed over and the orders that wanted them pick again (up to 3 times);
+ * 4. insert every offer, its outbox row and the orders' bookkeeping in one statement that
+ *    re-checks the masters' load (it sees whatever the previous holders of those locks committed).
+ *
+ * Round trips per batch: BEGIN, rank, lock, insert, COMMIT (more only when masters were held by
+ * others). Orders nobody qualifies for go through the per-order path after commit (it escalates
+ * once per episode); orders whose masters are all busy stay waiting (a master freeing up wakes
+ * the city); orders that lost their masters to concurrent runs are retried.
+ */
+
+export interface BatchRoundOptions {
+  /** Orders per batch. */
+  batch: number;
+}
+
+type Outcome = DistributeResult['outcome'] | 'needs_single';
+
+interface Decided {
+  row: BatchOrderRow;
+  picks: number[];
+  outcome: Outcome;
+}
+
+const LOCK_ATTEMPTS = 3;
+
+/**
+ * Hands out masters: each order in turn takes its best candidates that still have a free slot
+ * and are not known to be held elsewhere (pure; exported for tests).
+ */
+export function handOut(
+  rows: readonly BatchOrderRow[],
+  offersPerRound: number,
+  slots: Map<number, number>,
+  unavailable: ReadonlySet<number>,
+  skip: ReadonlySet<number> = new Set(),
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const r of rows) {
+    if (skip.has(r.id)) continue;
+    const picks: number[] = [];
+    for (const [masterId, free, preferred] of r.candidates ?? []) {
+      if (unavailable.has(masterId)) continue;
+      const left = slots.get(masterId) ?? free;
+      if (left <= 0) continue;
+      picks.push(masterId);
+      slots.set(masterId, left - 1);
+      // A guarantee order goes to its preferred master first, alone.
+      if ((picks.length === 1 && preferred) || picks.length >= offersPerRound) break;
+    }
+    out.set(r.id, picks);
+  }
+  return out;
+}
+
+function blank(orderId: number): DistributeResult {
+  return {
+    orderId,
+    outcome: 'locked',
+    expiredOffers: 0,
+    withdrawnOffers: 0,
+    escalations: [],
+    offers: [],
+    wokeFromDeferred: false,
+  };
+}
+
+/**
+ * One batch round started by `triggerOrderId`. Null when that order cannot be batched (not
+ * waiting, open offers, rounds used up, admin escalation pending…): the caller runs the
+ * per-order path. Else the results of every order the round locked; the trigger's first (or
+ * `locked` when another transaction held it).
+ */
+export async function runBatchRound(
+  deps: DispatchDeps,
+  triggerOrderId: number,
+  settings: Settings,
+  opts: BatchRoundOptions,
+  single: (orderId: number) => Promise<DistributeResult>,
+): Promise<DistributeResult[] | null> {
+  const { db } = deps;
+  const opr = settings.distribution_offers_per_round;
+  const client = await poolOf(db).connect();
+  const decided: Decided[] = [];
+  const refs: OutboxRef[] = [];
+  const expiries: { orderId: number; round: number; expiresAt: Date }[] = [];
+  const results = new Map<number, DistributeResult>();
+  try {
+    await client.query('BEGIN');
+    const rows = await queryPrepared(
+      client,
+      db,
+      batchCandidatesSql(
+        {
+          triggerOrderId,
+          batch: opts.batch,
+          offersPerRound: opr,
+          maxActiveOrders: settings.max_active_orders,
+          rounds: settings.distribution_rounds,
+          distance: await distanceTerms(db, { limit: 0, distance: settings }),
+        },
+        PRIORITY,
+      ),
+    );
+    if (rows.length === 0) {
+      await client.query('COMMIT');
+      return null;
+    }
+
+    // Hand out, lock, hand out again to the orders whose masters were held elsewhere.
+    const slots = new Map<number, number>();
+    const unavailable = new Set<number>();
+    const locked = new Set<number>();
+    const final = new Map<number, number[]>();
+    let pending = rows.filter((r) => (r.candidates?.length ?? 0) > 0);
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS && pending.length > 0; attempt++) {
+      const picks = handOut(pending, opr, slots, unavailable, new Set(final.keys()));
+      const wanted = [...new Set([...picks.values()].flat())].filter((m) => !locked.has(m));
+      if (wanted.length > 0) {
+        const got = await queryPrepared<{ id: number }>(
+          client,
+          db,
+          sql<{
+            id: number;
+          }>`SELECT m.id FROM masters m WHERE m.id = ANY (${wanted}::int[]) ORDER BY m.id FOR UPDATE SKIP LOCKED`,
+        );
+        for (const g of got) locked.add(g.id);
+        for (const m of wanted) if (!locked.has(m)) unavailable.add(m);
+      }
+      const retry: BatchOrderRow[] = [];
+      for (const r of pending) {
+        const mine = picks.get(r.id) ?? [];
+        const ok = mine.filter((m) => locked.has(m));
+        // Give back the slots of masters that could not be locked.
+        for (const m of mine) if (!locked.has(m)) slots.set(m, (slots.get(m) ?? 0) + 1);
+        if (ok.length > 0 || mine.length === 0) final.set(r.id, ok);
+        else retry.push(r);
+      }
+      pending = retry;
+    }
+
+    const toInsert = rows.filter((r) => (final.get(r.id)?.length ?? 0) > 0);
+    const inserted =
+      toInsert.length === 0
+        ? []
+        : await queryPrepared(
+            client,
+            db,
+            insertOfferPairsSql({
+              orders: toInsert.map((r) => ({
+                order: r,
+                masterIds: final.get(r.id)!,
+                round: r.dist_rounds_used + 1,
+              })),
+              slaSeconds: settings.distribution_sla_seconds,
+              limit: opr,
+              maxActiveOrders: settings.max_active_orders,
+            }),
+          );
+    await client.query('COMMIT');
+
+    for (const r of rows) {
+      const mine = inserted.filter((i) => i.order_id === r.id);
+      const res = blank(r.id);
+      results.set(r.id, res);
+      if (mine.length > 0) {
+        res.outcome = 'offered';
+        res.offers = mine.map((i) => ({ offerId: i.offer_id, masterId: i.master_id }));
+        res.round = r.dist_rounds_used + 1;
+        res.expiresAt = mine[0]!.expires_at;
+        if (r.first_offer_at === null) res.secondsToFirstOffer = r.age_seconds;
+        refs.push(...mine.map((i) => ({ id: i.outbox_id, bot: 'master' as const })));
+        expiries.push({ orderId: r.id, round: res.round, expiresAt: res.expiresAt });
+        continue;
+      }
+      const candidates = r.candidates ?? [];
+      let outcome: Outcome;
+      if (candidates.length === 0) outcome = r.busy > 0 ? 'masters_busy' : 'needs_single';
+      else if (
+        candidates.length >= r.k ||
+        candidates.some(([m]) => unavailable.has(m)) ||
+        (final.get(r.id)?.length ?? 0) > 0
+      )
+        // More candidates may exist beyond the list, some were held by others, or the re-check
+        // refused them: rank again shortly.
+        outcome = 'contended';
+      else outcome = 'masters_busy'; // every free candidate went to an earlier order of this batch
+      decided.push({ row: r, picks: final.get(r.id) ?? [], outcome });
+      res.outcome = outcome === 'needs_single' ? 'locked' : outcome;
+    }
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+
+  await runAfterCommit(deps, { outbox: refs });
+  if (expiries.length > 0)
+    await deps.queues
+      .scheduleOfferExpiries(expiries)
+      .catch((err) =>
+        deps.logger.warn({ err: String(err) }, 'expiry scheduling failed; the tick will expire them'),
+      );
+  // Nobody qualifies: the per-order path escalates (once per episode).
+  for (const d of decided) if (d.outcome === 'needs_single') results.set(d.row.id, await single(d.row.id));
+
+  const all = [...results.values()];
+  const trigger = results.get(triggerOrderId) ?? blank(triggerOrderId);
+  return [trigger, ...all.filter((r) => r.orderId !== triggerOrderId)];
+}
+
+/** What a wake-up finds before any transaction (one prepared statement, no BEGIN). */
+export interface OrderProbe {
+  status: string;
+  eligible: boolean;
+  open_offers: number;
+  due_offers: number;
+  unassigned: boolean;
+  /** A batch round considered the order after this wake-up was requested. */
+  covered: boolean;
+}
+
+export async function probeOrder(
+  deps: Pick<DispatchDeps, 'db'>,
+  orderId: number,
+  rounds: number,
+  requestedAt: Date | null,
+): Promise<OrderProbe | null> {
+  const rows = await queryPrepared(
+    poolOf(deps.db),
+    deps.db,
+    sql<OrderProbe>`
+      SELECT o.status::text AS status, ${batchEligibleSql('o', rounds)} AS eligible,
+        o.assigned_master_id IS NULL AS unassigned,
+        (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
+        (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
+          AND f.expires_at <= now()) AS due_offers,
+        coalesce(o.dist_considered_at > ${requestedAt}::timestamptz, false) AS covered
+      FROM orders o WHERE o.id = ${orderId}::int`,
+  );
+  return rows[0] ?? null;
+}
