@@ -58,8 +58,8 @@ export async function startScheduler(
     offers: metrics.offers,
   });
   metrics.beforeOffersScrape = scraped.claimAccepts;
-  const onJob: JobObserver = (job, outcome, seconds) => {
-    opts.onJob?.(job, outcome, seconds);
+  const onJob: JobObserver = (job, outcome, seconds, decided) => {
+    opts.onJob?.(job, outcome, seconds, decided);
     if (job === DISTRIBUTION_JOBS.tick && outcome === 'ok')
       scraped
         .recordTick()

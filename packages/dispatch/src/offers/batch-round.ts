@@ -179,6 +179,12 @@ export async function runBatchRound(
           );
     await client.query('COMMIT');
 
+    // Any master held elsewhere or refused by the re-check: the hand-out's picture was stale, so
+    // no order of this round is told "all busy" (that verdict ends its wake-up); they retry.
+    const stale =
+      unavailable.size > 0 ||
+      toInsert.some((r) => !inserted.some((i) => i.order_id === r.id)) ||
+      inserted.length < toInsert.reduce((n, r) => n + final.get(r.id)!.length, 0);
     for (const r of rows) {
       const mine = inserted.filter((i) => i.order_id === r.id);
       const res = blank(r.id);
@@ -196,11 +202,7 @@ export async function runBatchRound(
       const candidates = r.candidates ?? [];
       let outcome: Outcome;
       if (candidates.length === 0) outcome = r.busy > 0 ? 'masters_busy' : 'needs_single';
-      else if (
-        candidates.length >= r.k ||
-        candidates.some(([m]) => unavailable.has(m)) ||
-        (final.get(r.id)?.length ?? 0) > 0
-      )
+      else if (candidates.length >= r.k || stale || (final.get(r.id)?.length ?? 0) > 0)
         // More candidates may exist beyond the list, some were held by others, or the re-check
         // refused them: rank again shortly.
         outcome = 'contended';

@@ -1,9 +1,14 @@
 /**
  * Distribution throughput (run by `pnpm bench:distribution`, see bench/distribution.ts): a
- * fresh database with 100 cities, 50,000 masters and 10,000 searching orders; N in-process
- * scheduler instances; time until every order has its first offer. Prints its figures and
+ * fresh database with 100 cities, 50,000 masters and 10,000 searching orders (points around
+ * each city's centre unless --no-distance); N in-process scheduler instances with production
+ * settings (batch rounds, the 15 s tick); time until every order is decided (offered, or
+ * waiting because every qualifying master is busy, or escalated). A pgbench TPC-B run on a
+ * scratch database in the same window gives the machine's ceiling. Prints its figures and
  * cleans up.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseConfig, schedulerSchema } from '@fs/config';
 import { createDb, type Db, migrateToLatest, seed, writeSetting } from '@fs/db';
 import { createRedis, Queues } from '@fs/queue';
@@ -13,11 +18,20 @@ import { type SchedulerHandle, startScheduler } from '../../src/scheduler';
 const PG_ADMIN_URL =
   process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const CITIES = Number(process.env.BENCH_CITIES ?? 100);
-const MASTERS = Number(process.env.BENCH_MASTERS ?? 50_000);
-const ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
-const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** `--orders 1000 --masters 5000 --no-distance`; env BENCH_* as before. */
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const CITIES = Number(flag('cities') ?? process.env.BENCH_CITIES ?? 100);
+const MASTERS = Number(flag('masters') ?? process.env.BENCH_MASTERS ?? 50_000);
+const ORDERS = Number(flag('orders') ?? process.env.BENCH_ORDERS ?? 10_000);
+const INSTANCES = Number(flag('instances') ?? process.env.BENCH_INSTANCES ?? 2);
+const CONCURRENCY = Number(flag('concurrency') ?? process.env.BENCH_CONCURRENCY ?? 8);
+const DISTANCE = !process.argv.includes('--no-distance');
+const PGBENCH_SECONDS = Number(flag('pgbench-seconds') ?? 10);
+// Batch rounds (issue 12) unless --no-batch; the job processor reads this when it is loaded.
+process.env.DISTRIBUTION_BATCH_ORDERS ??= process.argv.includes('--no-batch') ? '1' : '50';
 const POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY + 4);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 120_000);
 /** Share of masters on shift: the candidate query scans a city's on-shift masters per order. */
@@ -60,9 +74,11 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 }
 
 async function populate(db: Db): Promise<void> {
+  // City g's centre: a 10 × 10 grid, 1.5° of latitude and 3° of longitude apart (100+ km).
   await sql`
-    INSERT INTO cities (name, timezone)
-    SELECT 'Bench ' || g, (${ZONES}::text[])[1 + g % ${ZONES.length}] FROM generate_series(1, ${CITIES}) g
+    INSERT INTO cities (name, timezone, centroid_lat, centroid_lon)
+    SELECT 'Bench ' || g, (${ZONES}::text[])[1 + g % ${ZONES.length}], 44 + (g % 10) * 1.5, 30 + (g / 10 % 10) * 3
+    FROM generate_series(1, ${CITIES}) g
   `.execute(db);
   await sql`
     INSERT INTO districts (city_id, name)
@@ -77,6 +93,13 @@ async function populate(db: Db): Promise<void> {
       round((3.5 + random() * 1.5)::numeric, 2), random() < 0.3
     FROM generate_series(1, ${MASTERS}) g, c
   `.execute(db);
+  // Base points within ~15 km of the city centre (one master in ten without a point).
+  if (DISTANCE)
+    await sql`
+      UPDATE masters m SET base_lat = c.centroid_lat + (random() - 0.5) * 0.27,
+        base_lon = c.centroid_lon + (random() - 0.5) * 0.45
+      FROM cities c WHERE c.id = m.city_id AND c.name LIKE 'Bench %' AND random() < 0.9
+    `.execute(db);
   await sql`
     INSERT INTO master_skills (master_id, skill_code)
     SELECT m.id, (enum_range(NULL::category))[1 + floor(random() * 6)::int] FROM masters m, generate_series(1, 2)
@@ -108,9 +131,48 @@ async function populate(db: Db): Promise<void> {
       (enum_range(NULL::category))[1 + (g / ${CITIES}) % 6], 'searching', 'Заказ ' || g, 'Ленина'
     FROM generate_series(1, ${ORDERS}) g, c
   `.execute(db);
+  if (DISTANCE)
+    await sql`
+      UPDATE orders o SET lat = c.centroid_lat + (random() - 0.5) * 0.27, lon = c.centroid_lon + (random() - 0.5) * 0.45,
+        geo_precision = 'house', geo_source = 'geocoder'
+      FROM cities c WHERE c.id = o.city_id AND o.status = 'searching' AND c.name LIKE 'Bench %'
+    `.execute(db);
   // Steady state of a live database (autovacuum has run): statistics and the visibility map,
   // which index-only scans rely on.
   await sql`VACUUM ANALYZE`.execute(db);
+}
+
+/**
+ * The machine's ceiling in this window: pgbench's TPC-B (5 statements per transaction, the
+ * default script) with 8 clients on a scratch database, scale 10.
+ */
+async function pgbench(): Promise<number> {
+  const name = `fs_bench_pgbench_${Date.now()}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  try {
+    const u = new URL(dbUrl(name));
+    const args = [
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username || 'postgres'),
+    ];
+    execFileSync('pgbench', [...args, '-i', '-q', '-s', '10', name], { stdio: 'ignore' });
+    const out = execFileSync(
+      'pgbench',
+      [...args, '-c', '8', '-j', '2', '-T', String(PGBENCH_SECONDS), name],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const tps = /tps = ([\d.]+)/.exec(out);
+    if (!tps) throw new Error(`pgbench printed no tps: ${out}`);
+    return Number(tps[1]);
+  } finally {
+    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -136,8 +198,8 @@ export async function runDistributionBench(): Promise<void> {
       await seed(db);
     });
     await timed('populate', () => populate(db));
-    await writeSetting(db, 'distribution_tick_seconds', 600, null);
-    await writeSetting(db, 'distribution_offers_per_round', 1, null);
+    // Production settings (seed defaults): 15 s safety tick, one master per round, batch rounds.
+    const ceiling = await timed(`pgbench TPC-B (${PGBENCH_SECONDS} s, scratch database)`, () => pgbench());
 
     const runs: number[] = [];
     const outcomes = new Map<string, number>();
@@ -157,9 +219,10 @@ export async function runDistributionBench(): Promise<void> {
     for (let i = 0; i < INSTANCES; i++) {
       schedulers.push(
         await startScheduler(config, {
-          onJob: (job, outcome, seconds) => {
+          onJob: (job, outcome, seconds, decided = 0) => {
             if (job === 'tick') return;
-            runs.push(seconds * 1000);
+            // Each order a run decided waited for that whole run (a batch round decides many).
+            for (let i = 0; i < decided; i++) runs.push(seconds * 1000);
             outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
           },
         }),
@@ -175,6 +238,7 @@ export async function runDistributionBench(): Promise<void> {
         await queues.wakeOrders(orderIds.slice(i, i + 1000), 'bench');
     });
 
+    const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
     const started = performance.now();
     for (const s of schedulers) s.worker.resume();
     let offered = orderIds.length;
@@ -184,45 +248,60 @@ export async function runDistributionBench(): Promise<void> {
     for (;;) {
       await new Promise((r) => setTimeout(r, 20));
       const ranOut = performance.now() - started > TIMEOUT_MS;
-      if ((outcomes.get('offered') ?? 0) < orderIds.length && performance.now() - lastAsked < 2000 && !ranOut)
-        continue;
+      if (runs.length < orderIds.length && performance.now() - lastAsked < 2000 && !ranOut) continue;
       lastAsked = performance.now();
+      // Undecided: no offer, never considered by a round, not escalated.
       const { n } = await db
         .selectFrom('orders')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('status', '=', 'searching')
         .where('first_offer_at', 'is', null)
+        .where('dist_considered_at', 'is', null)
+        .where('escalated_logist_at', 'is', null)
         .executeTakeFirstOrThrow();
       if (Number(n) === 0) break;
       if (ranOut) {
         offered = orderIds.length - Number(n);
-        console.log(`  TIMED OUT after ${TIMEOUT_MS / 1000} s: ${n} orders still without an offer`);
+        console.log(`  TIMED OUT after ${TIMEOUT_MS / 1000} s: ${n} orders still undecided`);
         break;
       }
     }
     const seconds = (performance.now() - started) / 1000;
 
-    const check = await sql<{ orders: number; offers: number; masters: number; double: number }>`
+    const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
+    const check = await sql<{
+      orders: number;
+      offers: number;
+      masters: number;
+      double: number;
+      waiting: number;
+    }>`
       SELECT (SELECT count(*) FROM orders WHERE first_offer_at IS NOT NULL AND status = 'searching')::int AS orders,
+        (SELECT count(*) FROM orders WHERE first_offer_at IS NULL AND status = 'searching')::int AS waiting,
         (SELECT count(*) FROM offers)::int AS offers,
         (SELECT count(DISTINCT master_id) FROM offers)::int AS masters,
         (SELECT count(*) FROM (SELECT master_id FROM offers GROUP BY 1 HAVING count(*) > 1) x)::int AS double
     `.execute(db);
     runs.sort((a, b) => a - b);
     console.log('');
+    const rate = offered / seconds;
     console.log(
-      `  ${offered} orders offered in ${seconds.toFixed(2)} s → ${(offered / seconds).toFixed(0)} orders/s`,
+      `  ${offered} orders decided in ${seconds.toFixed(2)} s → ${rate.toFixed(0)} orders/s ` +
+        `(${check.rows[0]!.orders} offered, ${check.rows[0]!.waiting} waiting for a busy master or escalated)`,
     );
     console.log(
-      `  per-order run (transaction + enqueue after commit): p50 ${percentile(runs, 50).toFixed(1)} ms, ` +
-        `p99 ${percentile(runs, 99).toFixed(1)} ms, max ${runs[runs.length - 1]?.toFixed(1)} ms (${runs.length} runs)`,
+      `  per order (the run that decided it, transaction + enqueue after commit): p50 ${percentile(runs, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(runs, 99).toFixed(1)} ms, max ${runs[runs.length - 1]?.toFixed(1)} ms (${runs.length} orders)`,
     );
+    console.log(
+      `  same-run ceiling: pgbench TPC-B ${ceiling.toFixed(0)} tps → distribution at ${((rate / ceiling) * 100).toFixed(0)} % of it`,
+    );
+    console.log(`  /proc/loadavg before: ${loadBefore}; after: ${loadAfter}`);
+    console.log(`  distance: ${DISTANCE ? 'points on 90 % of masters and every order' : 'off (no points)'}`);
     console.log(`  outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`);
     console.log(
       `  check: ${JSON.stringify(check.rows[0])} (offers = orders; double = masters offered twice)`,
     );
-    const [load1] = (await import('node:os')).loadavg();
-    console.log(`  machine load average (1 min) at the end: ${load1?.toFixed(2)}`);
   } finally {
     await Promise.all(schedulers.map((s) => s.stop()));
     let cursor = '0';
