@@ -211,7 +211,8 @@ describe('search', () => {
     await openOrders(d, s);
     expect((await d.tapLast(s, '🔍 Поиск')).edited.text).toContain('Отправьте номер заказа');
 
-    expect((await d.send(s, 'привет')).text).toContain('Не понял запрос');
+    expect((await d.send(s, 'аб')).text).toContain('Не понял запрос');
+    expect((await d.send(s, 'Несуществующий')).text).toContain('Ничего не найдено');
     expect(
       (await d.sendRaw(s, { voice: { file_id: 'v', file_unique_id: 'v', duration: 1 } })).text,
     ).toContain('Не понял запрос');
@@ -239,6 +240,39 @@ describe('search', () => {
     await d.tap(s, found.message_id, { text: `#${mine.id}` });
     expect(d.sentSince(s, before).map((m) => m.text?.split('\n')[0])).toEqual([`📦 Заказ #${mine.id}`]);
     expect(d.shown(s, found.message_id).text).toContain('Заказы клиента');
+  });
+
+  it('finds by client name, street or master with typos, only in the staff member’s cities, a page at a time', async () => {
+    const city = await freshCity(h);
+    const other = await freshCity(h);
+    const s = await h.staff('logist', [city.city.id]);
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id, fullName: 'Семёнов Аркадий' });
+    const named = await orderIn(h, city, {
+      clientName: 'Смирнова Ольга',
+      street: 'Тверская улица',
+      house: '7',
+    });
+    await orderIn(h, other, { clientName: 'Смирнова Ольга' });
+    const ofMaster = await orderIn(h, city, {
+      status: 'assigned',
+      assignedMasterId: m.id,
+      clientName: 'Кто-то',
+    });
+    await openOrders(d, s);
+    await d.tapLast(s, '🔍 Поиск');
+    const byName = await d.send(s, 'смирнва');
+    expect(byName.text).toContain('Найдено по запросу «смирнва»');
+    expect(d.buttons(s, byName.message_id)).toEqual([`#${named.id}`, '🔍 Поиск', '📦 К заявкам']);
+    expect(d.buttons(s, (await d.send(s, 'тверская 7')).message_id)[0]).toBe(`#${named.id}`);
+    expect(d.buttons(s, (await d.send(s, 'Семенов')).message_id)[0]).toBe(`#${ofMaster.id}`);
+
+    // Twelve orders of one client: two pages of ten.
+    for (let i = 0; i < 12; i++) await orderIn(h, city, { clientName: 'Кузнецова Анна' });
+    const page1 = await d.send(s, 'кузнецова');
+    expect(page1.text).toContain('· 12 · стр. 1/2');
+    expect(d.buttons(s, page1.message_id)).toContain('▶️');
+    await d.tap(s, page1.message_id, { text: '▶️' });
+    expect(d.shown(s, page1.message_id).text).toContain('· 12 · стр. 2/2');
   });
 
   it('an idle search expires politely', async () => {

@@ -20,6 +20,8 @@ export const ADMIN_ORDERS_CALLBACKS = {
   /** Shows the card in place of the pressed message (lists, back, refresh). */
   ordersCard: action('a:qo', { orderId }),
   ordersSearch: action('a:qs', {}),
+  /** A page of the last search's results (the query is in the search wizard's state). */
+  ordersSearchPage: action('a:qsp', { page }),
   ordersFilters: action('a:qf', {}),
   ordersFilterCities: action('a:qfc', { page }),
   /** cityId 0 = any city. */

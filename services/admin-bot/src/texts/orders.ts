@@ -131,7 +131,25 @@ function slotOf(
   return formatTimeslot({ start: o.timeslot_start, end: o.timeslot_end, isAsap: o.is_asap }, o.timezone, now);
 }
 
-function listRow(r: ListRowData, now: Date, f: Field): string {
+/** What a list row shows (an order of a list or of a search). */
+type ListRowFields = Pick<
+  ListRowData,
+  | 'id'
+  | 'type'
+  | 'status'
+  | 'master_name'
+  | 'city_name'
+  | 'district_name'
+  | 'street'
+  | 'house'
+  | 'category'
+  | 'timeslot_start'
+  | 'timeslot_end'
+  | 'is_asap'
+  | 'timezone'
+>;
+
+function listRow(r: ListRowFields, now: Date, f: Field): string {
   const guarantee = r.type === 'guarantee' ? ' 🛡' : '';
   const master = r.master_name ? f(r.master_name) : 'мастер не назначен';
   return [
@@ -338,16 +356,26 @@ export const ordersTexts = {
   },
 
   searchPrompt:
-    '🔍 <b>Поиск заказа</b>\n\nОтправьте номер заказа (например, <code>123</code> или <code>#123</code>) или телефон клиента (<code>+7 999 123-45-67</code>).\n\nОтмена: /cancel',
+    '🔍 <b>Поиск заказа</b>\n\nОтправьте номер заказа (например, <code>123</code> или <code>#123</code>), телефон клиента (<code>+7 999 123-45-67</code>), имя клиента, улицу с домом (<code>тверская 7</code>) или имя мастера. Опечатки не страшны.\n\nОтмена: /cancel',
   searchBadInput:
-    '⚠️ Не понял запрос. Отправьте номер заказа (цифры, например 123) или телефон клиента из 10–11 цифр. Отмена: /cancel',
+    '⚠️ Не понял запрос. Отправьте номер заказа, телефон клиента или хотя бы 3 буквы имени, улицы или мастера. Отмена: /cancel',
   searchNotFound: (q: string) =>
     `❌ Ничего не найдено по запросу «${escapeHtml(truncate(q, 40))}». Попробуйте ещё раз или /cancel.`,
-  searchResults: (phone: string, rows: ListRowData[], now: Date) =>
-    fitText(
+  searchResults: (
+    query: { kind: 'phone'; phone: string } | { kind: 'text'; text: string },
+    p: { page: number; pages: number; total: number },
+    rows: ListRowFields[],
+    now: Date,
+  ) => {
+    const title =
+      query.kind === 'phone'
+        ? `Заказы клиента ${escapeHtml(query.phone)}`
+        : `Найдено по запросу «${escapeHtml(truncate(query.text, 40))}»`;
+    return fitText(
       (f) =>
-        `<b>🔍 Заказы клиента ${escapeHtml(phone)}</b> (до 10 последних)\n\n${rows.map((r) => listRow(r, now, f)).join('\n\n')}`,
-    ),
+        `<b>🔍 ${title}</b> · ${p.total} · стр. ${p.page + 1}/${p.pages}\n\n${rows.map((r) => listRow(r, now, f)).join('\n\n')}`,
+    );
+  },
 
   filtersTitle: (f: FilterSummary) =>
     `<b>🔧 Фильтры</b>\n\nФильтры применяются ко всем спискам и счётчикам.${filtersBlock(f) || '\n\nСейчас фильтров нет.'}`,

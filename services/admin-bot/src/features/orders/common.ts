@@ -10,7 +10,8 @@ import { texts } from '../../texts';
 export const T = texts.orders;
 
 /** 🔍 Поиск: an order number or a client phone. */
-export const searchWizard = defineWizard('ordersSearch', z.object({}));
+/** 🔍 Поиск: open while staff type queries; `query` is the last one with results (its pages). */
+export const searchWizard = defineWizard('ordersSearch', z.object({ query: z.string().optional() }));
 /** 🔧 Фильтры → date: ДД.ММ. */
 export const filterDateWizard = defineWizard('ordersFilterDate', z.object({}));
 /** 🔧 Фильтры → master: an id, a name part or a phone, then a pick. */

@@ -1,11 +1,18 @@
-import { CATEGORIES, CATEGORY_LABELS, localDateOf, normalizeRuPhone, ORDER_STATUSES } from '@fs/domain';
+import {
+  type OrderSearchPage,
+  type OrderSearchQuery,
+  parseOrderSearch,
+  type SearchScope,
+  searchOrders,
+} from '@fs/dispatch';
+import { CATEGORIES, CATEGORY_LABELS, localDateOf, ORDER_STATUSES } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { menuRow, pagerRow, pairs } from '../../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../../middlewares/guard';
+import { answerClosedWizard, capable, staffAction, wizardInput } from '../../middlewares/guard';
 import { cityPage, loadCity, staffTimezone } from '../../queries/cities';
 import {
   countSections,
@@ -14,11 +21,10 @@ import {
   masterName,
   type OrderFilters,
   type OrderSection,
-  ordersByPhone,
 } from '../../queries/orders';
 import type { StaffMember } from '../../queries/staff';
 import { show } from '../../render';
-import { inScope } from '../../scope';
+import { inScope, isGlobal } from '../../scope';
 import { texts } from '../../texts';
 import { showCard } from './card';
 import {
@@ -63,34 +69,66 @@ ordersList.use(
 ordersList.use(
   wizardInput(searchWizard, capable('orders'), async (ctx, _state, text, staff) => {
     const q = text?.trim() ?? '';
-    const idMatch = /^#?\s*(\d{1,9})$/.exec(q);
-    if (idMatch) {
+    const query = parseOrderSearch(q);
+    if (query.kind === 'id') {
       // Keep the prompt open on a miss, so another number can be typed.
-      if (await showCard(ctx, staff, Number(idMatch[1]), 'reply')) ctx.wizard.clear();
+      if (await showCard(ctx, staff, query.orderId, 'reply')) ctx.wizard.clear();
       return;
     }
-    const digits = q.replace(/[\s()+-]/g, '');
-    if (!/^\d{10,11}$/.test(digits)) {
+    if (query.kind === 'too_short') {
       await ctx.reply(T.searchBadInput, { parse_mode: 'HTML' });
       return;
     }
-    const rows = await ordersByPhone(ctx.deps.db, staff, digits);
-    if (rows.length === 0) {
+    const found = await searchOrders(ctx.deps.db, searchScope(staff), query, 0);
+    if (found.total === 0) {
       await ctx.reply(T.searchNotFound(q));
       return;
     }
-    ctx.wizard.clear();
-    const open = rows.map((r) => cbButton(B.openOrder(r.id), 'adminOrderOpen', { orderId: r.id }));
-    const keyboard = [
-      ...pairs(open, 5),
-      [cbButton(B.search, 'ordersSearch', {}), cbButton(B.toOrders, 'ordersMenu', {})],
-    ];
-    await ctx.reply(T.searchResults(normalizeRuPhone(digits) ?? digits, rows, ctx.deps.now()), {
-      parse_mode: 'HTML',
-      reply_markup: inlineKeyboard(keyboard),
-    });
+    ctx.wizard.set(searchWizard, { query: q });
+    await showSearchPage(ctx, query, found, 'reply');
   }),
 );
+
+// The pages of the last search: its query is in the (still open) search wizard.
+ordersList.use(
+  staffAction('ordersSearchPage', 'orders', async (ctx, { page }, staff) => {
+    const w = ctx.wizard.get(searchWizard);
+    const query = w && w !== 'expired' && w.query !== undefined ? parseOrderSearch(w.query) : undefined;
+    if (!query || (query.kind !== 'phone' && query.kind !== 'text')) {
+      await answerClosedWizard(ctx, searchWizard);
+      return;
+    }
+    await ctx.answerCbQuery();
+    ctx.wizard.set(searchWizard, { query: w && w !== 'expired' ? w.query : undefined });
+    await showSearchPage(
+      ctx,
+      query,
+      await searchOrders(ctx.deps.db, searchScope(staff), query, page),
+      'edit',
+    );
+  }),
+);
+
+const searchScope = (staff: StaffMember): SearchScope => (isGlobal(staff) ? 'all' : staff.cityIds);
+
+async function showSearchPage(
+  ctx: AdminContext,
+  query: Extract<OrderSearchQuery, { kind: 'phone' | 'text' }>,
+  found: OrderSearchPage,
+  how: 'edit' | 'reply',
+): Promise<void> {
+  const open = found.rows.map((r) => cbButton(B.openOrder(r.id), 'adminOrderOpen', { orderId: r.id }));
+  const keyboard = inlineKeyboard([
+    ...pairs(open, 5),
+    ...[pagerRow(found.page, found.pages, 'ordersSearchPage', (n) => ({ page: n }))].filter(
+      (r) => r.length > 0,
+    ),
+    [cbButton(B.search, 'ordersSearch', {}), cbButton(B.toOrders, 'ordersMenu', {})],
+  ]);
+  const text = T.searchResults(query, found, found.rows, ctx.deps.now());
+  if (how === 'edit') await show(ctx, text, keyboard);
+  else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
+}
 
 // ── Filters ────────────────────────────────────────────────────────────────────────────
 ordersList.use(
