@@ -1,13 +1,16 @@
 /**
  * testkit's fake Bot API in its own process for the bench, so the figures measure the sender
  * and not the fake sharing its event loop (the real Telegram is not in the sender's process).
+ * argv: <limit per second | none> [latency ms]
  */
 import { FakeTelegram } from '@fs/testkit';
 
 const limit = process.argv[2] === 'none' ? null : Number(process.argv[2]);
+const latencyMs = Number(process.argv[3] ?? 0);
 const api = new FakeTelegram();
 void api.start().then((apiRoot) => {
   api.setRateLimit(limit === null ? null : { perSecond: limit, retryAfter: 1 });
+  if (latencyMs > 0) api.setLatency(latencyMs);
   process.send?.({ url: apiRoot });
 });
 process.on('message', (m) => {

@@ -2,26 +2,41 @@
  * Notifications sender throughput, run by `pnpm bench:sender` (bench/sender.ts). It lives here
  * so that it resolves the sender's own dependencies. Prints figures; not a test.
  *
- * 1. limited:   a fake Bot API answering 429 above 30 msg/s per token, the sender's limiter at
- *               its default → throughput as % of 30 msg/s and the number of 429s.
- * 2. unlimited: no limit at the fake, limiter raised far above 1000/s in one process → msg/s.
+ * Scenarios (BENCH_ONLY=ceiling,unlimited,processes,limited,slow picks some; default all):
+ * 1. ceiling:   a bare BullMQ worker doing one loopback HTTP call (sendMessage) per job against
+ *               the same fake Bot API process, same Redis, same concurrency → msg/s. The sender's
+ *               figures are printed as a share of this same-run ceiling.
+ * 2. unlimited: the sender in one process, no limit at the fake, pace raised far above 1000/s.
+ * 3. processes: the same with 2 and 3 sender processes (BENCH_PROCESSES=2,3).
+ * 4. limited:   the fake answers 429 above 30 msg/s per token; the sender at SENDER_RATE_PER_SECOND
+ *               (BENCH_LIMITED_RATE, default: the config default) for BENCH_LIMITED_SECONDS (60).
+ * 5. slow:      as 4, but the fake answers every call after 5 s (BENCH_SLOW_LATENCY_MS); the
+ *               sender's /health/ready is probed every 500 ms throughout.
  *
  * Real Postgres and Redis (TEST_PG_URL / TEST_REDIS_URL); a throwaway database and key prefix.
- * Env: BENCH_LIMITED_N (default 1500), BENCH_UNLIMITED_N (default 10000),
- *      BENCH_LIMITED_RATE (override SENDER_RATE_PER_SECOND for scenario 1).
+ * Env: BENCH_UNLIMITED_N (10000), BENCH_CONCURRENCY (the sender default), BENCH_LIMITED_SECONDS,
+ * BENCH_SLOW_SECONDS (60 each). Short run: BENCH_UNLIMITED_N=3000 BENCH_LIMITED_SECONDS=15
+ * BENCH_SLOW_SECONDS=15 pnpm bench:sender.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseConfig, type SenderConfig, senderSchema } from '@fs/config';
 import { createDb, type Db, migrateToLatest, seed } from '@fs/db';
 import { createLogger } from '@fs/observability';
-import { createRedis } from '@fs/queue';
+import { createRedis, Queues } from '@fs/queue';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '@fs/testkit';
+import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { startSender } from '../../src/sender';
 
 const TELEGRAM_LIMIT = 30;
+const TOKEN = '111111:bench-master-token';
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function admin(statement: string): Promise<void> {
   const db = createDb(TEST_PG_ADMIN_URL, { poolSize: 1 });
@@ -50,10 +65,13 @@ async function createBenchDb(): Promise<{ url: string; db: Db; drop(): Promise<v
   };
 }
 
+let tgIdOffset = 1_000_000_000;
+
 /** `n` masters, orders, open offers and their pending new_offer rows; returns the outbox ids. */
-async function seedPushes(db: Db, n: number, tag: string): Promise<number[]> {
-  const offset = tag === 'limited' ? 1_000_000_000 : 1_500_000_000;
-  await sql`
+async function seedPushes(db: Db, n: number): Promise<number[]> {
+  const offset = tgIdOffset;
+  tgIdOffset += n;
+  const { rows } = await sql<{ id: number }>`
     WITH city AS (SELECT id FROM cities WHERE name = 'Москва'),
     m AS (
       INSERT INTO masters (tg_user_id, full_name, city_id, moderation_status, verified, shift_status)
@@ -72,23 +90,17 @@ async function seedPushes(db: Db, n: number, tag: string): Promise<number[]> {
       SELECT oo.id, mm.id, 1, 'sent', now() + interval '1 hour' FROM oo JOIN mm USING (rn)
       RETURNING id, order_id, master_id, expires_at
     )
-    INSERT INTO notifications_outbox (bot, event, master_id, order_id, offer_id, payload, dedup_key)
+    INSERT INTO notifications_outbox (bot, event, master_id, order_id, offer_id, payload)
     SELECT 'master', 'new_offer', f.master_id, f.order_id, f.id,
       jsonb_build_object(
         'order_id', f.order_id, 'offer_id', f.id, 'expires_at', f.expires_at,
         'city', 'Москва', 'timezone', 'Europe/Moscow', 'district', 'ЦАО', 'street', null,
         'category', 'electrics', 'description', 'Бенчмарк', 'timeslot_start', null, 'timeslot_end', null,
-        'is_asap', true, 'type', 'normal'),
-      ${`bench-${tag}-`}::text || f.id
+        'is_asap', true, 'type', 'normal')
     FROM f
+    RETURNING id
   `.execute(db);
-  const rows = await db
-    .selectFrom('notifications_outbox')
-    .select('id')
-    .where('dedup_key', 'like', `bench-${tag}-%`)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 interface FakeStats {
@@ -99,13 +111,12 @@ interface FakeStats {
 /** Starts the fake Bot API in a child process; `stats()` fetches what it accepted. */
 async function startFake(
   limit: number | null,
+  latencyMs = 0,
 ): Promise<{ url: string; stats(): Promise<FakeStats>; stop(): void }> {
   const child: ChildProcess = fork(
     join(__dirname, 'fake-process.ts'),
-    [limit === null ? 'none' : String(limit)],
-    {
-      execArgv: process.execArgv,
-    },
+    [limit === null ? 'none' : String(limit), String(latencyMs)],
+    { execArgv: process.execArgv },
   );
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { url: string }).url));
@@ -122,111 +133,268 @@ async function startFake(
   };
 }
 
-async function runScenario(p: {
-  name: string;
-  dbUrl: string;
-  db: Db;
-  prefix: string;
-  n: number;
-  fakeLimit: number | null;
-  env: Record<string, string>;
-  rateOverride?: number;
-}): Promise<{ perSecond: number; seconds: number; rateLimited: number; delivered: number }> {
-  const api = await startFake(p.fakeLimit);
-  const parsed = parseConfig('bench', senderSchema, {
-    DATABASE_URL: p.dbUrl,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: p.prefix,
-    MASTER_BOT_TOKEN: '111111:bench-master-token',
-    ADMIN_BOT_TOKEN: '222222:bench-admin-token',
-    TELEGRAM_API_ROOT: api.url,
-    LOG_LEVEL: 'error',
-    ...p.env,
-  });
-  // The config caps the rate at 1000/s (Telegram's paid-broadcast limit); the bench goes past it.
-  const config: SenderConfig = p.rateOverride
-    ? { ...parsed, SENDER_RATE_PER_SECOND: p.rateOverride }
-    : parsed;
-  const ids = await seedPushes(p.db, p.n, p.name);
-  const sender = await startSender(config, {
-    listen: false,
-    relay: false,
-    logger: createLogger({ service: 'bench', level: 'error', pretty: false }),
-  });
-  const queues = sender.base.queues;
-  const started = Date.now();
-  for (let i = 0; i < ids.length; i += 1000)
-    await queues.enqueueOutbox(ids.slice(i, i + 1000).map((id) => ({ id, bot: 'master' as const })));
-  for (;;) {
-    const { count } = await p.db
-      .selectFrom('notifications_outbox')
-      .select(sql<string>`count(*)`.as('count'))
-      .where('dedup_key', 'like', `bench-${p.name}-%`)
-      .where('status', '=', 'pending')
-      .executeTakeFirstOrThrow();
-    if (Number(count) === 0) break;
-    if (Date.now() - started > 15 * 60_000) throw new Error(`${p.name}: not done after 15 min`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await sender.stop();
-  const { at, rateLimited } = await api.stats();
-  api.stop();
+function rateOf(at: number[]): { perSecond: number; seconds: number } {
   const first = Math.min(...at);
   const last = Math.max(...at);
   // n messages span n-1 intervals between the first and the last accepted send.
   const seconds = (last - first) / 1000;
-  return { perSecond: (at.length - 1) / seconds, seconds, rateLimited, delivered: at.length };
+  return { perSecond: (at.length - 1) / seconds, seconds };
+}
+
+async function waitDelivered(db: Db, ids: number[], limitMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const { count } = await db
+      .selectFrom('notifications_outbox')
+      .select(sql<string>`count(*)`.as('count'))
+      .where('id', '>=', ids[0]!)
+      .where('id', '<=', ids.at(-1)!)
+      .where('status', 'in', ['pending', 'sending'])
+      .executeTakeFirstOrThrow();
+    if (Number(count) === 0) return;
+    if (Date.now() - started > limitMs) throw new Error(`not delivered after ${limitMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+interface Run {
+  perSecond: number;
+  seconds: number;
+  delivered: number;
+  rateLimited: number;
+  loadavg: string;
+}
+
+/** The ceiling: a bare BullMQ worker, one loopback HTTP call per job, against the fake. */
+async function runCeiling(n: number, concurrency: number, prefix: string): Promise<Run> {
+  const api = await startFake(null);
+  const producer = createRedis(TEST_REDIS_URL);
+  const queue = new Queue('ceiling', { connection: producer, prefix });
+  for (let i = 0; i < n; i += 1000)
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'send', data: { chat: 1 + i + k } })),
+    );
+  let done = 0;
+  let allDone: () => void = () => {};
+  const finished = new Promise<void>((r) => {
+    allDone = r;
+  });
+  const url = `${api.url}/bot${TOKEN}/sendMessage`;
+  const worker = new Worker(
+    'ceiling',
+    async (job) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat_id: job.data.chat, text: 'ceiling' }),
+      });
+      await res.json();
+    },
+    { connection: createRedis(TEST_REDIS_URL), prefix, concurrency },
+  );
+  worker.on('completed', () => {
+    if (++done === n) allDone();
+  });
+  await finished;
+  const load = loadavg();
+  await worker.close();
+  await queue.close();
+  producer.disconnect();
+  const { at, rateLimited } = await api.stats();
+  api.stop();
+  return { ...rateOf(at), delivered: at.length, rateLimited, loadavg: load };
+}
+
+interface SenderScenario {
+  db: Db;
+  dbUrl: string;
+  prefix: string;
+  n: number;
+  fakeLimit: number | null;
+  fakeLatencyMs?: number;
+  processes: number;
+  env: Record<string, string>;
+  rateOverride?: number;
+  /** Probe /health/ready every 500 ms (one in-process sender only). */
+  probeReadiness?: boolean;
+}
+
+async function runSender(
+  s: SenderScenario,
+): Promise<Run & { probes?: { total: number; not200: number; maxMs: number } }> {
+  const api = await startFake(s.fakeLimit, s.fakeLatencyMs ?? 0);
+  const env: Record<string, string> = {
+    DATABASE_URL: s.dbUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: s.prefix,
+    MASTER_BOT_TOKEN: TOKEN,
+    ADMIN_BOT_TOKEN: '222222:bench-admin-token',
+    TELEGRAM_API_ROOT: api.url,
+    LOG_LEVEL: 'error',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    ...s.env,
+  };
+  const ids = await seedPushes(s.db, s.n);
+  const stops: (() => Promise<void>)[] = [];
+  let port = 0;
+  if (s.processes === 1) {
+    const parsed = parseConfig('bench', senderSchema, env);
+    // The config caps the rate at 1000/s (Telegram's paid-broadcast limit); the bench goes past it.
+    const config: SenderConfig = s.rateOverride
+      ? { ...parsed, SENDER_RATE_PER_SECOND: s.rateOverride }
+      : parsed;
+    const sender = await startSender(config, {
+      listen: s.probeReadiness === true,
+      relay: false,
+      logger: createLogger({ service: 'bench', level: 'error', pretty: false }),
+    });
+    if (s.probeReadiness) port = (sender.base.health.app.server.address() as AddressInfo).port;
+    stops.push(() => sender.stop());
+  } else {
+    const children = await Promise.all(
+      Array.from({ length: s.processes }, async () => {
+        const child = fork(join(__dirname, 'sender-process.ts'), [], {
+          execArgv: process.execArgv,
+          env: {
+            ...process.env,
+            ...env,
+            ...(s.rateOverride ? { BENCH_RATE_OVERRIDE: String(s.rateOverride) } : {}),
+          },
+        });
+        await new Promise<void>((resolve, reject) => {
+          child.once('message', () => resolve());
+          child.once('exit', (code) => reject(new Error(`bench sender exited ${code}`)));
+        });
+        return child;
+      }),
+    );
+    for (const child of children)
+      stops.push(
+        () =>
+          new Promise<void>((resolve) => {
+            child.once('exit', () => resolve());
+            child.send('exit');
+          }),
+      );
+  }
+  const queues = new Queues({ connection: createRedis(TEST_REDIS_URL), prefix: s.prefix });
+  for (let i = 0; i < ids.length; i += 1000)
+    await queues.enqueueOutbox(ids.slice(i, i + 1000).map((id) => ({ id, bot: 'master' as const })));
+  const probes = { total: 0, not200: 0, maxMs: 0 };
+  let probing = true;
+  const prober = (async () => {
+    while (s.probeReadiness && probing) {
+      const t0 = Date.now();
+      const status = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+        signal: AbortSignal.timeout(5000),
+      })
+        .then((r) => r.status)
+        .catch(() => 0);
+      probes.total++;
+      if (status !== 200) probes.not200++;
+      probes.maxMs = Math.max(probes.maxMs, Date.now() - t0);
+      await sleep(500);
+    }
+  })();
+  await waitDelivered(s.db, ids, 20 * 60_000);
+  probing = false;
+  await prober;
+  const load = loadavg();
+  for (const stop of stops) await stop();
+  await queues.close();
+  const { at, rateLimited } = await api.stats();
+  api.stop();
+  return {
+    ...rateOf(at),
+    delivered: at.length,
+    rateLimited,
+    loadavg: load,
+    ...(s.probeReadiness ? { probes } : {}),
+  };
 }
 
 export async function runSenderBench(): Promise<void> {
-  const limitedN = Number(process.env.BENCH_LIMITED_N ?? 1500);
-  const unlimitedN = Number(process.env.BENCH_UNLIMITED_N ?? 10_000);
-  const limitedRate = process.env.BENCH_LIMITED_RATE;
-  const bench = await createBenchDb();
-  const prefix = `{bench-${randomBytes(3).toString('hex')}}`;
+  const only = new Set((process.env.BENCH_ONLY ?? 'ceiling,unlimited,processes,limited,slow').split(','));
+  const unlimitedN = num('BENCH_UNLIMITED_N', 10_000);
   const defaults = senderSchema.shape;
+  const concurrency = num('BENCH_CONCURRENCY', defaults.SENDER_CONCURRENCY.parse(undefined));
+  const limitedRate = Number(
+    process.env.BENCH_LIMITED_RATE ?? defaults.SENDER_RATE_PER_SECOND.parse(undefined),
+  );
+  const limitedSeconds = num('BENCH_LIMITED_SECONDS', 60);
+  const slowSeconds = num('BENCH_SLOW_SECONDS', 60);
+  const slowLatency = num('BENCH_SLOW_LATENCY_MS', 5000);
+  const processes = (process.env.BENCH_PROCESSES ?? '2,3')
+    .split(',')
+    .map(Number)
+    .filter((p) => p > 1);
+  const bench = await createBenchDb();
+  const tag = randomBytes(3).toString('hex');
+  let scenario = 0;
+  const prefix = () => `{bench-${tag}-${scenario++}}`;
+  const base = { db: bench.db, dbUrl: bench.url };
+  console.log(`/proc/loadavg at start: ${loadavg()} (other work shares this machine)`);
   try {
-    const rate = limitedRate ?? String(defaults.SENDER_RATE_PER_SECOND.parse(undefined));
-    console.log(
-      `[limited] ${limitedN} pushes (not 10,000: at ~30 msg/s that would take ~6 min), fake Bot API 429s above ${TELEGRAM_LIMIT} msg/s, SENDER_RATE_PER_SECOND=${rate}${limitedRate ? '' : ' (default)'} …`,
-    );
-    const a = await runScenario({
-      name: 'limited',
-      dbUrl: bench.url,
-      db: bench.db,
-      prefix,
-      n: limitedN,
-      fakeLimit: TELEGRAM_LIMIT,
-      env: limitedRate ? { SENDER_RATE_PER_SECOND: limitedRate } : {},
-    });
-    console.log(
-      `[limited] delivered ${a.delivered} in ${a.seconds.toFixed(1)} s: ${a.perSecond.toFixed(2)} msg/s = ${((100 * a.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT} msg/s; 429s: ${a.rateLimited}`,
-    );
-
-    console.log(
-      `[unlimited] ${unlimitedN} pushes, no limit at the fake, SENDER_RATE_PER_SECOND=100000, SENDER_CONCURRENCY=100 …`,
-    );
-    const b = await runScenario({
-      name: 'unlimited',
-      dbUrl: bench.url,
-      db: bench.db,
-      prefix,
+    let ceiling: Run | null = null;
+    if (only.has('ceiling')) {
+      ceiling = await runCeiling(unlimitedN, concurrency, prefix());
+      console.log(
+        `[ceiling] bare BullMQ worker, one loopback HTTP call per job, concurrency ${concurrency}: ${ceiling.delivered} in ${ceiling.seconds.toFixed(2)} s = ${Math.round(ceiling.perSecond)} msg/s (loadavg ${ceiling.loadavg})`,
+      );
+    }
+    const ofCeiling = (r: Run) =>
+      ceiling ? ` = ${((100 * r.perSecond) / ceiling.perSecond).toFixed(0)} % of the same-run ceiling` : '';
+    const unlimited = (n: number) => ({
+      ...base,
+      prefix: prefix(),
       n: unlimitedN,
       fakeLimit: null,
-      env: {
-        SENDER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '100',
-        DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '60',
-      },
+      processes: n,
+      env: { SENDER_CONCURRENCY: String(concurrency), SENDER_PER_CHAT_INTERVAL_MS: '0' },
       rateOverride: 100_000,
     });
-    console.log(
-      `[unlimited] delivered ${b.delivered} in ${b.seconds.toFixed(2)} s: ${Math.round(b.perSecond)} msg/s; 429s: ${b.rateLimited}`,
-    );
+    if (only.has('unlimited')) {
+      const r = await runSender(unlimited(1));
+      console.log(
+        `[unlimited] sender, 1 process, concurrency ${concurrency}: ${r.delivered} in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s${ofCeiling(r)}; 429s: ${r.rateLimited} (loadavg ${r.loadavg})`,
+      );
+    }
+    if (only.has('processes'))
+      for (const p of processes) {
+        const r = await runSender(unlimited(p));
+        console.log(
+          `[unlimited] sender, ${p} processes: ${r.delivered} in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s${ofCeiling(r)} (loadavg ${r.loadavg})`,
+        );
+      }
+    const limited = (seconds: number, latencyMs: number) => ({
+      ...base,
+      prefix: prefix(),
+      n: Math.round(TELEGRAM_LIMIT * seconds),
+      fakeLimit: TELEGRAM_LIMIT,
+      fakeLatencyMs: latencyMs,
+      processes: 1,
+      env: {},
+      rateOverride: limitedRate,
+    });
+    if (only.has('limited')) {
+      const r = await runSender(limited(limitedSeconds, 0));
+      console.log(
+        `[limited] fake 429s above ${TELEGRAM_LIMIT} msg/s, SENDER_RATE_PER_SECOND=${limitedRate}: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited} (loadavg ${r.loadavg})`,
+      );
+    }
+    if (only.has('slow')) {
+      const r = await runSender({ ...limited(slowSeconds, slowLatency), probeReadiness: true });
+      const p = r.probes!;
+      console.log(
+        `[slow] as [limited], the fake answering after ${slowLatency} ms: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}; /health/ready ${p.total - p.not200}/${p.total} probes 200 (slowest ${p.maxMs} ms) (loadavg ${r.loadavg})`,
+      );
+    }
   } finally {
     const redis = createRedis(TEST_REDIS_URL);
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{bench-${tag}-*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
