@@ -3,9 +3,15 @@
  * scheduler and sender in this process against a fresh database. Orders arrive at a steady
  * rate (default 10/s for 60 s); prints p50/p90/p99/max. Not a test.
  *
+ * Beside it, a reference path measured in the same run against the same fake: a job added to a
+ * bare BullMQ queue → its worker makes one HTTP sendMessage call (what any queue-fed sender pays),
+ * at the same rate for BENCH_REF_SECONDS (default: as long as the main run, at most 20 s).
+ *
  *   pnpm bench:latency
- *   BENCH_RATE=10 BENCH_SECONDS=60 pnpm bench:latency
+ *   BENCH_RATE=10 BENCH_SECONDS=60 BENCH_REF_SECONDS=20 pnpm bench:latency
  */
+
+import { readFileSync } from 'node:fs';
 import { parseConfig, schedulerSchema, senderSchema } from '@fs/config';
 import { createDb, migrateToLatest, SettingsCache, seed } from '@fs/db';
 import { createOrder, type DispatchDeps } from '@fs/dispatch';
@@ -15,12 +21,15 @@ import { FakeTelegram } from '@fs/testkit';
 import { sql } from 'kysely';
 import { startScheduler } from '../services/distribution-scheduler/src/scheduler';
 import { startSender } from '../services/notifications-sender/src/sender';
+import { referencePath } from '../services/notifications-sender/test/bench/reference-path';
 
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REF_SECONDS = Number(process.env.BENCH_REF_SECONDS ?? Math.min(SECONDS, 20));
 const CITIES = 10;
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const MASTERS_PER_CITY = Math.ceil((RATE * SECONDS * 1.5) / CITIES);
 
 function urlFor(db: string): string {
@@ -31,6 +40,12 @@ function urlFor(db: string): string {
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function summary(latencies: number[]): string {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  if (sorted.length === 0) return 'nothing received';
+  return `p50 ${pct(sorted, 50)} ms, p90 ${pct(sorted, 90)} ms, p99 ${pct(sorted, 99)} ms, max ${sorted.at(-1)} ms`;
 }
 
 async function main(): Promise<void> {
@@ -116,7 +131,7 @@ async function main(): Promise<void> {
     });
 
     console.log(
-      `latency bench: ${RATE} orders/s for ${SECONDS} s (${total} orders), ${CITIES * MASTERS_PER_CITY} masters`,
+      `latency bench: ${RATE} orders/s for ${SECONDS} s (${total} orders), ${CITIES * MASTERS_PER_CITY} masters; /proc/loadavg ${loadavg()}`,
     );
     const started = Date.now();
     for (let i = 0; i < total; i++) {
@@ -134,13 +149,22 @@ async function main(): Promise<void> {
     }
     await Promise.race([done, new Promise((r) => setTimeout(r, 15_000))]);
 
-    const sorted = [...latencies].sort((a, b) => a - b);
-    console.log(`pushes received: ${sorted.length}/${total}`);
-    if (sorted.length > 0) {
-      console.log(
-        `order created → sendMessage at Telegram: p50 ${pct(sorted, 50)} ms, p90 ${pct(sorted, 90)} ms, p99 ${pct(sorted, 99)} ms, max ${sorted.at(-1)} ms (goal p99 ≤ 150 ms)`,
-      );
-    }
+    const loadMain = loadavg();
+    console.log(`pushes received: ${latencies.length}/${total}`);
+    console.log(
+      `order created → sendMessage at Telegram: ${summary(latencies)} (goal p99 ≤ 150 ms; loadavg ${loadMain})`,
+    );
+    const ref = await referencePath({
+      tg,
+      apiRoot,
+      redisUrl: REDIS_URL,
+      prefix,
+      rate: RATE,
+      seconds: REF_SECONDS,
+    });
+    console.log(
+      `reference, same run: queue.add → bare BullMQ worker → one HTTP sendMessage (${ref.length}/${RATE * REF_SECONDS} at ${RATE}/s): ${summary(ref)} (loadavg ${loadavg()})`,
+    );
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await tg.stop().catch(() => {});
