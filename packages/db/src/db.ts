@@ -26,7 +26,8 @@ export function poolOf(db: Db): pg.Pool {
   return pool;
 }
 
-export function createDb(connectionString: string, options: DbOptions = {}): Db {
+/** A pg pool as createDb makes it (a dropped connection never crashes the process). */
+export function createPool(connectionString: string, options: DbOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 10,
@@ -40,6 +41,11 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
+  return pool;
+}
+
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
+  const pool = createPool(connectionString, options);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -72,10 +72,15 @@ export interface EngineOptions {
  * notifications_possible_duplicates_total{reason="lease_expired"} when they are re-sent).
  */
 export class DeliveryEngine {
-  private readonly held = new Set<number>();
+  /**
+   * Rows this process holds → until when (performance.now()) its lease surely holds: the issue
+   * time of the claim or of the last renewal that succeeded, plus the lease. The database's
+   * lease_until is at least that (the statement ran after it was issued).
+   */
+  private readonly held = new Map<number, number>();
   /** Rows in flight that the sweep claimed, per transport. */
   private readonly swept = new Map<string, number>();
-  private readonly claimer: Batcher<number, ClaimedOutbox | null>;
+  private readonly claimer: Batcher<number, { claimed: ClaimedOutbox; validUntil: number } | null>;
   private readonly recorder: Batcher<RowRecord, boolean>;
   private readonly pendingStarts = new Set<Promise<unknown>>();
   private renewTimer: NodeJS.Timeout | undefined;
@@ -93,8 +98,10 @@ export class DeliveryEngine {
     this.claimer = new Batcher(
       async (ids) => {
         const unique = [...new Set(ids)];
+        const issued = performance.now();
         const rows = await store.claimIds(unique);
-        const byId = new Map(rows.map((r) => [r.row.id, r]));
+        const validUntil = issued + store.leaseMs;
+        const byId = new Map(rows.map((r) => [r.row.id, { claimed: r, validUntil }]));
         // An id twice in one batch (two jobs for one row) is claimed once: the first caller gets it.
         return ids.map((id) => {
           const r = byId.get(id) ?? null;
@@ -117,10 +124,19 @@ export class DeliveryEngine {
   start(): void {
     const renewEvery = Math.max(100, Math.floor(this.opts.store.leaseMs / 3));
     const renew = () => {
-      if (this.held.size > 0)
-        this.opts.store
-          .renew([...this.held])
-          .catch((err) => this.log.warn({ err }, 'could not renew the outbox leases'));
+      if (this.held.size === 0) return;
+      const ids = [...this.held.keys()];
+      const issued = performance.now();
+      this.opts.store.renew(ids).then(
+        () => {
+          for (const id of ids) {
+            const until = this.held.get(id);
+            if (until !== undefined && until < issued + this.opts.store.leaseMs)
+              this.held.set(id, issued + this.opts.store.leaseMs);
+          }
+        },
+        (err) => this.log.warn({ err }, 'could not renew the outbox leases'),
+      );
     };
     this.renewTimer = setInterval(renew, renewEvery);
     this.renewTimer.unref();
@@ -152,7 +168,9 @@ export class DeliveryEngine {
     return Promise.all(
       ids.map((id, i) => {
         const c = claimed[i];
-        return c ? this.handle(transport, c) : Promise.resolve({ id, outcome: why.get(id)! });
+        return c
+          ? this.handle(transport, c.claimed, c.validUntil)
+          : Promise.resolve({ id, outcome: why.get(id)! });
       }),
     );
   }
@@ -184,18 +202,21 @@ export class DeliveryEngine {
           const room = this.opts.concurrency - (this.swept.get(t.name) ?? 0);
           const limit = Math.min(room, this.opts.maxBatch);
           if (limit <= 0 || this.stopped) break;
+          const issued = performance.now();
           const rows = await this.opts.store.claimDue({
             bot: t.bot ?? '',
             channel: t.channel,
             limit,
-            exclude: [...this.held],
+            exclude: [...this.held.keys()],
             jobGraceMs: this.opts.sweepJobGraceMs,
           });
           if (rows.length === 0) break;
           for (const r of rows) {
             if (r.reclaimed) this.opts.metrics.leaseReclaimed.inc({ bot: t.name });
             this.swept.set(t.name, (this.swept.get(t.name) ?? 0) + 1);
-            void this.handle(t, r).finally(() => this.swept.set(t.name, (this.swept.get(t.name) ?? 1) - 1));
+            void this.handle(t, r, issued + this.opts.store.leaseMs).finally(() =>
+              this.swept.set(t.name, (this.swept.get(t.name) ?? 1) - 1),
+            );
           }
           this.log.info({ bot: t.name, count: rows.length }, 'sweep claimed outbox rows');
           if (rows.length < limit) break;
@@ -207,13 +228,14 @@ export class DeliveryEngine {
   }
 
   /** Sends one claimed row and records the outcome. Never throws. */
-  private async handle(t: Transport, claimed: ClaimedOutbox): Promise<RowResult> {
+  private async handle(t: Transport, claimed: ClaimedOutbox, validUntil: number): Promise<RowResult> {
     const { row } = claimed;
-    this.held.add(row.id);
+    this.held.set(row.id, validUntil);
+    const lease = { leftMs: () => (this.held.get(row.id) ?? 0) - performance.now() };
     try {
       let attempt: Attempt;
       try {
-        attempt = await t.deliver(claimed, this.opts.now());
+        attempt = await t.deliver(claimed, this.opts.now(), lease);
       } catch (err) {
         this.log.warn({ err, bot: t.name, outbox_id: row.id }, 'delivery interrupted before the send');
         attempt = { kind: 'deferred', ms: ERROR_RETRY_MS, reason: `error: ${(err as Error).message}` };

@@ -268,6 +268,11 @@ export class OutboxStore {
     /** This process: the lease owner written on claimed rows. */
     readonly owner: string,
     readonly leaseMs: number,
+    /**
+     * Lease renewals on a connection of their own: behind a queue of claims and records in a
+     * busy pool they could come too late and let another sender take rows this one is sending.
+     */
+    private readonly renewPool?: pg.Pool,
   ) {
     this.pool = poolOf(db);
   }
@@ -300,7 +305,11 @@ export class OutboxStore {
 
   async renew(ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.pool.query({ name: 'fs_sender_renew', text: RENEW, values: [this.owner, this.leaseMs, ids] });
+    await (this.renewPool ?? this.pool).query({
+      name: 'fs_sender_renew',
+      text: RENEW,
+      values: [this.owner, this.leaseMs, ids],
+    });
   }
 
   async inspect(ids: readonly number[]): Promise<Map<number, Inspected>> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SenderConfig } from '@fs/config';
-import { SettingsCache } from '@fs/db';
+import { createPool, SettingsCache } from '@fs/db';
 import type { BotKind } from '@fs/domain';
 import type { Logger, ServiceHandle } from '@fs/observability';
 import { createServiceBase, type ServiceBase } from '@fs/runtime';
@@ -61,10 +61,15 @@ export async function startSender(
     client: config.CLIENT_BOT_TOKEN,
   } as const;
 
+  const renewPool = createPool(config.DATABASE_URL, {
+    poolSize: 1,
+    applicationName: `${SERVICE_NAME}-lease`,
+  });
   const store = new OutboxStore(
     db,
     `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     config.SENDER_LEASE_MS,
+    renewPool,
   );
   const telegram = (bot: BotKind, token: string) =>
     new TelegramTransport({
@@ -172,6 +177,7 @@ export async function startSender(
         // close() waits for in-flight jobs, so nothing is cut off between Telegram and the commit.
         await Promise.all((Object.values(workers) as Worker[]).map((w) => w.close()));
         await engine.stop();
+        await renewPool.end().catch(() => {});
         await base.close();
       })();
       return stopping;

@@ -23,8 +23,20 @@ export interface Transport {
    * Decides and sends one claimed row, outside any transaction. Throws only for infrastructure
    * trouble before anything was sent (the row is then put back for a later try).
    */
-  deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt>;
+  deliver(claimed: ClaimedOutbox, now: Date, lease: Lease): Promise<Attempt>;
 }
+
+/**
+ * The claim on the row being delivered. A starved process (renewals late) may have lost it to
+ * another sender's sweep: right before calling the provider, a transport that finds less than
+ * LEASE_MARGIN_MS left returns `deferred` instead of sending (a second copy otherwise).
+ */
+export interface Lease {
+  /** Milliseconds the lease surely still holds (by this process's clock); may be negative. */
+  leftMs(): number;
+}
+
+export const LEASE_MARGIN_MS = 500;
 
 /** Who a failure is about, for the staff alert. */
 export interface FailedRecipient {
