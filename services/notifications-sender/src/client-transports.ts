@@ -11,7 +11,7 @@ import { SmsDeliveryError, type SmsProvider } from '@fs/sms';
 import type { ClaimedOutbox } from './outbox-store';
 import { clientHold, clientPerson } from './recipients';
 import type { SendGate } from './send-gate';
-import type { Attempt, FailedRecipient, Transport } from './transport';
+import type { Attempt, FailedRecipient, Lease, Transport } from './transport';
 
 /**
  * The client's two channels (issue 17), beside the master and staff bots:
@@ -40,7 +40,7 @@ export class ClientBotTransport implements Transport {
     this.ratePerSecond = telegram?.ratePerSecond ?? ratePerSecond;
   }
 
-  async deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt> {
+  async deliver(claimed: ClaimedOutbox, now: Date, lease: Lease): Promise<Attempt> {
     if (!this.telegram)
       return { kind: 'skipped', reason: 'the client bot is not configured (CLIENT_BOT_TOKEN)' };
     const chatId = claimed.row.chat_id;
@@ -48,7 +48,7 @@ export class ClientBotTransport implements Transport {
       const hold = await clientHold(this.db, { chatId });
       if (hold) return { kind: 'skipped', reason: hold };
     }
-    return this.telegram.deliver(claimed, now);
+    return this.telegram.deliver(claimed, now, lease);
   }
 }
 
