@@ -353,6 +353,9 @@ it('the client follows the order: SMS → client bot → "выехал" with an 
     await tap('✅ Закрыть');
     await botSays('Введите сумму');
     await type('3500');
+    // The amount is confirmed with the commission it implies before the act (issue 15 item 3).
+    await botSays('Комиссия составит');
+    await tap('✅ Верно');
     await botSays('Отправьте фото или файл акта');
     await page.locator('#file').setInputFiles({ name: 'act.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG });
     await botSays(`Заказ #${orderId} закрыт!`);
