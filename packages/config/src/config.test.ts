@@ -132,7 +132,14 @@ describe('config', () => {
       ].sort(),
       'master-bot': ['DATABASE_URL', 'MASTER_BOT_TOKEN', 'REDIS_URL', 'WEBHOOK_SECRET'].sort(),
       'distribution-scheduler': ['BULL_BOARD_PASSWORD', 'DATABASE_URL', 'REDIS_URL'].sort(),
-      'notifications-sender': ['ADMIN_BOT_TOKEN', 'DATABASE_URL', 'MASTER_BOT_TOKEN', 'REDIS_URL'].sort(),
+      'notifications-sender': [
+        'ADMIN_BOT_TOKEN',
+        'CLIENT_BOT_TOKEN',
+        'DATABASE_URL',
+        'MASTER_BOT_TOKEN',
+        'REDIS_URL',
+        'SMSC_PASSWORD',
+      ].sort(),
     });
     // Real values in the same places start.
     const real = {
@@ -144,6 +151,8 @@ describe('config', () => {
       WEBHOOK_SECRET: 'a'.repeat(32),
       GEOCODER_API_KEY: 'k'.repeat(20),
       BULL_BOARD_PASSWORD: 'p'.repeat(16),
+      CLIENT_BOT_TOKEN: '777777:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      SMSC_PASSWORD: 's'.repeat(16),
     };
     for (const [service, schema] of Object.entries(schemas))
       expect(() => parseConfig(service, schema, real)).not.toThrow();
