@@ -159,7 +159,7 @@ describe('master bot: two webhook replicas behind a load balancer', () => {
       status: 'working',
       assignedMasterId: m.id,
     });
-    // Open the card and press ✅ Закрыть (one replica), type the amount (the next one), send the act (the first).
+    // Open the card and press ✅ Закрыть, type the amount, confirm it, send the act: the replicas take turns.
     await fake.userSendsText(token, user(m), '/start');
     await idle();
     const menu = fake.chat(token, m.tg_user_id).at(-1)!;
@@ -171,6 +171,10 @@ describe('master bot: two webhook replicas behind a load balancer', () => {
     await press(m, card.message_id, '✅ Закрыть');
     await fake.userSendsText(token, user(m), '4500');
     await idle();
+    // The amount is confirmed (with the commission it implies) before the act.
+    expect(lastBotText(m)).toContain('Всё верно?');
+    const confirm = fake.chat(token, m.tg_user_id).at(-1)!;
+    await press(m, confirm.message_id, '✅ Верно');
     expect(lastBotText(m)).toContain('акт');
     await fake.userSendsPhoto(token, user(m));
     await idle();
