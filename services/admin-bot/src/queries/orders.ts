@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import type { OrderSearchRow } from '@fs/dispatch';
 import type {
   ActorType,
   Category,
@@ -94,23 +95,8 @@ export async function countSections(
   return rows[0] ?? { queue: 0, warranty: 0, closed: 0 };
 }
 
-/** One line of a list (and of search results). */
-export interface OrderRow {
-  id: number;
-  status: OrderStatus;
-  type: OrderType;
-  category: Category;
-  city_name: string;
-  timezone: string;
-  district_name: string | null;
-  street: string | null;
-  house: string | null;
-  timeslot_start: Date | null;
-  timeslot_end: Date | null;
-  is_asap: boolean;
-  master_name: string | null;
-  assigned_master_id: number | null;
-}
+/** One line of a list: the search's row (dispatch order-search) without the client's name. */
+export type OrderRow = Omit<OrderSearchRow, 'client_name'>;
 
 const ROW_COLUMNS = sql`o.id, o.status, o.type, o.category, c.name AS city_name, c.timezone, d.name AS district_name,
   o.street, o.house, o.timeslot_start, o.timeslot_end, o.is_asap, m.full_name AS master_name, o.assigned_master_id`;
@@ -153,18 +139,8 @@ export async function orderCityId(db: Db, orderId: number): Promise<number | und
   return row?.city_id;
 }
 
-export const SEARCH_LIMIT = 10;
-
-/** Orders of the client phone (the last 10 digits), newest first, in scope. */
-export async function ordersByPhone(db: Db, staff: StaffMember, digits: string): Promise<OrderRow[]> {
-  const last10 = digits.slice(-10);
-  const { rows } = await sql<OrderRow>`
-    SELECT ${ROW_COLUMNS} FROM ${ROW_FROM}
-    WHERE ${cityFilter('o.city_id', staff)} AND right(regexp_replace(coalesce(o.client_phone, ''), '\\D', '', 'g'), 10) = ${last10}
-    ORDER BY o.id DESC LIMIT ${SEARCH_LIMIT}::int
-  `.execute(db);
-  return rows;
-}
+/** How many masters the master filter lists. */
+const MASTER_MATCHES_LIMIT = 10;
 
 /** Masters in scope matching an id, a name fragment or a phone (for the master filter). */
 export async function findMastersForFilter(
@@ -182,7 +158,7 @@ export async function findMastersForFilter(
       m.id = ${byId}::int
       OR (${byPhone}::text IS NOT NULL AND right(regexp_replace(coalesce(m.phone, ''), '\\D', '', 'g'), 10) = ${byPhone})
       OR m.full_name ILIKE ${like})
-    ORDER BY m.full_name, m.id LIMIT ${SEARCH_LIMIT}::int
+    ORDER BY m.full_name, m.id LIMIT ${MASTER_MATCHES_LIMIT}::int
   `.execute(db);
   return rows;
 }
