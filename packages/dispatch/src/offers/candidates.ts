@@ -188,7 +188,6 @@ export function avgCheckSql(masterId: RawBuilder<unknown>): RawBuilder<number> {
   return sql<number>`(SELECT coalesce(avg(c.total_amount_kopecks), 0)::float8 FROM orders c
   WHERE c.assigned_master_id = ${masterId} AND c.status = 'closed' AND c.closed_at >= now() - interval '7 days')`;
 }
-const AVG_CHECK = avgCheckSql(sql.ref('s.id'));
 
 /**
  * Ranking, best first: preferred (guarantee); distance band (nearer first: bands of

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseConfig, schedulerSchema } from '@fs/config';
-import { createDb, type Db, migrateToLatest, seed, writeSetting } from '@fs/db';
+import { createDb, type Db, migrateToLatest, seed } from '@fs/db';
 import { createRedis, Queues } from '@fs/queue';
 import { sql } from 'kysely';
 import { type SchedulerHandle, startScheduler } from '../../src/scheduler';
