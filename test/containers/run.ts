@@ -5,7 +5,7 @@
  *  1. builds the migrate image and every service image of docker-compose.yml from infra/Dockerfile,
  *     and checks their hygiene (non-root, only /app/{package.json,dist,node_modules}, no dev
  *     dependencies, no secrets in `docker history` or the image's environment);
- *  2. `compose up` (project fsci, with the monitoring profile) with the sandbox's Bot API as
+ *  2. `compose up` (project fsci, with the monitoring and client profiles) with the sandbox's Bot API as
  *     Telegram: migrate exits 0, every service becomes healthy;
  *  3. the seed path through the containers: order → push at the fake → accept → assigned;
  *  4. notifications-sender=3 and distribution-scheduler=2, 500 orders: one offer per order, one
@@ -44,6 +44,7 @@ const TAG = 'fsci';
 const REDIS_PREFIX = '{fs}';
 const MASTER_TOKEN = '111111:fsci-master-bot-token';
 const ADMIN_TOKEN = '222222:fsci-admin-bot-token';
+const CLIENT_TOKEN = '333333:fsci-client-bot-token';
 const ALERT_CHAT_ID = -1001300130013;
 const NETWORK = 'fs-ci-net';
 const BURST = 500;
@@ -316,6 +317,7 @@ async function startSandboxForContainers(env: Env): Promise<string> {
     DATABASE_URL: `postgres://postgres:${env.pgPassword}@127.0.0.1:${env.pgPort}/field_service`,
     MASTER_BOT_TOKEN: MASTER_TOKEN,
     ADMIN_BOT_TOKEN: ADMIN_TOKEN,
+    CLIENT_BOT_TOKEN: CLIENT_TOKEN,
     LOG_LEVEL: 'silent',
     SANDBOX_API_PORT: '0',
     SANDBOX_SMS_PORT: '0',
@@ -349,6 +351,7 @@ function writeConfigs(env: Env): { envFile: string; promDir: string; amDir: stri
     TELEGRAM_API_ROOT: env.sandbox!.apiRoot,
     MASTER_BOT_TOKEN: MASTER_TOKEN,
     ADMIN_BOT_TOKEN: ADMIN_TOKEN,
+    CLIENT_BOT_TOKEN: CLIENT_TOKEN,
     BOT_MODE: 'polling',
     ALERTS_TELEGRAM_CHAT_ID: String(ALERT_CHAT_ID),
     DATABASE_POOL_SIZE: '5',
@@ -787,7 +790,8 @@ async function main(): Promise<number> {
         files: [path.join(ROOT, 'docker-compose.yml'), path.join(ROOT, 'test/containers/compose.test.yml')],
         envFile,
         cwd: ROOT,
-        profiles: ['monitoring'],
+        // Every service docker-compose.yml builds runs here: the client bot is behind its profile.
+        profiles: ['monitoring', 'client'],
       });
       console.log(`   compose: ${env.compose.version}`);
       await env.compose.run(['down', '-v', '--remove-orphans'], { allowFail: true });
