@@ -9,9 +9,9 @@ import { createSmsProvider } from '@fs/sms';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
 import { ClientBotTransport, SmsTransport } from './client-transports';
-import { DeliveryEngine } from './engine';
+import { DeliveryEngine, type EngineOptions } from './engine';
 import { observeJobDurations } from './job-metrics';
-import { createSenderMetrics } from './metrics';
+import { createSenderMetrics, type SenderMetrics } from './metrics';
 import { OutboxStore } from './outbox-store';
 import { startRelayLoop } from './relay-loop';
 import { SendGate } from './send-gate';
@@ -48,19 +48,12 @@ export async function startSender(
 ): Promise<SenderHandle> {
   const base = await createServiceBase(SERVICE_NAME, config, opts.logger);
   const { logger, registry, db, redis, queues } = base;
-  const settings = new SettingsCache(db);
   const gate = new SendGate(redis, config.REDIS_PREFIX, {
     perChatIntervalMs: config.SENDER_PER_CHAT_INTERVAL_MS,
     ratePerSecond: config.SENDER_RATE_PER_SECOND,
     maxPauseMs: config.SENDER_MAX_RETRY_AFTER_S * 1000,
   });
   const metrics = createSenderMetrics(registry, db, queues.notifyQueues());
-  const tokens = {
-    master: config.MASTER_BOT_TOKEN,
-    admin: config.ADMIN_BOT_TOKEN,
-    client: config.CLIENT_BOT_TOKEN,
-  } as const;
-
   const renewPool = createPool(config.DATABASE_URL, {
     poolSize: 1,
     applicationName: `${SERVICE_NAME}-lease`,
@@ -71,75 +64,14 @@ export async function startSender(
     config.SENDER_LEASE_MS,
     renewPool,
   );
-  const telegram = (bot: BotKind, token: string) =>
-    new TelegramTransport({
-      bot,
-      db,
-      gate,
-      gateway: new TelegramGateway({
-        token,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        bot,
-        registry,
-        timeoutMs: config.SENDER_TELEGRAM_TIMEOUT_MS,
-        pause: gate.forToken(bot),
-      }),
-      ratePerSecond: config.SENDER_RATE_PER_SECOND,
-      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
-    });
   const sms = createSmsProvider(config);
-  const transports: Transport[] = [
-    telegram('master', tokens.master),
-    telegram('admin', tokens.admin),
-    // The client's channels: without a token or a provider their rows are skipped with the reason.
-    new ClientBotTransport(
-      db,
-      tokens.client ? telegram('client', tokens.client) : null,
-      config.SENDER_RATE_PER_SECOND,
-    ),
-    new SmsTransport({
-      db,
-      provider: sms,
-      gate,
-      ratePerSecond: config.SMS_RATE_PER_SECOND,
-      clientBotUsername: config.CLIENT_BOT_USERNAME ?? null,
-      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
-    }),
-  ];
+  const transports = buildTransports(config, base, gate, sms);
   const engine = new DeliveryEngine(
-    {
-      db,
-      store,
-      queues,
-      settings,
-      metrics,
-      logger,
-      now: opts.now ?? (() => new Date()),
-      maxAttempts: config.SENDER_MAX_ATTEMPTS,
-      backoffMs: config.SENDER_BACKOFF_MS,
-      timeoutRetryMs: config.SENDER_TIMEOUT_RETRY_MS,
-      concurrency: config.SENDER_CONCURRENCY,
-      sweepIntervalMs: config.SENDER_SWEEP_INTERVAL_MS,
-      sweepJobGraceMs: SWEEP_JOB_GRACE_MS,
-      maxBatch: config.SENDER_BATCH,
-    },
+    engineOptions(config, base, store, metrics, opts.now ?? (() => new Date())),
     transports,
   );
   engine.start();
-  const workers: Partial<Record<BotKind | 'sms', Worker>> = {};
-  for (const transport of transports) {
-    workers[transport.name as BotKind | 'sms'] = createNotifyWorker({
-      engine,
-      transport,
-      queues,
-      connection: redis,
-      prefix: config.REDIS_PREFIX,
-      concurrency: config.SENDER_CONCURRENCY,
-      backoffMs: config.SENDER_BACKOFF_MS,
-      metrics,
-      logger,
-    });
-  }
+  const workers = startWorkers(config, base, engine, transports, metrics);
   observeJobDurations(registry, Object.values(workers) as Worker[]);
   const relay =
     opts.relay === false
@@ -159,7 +91,7 @@ export async function startSender(
       maxAttempts: config.SENDER_MAX_ATTEMPTS,
       leaseMs: config.SENDER_LEASE_MS,
       pool: config.DATABASE_POOL_SIZE,
-      clientBot: Boolean(tokens.client),
+      clientBot: Boolean(config.CLIENT_BOT_TOKEN),
       sms: sms?.name ?? 'off',
     },
     'notifications sender started',
@@ -183,4 +115,97 @@ export async function startSender(
       return stopping;
     },
   };
+}
+
+function engineOptions(
+  config: SenderConfig,
+  { db, queues, logger }: ServiceBase,
+  store: OutboxStore,
+  metrics: SenderMetrics,
+  now: () => Date,
+): EngineOptions {
+  return {
+    db,
+    store,
+    queues,
+    settings: new SettingsCache(db),
+    metrics,
+    logger,
+    now,
+    maxAttempts: config.SENDER_MAX_ATTEMPTS,
+    backoffMs: config.SENDER_BACKOFF_MS,
+    timeoutRetryMs: config.SENDER_TIMEOUT_RETRY_MS,
+    concurrency: config.SENDER_CONCURRENCY,
+    sweepIntervalMs: config.SENDER_SWEEP_INTERVAL_MS,
+    sweepJobGraceMs: SWEEP_JOB_GRACE_MS,
+    maxBatch: config.SENDER_BATCH,
+  };
+}
+
+/** One BullMQ worker per transport, each feeding the engine. */
+function startWorkers(
+  config: SenderConfig,
+  { queues, redis, logger }: ServiceBase,
+  engine: DeliveryEngine,
+  transports: Transport[],
+  metrics: SenderMetrics,
+): Partial<Record<BotKind | 'sms', Worker>> {
+  const workers: Partial<Record<BotKind | 'sms', Worker>> = {};
+  for (const transport of transports) {
+    workers[transport.name as BotKind | 'sms'] = createNotifyWorker({
+      engine,
+      transport,
+      queues,
+      connection: redis,
+      prefix: config.REDIS_PREFIX,
+      concurrency: config.SENDER_CONCURRENCY,
+      backoffMs: config.SENDER_BACKOFF_MS,
+      metrics,
+      logger,
+    });
+  }
+  return workers;
+}
+
+/** One transport per channel: the master and admin bots, the client's channels (its bot, SMS). */
+function buildTransports(
+  config: SenderConfig,
+  { db, registry }: ServiceBase,
+  gate: SendGate,
+  sms: ReturnType<typeof createSmsProvider>,
+): Transport[] {
+  const telegram = (bot: BotKind, token: string) =>
+    new TelegramTransport({
+      bot,
+      db,
+      gate,
+      gateway: new TelegramGateway({
+        token,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        bot,
+        registry,
+        timeoutMs: config.SENDER_TELEGRAM_TIMEOUT_MS,
+        pause: gate.forToken(bot),
+      }),
+      ratePerSecond: config.SENDER_RATE_PER_SECOND,
+      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
+    });
+  return [
+    telegram('master', config.MASTER_BOT_TOKEN),
+    telegram('admin', config.ADMIN_BOT_TOKEN),
+    // The client's channels: without a token or a provider their rows are skipped with the reason.
+    new ClientBotTransport(
+      db,
+      config.CLIENT_BOT_TOKEN ? telegram('client', config.CLIENT_BOT_TOKEN) : null,
+      config.SENDER_RATE_PER_SECOND,
+    ),
+    new SmsTransport({
+      db,
+      provider: sms,
+      gate,
+      ratePerSecond: config.SMS_RATE_PER_SECOND,
+      clientBotUsername: config.CLIENT_BOT_USERNAME ?? null,
+      maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,
+    }),
+  ];
 }
