@@ -1,3 +1,4 @@
+import type { Database } from '@fs/db';
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -9,7 +10,7 @@ import {
   type StaffMessagePayload,
 } from '@fs/domain';
 import { insertOutbox, type OutboxInsert } from '@fs/queue';
-import { sql } from 'kysely';
+import { sql, type UpdateObject } from 'kysely';
 import { wakeCityOrders } from '../offers/due-work';
 import { runAfterCommit } from '../shared/after-commit';
 import { audit } from '../shared/audit';
@@ -65,7 +66,7 @@ async function actOnMaster<T extends object>(
   actor: StaffActor,
   masterId: number,
   what: string,
-  act: (trx: Executor, m: LockedMaster) => Promise<ActOutcome<T>>,
+  act: (trx: Executor, m: LockedMaster, change: ChangeMaster) => Promise<ActOutcome<T>>,
 ): Promise<MasterActionResult<T>> {
   const done = await deps.db.transaction().execute(async (trx) => {
     const m = await trx
@@ -87,7 +88,7 @@ async function actOnMaster<T extends object>(
     if (!actor.inScope(m.city_id)) {
       return { outcome: { result: { kind: 'not_in_scope' as const } }, refs: [], cityId: m.city_id };
     }
-    const outcome = await act(trx, m);
+    const outcome = await act(trx, m, (set, payload) => changeMaster(trx, actor, m.id, what, set, payload));
     const refs = await insertOutbox(trx, outcome.outbox ?? []);
     return { outcome, refs, cityId: m.city_id };
   });
@@ -100,6 +101,42 @@ async function actOnMaster<T extends object>(
     await wakeCityOrders(deps, done.cityId, `staff_${what}`);
   }
   return done.outcome.result;
+}
+
+type MasterSet = UpdateObject<Database, 'masters'>;
+
+interface ChangedMaster {
+  version: number;
+  updated_at: Date;
+  blocked_at: Date | null;
+  verified_at: Date | null;
+}
+
+/** Writes `set` to the master row (bumping its version) and the action's audit row `master.<what>`. */
+type ChangeMaster = (set: MasterSet, auditPayload?: Record<string, unknown>) => Promise<ChangedMaster>;
+
+async function changeMaster(
+  trx: Executor,
+  actor: StaffActor,
+  masterId: number,
+  what: string,
+  set: MasterSet,
+  auditPayload?: Record<string, unknown>,
+): Promise<ChangedMaster> {
+  const row = await trx
+    .updateTable('masters')
+    .set({ ...set, updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', masterId)
+    .returning(['version', 'updated_at', 'blocked_at', 'verified_at'])
+    .executeTakeFirstOrThrow();
+  await audit(trx, {
+    staffId: actor.staffId,
+    action: `master.${what}`,
+    entityType: 'master',
+    entityId: masterId,
+    payload: auditPayload,
+  });
+  return row;
 }
 
 const refused = (kind: MasterRefusal): { result: { kind: MasterRefusal } } => ({ result: { kind } });
@@ -115,28 +152,15 @@ function masterRow<E extends OutboxInsert['event']>(
 
 /** Pending → approved and verified (by whom, when); the master is told. */
 export function approveMaster(deps: Deps, actor: StaffActor, masterId: number): Promise<MasterActionResult> {
-  return actOnMaster<object>(deps, actor, masterId, 'approve', async (trx, m) => {
+  return actOnMaster<object>(deps, actor, masterId, 'approve', async (_trx, m, change) => {
     if (m.moderation_status !== 'pending') return refused('wrong_state');
-    const row = await trx
-      .updateTable('masters')
-      .set({
-        moderation_status: 'approved',
-        moderation_reason: null,
-        verified: true,
-        verified_at: sql<Date>`now()`,
-        verified_by_staff_id: actor.staffId,
-        is_active: true,
-        updated_at: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', m.id)
-      .returning('verified_at')
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.approve',
-      entityType: 'master',
-      entityId: m.id,
+    const row = await change({
+      moderation_status: 'approved',
+      moderation_reason: null,
+      verified: true,
+      verified_at: sql<Date>`now()`,
+      verified_by_staff_id: actor.staffId,
+      is_active: true,
     });
     return {
       result: { kind: 'ok' },
@@ -159,27 +183,12 @@ export function rejectMaster(
   masterId: number,
   reason: string,
 ): Promise<MasterActionResult> {
-  return actOnMaster<object>(deps, actor, masterId, 'reject', async (trx, m) => {
+  return actOnMaster<object>(deps, actor, masterId, 'reject', async (_trx, m, change) => {
     if (m.moderation_status !== 'pending') return refused('wrong_state');
-    const row = await trx
-      .updateTable('masters')
-      .set({
-        moderation_status: 'rejected',
-        moderation_reason: reason,
-        verified: false,
-        updated_at: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', m.id)
-      .returning('updated_at')
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.reject',
-      entityType: 'master',
-      entityId: m.id,
-      payload: { reason },
-    });
+    const row = await change(
+      { moderation_status: 'rejected', moderation_reason: reason, verified: false },
+      { reason },
+    );
     const payload: ReasonPayload = { reason };
     return {
       result: { kind: 'ok' },
@@ -202,29 +211,18 @@ export function blockMaster(
   masterId: number,
   reason: string,
 ): Promise<MasterActionResult> {
-  return actOnMaster<object>(deps, actor, masterId, 'block', async (trx, m) => {
+  return actOnMaster<object>(deps, actor, masterId, 'block', async (_trx, m, change) => {
     if (m.is_blocked) return refused('wrong_state');
-    const row = await trx
-      .updateTable('masters')
-      .set({
+    const row = await change(
+      {
         is_blocked: true,
         blocked_reason: reason,
         blocked_at: sql<Date>`now()`,
         shift_status: 'off',
         break_until: null,
-        updated_at: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', m.id)
-      .returning('blocked_at')
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.block',
-      entityType: 'master',
-      entityId: m.id,
-      payload: { reason },
-    });
+      },
+      { reason },
+    );
     const payload: ReasonPayload = { reason };
     return {
       result: { kind: 'ok' },
@@ -239,6 +237,8 @@ export const accountBlockedKey = (masterId: number, blockedAt: Date) =>
 export const accountUnblockedKey = (masterId: number, blockedAt: Date | null) =>
   `account_unblocked:m${masterId}:${blockedAt?.getTime() ?? 0}`;
 
+const UNBLOCKED = { is_blocked: false, blocked_reason: null, blocked_at: null } satisfies MasterSet;
+
 /**
  * Clears a block inside the caller's transaction (staff unblock, or an approved overdue
  * commission) and returns the master's notice. The caller has locked the master row.
@@ -249,13 +249,7 @@ export async function clearMasterBlock(
 ): Promise<OutboxInsert> {
   await trx
     .updateTable('masters')
-    .set({
-      is_blocked: false,
-      blocked_reason: null,
-      blocked_at: null,
-      updated_at: sql<Date>`now()`,
-      version: sql<number>`version + 1`,
-    })
+    .set({ ...UNBLOCKED, updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
     .where('id', '=', m.id)
     .execute();
   return masterRow(m.id, 'account_unblocked', {}, accountUnblockedKey(m.id, m.blocked_at));
@@ -268,16 +262,10 @@ export function unblockMaster(
   masterId: number,
   reason: string,
 ): Promise<MasterActionResult> {
-  return actOnMaster<object>(deps, actor, masterId, 'unblock', async (trx, m) => {
+  return actOnMaster<object>(deps, actor, masterId, 'unblock', async (_trx, m, change) => {
     if (!m.is_blocked) return refused('wrong_state');
-    const notice = await clearMasterBlock(trx, m);
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.unblock',
-      entityType: 'master',
-      entityId: m.id,
-      payload: { reason },
-    });
+    await change(UNBLOCKED, { reason });
+    const notice = masterRow(m.id, 'account_unblocked', {}, accountUnblockedKey(m.id, m.blocked_at));
     return { result: { kind: 'ok' }, outbox: [notice], wake: true };
   });
 }
@@ -292,25 +280,12 @@ export function setMasterLimit(
   masterId: number,
   input: { limit: number | null; defaultLimit: number },
 ): Promise<MasterActionResult<{ effective: number }>> {
-  return actOnMaster<{ effective: number }>(deps, actor, masterId, 'limit', async (trx, m) => {
+  return actOnMaster<{ effective: number }>(deps, actor, masterId, 'limit', async (_trx, m, change) => {
     if (m.max_active_orders_override === input.limit) return refused('wrong_state');
-    const row = await trx
-      .updateTable('masters')
-      .set({
-        max_active_orders_override: input.limit,
-        updated_at: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', m.id)
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.limit',
-      entityType: 'master',
-      entityId: m.id,
-      payload: { from: m.max_active_orders_override, to: input.limit },
-    });
+    const row = await change(
+      { max_active_orders_override: input.limit },
+      { from: m.max_active_orders_override, to: input.limit },
+    );
     const effective = input.limit ?? input.defaultLimit;
     const payload: LimitChangedPayload = { limit: effective };
     return {
@@ -328,57 +303,61 @@ export function setMasterDistricts(
   masterId: number,
   districtIds: readonly number[],
 ): Promise<MasterActionResult<{ districtIds: number[] }>> {
-  return actOnMaster<{ districtIds: number[] }>(deps, actor, masterId, 'districts', async (trx, m) => {
-    const wanted = [...new Set(districtIds)];
-    const valid =
-      wanted.length === 0 || m.city_id === null
-        ? []
-        : await trx
-            .selectFrom('districts')
-            .select('id')
-            .where('city_id', '=', m.city_id)
-            .where('id', 'in', wanted)
-            .orderBy('id')
-            .execute();
-    if (valid.length !== wanted.length) return refused('wrong_state');
-    const ids = valid.map((d) => d.id);
-    const before = await trx
-      .selectFrom('master_districts')
-      .select('district_id')
-      .where('master_id', '=', m.id)
-      .orderBy('district_id')
-      .execute();
-    const changed = before.map((d) => d.district_id).join() !== ids.join();
-    await trx.deleteFrom('master_districts').where('master_id', '=', m.id).execute();
-    if (ids.length > 0) {
-      await trx
-        .insertInto('master_districts')
-        .values(ids.map((district_id) => ({ master_id: m.id, district_id })))
+  return actOnMaster<{ districtIds: number[] }>(
+    deps,
+    actor,
+    masterId,
+    'districts',
+    async (trx, m, change) => {
+      const wanted = [...new Set(districtIds)];
+      const valid =
+        wanted.length === 0 || m.city_id === null
+          ? []
+          : await trx
+              .selectFrom('districts')
+              .select('id')
+              .where('city_id', '=', m.city_id)
+              .where('id', 'in', wanted)
+              .orderBy('id')
+              .execute();
+      if (valid.length !== wanted.length) return refused('wrong_state');
+      const ids = valid.map((d) => d.id);
+      const before = await trx
+        .selectFrom('master_districts')
+        .select('district_id')
+        .where('master_id', '=', m.id)
+        .orderBy('district_id')
         .execute();
-    }
-    const version = await touch(trx, m.id);
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.districts',
-      entityType: 'master',
-      entityId: m.id,
-      payload: { district_ids: ids },
-    });
-    const names =
-      ids.length === 0
-        ? []
-        : (
-            await trx.selectFrom('districts').select('name').where('id', 'in', ids).orderBy('name').execute()
-          ).map((d) => d.name);
-    const notice: ProfileUpdatedPayload = { field: 'districts', values: names };
-    return {
-      result: { kind: 'ok', districtIds: ids },
-      wake: true,
-      outbox: changed
-        ? [masterRow(m.id, 'profile_updated', notice, `profile_updated:m${m.id}:v${version}`)]
-        : [],
-    };
-  });
+      const changed = before.map((d) => d.district_id).join() !== ids.join();
+      await trx.deleteFrom('master_districts').where('master_id', '=', m.id).execute();
+      if (ids.length > 0) {
+        await trx
+          .insertInto('master_districts')
+          .values(ids.map((district_id) => ({ master_id: m.id, district_id })))
+          .execute();
+      }
+      const { version } = await change({}, { district_ids: ids });
+      const names =
+        ids.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('districts')
+                .select('name')
+                .where('id', 'in', ids)
+                .orderBy('name')
+                .execute()
+            ).map((d) => d.name);
+      const notice: ProfileUpdatedPayload = { field: 'districts', values: names };
+      return {
+        result: { kind: 'ok', districtIds: ids },
+        wake: true,
+        outbox: changed
+          ? [masterRow(m.id, 'profile_updated', notice, `profile_updated:m${m.id}:v${version}`)]
+          : [],
+      };
+    },
+  );
 }
 
 /** Replaces the master's skills (at least one). */
@@ -388,7 +367,7 @@ export function setMasterSkills(
   masterId: number,
   skills: readonly Category[],
 ): Promise<MasterActionResult<{ skills: Category[] }>> {
-  return actOnMaster<{ skills: Category[] }>(deps, actor, masterId, 'skills', async (trx, m) => {
+  return actOnMaster<{ skills: Category[] }>(deps, actor, masterId, 'skills', async (trx, m, change) => {
     const wanted = CATEGORIES.filter((c) => skills.includes(c));
     if (wanted.length === 0) return refused('wrong_state');
     const before = await trx
@@ -402,14 +381,7 @@ export function setMasterSkills(
       .insertInto('master_skills')
       .values(wanted.map((skill_code) => ({ master_id: m.id, skill_code })))
       .execute();
-    const version = await touch(trx, m.id);
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'master.skills',
-      entityType: 'master',
-      entityId: m.id,
-      payload: { skills: wanted },
-    });
+    const { version } = await change({}, { skills: wanted });
     const notice: ProfileUpdatedPayload = { field: 'skills', values: wanted.map((c) => CATEGORY_LABELS[c]) };
     return {
       result: { kind: 'ok', skills: wanted },
@@ -419,17 +391,6 @@ export function setMasterSkills(
         : [],
     };
   });
-}
-
-/** Bumps the master's version (returned: it keys the change's notice). */
-async function touch(trx: Executor, masterId: number): Promise<number> {
-  const row = await trx
-    .updateTable('masters')
-    .set({ updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
-    .where('id', '=', masterId)
-    .returning('version')
-    .executeTakeFirstOrThrow();
-  return row.version;
 }
 
 /**
