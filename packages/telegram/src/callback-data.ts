@@ -51,8 +51,30 @@ export interface CallbackCodec<D extends Actions> {
   ): MiddlewareFn<C>;
 }
 
-/** The codec of one bot's actions; checks that every code carries the bot's prefix and is unique. */
-export function callbackCodec<const D extends Actions>(bot: CallbackBot, actions: D): CallbackCodec<D> {
+/** The actions of every part, merged (a bot lists its actions in one file per screen family). */
+type Merged<P extends readonly Actions[]> = P extends readonly [
+  infer H extends Actions,
+  ...infer R extends readonly Actions[],
+]
+  ? H & Merged<R>
+  : Record<never, never>;
+
+/**
+ * The codec of one bot's actions, given as one part per screen family: checks that no two parts
+ * define the same name (a merge would drop one) and that every code carries the bot's prefix
+ * and is unique.
+ */
+export function callbackCodec<const P extends readonly Actions[]>(
+  bot: CallbackBot,
+  ...parts: P
+): CallbackCodec<Extract<Merged<P>, Actions>> {
+  const names = parts.flatMap((part) => Object.keys(part));
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`duplicate callback action name ${dup}`);
+  return codecOf(bot, Object.assign({}, ...parts) as Extract<Merged<P>, Actions>);
+}
+
+function codecOf<D extends Actions>(bot: CallbackBot, actions: D): CallbackCodec<D> {
   const prefix = PREFIX[bot];
   const byCode = new Map<string, keyof D & string>();
   for (const [name, def] of Object.entries(actions)) {
@@ -119,11 +141,4 @@ export function callbackCodec<const D extends Actions>(bot: CallbackBot, actions
       };
     },
   };
-}
-
-/** Throws when two parts of a bot's actions define the same action name (a spread would drop one). */
-export function assertDistinctActions(parts: readonly Actions[]): void {
-  const names = parts.flatMap((part) => Object.keys(part));
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new Error(`duplicate callback action name ${dup}`);
 }

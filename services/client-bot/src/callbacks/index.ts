@@ -19,10 +19,7 @@ export const cb = callbackCodec('client', {
   refresh: action('c:rf', { orderId: idArg }),
 });
 
-export type ClientActions = typeof cb.actions;
-export type CallbackName = keyof ClientActions & string;
-export type CallbackArgs<N extends CallbackName> = ArgsOf<ClientActions, N>;
-
-export const { encode, decode } = cb;
-export const cbButton = cb.button;
-export const onCallback = cb.on;
+type Defs = typeof cb.actions;
+export type CallbackName = keyof Defs & string;
+export type CallbackArgs<N extends CallbackName> = ArgsOf<Defs, N>;
+export const { encode, decode, button: cbButton, on: onCallback } = cb;
