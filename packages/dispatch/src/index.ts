@@ -3,6 +3,7 @@ export * from './commissions/commission-check';
 export * from './commissions/commission-check-requisites';
 export * from './commissions/commission-deadlines';
 export * from './commissions/commission-payment';
+export * from './commissions/commission-read';
 export * from './masters/master-admin';
 export * from './masters/master-admin-input';
 export * from './masters/master-location';
@@ -31,6 +32,7 @@ export {
   startBreak,
   startShift,
 } from './masters/master-shift';
+export * from './masters/master-state';
 export {
   ensureReferralCode,
   newReferralCode,

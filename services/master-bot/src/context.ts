@@ -1,8 +1,7 @@
 import type { Db } from '@fs/db';
-import type { DispatchDeps } from '@fs/dispatch';
+import type { DispatchDeps, MasterState } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
 import type { WizardContext, WizardSession } from '@fs/telegram';
-import type { MasterState } from './queries/work';
 
 /** What every handler reaches through `ctx.deps`. */
 export interface MasterBotDeps {

@@ -1,9 +1,10 @@
 import type { Db } from '@fs/db';
+import { BALANCE_SUMS, balanceOf, type MasterBalance } from '@fs/dispatch';
 import { atLocalTime, type CommissionStatus, localDateOf } from '@fs/domain';
 import { sql } from 'kysely';
 import type { CallbackArgs } from '../callbacks';
 import { cityFilter } from '../scope';
-import { type MasterBalance, masterBalance, type Page } from './masters';
+import type { Page } from './masters';
 import type { StaffMember } from './staff';
 
 /** Reads for the finance screens; scoped by the order's city. */
@@ -249,17 +250,7 @@ export async function listBalances(
   const pages = Math.max(1, Math.ceil(count / perPage));
   const p = Math.min(Math.max(0, page), pages - 1);
   const rows = await base
-    .select([
-      'k.master_id',
-      'm.full_name as master_name',
-      sql<string>`coalesce(sum(k.amount_kopecks) FILTER (WHERE k.status IN ('wait_pay', 'reported')), 0)`.as(
-        'due',
-      ),
-      sql<string>`coalesce(sum(k.amount_kopecks) FILTER (WHERE k.status = 'overdue'), 0)`.as('overdue'),
-      sql<string>`coalesce(sum(coalesce(k.paid_amount_kopecks, k.amount_kopecks)) FILTER (WHERE k.status = 'approved'), 0)`.as(
-        'paid',
-      ),
-    ])
+    .select(['k.master_id', 'm.full_name as master_name', ...BALANCE_SUMS])
     .groupBy(['k.master_id', 'm.full_name'])
     .orderBy(sql`4`, 'desc')
     .orderBy(sql`3`, 'desc')
@@ -268,17 +259,9 @@ export async function listBalances(
     .limit(perPage)
     .execute();
   return {
-    rows: rows.map((r) => ({
-      master_id: r.master_id,
-      master_name: r.master_name,
-      dueKopecks: Number(r.due),
-      overdueKopecks: Number(r.overdue),
-      paidKopecks: Number(r.paid),
-    })),
+    rows: rows.map((r) => ({ master_id: r.master_id, master_name: r.master_name, ...balanceOf(r) })),
     page: p,
     pages,
     total: count,
   };
 }
-
-export { masterBalance };

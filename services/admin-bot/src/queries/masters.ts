@@ -1,5 +1,11 @@
 import type { Db } from '@fs/db';
-import { type MasterLocationInfo, masterLocationInfo } from '@fs/dispatch';
+import {
+  type MasterBalance,
+  type MasterLocationInfo,
+  masterBalance,
+  masterLocationInfo,
+  masterStateById,
+} from '@fs/dispatch';
 import {
   ACTIVE_ORDER_STATUSES,
   type Category,
@@ -186,62 +192,19 @@ export interface MasterCardData {
   place: MasterLocationInfo | null;
 }
 
-export interface MasterBalance {
-  dueKopecks: number;
-  overdueKopecks: number;
-  paidKopecks: number;
-}
-
-/** A master's commissions: due (wait_pay + reported), overdue and paid sums. */
-export async function masterBalance(db: Db, masterId: number): Promise<MasterBalance> {
-  const row = await db
-    .selectFrom('commissions')
-    .select([
-      sql<string>`coalesce(sum(amount_kopecks) FILTER (WHERE status IN ('wait_pay', 'reported')), 0)`.as(
-        'due',
-      ),
-      sql<string>`coalesce(sum(amount_kopecks) FILTER (WHERE status = 'overdue'), 0)`.as('overdue'),
-      sql<string>`coalesce(sum(coalesce(paid_amount_kopecks, amount_kopecks)) FILTER (WHERE status = 'approved'), 0)`.as(
-        'paid',
-      ),
-    ])
-    .where('master_id', '=', masterId)
-    .executeTakeFirstOrThrow();
-  return { dueKopecks: Number(row.due), overdueKopecks: Number(row.overdue), paidKopecks: Number(row.paid) };
-}
-
 /** Everything the master card shows; undefined when there is no such (undeleted) master. Scope: the caller. */
 export async function loadMasterCard(db: Db, masterId: number): Promise<MasterCardData | undefined> {
-  const m = await db
-    .selectFrom('masters as m')
-    .leftJoin('cities as c', 'c.id', 'm.city_id')
+  const m = await masterStateById(db, masterId)
     .select([
-      'm.id',
-      'm.tg_user_id',
       'm.username',
-      'm.full_name',
       'm.phone',
-      'm.city_id',
-      'c.name as city',
-      'c.timezone',
       'm.rating',
       'm.has_vehicle',
       'm.vehicle_plate',
-      'm.moderation_status',
-      'm.moderation_reason',
-      'm.verified',
-      'm.verified_at',
-      'm.shift_status',
-      'm.is_blocked',
-      'm.blocked_reason',
-      'm.blocked_at',
-      'm.max_active_orders_override',
       'm.payout_method',
       'm.referral_code',
       'm.created_at',
     ])
-    .where('m.id', '=', masterId)
-    .where('m.is_deleted', '=', false)
     .executeTakeFirst();
   if (!m) return undefined;
   const [districts, skills, documents, stats, activeOrders, commissions, balance, place] = await Promise.all([

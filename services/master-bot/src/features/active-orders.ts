@@ -1,3 +1,4 @@
+import type { MasterState } from '@fs/dispatch';
 import { advanceMasterOrder, type MASTER_STEPS } from '@fs/dispatch';
 import { yandexRouteUrl } from '@fs/domain';
 import { copyButton, inlineKeyboard, safeEdit } from '@fs/telegram';
@@ -7,7 +8,7 @@ import { type CallbackArgs, cbButton } from '../callbacks';
 import type { MasterContext } from '../context';
 import { menuRow } from '../keyboards/menu';
 import { masterAction } from '../middlewares/guard';
-import { type ActiveOrderRow, listActiveOrders, loadActiveOrder, type MasterState } from '../queries/work';
+import { type ActiveOrderRow, listActiveOrders, loadActiveOrder } from '../queries/work';
 import { activeCardText, fullAddress, mt } from '../texts';
 import { startClosing } from './close-order.wizard';
 

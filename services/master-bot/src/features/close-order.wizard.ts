@@ -1,3 +1,4 @@
+import type { MasterState } from '@fs/dispatch';
 import { closeOrderByMaster, reviewOrderCloseAmount } from '@fs/dispatch';
 import { formatMoment, parseAmountInput } from '@fs/domain';
 import { defineWizard, fileOfMessage, inlineKeyboard, type MessageFile, safeEdit } from '@fs/telegram';
@@ -7,7 +8,7 @@ import { cbButton, onCallback } from '../callbacks';
 import type { MasterContext } from '../context';
 import { menuRow } from '../keyboards/menu';
 import { closedWizardText } from '../middlewares/guard';
-import type { ActiveOrderRow, MasterState } from '../queries/work';
+import type { ActiveOrderRow } from '../queries/work';
 import { mt, requisitesLines } from '../texts';
 import { showMenu } from './start';
 

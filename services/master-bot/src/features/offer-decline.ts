@@ -1,3 +1,4 @@
+import type { MasterState } from '@fs/dispatch';
 import { declineOffer } from '@fs/dispatch';
 import { OFFER_BUTTONS } from '@fs/domain';
 import { safeEdit } from '@fs/telegram';
@@ -6,7 +7,6 @@ import type { MasterContext } from '../context';
 import { declineConfirmKeyboard, offerKeyboard } from '../keyboards/offer';
 import { masterAction } from '../middlewares/guard';
 import { findOffer } from '../queries/offers';
-import type { MasterState } from '../queries/work';
 import { mt, texts } from '../texts';
 import { closeStaleCopy, editPush, navigationRows, withNavigation } from './offer-push';
 

@@ -1,7 +1,7 @@
+import type { MasterState } from '@fs/dispatch';
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import { cbButton } from '../callbacks';
-import type { MasterState } from '../queries/work';
 import { mt } from '../texts';
 
 const { buttons } = mt;

@@ -1,8 +1,8 @@
+import type { MasterState } from '@fs/dispatch';
 import type { WizardDef } from '@fs/telegram';
 import type { MiddlewareFn } from 'telegraf';
 import { type CallbackArgs, type CallbackName, onCallback } from '../callbacks';
 import type { MasterContext } from '../context';
-import type { MasterState } from '../queries/work';
 import { mt, texts } from '../texts';
 
 /**

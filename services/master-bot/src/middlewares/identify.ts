@@ -1,6 +1,6 @@
+import { loadMasterState } from '@fs/dispatch';
 import type { MiddlewareFn } from 'telegraf';
 import type { MasterContext } from '../context';
-import { loadMasterState } from '../queries/work';
 
 /**
  * Loads the acting master (and what the menu needs about them) once per update: every handler

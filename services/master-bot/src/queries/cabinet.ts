@@ -12,7 +12,6 @@ import { type ActiveOrderRow, orderCardQuery } from './work';
 /** Reads of the master's cabinet: history, statistics, finance, referrals. Every one is scoped to the master. */
 
 export const HISTORY_PAGE_SIZE = 5;
-export const FINANCE_PAGE_SIZE = 5;
 
 /** Orders that left the master's hands for good. */
 const HISTORY_STATUSES = ['closed', 'canceled'] as const satisfies readonly OrderStatus[];
@@ -183,128 +182,6 @@ export async function loadMasterStats(
     accepted: Number(f.accepted),
     medianResponseSeconds: f.median === null ? null : Math.round(Number(f.median)),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Finance
-
-/** Commissions the master still has to deal with (to pay, on check, overdue). */
-export const OPEN_COMMISSION_STATUSES = [
-  'wait_pay',
-  'reported',
-  'overdue',
-] as const satisfies readonly CommissionStatus[];
-
-export type FinanceSummary = Record<CommissionStatus, { count: number; sumKopecks: number }>;
-
-export async function loadFinanceSummary(db: Db, masterId: number): Promise<FinanceSummary> {
-  const rows = await db
-    .selectFrom('commissions')
-    .select((eb) => [
-      'status',
-      eb.fn.countAll<string>().as('count'),
-      sql<string>`coalesce(sum(amount_kopecks), 0)`.as('sum'),
-    ])
-    .where('master_id', '=', masterId)
-    .groupBy('status')
-    .execute();
-  const out: FinanceSummary = {
-    wait_pay: { count: 0, sumKopecks: 0 },
-    reported: { count: 0, sumKopecks: 0 },
-    overdue: { count: 0, sumKopecks: 0 },
-    approved: { count: 0, sumKopecks: 0 },
-  };
-  for (const r of rows) out[r.status] = { count: Number(r.count), sumKopecks: Number(r.sum) };
-  return out;
-}
-
-export interface CommissionListRow {
-  id: number;
-  orderId: number;
-  amountKopecks: number;
-  status: CommissionStatus;
-  deadlineAt: Date;
-  approvedAt: Date | null;
-  timezone: string;
-}
-
-function commissionsOf(db: Db, masterId: number) {
-  return db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .select([
-      'k.id',
-      'k.order_id as orderId',
-      'k.amount_kopecks as amountKopecks',
-      'k.status',
-      'k.deadline_at as deadlineAt',
-      'k.approved_at as approvedAt',
-      'c.timezone',
-    ])
-    .where('k.master_id', '=', masterId);
-}
-
-/** Unpaid commissions, the earliest deadline first. */
-export async function listOpenCommissions(db: Db, masterId: number, page: number) {
-  const rows = await commissionsOf(db, masterId)
-    .where('k.status', 'in', OPEN_COMMISSION_STATUSES)
-    .orderBy('k.deadline_at')
-    .orderBy('k.id')
-    .limit(FINANCE_PAGE_SIZE + 1)
-    .offset(page * FINANCE_PAGE_SIZE)
-    .execute();
-  return { rows: rows.slice(0, FINANCE_PAGE_SIZE), hasNext: rows.length > FINANCE_PAGE_SIZE };
-}
-
-/** Approved commissions (the history of payments), the latest first. */
-export async function listPaidCommissions(db: Db, masterId: number, page: number) {
-  const rows = await commissionsOf(db, masterId)
-    .where('k.status', '=', 'approved')
-    .orderBy('k.approved_at', 'desc')
-    .orderBy('k.id', 'desc')
-    .limit(FINANCE_PAGE_SIZE + 1)
-    .offset(page * FINANCE_PAGE_SIZE)
-    .execute();
-  return { rows: rows.slice(0, FINANCE_PAGE_SIZE), hasNext: rows.length > FINANCE_PAGE_SIZE };
-}
-
-export interface CommissionCard extends CommissionListRow {
-  orderType: OrderType;
-  orderTotalKopecks: number | null;
-  rate: string;
-  createdAt: Date;
-  reportedAt: Date | null;
-  rejectReason: string | null;
-  payTo: Record<string, unknown>;
-  receipts: number;
-}
-
-/** One commission of this master (undefined: no such commission, or another master's). */
-export async function loadCommissionCard(
-  db: Db,
-  masterId: number,
-  commissionId: number,
-): Promise<CommissionCard | undefined> {
-  return commissionsOf(db, masterId)
-    .select([
-      'o.type as orderType',
-      'o.total_amount_kopecks as orderTotalKopecks',
-      'k.rate',
-      'k.created_at as createdAt',
-      'k.reported_at as reportedAt',
-      'k.reject_reason as rejectReason',
-      'k.pay_to_snapshot as payTo',
-      (eb) =>
-        eb
-          .selectFrom('attachments as a')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .where('a.entity_type', '=', 'commission')
-          .whereRef('a.entity_id', '=', 'k.id')
-          .as('receipts'),
-    ])
-    .where('k.id', '=', commissionId)
-    .executeTakeFirst() as Promise<CommissionCard | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------

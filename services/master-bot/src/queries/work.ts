@@ -5,31 +5,6 @@ import { sql } from 'kysely';
 
 /** Reads for the menu, the offers list and the active orders (every one scoped to the master). */
 
-/** The master behind a Telegram user with what the menu needs (deleted masters count as unknown). */
-export async function loadMasterState(db: Db, tgUserId: number) {
-  return db
-    .selectFrom('masters as m')
-    .leftJoin('cities as c', 'c.id', 'm.city_id')
-    .select([
-      'm.id',
-      'm.full_name',
-      'm.moderation_status',
-      'm.moderation_reason',
-      'm.verified',
-      'm.is_blocked',
-      'm.blocked_reason',
-      'm.shift_status',
-      'm.break_until',
-      'm.city_id',
-      'c.timezone',
-    ])
-    .where('m.tg_user_id', '=', tgUserId)
-    .where('m.is_deleted', '=', false)
-    .executeTakeFirst();
-}
-
-export type MasterState = NonNullable<Awaited<ReturnType<typeof loadMasterState>>>;
-
 export const OFFERS_PAGE_SIZE = 5;
 
 /** Offers the master can still take: open, unexpired, the order still waiting for a master. */

@@ -1,3 +1,4 @@
+import type { FinanceSummary, MasterCommissionCard, MasterCommissionRow } from '@fs/dispatch';
 import {
   CATEGORY_LABELS,
   type CommissionStatus,
@@ -10,9 +11,6 @@ import {
   truncate,
 } from '@fs/domain';
 import type {
-  CommissionCard,
-  CommissionListRow,
-  FinanceSummary,
   HistoryRow,
   HistoryTotals,
   MasterStats,
@@ -134,14 +132,14 @@ export const cabinetTexts = {
       ].join('\n'),
     openTitle: (page: number) => `<b>К оплате</b>${page > 0 ? ` (страница ${page + 1})` : ''}:`,
     noOpen: 'Неоплаченных комиссий нет. 👍',
-    row: (c: CommissionListRow, now: Date) =>
+    row: (c: MasterCommissionRow, now: Date) =>
       `#${c.id} • заказ #${c.orderId} • ${formatMoney(c.amountKopecks)} • до ${formatMoment(c.deadlineAt, c.timezone, now)}\n${COMMISSION_STATUS_TITLES[c.status]}`,
     paidTitle: (page: number) => `<b>✅ История оплат</b>${page > 0 ? ` (страница ${page + 1})` : ''}`,
     paidEmpty: '<b>✅ История оплат</b>\n\nПодтверждённых оплат пока нет.',
-    paidRow: (c: CommissionListRow, now: Date) =>
+    paidRow: (c: MasterCommissionRow, now: Date) =>
       `#${c.id} • заказ #${c.orderId} • ${formatMoney(c.amountKopecks)} • ${c.approvedAt ? formatMoment(c.approvedAt, c.timezone, now) : ''}`,
     notFound: 'Комиссия не найдена среди ваших.',
-    card: (c: CommissionCard, now: Date) => {
+    card: (c: MasterCommissionCard, now: Date) => {
       const lines = [
         `<b>💸 Комиссия #${c.id}</b>`,
         `Статус: <b>${COMMISSION_STATUS_TITLES[c.status]}</b>`,

@@ -1,3 +1,12 @@
+import {
+  listOpenCommissions,
+  listPaidCommissions,
+  loadFinanceSummary,
+  loadMasterCommission,
+  type MasterCommissionCard,
+  type MasterCommissionRow,
+  type MasterState,
+} from '@fs/dispatch';
 import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
@@ -5,15 +14,6 @@ import { cbButton } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
 import { masterAction } from '../../middlewares/guard';
-import {
-  type CommissionCard,
-  type CommissionListRow,
-  listOpenCommissions,
-  listPaidCommissions,
-  loadCommissionCard,
-  loadFinanceSummary,
-} from '../../queries/cabinet';
-import type { MasterState } from '../../queries/work';
 import { mt, requisitesLines } from '../../texts';
 
 /**
@@ -65,7 +65,7 @@ finance.use(
 
 finance.use(
   masterAction('commissionCard', 'registered', async (ctx, { commissionId }, master) => {
-    const card = await loadCommissionCard(ctx.deps.db, master.id, commissionId);
+    const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
     if (!card) {
       ctx.deps.logger.warn({ master_id: master.id, commission_id: commissionId }, 'commission card refused');
       await ctx.answerCbQuery(t.finance.notFound, { show_alert: true });
@@ -77,7 +77,7 @@ finance.use(
   }),
 );
 
-const commissionRows = (rows: readonly CommissionListRow[]): InlineKeyboardButton[][] =>
+const commissionRows = (rows: readonly MasterCommissionRow[]): InlineKeyboardButton[][] =>
   rows.map((r) => [cbButton(t.buttons.commission(r.id), 'commissionCard', { commissionId: r.id })]);
 
 async function renderOverview(ctx: MasterContext, master: MasterState, page: number): Promise<void> {
@@ -113,7 +113,7 @@ async function renderOverview(ctx: MasterContext, master: MasterState, page: num
 /** The commission card: status, amounts, deadline in the city's zone, the requisites snapshot. */
 async function commissionCardView(
   ctx: MasterContext,
-  c: CommissionCard,
+  c: MasterCommissionCard,
 ): Promise<{ text: string; markup: InlineKeyboardMarkup }> {
   const now = new Date();
   const lines = [t.finance.card(c, now)];

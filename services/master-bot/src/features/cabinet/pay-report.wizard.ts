@@ -1,4 +1,4 @@
-import { MAX_RECEIPTS, reportCommissionPayment } from '@fs/dispatch';
+import { loadMasterCommission, MAX_RECEIPTS, reportCommissionPayment } from '@fs/dispatch';
 import { defineWizard, fileOfMessage, inlineKeyboard, messageFileSchema, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import { z } from 'zod';
@@ -6,7 +6,6 @@ import { cbButton, onCallback } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow } from '../../keyboards/menu';
 import { masterAction } from '../../middlewares/guard';
-import { loadCommissionCard } from '../../queries/cabinet';
 import { mt } from '../../texts';
 
 /**
@@ -42,7 +41,7 @@ const afterKeyboard = (commissionId?: number) =>
 
 payReport.use(
   masterAction('commissionPay', 'registered', async (ctx, { commissionId }, master) => {
-    const card = await loadCommissionCard(ctx.deps.db, master.id, commissionId);
+    const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
     if (!card) {
       ctx.deps.logger.warn(
         { master_id: master.id, commission_id: commissionId },
