@@ -18,6 +18,27 @@ beforeAll(async () => {
   d = adminDriver(h);
 });
 afterAll(() => h?.close());
+afterEach(() => h.pinClock(undefined));
+
+/**
+ * The review's time as the card shows it, with the bot's clock pinned to the moment the
+ * database stamped the review: "сегодня" holds even when the test runs across midnight.
+ */
+async function pinToReview(orderId: number): Promise<string> {
+  const { created_at } = await h.tdb.db
+    .selectFrom('reviews')
+    .select('created_at')
+    .where('order_id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  h.pinClock(created_at);
+  const time = new Intl.DateTimeFormat('ru-RU', {
+    timeZone: 'Europe/Moscow',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(created_at);
+  return `сегодня ${time}`;
+}
 
 let chatSeq = 910_000;
 
@@ -143,8 +164,9 @@ describe('order card: the client’s review', () => {
 
     const chatId = await clientChat(order.id);
     expect((await rateOrder(h.deps, { chatId, orderId: order.id, stars: 2 })).kind).toBe('ok');
+    const at = await pinToReview(order.id);
     text = (await openCard(s, order.id)).text!;
-    expect(text).toMatch(/🗣 Отзыв клиента \(сегодня \d\d:\d\d\): ⭐⭐ 2\/5/);
+    expect(text).toContain(`🗣 Отзыв клиента (${at}): ⭐⭐ 2/5`);
     expect(text).toContain('🔗 Клиент открыл бот заказа');
     expect(text).not.toContain('Сумма 3');
 
@@ -166,8 +188,9 @@ describe('order card: the client’s review', () => {
     });
     const chatId = await clientChat(order.id);
     await answerAmountCheck(h.deps, { chatId, orderId: order.id, confirmed: true });
+    const at = await pinToReview(order.id);
     const text = (await openCard(s, order.id)).text!;
-    expect(text).toMatch(/🗣 Отзыв клиента \(сегодня \d\d:\d\d\): без оценки/);
+    expect(text).toContain(`🗣 Отзыв клиента (${at}): без оценки`);
     expect(text).toContain(`Сумма ${formatMoney(120_000)}: ✅ клиент подтвердил`);
   });
 });

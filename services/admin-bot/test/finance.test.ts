@@ -16,6 +16,7 @@ beforeAll(async () => {
   d = adminDriver(h);
 });
 afterAll(() => h?.close());
+afterEach(() => h.pinClock(undefined));
 
 interface CommissionOptions {
   master?: MasterFixture;
@@ -79,8 +80,11 @@ describe('finance lists', () => {
   it('groups commissions by status and creation period, with counts, lists and the card', async () => {
     const { city } = await createCity(h.tdb.db, { name: 'Финансоград', timezone: 'Europe/Moscow' });
     const admin = await h.staff('city_admin', [city.id]);
+    // The bot's "today" is its pinned clock, and every row is dated from it: a run across
+    // midnight (Moscow) or a database clock a second apart from the test's changes nothing.
     const now = Date.now();
-    const today = await commission({ cityId: city.id, amount: 150_000 });
+    h.pinClock(new Date(now));
+    const today = await commission({ cityId: city.id, amount: 150_000, createdAt: new Date(now) });
     const yesterday = await commission({ cityId: city.id, createdAt: new Date(now - 86_400_000) });
     const old = await commission({ cityId: city.id, createdAt: new Date(now - 40 * 86_400_000) });
     await commission({ cityId: city.id, status: 'overdue', deadline: new Date(now - 1000) });

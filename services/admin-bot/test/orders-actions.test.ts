@@ -444,8 +444,16 @@ describe('✖️ Отменить', () => {
 });
 
 describe('🔁 Перезапланировать', () => {
+  // The bot's clock is pinned per test and the expected dates come from it: a test that runs
+  // across midnight (Moscow) still means the same "завтра".
+  let now: Date;
+  beforeEach(() => {
+    now = new Date();
+    h.pinClock(now);
+  });
+  afterEach(() => h.pinClock(undefined));
   const tomorrowAt = (time: string) => {
-    const today = localDateOf(new Date(), 'Europe/Moscow');
+    const today = localDateOf(now, 'Europe/Moscow');
     return atLocalTime(addLocalDays(today, 1, 'Europe/Moscow'), time, 'Europe/Moscow');
   };
 
@@ -501,7 +509,7 @@ describe('🔁 Перезапланировать', () => {
     expect((await d.send(s, 'в пятницу')).text).toContain('Неверная дата');
     expect((await d.send(s, '31.02')).text).toContain('Неверная дата');
     expect((await d.send(s, '01.01.2020')).text).toContain('Эта дата уже прошла');
-    const far = addLocalDays(localDateOf(new Date(), 'Europe/Moscow'), 90, 'Europe/Moscow');
+    const far = addLocalDays(localDateOf(now, 'Europe/Moscow'), 90, 'Europe/Moscow');
     expect((await d.send(s, far.split('-').reverse().join('.'))).text).toContain('Слишком далеко');
     expect(
       (
@@ -519,7 +527,7 @@ describe('🔁 Перезапланировать', () => {
       ).text,
     ).toContain('Неверная дата');
 
-    const date = addLocalDays(localDateOf(new Date(), 'Europe/Moscow'), 5, 'Europe/Moscow');
+    const date = addLocalDays(localDateOf(now, 'Europe/Moscow'), 5, 'Europe/Moscow');
     const ddmm = date.slice(8, 10) + '.' + date.slice(5, 7);
     const slots = await d.send(s, ddmm);
     expect(slots.text).toContain(`Заказ #${order.id}: слоты на ${ddmm}.${date.slice(0, 4)}`);

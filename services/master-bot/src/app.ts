@@ -12,6 +12,8 @@ export interface MasterBotOptions {
   httpPort?: number;
   /** Polling mode: the loop died (bad token, 409 from a second poller). */
   onFatal?: (err: unknown) => void;
+  /** The bot's clock for time-dependent texts (tests pin it); the real clock by default. */
+  now?: () => Date;
 }
 
 export type MasterBot = BotService<MasterContext>;
@@ -23,7 +25,12 @@ export async function startMasterBot(
 ): Promise<MasterBot> {
   const base = await createServiceBase('master-bot', config, opts.logger, { failFastRedis: true });
   const { logger, db, queues } = base;
-  const deps = { db, logger, dispatch: { db, queues, logger, settings: new SettingsCache(db) } };
+  const deps = {
+    db,
+    logger,
+    dispatch: { db, queues, logger, settings: new SettingsCache(db) },
+    now: opts.now ?? (() => new Date()),
+  };
   const bot = buildBot(config, deps, base);
   return serveBot(bot, { name: 'master bot', base, config, httpPort: opts.httpPort, onFatal: opts.onFatal });
 }

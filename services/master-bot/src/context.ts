@@ -8,6 +8,8 @@ export interface MasterBotDeps {
   db: Db;
   dispatch: DispatchDeps;
   logger: Logger;
+  /** The clock of every time-dependent text (tests pin it). */
+  now: () => Date;
 }
 
 /** Conversation state kept in Redis: the open wizard (see @fs/telegram wizard.ts). */

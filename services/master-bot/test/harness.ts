@@ -30,6 +30,8 @@ export interface BotHarness {
   moscow: CityFixture;
   /** Dispatch deps on the same database and Redis (to run timed jobs as the scheduler would). */
   deps: DispatchDeps;
+  /** Pins the bot's clock of its time-dependent texts (undefined: the real clock again). */
+  pinClock(at: Date | undefined): void;
   close(): Promise<void>;
 }
 
@@ -52,7 +54,8 @@ export async function startHarness(): Promise<BotHarness> {
     LOG_LEVEL: 'silent',
     HTTP_HOST: '127.0.0.1',
   });
-  const mb = await startMasterBot(config, { httpPort: 0 });
+  let pinned: Date | undefined;
+  const mb = await startMasterBot(config, { httpPort: 0, now: () => pinned ?? new Date() });
   fake.mapWebhookUrl(PUBLIC_URL, mb.httpUrl);
   const queues = new Queues({ connection: redis.connection, prefix: redis.prefix });
   const deps: DispatchDeps = {
@@ -70,6 +73,9 @@ export async function startHarness(): Promise<BotHarness> {
     tg,
     mb,
     moscow,
+    pinClock(at) {
+      pinned = at;
+    },
     async close() {
       await mb.stop();
       await queues.close();

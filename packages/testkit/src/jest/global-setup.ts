@@ -9,13 +9,14 @@ export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   try {
-    // Databases of crashed runs older than an hour are abandoned: drop them.
-    const stale = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'fs_test_%' OR datname LIKE 'fs_tpl_%'",
+    // Databases of crashed runs older than an hour are abandoned: drop them. "Now" is the
+    // server's clock, not this process's: a run under faketime must not drop live runs' databases.
+    const stale = await admin.query<{ datname: string; now: string }>(
+      "SELECT datname, (extract(epoch FROM now()) * 1000)::bigint::text AS now FROM pg_database WHERE datname LIKE 'fs_test_%' OR datname LIKE 'fs_tpl_%'",
     );
-    for (const { datname } of stale.rows) {
+    for (const { datname, now } of stale.rows) {
       const ts = Number(datname.split('_')[2]);
-      if (Number.isFinite(ts) && Date.now() - ts > 3600_000) {
+      if (Number.isFinite(ts) && Number(now) - ts > 3600_000) {
         await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
       }
     }

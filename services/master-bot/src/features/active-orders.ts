@@ -94,7 +94,7 @@ async function renderList(ctx: MasterContext, masterId: number): Promise<void> {
     await safeEdit(ctx, mt.active.empty, { parse_mode: 'HTML', reply_markup: inlineKeyboard([menuRow()]) });
     return;
   }
-  const now = new Date();
+  const now = ctx.deps.now();
   const text = [mt.active.title(orders.length), '', ...orders.map((o) => mt.active.row(o, now))].join('\n\n');
   await safeEdit(ctx, text, {
     parse_mode: 'HTML',
@@ -110,7 +110,7 @@ async function renderCard(ctx: MasterContext, masterId: number, orderId: number)
   const order = await loadActiveOrder(ctx.deps.db, masterId, orderId);
   if (!order) return renderList(ctx, masterId);
   const next = statusButton(order);
-  await safeEdit(ctx, activeCardText(order, new Date()), {
+  await safeEdit(ctx, activeCardText(order, ctx.deps.now()), {
     parse_mode: 'HTML',
     reply_markup: inlineKeyboard([
       ...(next ? [[next]] : []),

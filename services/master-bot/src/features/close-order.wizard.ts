@@ -207,7 +207,7 @@ async function close(
     await ctx.reply(mt.close.statusChanged, { reply_markup: afterKeyboard() });
     return;
   }
-  const now = new Date();
+  const now = ctx.deps.now();
   let text: string;
   if (result.orderType === 'guarantee') text = mt.close.closedGuarantee(result.orderId);
   else if (!result.commission) text = mt.close.closedNoCommission(result.orderId, result.totalKopecks);

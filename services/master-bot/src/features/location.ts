@@ -59,7 +59,7 @@ location.on('message', async (ctx, next) => {
       .select('live_until')
       .where('id', '=', master.id)
       .executeTakeFirst();
-    await ctx.reply(mt.place.liveStarted(until?.live_until ?? null, master.timezone, new Date()));
+    await ctx.reply(mt.place.liveStarted(until?.live_until ?? null, master.timezone, ctx.deps.now()));
     return;
   }
   await ctx.reply(LIVE_REPLY[result] ?? mt.place.invalid);

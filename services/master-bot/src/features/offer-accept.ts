@@ -34,7 +34,7 @@ offerAccept.use(
         await ctx.answerCbQuery(toast);
         const card = await loadActiveOrder(deps.db, master.id, orderId);
         if (card) {
-          await safeEdit(ctx, assignedOrderCard(card), {
+          await safeEdit(ctx, assignedOrderCard(card, ctx.deps.now()), {
             parse_mode: 'HTML',
             reply_markup: { inline_keyboard: [] },
           });

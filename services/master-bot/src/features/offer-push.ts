@@ -68,7 +68,7 @@ export async function closeStaleCopy(
   await ctx.answerCbQuery(line, { show_alert: true });
   const navigation = navigationRows(ctx);
   if (closed && navigation.length === 0) {
-    const { text } = renderNotification('offer_closed', closed.payload, new Date());
+    const { text } = renderNotification('offer_closed', closed.payload, ctx.deps.now());
     await safeEdit(ctx, text, { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } });
     return;
   }

@@ -36,7 +36,7 @@ offers.use(
     }
     await markOfferViewed(ctx.deps.dispatch, { offerId, masterId: master.id });
     await ctx.answerCbQuery();
-    await safeEdit(ctx, offerCardText(card, new Date()), {
+    await safeEdit(ctx, offerCardText(card, ctx.deps.now()), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
         offerAnswerRow(offerId, OFFER_BUTTONS.take),
@@ -63,7 +63,7 @@ async function renderList(ctx: MasterContext, masterId: number, requested: numbe
     });
     return;
   }
-  const now = new Date();
+  const now = ctx.deps.now();
   const text = [
     mt.offers.title,
     mt.offers.page(page + 1, pages, total),

@@ -50,7 +50,7 @@ start.use(
  */
 async function menuView(
   ctx: MasterContext,
-  now = new Date(),
+  now = ctx.deps.now(),
 ): Promise<{ text: string; markup?: InlineKeyboardMarkup }> {
   const master = ctx.master;
   if (!master) return { text: texts.startUnknown, markup: consentKeyboard() };

@@ -44,7 +44,7 @@ finance.use(
   masterAction('financePaid', 'registered', async (ctx, { page }, master) => {
     await ctx.answerCbQuery();
     const paid = await listPaidCommissions(ctx.deps.db, master.id, page);
-    const now = new Date();
+    const now = ctx.deps.now();
     const text =
       paid.rows.length === 0
         ? t.finance.paidEmpty
@@ -85,7 +85,7 @@ async function renderOverview(ctx: MasterContext, master: MasterState, page: num
     loadFinanceSummary(ctx.deps.db, master.id),
     listOpenCommissions(ctx.deps.db, master.id, page),
   ]);
-  const now = new Date();
+  const now = ctx.deps.now();
   const parts = [t.finance.title, ''];
   if (master.is_blocked) {
     const { support_contact } = await ctx.deps.dispatch.settings.get();
@@ -115,7 +115,7 @@ async function commissionCardView(
   ctx: MasterContext,
   c: MasterCommissionCard,
 ): Promise<{ text: string; markup: InlineKeyboardMarkup }> {
-  const now = new Date();
+  const now = ctx.deps.now();
   const lines = [t.finance.card(c, now)];
   if (c.status !== 'approved') {
     const { support_contact } = await ctx.deps.dispatch.settings.get();

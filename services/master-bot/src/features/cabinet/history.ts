@@ -30,7 +30,7 @@ history.use(
       return;
     }
     await ctx.answerCbQuery();
-    await safeEdit(ctx, cardText(order, new Date()), {
+    await safeEdit(ctx, cardText(order, ctx.deps.now()), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
         ...(order.commissionId !== null
@@ -62,7 +62,7 @@ async function renderList(ctx: MasterContext, masterId: number, requested: numbe
     await safeEdit(ctx, t.history.empty, { parse_mode: 'HTML', reply_markup: inlineKeyboard([menuRow()]) });
     return;
   }
-  const now = new Date();
+  const now = ctx.deps.now();
   const text = [t.history.title(page + 1, pages, totals), '', ...rows.map((r) => t.history.row(r, now))];
   await safeEdit(ctx, text.join('\n'), {
     parse_mode: 'HTML',

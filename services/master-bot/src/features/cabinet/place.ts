@@ -17,9 +17,13 @@ place.use(
   masterAction('placeView', 'registered', async (ctx, _args, master) => {
     await ctx.answerCbQuery();
     const info = await masterLocationInfo(ctx.deps.db, master.id);
-    await safeEdit(ctx, mt.place.screen(info ?? { base: null, live: null }, master.timezone, new Date()), {
-      parse_mode: 'HTML',
-      reply_markup: inlineKeyboard([[cbButton(mt.buttons.refresh, 'placeView', {})], menuRow()]),
-    });
+    await safeEdit(
+      ctx,
+      mt.place.screen(info ?? { base: null, live: null }, master.timezone, ctx.deps.now()),
+      {
+        parse_mode: 'HTML',
+        reply_markup: inlineKeyboard([[cbButton(mt.buttons.refresh, 'placeView', {})], menuRow()]),
+      },
+    );
   }),
 );

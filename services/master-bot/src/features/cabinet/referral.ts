@@ -30,7 +30,7 @@ referral.use(
       referralLink(ctx.botInfo.username, code),
       overview,
       { l1: settings.referral_level1_pct, l2: settings.referral_level2_pct },
-      new Date(),
+      ctx.deps.now(),
       master.timezone ?? 'UTC',
     );
     await safeEdit(ctx, text, { parse_mode: 'HTML', reply_markup: inlineKeyboard([menuRow()]) });

@@ -15,7 +15,7 @@ const PERIODS: readonly StatsPeriod[] = ['week', 'month', 'all'];
 stats.use(
   masterAction('statsView', 'registered', async (ctx, { period }, master) => {
     await ctx.answerCbQuery();
-    const figures = await loadMasterStats(ctx.deps.db, master.id, period);
+    const figures = await loadMasterStats(ctx.deps.db, master.id, period, ctx.deps.now());
     await safeEdit(ctx, mt.cabinet.stats.view(period, figures), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
