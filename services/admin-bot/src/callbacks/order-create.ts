@@ -1,8 +1,8 @@
 import { CATEGORIES, ORDER_TYPES } from '@fs/domain';
 import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
-/** Fields the confirmation card's "✏️ Изменить" can jump back to. */
-const ORDER_CREATE_FIELDS = [
+/** Fields the confirmation card's "✏️ Изменить" can jump back to, in the full flow's order. */
+export const ORDER_CREATE_FIELDS = [
   'city',
   'district',
   'street',

@@ -1,5 +1,6 @@
 import type { Db } from '@fs/db';
 import { cityFilter } from '../scope';
+import { type Page, readPage } from './page';
 import type { StaffMember } from './staff';
 
 /** Cities as the admin screens read them: a staff member's zone, one city, a page of their cities. */
@@ -38,21 +39,31 @@ export async function cityPage(
   page: number,
   perPage = CITIES_PER_PAGE,
 ): Promise<{ cities: CityRow[]; page: number; pages: number; total: number }> {
-  const { total } = await db
-    .selectFrom('cities')
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .where(cityFilter('id', staff))
-    .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const pages = Math.max(1, Math.ceil(count / perPage));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const cities = await db
-    .selectFrom('cities')
-    .select(['id', 'name', 'timezone', 'working_hours_start', 'working_hours_end'])
-    .where(cityFilter('id', staff))
-    .orderBy('name')
-    .offset(p * perPage)
-    .limit(perPage)
-    .execute();
-  return { cities, page: p, pages, total: count };
+  const inScope = db.selectFrom('cities').where(cityFilter('id', staff));
+  const count = inScope.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const { rows: cities, ...p } = await readPage(count, page, perPage, (offset, limit) =>
+    inScope
+      .select(['id', 'name', 'timezone', 'working_hours_start', 'working_hours_end'])
+      .orderBy('name')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
+  return { cities, ...p };
+}
+
+export const DISTRICTS_PER_PAGE = 10;
+
+/** One page of a city's districts, by name. */
+export async function cityDistricts(
+  db: Db,
+  cityId: number,
+  page: number,
+  perPage = DISTRICTS_PER_PAGE,
+): Promise<Page<{ id: number; name: string }>> {
+  const districts = db.selectFrom('districts').where('city_id', '=', cityId);
+  const count = districts.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  return readPage(count, page, perPage, (offset, limit) =>
+    districts.select(['id', 'name']).orderBy('name').orderBy('id').offset(offset).limit(limit).execute(),
+  );
 }

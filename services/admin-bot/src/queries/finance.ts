@@ -4,7 +4,7 @@ import { atLocalTime, type CommissionStatus, localDateOf } from '@fs/domain';
 import { sql } from 'kysely';
 import type { CallbackArgs } from '../callbacks';
 import { cityFilter } from '../scope';
-import type { Page } from './masters';
+import { type Page, readPage } from './page';
 import type { StaffMember } from './staff';
 
 /** Reads for the finance screens; scoped by the order's city. */
@@ -126,25 +126,23 @@ export async function listCommissions(
   let q = commissionsQuery(db, staff, group);
   if (range.from) q = q.where('k.created_at', '>=', range.from);
   if (range.to) q = q.where('k.created_at', '<', range.to);
-  const { total } = await q.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-  const count = Number(total);
-  const pages = Math.max(1, Math.ceil(count / perPage));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows = await q
-    .select([
-      'k.id',
-      'k.order_id',
-      'k.amount_kopecks',
-      'k.status',
-      'k.deadline_at',
-      'm.full_name as master_name',
-    ])
-    .orderBy('k.created_at', 'desc')
-    .orderBy('k.id', 'desc')
-    .offset(p * perPage)
-    .limit(perPage)
-    .execute();
-  return { rows, page: p, pages, total: count };
+  const count = q.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  return readPage(count, page, perPage, (offset, limit) =>
+    q
+      .select([
+        'k.id',
+        'k.order_id',
+        'k.amount_kopecks',
+        'k.status',
+        'k.deadline_at',
+        'm.full_name as master_name',
+      ])
+      .orderBy('k.created_at', 'desc')
+      .orderBy('k.id', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
 }
 
 export interface CommissionCard {
@@ -243,25 +241,20 @@ export async function listBalances(
     .innerJoin('orders as o', 'o.id', 'k.order_id')
     .innerJoin('masters as m', 'm.id', 'k.master_id')
     .where(cityFilter('o.city_id', staff));
-  const { total } = await base
-    .select(sql<string>`count(DISTINCT k.master_id)`.as('total'))
-    .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const pages = Math.max(1, Math.ceil(count / perPage));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows = await base
-    .select(['k.master_id', 'm.full_name as master_name', ...BALANCE_SUMS])
-    .groupBy(['k.master_id', 'm.full_name'])
-    .orderBy(sql`4`, 'desc')
-    .orderBy(sql`3`, 'desc')
-    .orderBy('k.master_id')
-    .offset(p * perPage)
-    .limit(perPage)
-    .execute();
+  const count = base.select(sql<string>`count(DISTINCT k.master_id)`.as('total')).executeTakeFirstOrThrow();
+  const list = await readPage(count, page, perPage, (offset, limit) =>
+    base
+      .select(['k.master_id', 'm.full_name as master_name', ...BALANCE_SUMS])
+      .groupBy(['k.master_id', 'm.full_name'])
+      .orderBy(sql`4`, 'desc')
+      .orderBy(sql`3`, 'desc')
+      .orderBy('k.master_id')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
   return {
-    rows: rows.map((r) => ({ master_id: r.master_id, master_name: r.master_name, ...balanceOf(r) })),
-    page: p,
-    pages,
-    total: count,
+    ...list,
+    rows: list.rows.map((r) => ({ master_id: r.master_id, master_name: r.master_name, ...balanceOf(r) })),
   };
 }

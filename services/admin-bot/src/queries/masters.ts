@@ -16,6 +16,7 @@ import {
 } from '@fs/domain';
 import { sql } from 'kysely';
 import { cityFilter } from '../scope';
+import { type Page, readPage } from './page';
 import type { StaffMember } from './staff';
 
 /** Reads for the masters and moderation screens; every list is limited to the staff member's cities. */
@@ -49,18 +50,6 @@ export interface MasterListRow {
   active_orders: number;
 }
 
-export interface Page<T> {
-  rows: T[];
-  page: number;
-  pages: number;
-  total: number;
-}
-
-function clampPage(page: number, total: number, perPage: number): { page: number; pages: number } {
-  const pages = Math.max(1, Math.ceil(total / perPage));
-  return { page: Math.min(Math.max(0, page), pages - 1), pages };
-}
-
 function mastersQuery(db: Db, staff: StaffMember, f: MasterFilters) {
   let q = db
     .selectFrom('masters as m')
@@ -87,6 +76,21 @@ function mastersQuery(db: Db, staff: StaffMember, f: MasterFilters) {
   return q;
 }
 
+const countMasters = (db: Db, staff: StaffMember, f: MasterFilters) =>
+  mastersQuery(db, staff, f)
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+
+const LIST_COLUMNS = [
+  'm.id',
+  'm.full_name',
+  'c.name as city',
+  'm.moderation_status',
+  'm.shift_status',
+  'm.is_blocked',
+  'm.rating',
+] as const;
+
 export async function listMasters(
   db: Db,
   staff: StaffMember,
@@ -94,34 +98,24 @@ export async function listMasters(
   page: number,
   perPage = MASTERS_PER_PAGE,
 ): Promise<Page<MasterListRow>> {
-  const { total } = await mastersQuery(db, staff, filters)
-    .select((eb) => eb.fn.countAll<string>().as('total'))
-    .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const p = clampPage(page, count, perPage);
-  const rows = await mastersQuery(db, staff, filters)
-    .select([
-      'm.id',
-      'm.full_name',
-      'c.name as city',
-      'm.moderation_status',
-      'm.shift_status',
-      'm.is_blocked',
-      'm.rating',
-      (eb) =>
-        eb
-          .selectFrom('orders as a')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .whereRef('a.assigned_master_id', '=', 'm.id')
-          .where('a.status', 'in', [...ACTIVE_ORDER_STATUSES])
-          .$asScalar()
-          .as('active_orders'),
-    ])
-    .orderBy('m.id', 'desc')
-    .offset(p.page * perPage)
-    .limit(perPage)
-    .execute();
-  return { rows, total: count, ...p };
+  return readPage(countMasters(db, staff, filters), page, perPage, (offset, limit) =>
+    mastersQuery(db, staff, filters)
+      .select([
+        ...LIST_COLUMNS,
+        (eb) =>
+          eb
+            .selectFrom('orders as a')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .whereRef('a.assigned_master_id', '=', 'm.id')
+            .where('a.status', 'in', [...ACTIVE_ORDER_STATUSES])
+            .$asScalar()
+            .as('active_orders'),
+      ])
+      .orderBy('m.id', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
 }
 
 /** Masters waiting for moderation in the staff member's cities, oldest first. */
@@ -132,29 +126,15 @@ export async function listPendingMasters(
   perPage = MASTERS_PER_PAGE,
 ): Promise<Page<MasterListRow & { updated_at: Date }>> {
   const filters: MasterFilters = { ...NO_FILTERS, status: 'pending' };
-  const { total } = await mastersQuery(db, staff, filters)
-    .select((eb) => eb.fn.countAll<string>().as('total'))
-    .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const p = clampPage(page, count, perPage);
-  const rows = await mastersQuery(db, staff, filters)
-    .select([
-      'm.id',
-      'm.full_name',
-      'c.name as city',
-      'm.moderation_status',
-      'm.shift_status',
-      'm.is_blocked',
-      'm.rating',
-      'm.updated_at',
-      sql<number>`0`.as('active_orders'),
-    ])
-    .orderBy('m.updated_at')
-    .orderBy('m.id')
-    .offset(p.page * perPage)
-    .limit(perPage)
-    .execute();
-  return { rows, total: count, ...p };
+  return readPage(countMasters(db, staff, filters), page, perPage, (offset, limit) =>
+    mastersQuery(db, staff, filters)
+      .select([...LIST_COLUMNS, 'm.updated_at', sql<number>`0`.as('active_orders')])
+      .orderBy('m.updated_at')
+      .orderBy('m.id')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
 }
 
 export interface MasterCardData {
@@ -362,33 +342,6 @@ export async function masterCity(db: Db, masterId: number): Promise<{ city_id: n
     .where('id', '=', masterId)
     .where('is_deleted', '=', false)
     .executeTakeFirst();
-}
-
-export const DISTRICTS_PER_PAGE = 10;
-
-/** One page of a city's districts, by name. */
-export async function cityDistricts(
-  db: Db,
-  cityId: number,
-  page: number,
-  perPage = DISTRICTS_PER_PAGE,
-): Promise<Page<{ id: number; name: string }>> {
-  const { total } = await db
-    .selectFrom('districts')
-    .select((eb) => eb.fn.countAll<string>().as('total'))
-    .where('city_id', '=', cityId)
-    .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const p = clampPage(page, count, perPage);
-  const rows = await db
-    .selectFrom('districts')
-    .select(['id', 'name'])
-    .where('city_id', '=', cityId)
-    .orderBy('name')
-    .offset(p.page * perPage)
-    .limit(perPage)
-    .execute();
-  return { rows, total: count, ...p };
 }
 
 export async function cityName(db: Db, cityId: number): Promise<string | undefined> {

@@ -2,12 +2,12 @@ import type { Db } from '@fs/db';
 import { CATEGORIES, type Category } from '@fs/domain';
 import { sql } from 'kysely';
 import { cityFilter } from '../scope';
+import { readPage } from './page';
 import type { StaffMember } from './staff';
 
 /** Reads of the order creation wizard; every city read is scoped to the staff member. */
 
 export const CITY_PAGE_SIZE = 10;
-export const DISTRICT_PAGE_SIZE = 10;
 export const SEARCH_LIMIT = 10;
 
 export interface NamedRow {
@@ -20,18 +20,10 @@ const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${
 
 export async function cityPage(db: Db, staff: StaffMember, page: number) {
   const base = db.selectFrom('cities').where('is_active', '=', true).where(cityFilter('id', staff));
-  const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  const total = Number(n);
-  const pages = Math.max(1, Math.ceil(total / CITY_PAGE_SIZE));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows: NamedRow[] = await base
-    .select(['id', 'name'])
-    .orderBy('name')
-    .orderBy('id')
-    .limit(CITY_PAGE_SIZE)
-    .offset(p * CITY_PAGE_SIZE)
-    .execute();
-  return { rows, page: p, pages, total };
+  const count = base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  return readPage<NamedRow>(count, page, CITY_PAGE_SIZE, (offset, limit) =>
+    base.select(['id', 'name']).orderBy('name').orderBy('id').limit(limit).offset(offset).execute(),
+  );
 }
 
 export async function searchCities(db: Db, staff: StaffMember, query: string): Promise<NamedRow[]> {
@@ -63,22 +55,6 @@ export async function scopedCity(db: Db, staff: StaffMember, cityId: number): Pr
     .where('is_active', '=', true)
     .where(cityFilter('id', staff))
     .executeTakeFirst();
-}
-
-export async function districtPage(db: Db, cityId: number, page: number) {
-  const base = db.selectFrom('districts').where('city_id', '=', cityId);
-  const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  const total = Number(n);
-  const pages = Math.max(1, Math.ceil(total / DISTRICT_PAGE_SIZE));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows: NamedRow[] = await base
-    .select(['id', 'name'])
-    .orderBy('name')
-    .orderBy('id')
-    .limit(DISTRICT_PAGE_SIZE)
-    .offset(p * DISTRICT_PAGE_SIZE)
-    .execute();
-  return { rows, page: p, pages, total };
 }
 
 export async function searchDistricts(db: Db, cityId: number, query: string): Promise<NamedRow[]> {

@@ -13,6 +13,7 @@ import { STAFF_QUEUE_STATUSES } from '@fs/domain';
 import { type SqlBool, sql } from 'kysely';
 import type { StoredFile } from '../files';
 import { cityFilter } from '../scope';
+import { type Page, readPage } from './page';
 import type { StaffMember } from './staff';
 
 /**
@@ -103,12 +104,7 @@ const ROW_COLUMNS = sql`o.id, o.status, o.type, o.category, c.name AS city_name,
 const ROW_FROM = sql`orders o JOIN cities c ON c.id = o.city_id
   LEFT JOIN districts d ON d.id = o.district_id LEFT JOIN masters m ON m.id = o.assigned_master_id`;
 
-export interface OrderPage {
-  rows: OrderRow[];
-  page: number;
-  pages: number;
-  total: number;
-}
+export type OrderPage = Page<OrderRow>;
 
 /** A page of a list, newest first; the page is clamped to the last one. */
 export async function listOrders(
@@ -120,17 +116,18 @@ export async function listOrders(
   warrantyDays: number,
 ): Promise<OrderPage> {
   const where = scoped(staff, section, f, warrantyDays);
-  const { rows: counted } = await sql<{ total: number }>`
+  const count = sql<{ total: number }>`
     SELECT count(*)::int AS total FROM orders o JOIN cities c ON c.id = o.city_id WHERE ${where}
-  `.execute(db);
-  const total = counted[0]?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / ORDERS_PER_PAGE));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const { rows } = await sql<OrderRow>`
-    SELECT ${ROW_COLUMNS} FROM ${ROW_FROM} WHERE ${where}
-    ORDER BY o.id DESC LIMIT ${ORDERS_PER_PAGE}::int OFFSET ${p * ORDERS_PER_PAGE}::int
-  `.execute(db);
-  return { rows, page: p, pages, total };
+  `
+    .execute(db)
+    .then((r) => r.rows[0] ?? { total: 0 });
+  return readPage(count, page, ORDERS_PER_PAGE, async (offset, limit) => {
+    const { rows } = await sql<OrderRow>`
+      SELECT ${ROW_COLUMNS} FROM ${ROW_FROM} WHERE ${where}
+      ORDER BY o.id DESC LIMIT ${limit}::int OFFSET ${offset}::int
+    `.execute(db);
+    return rows;
+  });
 }
 
 /** The order's city when it exists (scope is checked by the caller, to tell "not yours" from "no such"). */

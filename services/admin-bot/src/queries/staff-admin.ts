@@ -2,7 +2,7 @@ import { type Db, type IssuedAccessCode, insertAccessCode } from '@fs/db';
 import { audit } from '@fs/dispatch';
 import { ACCESS_CODE_TTL_HOURS, type StaffRole } from '@fs/domain';
 import { sql } from 'kysely';
-import type { Page } from './masters';
+import { type Page, readPage } from './page';
 
 /** Staff and access codes, as global admins manage them. */
 
@@ -127,54 +127,40 @@ export interface StaffRow {
 const citiesOf = sql<string[]>`coalesce((SELECT array_agg(c.name ORDER BY c.name) FROM staff_cities sc
   JOIN cities c ON c.id = sc.city_id WHERE sc.staff_user_id = s.id), '{}')`;
 
+const staffRows = (db: Db) =>
+  db
+    .selectFrom('staff_users as s')
+    .select([
+      's.id',
+      's.full_name',
+      's.username',
+      's.tg_user_id',
+      's.role',
+      's.is_active',
+      's.created_at',
+      's.invite_expires_at',
+      's.linked_at',
+      citiesOf.as('cities'),
+    ]);
+
 export async function listStaff(db: Db, page: number, perPage = STAFF_PER_PAGE): Promise<Page<StaffRow>> {
-  const { total } = await db
+  const count = db
     .selectFrom('staff_users')
     .select((eb) => eb.fn.countAll<string>().as('total'))
     .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const pages = Math.max(1, Math.ceil(count / perPage));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows = await db
-    .selectFrom('staff_users as s')
-    .select([
-      's.id',
-      's.full_name',
-      's.username',
-      's.tg_user_id',
-      's.role',
-      's.is_active',
-      's.created_at',
-      's.invite_expires_at',
-      's.linked_at',
-      citiesOf.as('cities'),
-    ])
-    .orderBy('s.is_active', 'desc')
-    .orderBy('s.role')
-    .orderBy('s.id')
-    .offset(p * perPage)
-    .limit(perPage)
-    .execute();
-  return { rows, page: p, pages, total: count };
+  return readPage(count, page, perPage, (offset, limit) =>
+    staffRows(db)
+      .orderBy('s.is_active', 'desc')
+      .orderBy('s.role')
+      .orderBy('s.id')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
 }
 
 export async function loadStaff(db: Db, staffId: number): Promise<StaffRow | undefined> {
-  return db
-    .selectFrom('staff_users as s')
-    .select([
-      's.id',
-      's.full_name',
-      's.username',
-      's.tg_user_id',
-      's.role',
-      's.is_active',
-      's.created_at',
-      's.invite_expires_at',
-      's.linked_at',
-      citiesOf.as('cities'),
-    ])
-    .where('s.id', '=', staffId)
-    .executeTakeFirst();
+  return staffRows(db).where('s.id', '=', staffId).executeTakeFirst();
 }
 
 /** Turns a staff member's access off or on; false when it already was. Audited. */
@@ -216,30 +202,23 @@ export async function listActiveCodes(
   page: number,
   perPage = STAFF_PER_PAGE,
 ): Promise<Page<CodeRow>> {
-  const { total } = await db
-    .selectFrom('staff_access_codes as k')
-    .select((eb) => eb.fn.countAll<string>().as('total'))
-    .where(ACTIVE_CODE)
-    .executeTakeFirstOrThrow();
-  const count = Number(total);
-  const pages = Math.max(1, Math.ceil(count / perPage));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows = await db
-    .selectFrom('staff_access_codes as k')
-    .select([
-      'k.id',
-      'k.code',
-      'k.role',
-      'k.expires_at',
-      sql<string[]>`coalesce((SELECT array_agg(c.name ORDER BY c.name) FROM staff_access_code_cities kc
+  const codes = db.selectFrom('staff_access_codes as k').where(ACTIVE_CODE);
+  const count = codes.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  return readPage(count, page, perPage, (offset, limit) =>
+    codes
+      .select([
+        'k.id',
+        'k.code',
+        'k.role',
+        'k.expires_at',
+        sql<string[]>`coalesce((SELECT array_agg(c.name ORDER BY c.name) FROM staff_access_code_cities kc
         JOIN cities c ON c.id = kc.city_id WHERE kc.access_code_id = k.id), '{}')`.as('cities'),
-    ])
-    .where(ACTIVE_CODE)
-    .orderBy('k.id', 'desc')
-    .offset(p * perPage)
-    .limit(perPage)
-    .execute();
-  return { rows, page: p, pages, total: count };
+      ])
+      .orderBy('k.id', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+  );
 }
 
 /** Revokes an unused code; false when it was already used or revoked. Audited. */

@@ -2,6 +2,7 @@ import { CATEGORIES, normalizeRuPhone, ORDER_TYPES } from '@fs/domain';
 import { defineWizard } from '@fs/telegram';
 import { z } from 'zod';
 import type { CallbackArgs } from '../../callbacks';
+import { ORDER_CREATE_FIELDS } from '../../callbacks/order-create';
 import { texts } from '../../texts';
 
 /**
@@ -16,20 +17,8 @@ export type Field = CallbackArgs<'ocEditField'>['field'];
 const STEPS = [
   'mode',
   'quickPhone',
-  'city',
-  'district',
-  'street',
-  'house',
-  'apartment',
-  'comment',
-  'name',
-  'phone',
-  'category',
-  'description',
-  'type',
-  'files',
+  ...ORDER_CREATE_FIELDS,
   'streetManual',
-  'slot',
   'slotDate',
   'slotsOfDate',
   'late',
@@ -85,22 +74,7 @@ export const orderCreateWizard = defineWizard(
   z.object({ step: z.enum(STEPS), draft: draftSchema }),
 );
 
-const FULL: readonly Step[] = [
-  'city',
-  'district',
-  'street',
-  'house',
-  'apartment',
-  'comment',
-  'name',
-  'phone',
-  'category',
-  'description',
-  'slot',
-  'type',
-  'files',
-  'confirm',
-];
+const FULL: readonly Step[] = [...ORDER_CREATE_FIELDS, 'confirm'];
 const QUICK_REUSED: readonly Step[] = ['quickPhone', 'category', 'description', 'slot', 'confirm'];
 
 /** Address fields a new city clears: asked again before returning to the card. */

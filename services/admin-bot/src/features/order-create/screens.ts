@@ -23,11 +23,11 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types'
 import { cbButton } from '../../callbacks';
 import type { AdminBotDeps } from '../../context';
 import { menuRow } from '../../keyboards/menu';
+import { cityDistricts } from '../../queries/cities';
 import {
   activeCategories,
   type CityInfo,
   cityPage,
-  districtPage,
   type NamedRow,
   type StreetRow,
   scopedCity,
@@ -332,7 +332,7 @@ async function addressScreen(
       const buttons = input.found.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
       return simple(P.districtSearch(input.query ?? ''), [...pairs(buttons), none]);
     }
-    const { rows, page, pages, total } = await districtPage(db, c.id, input.page ?? 0);
+    const { rows, page, pages, total } = await cityDistricts(db, c.id, input.page ?? 0);
     if (total === 0) return simple(P.noDistricts(c.name), [none]);
     const buttons = rows.map((x) => cbButton(x.name, 'ocDistrict', { districtId: x.id }));
     return simple(P.district(c.name, page, pages), [
