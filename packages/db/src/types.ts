@@ -261,6 +261,21 @@ export interface OrderStatusHistoryTable {
   created_at: CreatedAt;
 }
 
+/**
+ * Ranking inputs per master, kept by triggers (migration 0340; see
+ * packages/dispatch/src/masters/master-load.ts for how the candidate query reads them).
+ */
+export interface MasterLoadTable {
+  master_id: number;
+  active_orders: Generated<number>;
+  open_offers: Generated<number>;
+  /** Earliest expires_at of the open offers (null: none). */
+  open_offers_until: Timestamp | null;
+  avg_check_7d: Generated<number>;
+  /** When the oldest order in the 7-day window leaves it (null: none in the window). */
+  avg_check_until: Timestamp | null;
+}
+
 export interface OffersTable {
   id: Generated<number>;
   order_id: number;
@@ -515,6 +530,7 @@ export interface Database {
   master_districts: MasterDistrictsTable;
   master_skills: MasterSkillsTable;
   master_invite_codes: MasterInviteCodesTable;
+  master_load: MasterLoadTable;
   orders: OrdersTable;
   order_status_history: OrderStatusHistoryTable;
   offers: OffersTable;

@@ -6,6 +6,7 @@ export * from './commissions/commission-payment';
 export * from './commissions/commission-read';
 export * from './masters/master-admin';
 export * from './masters/master-admin-input';
+export { refreshAgedMasterLoads } from './masters/master-load';
 export * from './masters/master-location';
 export {
   findReferrer,

@@ -8,6 +8,12 @@ import {
   runCommissionsJob,
 } from './commission-jobs';
 import { DIGEST_EVERY_MS, DIGEST_JOB, DIGEST_SCHEDULER_ID, runDigestJob } from './digest-jobs';
+import {
+  MASTER_LOAD_EVERY_MS,
+  MASTER_LOAD_JOB,
+  MASTER_LOAD_SCHEDULER_ID,
+  runMasterLoadJob,
+} from './master-load-jobs';
 import { PLACES_EVERY_MS, PLACES_JOB, PLACES_SCHEDULER_ID, runPlacesJob } from './places-jobs';
 
 /**
@@ -34,6 +40,12 @@ export const TIMED_JOBS: readonly TimedJob[] = [
   },
   { name: DIGEST_JOB, schedulerId: DIGEST_SCHEDULER_ID, everyMs: DIGEST_EVERY_MS, run: runDigestJob },
   { name: PLACES_JOB, schedulerId: PLACES_SCHEDULER_ID, everyMs: PLACES_EVERY_MS, run: runPlacesJob },
+  {
+    name: MASTER_LOAD_JOB,
+    schedulerId: MASTER_LOAD_SCHEDULER_ID,
+    everyMs: MASTER_LOAD_EVERY_MS,
+    run: runMasterLoadJob,
+  },
 ];
 
 export async function scheduleTimedJobs(queue: Queue): Promise<void> {

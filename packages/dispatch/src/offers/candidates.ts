@@ -1,7 +1,7 @@
 import { loadSettings } from '@fs/db';
 import { type Category, distanceBandMetres, type OrderType, type ShiftStatus } from '@fs/domain';
 import { type RawBuilder, sql } from 'kysely';
-import { activeOrderCountSql, orderLimitSql, pendingOfferCountSql } from '../masters/master-load';
+import { activeOrdersOf, avgCheckOf, orderLimitSql, pendingOffersOf } from '../masters/master-load';
 import type { Executor } from '../shared/deps';
 
 /** What the candidate query needs to know about the order. */
@@ -161,10 +161,11 @@ export function distanceSql(
 }
 
 /**
- * What qualification and ranking read per master; in the scheduler's mode every column comes
- * from the index (index-only) or an index probe.
+ * What qualification and ranking read per master (`m` masters, `l` its master_load row); in the
+ * scheduler's mode the masters' columns come from the index (index-only), the load from one
+ * primary-key probe of master_load. `pendingExcept`: see pendingOffersOf.
  */
-function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions, pendingExcept: number | null) {
   const preferredId = order.type === 'guarantee' ? order.preferred_master_id : null;
   const defaultLimit = limitSetting(opts);
   return sql`
@@ -173,20 +174,16 @@ function qualifyColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
     (${order.district_id}::int IS NOT NULL AND EXISTS (SELECT 1 FROM master_districts md
       WHERE md.master_id = m.id AND md.district_id = ${order.district_id}::int)) AS in_district,
     ${distanceSql(sql.ref('m.geo_point'), orderPoint(order))} AS distance_m,
-    ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
-    ${orderLimitSql('m', defaultLimit)} AS order_limit`;
+    ${activeOrdersOf('l')} AS active_orders,
+    ${orderLimitSql('m', defaultLimit)} AS order_limit,
+    ${pendingOffersOf('l', pendingExcept)} AS pending_offers,
+    ${avgCheckOf('l')} AS avg_check`;
 }
 
-/** Columns every mode computes for a master that passed (or, with explain, was examined). */
-function rankingColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
-  return sql`${qualifyColumns(order, opts)}, m.full_name, m.shift_status,
-    ${pendingOfferCountSql(sql.ref('m.id'), order.id)} AS pending_offers`;
-}
-
-/** Average check over the last 7 days (closed orders), via ix_orders__master_closed. */
-export function avgCheckSql(masterId: RawBuilder<unknown>): RawBuilder<number> {
-  return sql<number>`(SELECT coalesce(avg(c.total_amount_kopecks), 0)::float8 FROM orders c
-  WHERE c.assigned_master_id = ${masterId} AND c.status = 'closed' AND c.closed_at >= now() - interval '7 days')`;
+/** Columns the explain mode computes for every master of the city. */
+function explainColumns(order: CandidateOrder, opts: FindCandidatesOptions) {
+  // Every master of the city is listed, including those holding an offer for this order.
+  return sql`${qualifyColumns(order, opts, order.id)}, m.full_name, m.shift_status`;
 }
 
 /**
@@ -295,16 +292,18 @@ export interface SelectCandidatesOptions extends Omit<FindCandidatesOptions, 'ex
  */
 function candidateSource(order: CandidateOrder, opts: FindCandidatesOptions, d: DistanceTerms) {
   const rules = sql.join(Object.values(masterRules(order)), sql` AND `);
-  const columns = qualifyColumns(order, opts);
+  // The rules drop masters holding a live offer for this order: every open offer of the rest counts.
+  const columns = qualifyColumns(order, opts, null);
+  const from = sql`masters m JOIN master_load l ON l.master_id = m.id`;
   const inCity = sql`m.city_id = ${order.city_id}::int AND ${rules}`;
   if (d.radius === null || order.lat == null || order.lon == null)
-    return sql`SELECT ${columns} FROM masters m WHERE ${inCity}`;
+    return sql`SELECT ${columns} FROM ${from} WHERE ${inCity}`;
   const point = orderPoint(order);
-  return sql`SELECT ${columns} FROM masters m
+  return sql`SELECT ${columns} FROM ${from}
       WHERE ${inCity} AND earth_box(${point}, ${d.radius}::float8) @> m.geo_point
         AND cube_distance(m.geo_point, ${point}) <= ${d.radius}::float8
     UNION ALL
-    SELECT ${columns} FROM masters m WHERE ${inCity} AND m.geo_point IS NULL`;
+    SELECT ${columns} FROM ${from} WHERE ${inCity} AND m.geo_point IS NULL`;
 }
 
 /** The scheduler's statement (exported for the plan test and the README's EXPLAIN). */
@@ -332,13 +331,11 @@ export function selectCandidatesSql(
       ) p
       WHERE p.active_orders < p.order_limit
     ), scoped AS (
-      -- Pending offers only for the masters in scope (materialized: computed once per master).
-      SELECT q.*, ${pendingOfferCountSql(sql.ref('q.id'), order.id)} AS pending_offers
-      FROM qualified q
+      SELECT q.* FROM qualified q
       WHERE q.in_district OR NOT EXISTS (SELECT 1 FROM qualified WHERE in_district)
     ), ranked AS (
-      SELECT s.* FROM (SELECT f.*, ${avgCheckSql(sql.ref('f.id'))} AS avg_check FROM scoped f
-        WHERE f.active_orders + f.pending_offers < f.order_limit) s
+      SELECT s.* FROM scoped s
+      WHERE s.active_orders + s.pending_offers < s.order_limit
       ORDER BY ${rankingSql(d)}
       LIMIT ${opts.limit}::int
     ), numbered AS (
@@ -400,8 +397,8 @@ async function explainCandidates(
       FROM (
         SELECT r.*, (${d.radius}::float8 IS NULL OR r.distance_m IS NULL OR r.distance_m <= ${d.radius}::float8) AS ok_near
         FROM (
-          SELECT ${rankingColumns(order, opts)}, ${sql.join(ruleColumns)}
-          FROM masters m
+          SELECT ${explainColumns(order, opts)}, ${sql.join(ruleColumns)}
+          FROM masters m JOIN master_load l ON l.master_id = m.id
           WHERE m.city_id = ${order.city_id}::int
         ) r
       ) p
@@ -411,7 +408,7 @@ async function explainCandidates(
       FROM examined e
     )
     SELECT s.*, (s.passes_master_rules AND s.ok_district AND s.free) AS eligible
-    FROM (SELECT c.*, ${avgCheckSql(sql.ref('c.id'))} AS avg_check FROM scoped c) s
+    FROM scoped s
     ORDER BY eligible DESC, ${rankingSql(d)}, s.full_name
   `.execute(db);
   let rank = 0;
@@ -440,8 +437,8 @@ async function explainCandidates(
  * The batch form of THE candidate query (batch-round.ts), the same rules for many orders of one
  * city in one statement: lock up to `batch` waiting orders of the city (SKIP LOCKED; the
  * triggering order first, then by priority), read the city's available masters once with their
- * load, district list and 7-day average check (`pool`, index-only from ix_masters__ranked plus
- * one probe per master), and rank them per order (skill, refusals and live offers, radius,
+ * load and 7-day average check (master_load) and district list (`pool`, index-only from
+ * ix_masters__ranked plus a master_load and a master_districts probe per master), and rank them per order (skill, refusals and live offers, radius,
  * district with citywide fallback, free under their limit) with the same ranking. One row per
  * locked order with its first `k` free candidates (k grows with the earlier orders of the batch
  * that compete for them) and how many qualifying masters are only busy with other offers.
@@ -527,18 +524,17 @@ export function batchCandidatesSql(
       SELECT q.* FROM (
         SELECT m.id, m.skill_codes, m.has_vehicle, m.rating::float8 AS rating, m.geo_point,
           ARRAY(SELECT md.district_id FROM master_districts md WHERE md.master_id = m.id) AS district_ids,
-          ${activeOrderCountSql(sql.ref('m.id'))} AS active_orders,
+          ${activeOrdersOf('l')} AS active_orders,
           ${orderLimitSql('m', input.maxActiveOrders)} AS order_limit,
           -- Every open offer counts: no order of the batch has one.
-          ${pendingOfferCountSql(sql.ref('m.id'), 0)} AS pending_offers
-        FROM masters m
+          ${pendingOffersOf('l', null)} AS pending_offers,
+          ${avgCheckOf('l')} AS avg_check
+        FROM masters m JOIN master_load l ON l.master_id = m.id
         WHERE m.city_id = (SELECT city_id FROM target) AND ${availability}
           AND m.skill_codes && (SELECT array_agg(DISTINCT category) FROM picked)
         OFFSET 0
       ) q
       WHERE q.active_orders < q.order_limit
-    ), ranked_pool AS MATERIALIZED (
-      SELECT q.*, ${avgCheckSql(sql.ref('q.id'))} AS avg_check FROM pool q
     )
     SELECT o.id, o.pos::int, o.city_id, c.name AS city_name, c.timezone, dn.name AS district_name, o.street, o.category,
       o.description, o.timeslot_start, o.timeslot_end, o.is_asap, o.type, o.dist_rounds_used, o.first_offer_at,
@@ -561,7 +557,7 @@ export function batchCandidatesSql(
                 (o.district_id IS NOT NULL AND o.district_id = ANY (q.district_ids)) AS in_district,
                 ${distanceSql(sql.ref('q.geo_point'), sql.ref('o.point'))} AS distance_m,
                 q.active_orders + q.pending_offers < q.order_limit AS free
-              FROM ranked_pool q
+              FROM pool q
               WHERE o.skill_active AND q.skill_codes @> ARRAY[o.category] AND NOT (q.id = ANY (o.excluded))
                 AND (${d.radius}::float8 IS NULL OR q.geo_point IS NULL OR o.point IS NULL
                   OR cube_distance(q.geo_point, o.point) <= ${d.radius}::float8)
