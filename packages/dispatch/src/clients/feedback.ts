@@ -129,6 +129,61 @@ async function commit<R extends { kind: string }>(
   return done.result;
 }
 
+/** One answer of the client: the stars, or whether the amount was right. */
+type Answer = { field: 'stars'; value: number } | { field: 'amount_confirmed'; value: boolean };
+
+/**
+ * Stores the answer on the order's review row unless that answer was already given (the first
+ * answer wins): the row as it now is, or `already` with the stored answer.
+ */
+async function answerOnce(trx: Executor, chatId: number, t: ReviewTarget, answer: Answer) {
+  const value = <F extends Answer['field']>(f: F) =>
+    (answer.field === f ? answer.value : undefined) as Extract<Answer, { field: F }>['value'] | undefined;
+  const review = await trx
+    .insertInto('reviews')
+    .values({
+      order_id: t.order_id,
+      master_id: t.master_id,
+      city_id: t.city_id,
+      chat_id: chatId,
+      stars: value('stars'),
+      amount_kopecks: t.amount_kopecks,
+      amount_confirmed: value('amount_confirmed'),
+    })
+    .onConflict((oc) =>
+      oc
+        .column('order_id')
+        .doUpdateSet({ [answer.field]: answer.value, updated_at: sql<Date>`now()` })
+        .where(`reviews.${answer.field}`, 'is', null),
+    )
+    .returning(['stars', 'amount_confirmed', 'master_id', 'low_rating_alerted_at', 'amount_alerted_at'])
+    .executeTakeFirst();
+  if (review) return { review };
+  const already = await trx
+    .selectFrom('reviews')
+    .select(['stars', 'amount_confirmed'])
+    .where('order_id', '=', t.order_id)
+    .executeTakeFirstOrThrow();
+  return { already };
+}
+
+/** Marks the review's alert as sent (`column`) and returns the staff alert rows. */
+async function alertOnce(
+  trx: Executor,
+  alertsChannel: string,
+  t: ReviewTarget,
+  review: { stars: number | null; amount_confirmed: boolean | null },
+  column: 'low_rating_alerted_at' | 'amount_alerted_at',
+  reason: ReviewAlertPayload['reason'],
+): Promise<OutboxInsert[]> {
+  await trx
+    .updateTable('reviews')
+    .set({ [column]: sql<Date>`now()` })
+    .where('order_id', '=', t.order_id)
+    .execute();
+  return alertRows(trx, alertsChannel, t, review, reason);
+}
+
 /** ⭐ 1–5 from the client's chat. */
 export function rateOrder(
   deps: Deps,
@@ -139,42 +194,17 @@ export function rateOrder(
     const locked = await lockTarget(trx, input.chatId, input.orderId);
     if (locked.kind !== 'ok') return { result: locked, outbox: [] };
     const t = locked.target;
-    const review = await trx
-      .insertInto('reviews')
-      .values({
-        order_id: t.order_id,
-        master_id: t.master_id,
-        city_id: t.city_id,
-        chat_id: input.chatId,
-        stars: input.stars,
-        amount_kopecks: t.amount_kopecks,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('order_id')
-          .doUpdateSet({ stars: input.stars, updated_at: sql<Date>`now()` })
-          .where('reviews.stars', 'is', null),
-      )
-      .returning(['stars', 'amount_confirmed', 'master_id', 'low_rating_alerted_at'])
-      .executeTakeFirst();
-    if (!review) {
-      const existing = await trx
-        .selectFrom('reviews')
-        .select('stars')
-        .where('order_id', '=', t.order_id)
-        .executeTakeFirstOrThrow();
-      return { result: { kind: 'already' as const, stars: existing.stars ?? input.stars }, outbox: [] };
-    }
+    const { review, already } = await answerOnce(trx, input.chatId, t, {
+      field: 'stars',
+      value: input.stars,
+    });
+    if (!review)
+      return { result: { kind: 'already' as const, stars: already.stars ?? input.stars }, outbox: [] };
     const rating = await recomputeMasterRating(trx, review.master_id);
-    let outbox: OutboxInsert[] = [];
-    if (input.stars <= LOW_RATING_MAX_STARS && review.low_rating_alerted_at === null) {
-      await trx
-        .updateTable('reviews')
-        .set({ low_rating_alerted_at: sql<Date>`now()` })
-        .where('order_id', '=', t.order_id)
-        .execute();
-      outbox = await alertRows(trx, alertsChannel, t, review, 'low_rating');
-    }
+    const outbox =
+      input.stars <= LOW_RATING_MAX_STARS && review.low_rating_alerted_at === null
+        ? await alertOnce(trx, alertsChannel, t, review, 'low_rating_alerted_at', 'low_rating')
+        : [];
     return {
       result: { kind: 'ok' as const, stars: input.stars, rating, alerted: outbox.length > 0 },
       outbox,
@@ -196,44 +226,18 @@ export function answerAmountCheck(
       if (locked.kind !== 'ok') return { result: locked, outbox: [] };
       const t = locked.target;
       if (t.amount_kopecks === null) return { result: { kind: 'no_amount' as const }, outbox: [] };
-      const review = await trx
-        .insertInto('reviews')
-        .values({
-          order_id: t.order_id,
-          master_id: t.master_id,
-          city_id: t.city_id,
-          chat_id: input.chatId,
-          amount_kopecks: t.amount_kopecks,
-          amount_confirmed: input.confirmed,
-        })
-        .onConflict((oc) =>
-          oc
-            .column('order_id')
-            .doUpdateSet({ amount_confirmed: input.confirmed, updated_at: sql<Date>`now()` })
-            .where('reviews.amount_confirmed', 'is', null),
-        )
-        .returning(['stars', 'amount_confirmed', 'amount_alerted_at'])
-        .executeTakeFirst();
+      const answer = { field: 'amount_confirmed', value: input.confirmed } as const;
+      const { review, already } = await answerOnce(trx, input.chatId, t, answer);
       if (!review) {
-        const existing = await trx
-          .selectFrom('reviews')
-          .select('amount_confirmed')
-          .where('order_id', '=', t.order_id)
-          .executeTakeFirstOrThrow();
         return {
-          result: { kind: 'already' as const, confirmed: existing.amount_confirmed ?? input.confirmed },
+          result: { kind: 'already' as const, confirmed: already.amount_confirmed ?? input.confirmed },
           outbox: [],
         };
       }
-      let outbox: OutboxInsert[] = [];
-      if (!input.confirmed && review.amount_alerted_at === null) {
-        await trx
-          .updateTable('reviews')
-          .set({ amount_alerted_at: sql<Date>`now()` })
-          .where('order_id', '=', t.order_id)
-          .execute();
-        outbox = await alertRows(trx, alertsChannel, t, review, 'amount_disputed');
-      }
+      const outbox =
+        !input.confirmed && review.amount_alerted_at === null
+          ? await alertOnce(trx, alertsChannel, t, review, 'amount_alerted_at', 'amount_disputed')
+          : [];
       return {
         result: { kind: 'ok' as const, confirmed: input.confirmed, alerted: outbox.length > 0 },
         outbox,

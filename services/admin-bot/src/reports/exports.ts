@@ -8,7 +8,8 @@ import type { ReportColumn, ReportTable } from './table';
 
 const T = opsTexts.reports;
 
-function columns(headers: readonly string[], kinds: ReportColumn['kind'][]): ReportColumn[] {
+/** Every column is text but those `kinds` names by index. */
+function columns(headers: readonly string[], kinds: Record<number, ReportColumn['kind']>): ReportColumn[] {
   return headers.map((header, i) => ({ header, kind: kinds[i] ?? 'text' }));
 }
 
@@ -18,15 +19,9 @@ function ratePct(rate: string): number {
 }
 
 export function ordersTable(rows: readonly OrderReportRow[]): ReportTable {
-  const kinds: ReportColumn['kind'][] = [];
-  kinds[0] = 'int';
-  kinds[15] = 'int';
-  kinds[18] = 'money';
-  kinds[19] = 'money';
-  kinds[23] = 'int';
   return {
     sheet: T.sheets.orders,
-    columns: columns(T.columns.orders, kinds),
+    columns: columns(T.columns.orders, { 0: 'int', 15: 'int', 18: 'money', 19: 'money', 23: 'int' }),
     rows: rows.map((o) => [
       o.id,
       formatReportTime(o.created_at, o.timezone),
@@ -58,16 +53,9 @@ export function ordersTable(rows: readonly OrderReportRow[]): ReportTable {
 }
 
 export function commissionsTable(rows: readonly CommissionReportRow[]): ReportTable {
-  const kinds: ReportColumn['kind'][] = [];
-  kinds[0] = 'int';
-  kinds[1] = 'int';
-  kinds[3] = 'int';
-  kinds[6] = 'money';
-  kinds[7] = 'percent';
-  kinds[13] = 'money';
   return {
     sheet: T.sheets.comm,
-    columns: columns(T.columns.comm, kinds),
+    columns: columns(T.columns.comm, { 0: 'int', 1: 'int', 3: 'int', 6: 'money', 7: 'percent', 13: 'money' }),
     rows: rows.map((k) => [
       k.id,
       k.order_id,
@@ -89,13 +77,18 @@ export function commissionsTable(rows: readonly CommissionReportRow[]): ReportTa
 }
 
 export function referralsTable(rows: readonly ReferralReportRow[]): ReportTable {
-  const kinds: ReportColumn['kind'][] = [];
-  for (const i of [0, 2, 4, 6, 7, 8]) kinds[i] = 'int';
-  kinds[9] = 'percent';
-  kinds[10] = 'money';
   return {
     sheet: T.sheets.refs,
-    columns: columns(T.columns.refs, kinds),
+    columns: columns(T.columns.refs, {
+      0: 'int',
+      2: 'int',
+      4: 'int',
+      6: 'int',
+      7: 'int',
+      8: 'int',
+      9: 'percent',
+      10: 'money',
+    }),
     rows: rows.map((r) => [
       r.id,
       r.city,

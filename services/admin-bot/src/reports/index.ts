@@ -99,31 +99,21 @@ export async function buildKpiReport(
   ]);
   const T = opsTexts.reports;
   const label = periodLabel(period);
+  const bar = (key: 'accepted' | 'declined' | 'expired' | 'round1', whole: number, color: string) => ({
+    label: T.chart.bars[key],
+    percent: pct(total![key], whole),
+    color,
+  });
+  const target = (percent: number) => ({ percent, label: T.chart.target(percent) });
   const png = kpiChartPng({
     title: T.chart.title(scopeLabel, label),
     subtitle: T.chart.subtitle(formatDuration(total!.medianAcceptSeconds), total!.orders, total!.assignments),
     emptyLabel: T.chart.empty,
     bars: [
-      {
-        label: T.chart.bars.accepted,
-        percent: pct(total!.accepted, total!.orders),
-        color: '#2e9d5b',
-        target: {
-          percent: KPI_TARGETS.acceptedPercentMin,
-          label: T.chart.target(KPI_TARGETS.acceptedPercentMin),
-        },
-      },
-      { label: T.chart.bars.declined, percent: pct(total!.declined, total!.orders), color: '#e0a030' },
-      {
-        label: T.chart.bars.expired,
-        percent: pct(total!.expired, total!.orders),
-        color: '#d64545',
-        target: {
-          percent: KPI_TARGETS.expiredPercentMax,
-          label: T.chart.target(KPI_TARGETS.expiredPercentMax),
-        },
-      },
-      { label: T.chart.bars.round1, percent: pct(total!.round1, total!.assignments), color: '#3b73c4' },
+      { ...bar('accepted', total!.orders, '#2e9d5b'), target: target(KPI_TARGETS.acceptedPercentMin) },
+      bar('declined', total!.orders, '#e0a030'),
+      { ...bar('expired', total!.orders, '#d64545'), target: target(KPI_TARGETS.expiredPercentMax) },
+      bar('round1', total!.assignments, '#3b73c4'),
     ],
     trend: {
       title: T.chart.trendTitle,
