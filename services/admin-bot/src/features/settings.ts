@@ -214,6 +214,15 @@ settings.use(
 );
 
 // ── Working hours of a city ───────────────────────────────────────────────────────────
+/** The city back on the global hours (🔄 or "-" typed): said, then its hours screen again. */
+async function resetCityHours(ctx: AdminContext, staff: StaffMember, city: CityRow): Promise<void> {
+  await setCityWorkingHours(ctx.deps.dispatch, staff.id, city.id, null);
+  const fresh = (await loadCity(ctx.deps.db, city.id))!;
+  const global = cityHours(fresh, await loadSettings(ctx.deps.db)).text;
+  await ctx.reply(T.cityHoursCleared(city.name, global), { parse_mode: 'HTML' });
+  await showCityHours(ctx, fresh);
+}
+
 settings.use(
   staffAction('cityHoursList', 'settings', async (ctx, { page }, staff) => {
     await ctx.answerCbQuery();
@@ -241,12 +250,7 @@ settings.use(
 settings.use(
   staffAction('cityHoursReset', 'settings', async (ctx, { cityId }, staff) => {
     const city = await cityOr404(ctx, cityId);
-    if (!city) return;
-    await setCityWorkingHours(ctx.deps.dispatch, staff.id, city.id, null);
-    const fresh = (await loadCity(ctx.deps.db, cityId))!;
-    const global = cityHours(fresh, await loadSettings(ctx.deps.db)).text;
-    await ctx.reply(T.cityHoursCleared(city.name, global), { parse_mode: 'HTML' });
-    await showCityHours(ctx, fresh);
+    if (city) await resetCityHours(ctx, staff, city);
   }),
 );
 settings.use(
@@ -255,11 +259,8 @@ settings.use(
     if (!city || text === undefined) return;
     const raw = text.slice(0, 100).trim();
     if (raw === '-') {
-      await setCityWorkingHours(ctx.deps.dispatch, staff.id, city.id, null);
       ctx.wizard.clear();
-      const fresh = (await loadCity(ctx.deps.db, city.id))!;
-      await ctx.reply(T.cityHoursCleared(city.name, cityHours(fresh, await loadSettings(ctx.deps.db)).text));
-      await showCityHours(ctx, fresh);
+      await resetCityHours(ctx, staff, city);
       return;
     }
     const m = HOURS_RANGE.exec(raw);

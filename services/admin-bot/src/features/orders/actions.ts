@@ -14,7 +14,7 @@ import {
   offerOrderToMaster,
   returnOrderToSearch,
 } from '@fs/dispatch';
-import { inlineKeyboard } from '@fs/telegram';
+import { inlineKeyboard, type WizardDef } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
@@ -46,6 +46,24 @@ const B = T.buttons;
 type Refusal = 'not_found' | 'not_in_scope' | 'wrong_state';
 
 export const toCardRow = (orderId: number) => [cbButton(B.toCard, 'ordersCard', { orderId })];
+
+/** Asks for typed input about the order: `wizard` waits for it, ⬅️ leads back to the card. */
+export async function askForText(
+  ctx: AdminContext,
+  orderId: number,
+  wizard: WizardDef<{ orderId: number }>,
+  prompt: string,
+): Promise<void> {
+  await ctx.answerCbQuery();
+  ctx.wizard.set(wizard, { orderId });
+  await show(ctx, prompt, inlineKeyboard([toCardRow(orderId)]));
+}
+
+/** The step before a change: `text`, the yes button and ⬅️ back to the card. */
+async function askToConfirm(ctx: AdminContext, orderId: number, text: string, yes: InlineKeyboardButton) {
+  await ctx.answerCbQuery();
+  await show(ctx, text, inlineKeyboard([[yes], toCardRow(orderId)]));
+}
 
 orderActions.use(
   staffAction('ordersDistribute', 'orders', async (ctx, { orderId }, staff) => {
@@ -118,12 +136,8 @@ orderActions.use(
   staffAction('ordersReturn', 'orders', async (ctx, { orderId }, staff) => {
     const card = await stateCard(ctx, staff, orderId, canReturn);
     if (!card) return;
-    await ctx.answerCbQuery();
-    const keyboard = inlineKeyboard([
-      [cbButton(B.returnYes, 'ordersReturnConfirm', { orderId })],
-      toCardRow(orderId),
-    ]);
-    await show(ctx, T.returnConfirm(orderId, card.master_name), keyboard);
+    const yes = cbButton(B.returnYes, 'ordersReturnConfirm', { orderId });
+    await askToConfirm(ctx, orderId, T.returnConfirm(orderId, card.master_name), yes);
   }),
 );
 
@@ -138,9 +152,7 @@ orderActions.use(
   staffAction('ordersCancel', 'orders', async (ctx, { orderId }, staff) => {
     const card = await stateCard(ctx, staff, orderId, canCancel);
     if (!card) return;
-    await ctx.answerCbQuery();
-    ctx.wizard.set(cancelWizard, { orderId });
-    await show(ctx, T.cancelPrompt(orderId), inlineKeyboard([toCardRow(orderId)]));
+    await askForText(ctx, orderId, cancelWizard, T.cancelPrompt(orderId));
   }),
 );
 
@@ -166,12 +178,8 @@ orderActions.use(
       await answerGuaranteeRefusal(ctx, staff, orderId, refusal, card.guarantee_children.at(-1));
       return;
     }
-    await ctx.answerCbQuery();
-    const keyboard = inlineKeyboard([
-      [cbButton(B.guaranteeYes, 'ordersGuaranteeConfirm', { orderId })],
-      toCardRow(orderId),
-    ]);
-    await show(ctx, T.guaranteeConfirm(orderId, card.master_name), keyboard);
+    const yes = cbButton(B.guaranteeYes, 'ordersGuaranteeConfirm', { orderId });
+    await askToConfirm(ctx, orderId, T.guaranteeConfirm(orderId, card.master_name), yes);
   }),
 );
 

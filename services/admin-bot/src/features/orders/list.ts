@@ -131,6 +131,24 @@ async function showSearchPage(
 }
 
 // ── Filters ────────────────────────────────────────────────────────────────────────────
+const mark = (selected: boolean, name: string) => (selected ? B.selected(name) : name);
+
+/** A filter's choices: "any" and every value, the current one marked, two a row, ⬅️ to the filters. */
+async function showChoices<V extends string>(
+  ctx: AdminContext,
+  title: string,
+  current: V | null,
+  values: readonly V[],
+  label: (value: V) => string,
+  button: (text: string, value: V | 'all') => InlineKeyboardButton,
+): Promise<void> {
+  const options = [
+    button(mark(current === null, B.any), 'all'),
+    ...values.map((v) => button(mark(v === current, label(v)), v)),
+  ];
+  await show(ctx, title, inlineKeyboard([...pairs(options), [cbButton(B.back, 'ordersFilters', {})]]));
+}
+
 ordersList.use(
   staffAction('ordersFilters', 'orders', async (ctx, _args, staff) => {
     await ctx.answerCbQuery();
@@ -144,11 +162,10 @@ ordersList.use(
     await ctx.answerCbQuery();
     const current = filtersOf(ctx).cityId;
     const p = await cityPage(ctx.deps.db, staff, page);
-    const label = (selected: boolean, name: string) => (selected ? B.selected(name) : name);
     const rows: InlineKeyboardButton[][] = [
-      [cbButton(label(current === null, B.any), 'ordersFilterCity', { cityId: 0 })],
+      [cbButton(mark(current === null, B.any), 'ordersFilterCity', { cityId: 0 })],
       ...pairs(
-        p.cities.map((c) => cbButton(label(c.id === current, c.name), 'ordersFilterCity', { cityId: c.id })),
+        p.cities.map((c) => cbButton(mark(c.id === current, c.name), 'ordersFilterCity', { cityId: c.id })),
       ),
     ];
     const nav = pagerRow(p.page, p.pages, 'ordersFilterCities', (n) => ({ page: n }));
@@ -175,19 +192,14 @@ ordersList.use(
 ordersList.use(
   staffAction('ordersFilterStatuses', 'orders', async (ctx) => {
     await ctx.answerCbQuery();
-    const current = filtersOf(ctx).status;
-    const options = [
-      cbButton(current === null ? B.selected(B.any) : B.any, 'ordersFilterStatus', { status: 'all' }),
-      ...ORDER_STATUSES.filter((s) => s !== 'created').map((s) =>
-        cbButton(s === current ? B.selected(T.statusLabel[s]) : T.statusLabel[s], 'ordersFilterStatus', {
-          status: s,
-        }),
-      ),
-    ];
-    await show(
+    const values = ORDER_STATUSES.filter((s) => s !== 'created');
+    await showChoices(
       ctx,
       T.filterStatusesTitle,
-      inlineKeyboard([...pairs(options), [cbButton(B.back, 'ordersFilters', {})]]),
+      filtersOf(ctx).status,
+      values,
+      (s) => T.statusLabel[s],
+      (text, status) => cbButton(text, 'ordersFilterStatus', { status }),
     );
   }),
 );
@@ -201,23 +213,13 @@ ordersList.use(
 ordersList.use(
   staffAction('ordersFilterCategories', 'orders', async (ctx) => {
     await ctx.answerCbQuery();
-    const current = filtersOf(ctx).category;
-    const options = [
-      cbButton(current === null ? B.selected(B.any) : B.any, 'ordersFilterCategory', { category: 'all' }),
-      ...CATEGORIES.map((c) =>
-        cbButton(
-          c === current ? B.selected(CATEGORY_LABELS[c]) : CATEGORY_LABELS[c],
-          'ordersFilterCategory',
-          {
-            category: c,
-          },
-        ),
-      ),
-    ];
-    await show(
+    await showChoices(
       ctx,
       T.filterCategoriesTitle,
-      inlineKeyboard([...pairs(options), [cbButton(B.back, 'ordersFilters', {})]]),
+      filtersOf(ctx).category,
+      CATEGORIES,
+      (c) => CATEGORY_LABELS[c],
+      (text, category) => cbButton(text, 'ordersFilterCategory', { category }),
     );
   }),
 );

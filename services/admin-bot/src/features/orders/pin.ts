@@ -1,12 +1,10 @@
 import { canPinLocation, pinOrderLocation } from '@fs/dispatch';
 import { isValidPoint } from '@fs/domain';
-import { inlineKeyboard } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { AdminContext } from '../../context';
 import { capable, staffAction, wizardInput } from '../../middlewares/guard';
-import { show } from '../../render';
 import { actorOf } from '../../scope';
-import { finish, stateCard, toCardRow } from './actions';
+import { askForText, finish, stateCard } from './actions';
 import { pinWizard, T } from './common';
 
 /**
@@ -18,9 +16,7 @@ export const orderPin = new Composer<AdminContext>();
 orderPin.use(
   staffAction('ordersPin', 'orders', async (ctx, { orderId }, staff) => {
     if (!(await stateCard(ctx, staff, orderId, canPinLocation))) return;
-    await ctx.answerCbQuery();
-    ctx.wizard.set(pinWizard, { orderId });
-    await show(ctx, T.pinPrompt(orderId), inlineKeyboard([toCardRow(orderId)]));
+    await askForText(ctx, orderId, pinWizard, T.pinPrompt(orderId));
   }),
 );
 

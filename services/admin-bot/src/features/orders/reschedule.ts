@@ -23,7 +23,7 @@ import type { OrderCard } from '../../queries/orders';
 import type { StaffMember } from '../../queries/staff';
 import { notice, show } from '../../render';
 import { actorOf } from '../../scope';
-import { finish, scopedCard, stateCard, toCardRow } from './actions';
+import { askForText, finish, scopedCard, stateCard, toCardRow } from './actions';
 import { rescheduleDateWizard, T } from './common';
 
 /**
@@ -48,9 +48,7 @@ orderReschedule.use(
   staffAction('ordersRescheduleDate', 'orders', async (ctx, { orderId }, staff) => {
     const card = await stateCard(ctx, staff, orderId, canReschedule);
     if (!card) return;
-    await ctx.answerCbQuery();
-    ctx.wizard.set(rescheduleDateWizard, { orderId });
-    await show(ctx, T.rescheduleDatePrompt(orderId), inlineKeyboard([toCardRow(orderId)]));
+    await askForText(ctx, orderId, rescheduleDateWizard, T.rescheduleDatePrompt(orderId));
   }),
 );
 
