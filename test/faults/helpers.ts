@@ -147,6 +147,68 @@ export class PrivateRedis {
   }
 }
 
+// ── sender processes ────────────────────────────────────────────────────────
+
+export interface SenderProcess {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+const senders = new Set<ChildProcess>();
+
+/** notifications-sender as a real process (`node --import tsx …/main.ts`). */
+export function spawnSender(env: Record<string, string>): SenderProcess {
+  // node itself, not the tsx wrapper: a signal must hit the process that holds the jobs.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/notifications-sender/src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  senders.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-8000);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-8000);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      senders.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, exited, output: () => out };
+}
+
+/** SIGKILL for every sender process still running (afterAll). */
+export function killSenders(): void {
+  for (const child of senders) {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  }
+}
+
+export async function waitReady(svc: SenderProcess, port: number, timeoutMs: number): Promise<void> {
+  let gone = false;
+  void svc.exited.then(() => {
+    gone = true;
+  });
+  await waitUntil(
+    'sender /health/ready = 200',
+    async () => {
+      if (gone) throw new Error(`sender exited before becoming ready\n${svc.output()}`);
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+        signal: AbortSignal.timeout(1000),
+      }).catch(() => null);
+      return res?.status === 200;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
 // ── service environments ───────────────────────────────────────────────────
 
 export function senderEnv(o: {

@@ -5,11 +5,11 @@
  * before recording `sent`, so duplicates ≤ rows the dead process held (`sending` under its lease).
  *
  * The rows the dead process held come back through their leases (SENDER_LEASE_MS, renewed every
- * third of it while the process lives): once a lease has run out, the sweep of the replacement
- * (every SENDER_SWEEP_INTERVAL_MS) claims the row again. No wait on BullMQ's stall detection
+ * tenth of it while the process lives): once a lease has run out more than the takeover grace
+ * (half a lease) ago, the sweep of the replacement (every SENDER_SWEEP_INTERVAL_MS) claims the
+ * row again. No wait on BullMQ's stall detection
  * (30-60 s): every held row must be delivered within 10 s of the replacement being ready.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Queues } from '@fs/queue';
 import {
   createTestDatabase,
@@ -24,11 +24,13 @@ import {
   duplicates,
   freePort,
   insertChatBurst,
+  killSenders,
   MASTER_TOKEN,
   outboxCounts,
-  ROOT,
   report,
   senderEnv,
+  spawnSender,
+  waitReady,
   waitUntil,
   within,
 } from './helpers';
@@ -36,57 +38,6 @@ import {
 jest.setTimeout(300_000); // a loaded machine takes 10-60 s to start the replacement process
 
 const BURST = 1000;
-
-interface SenderProcess {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
-const children = new Set<ChildProcess>();
-
-function spawnSender(env: Record<string, string>): SenderProcess {
-  // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the jobs.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/notifications-sender/src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out = (out + d.toString()).slice(-8000);
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out = (out + d.toString()).slice(-8000);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, exited, output: () => out };
-}
-
-async function waitReady(svc: SenderProcess, port: number, timeoutMs: number): Promise<void> {
-  let gone = false;
-  void svc.exited.then(() => {
-    gone = true;
-  });
-  await waitUntil(
-    'sender /health/ready = 200',
-    async () => {
-      if (gone) throw new Error(`sender exited before becoming ready\n${svc.output()}`);
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`, {
-        signal: AbortSignal.timeout(1000),
-      }).catch(() => null);
-      return res?.status === 200;
-    },
-    timeoutMs,
-    100,
-  );
-}
 
 let tdb: TestDatabase;
 let redis: TestRedis;
@@ -100,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killSenders();
   await queues?.close();
   await redis?.cleanup();
   await tg?.stop();

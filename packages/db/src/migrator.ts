@@ -16,6 +16,7 @@ import * as m0180 from './migrations/2026_12_05_0180_places';
 // 0120 builds on 0180's geo_point, so its name sorts after it (a fresh database runs them in name order).
 import * as m0120 from './migrations/2026_12_06_0120_ranked_index';
 import * as m0121 from './migrations/2026_12_06_0121_dist_considered';
+import * as m0300 from './migrations/2026_12_06_0300_outbox_claim_seq';
 import * as m0340 from './migrations/2026_12_06_0340_master_load';
 
 /**
@@ -39,6 +40,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0180_places': m0180,
   '2026_12_06_0120_ranked_index': m0120,
   '2026_12_06_0121_dist_considered': m0121,
+  '2026_12_06_0300_outbox_claim_seq': m0300,
   '2026_12_06_0340_master_load': m0340,
 };
 

@@ -405,6 +405,8 @@ export interface NotificationsOutboxTable {
   lease_until: Timestamp | null;
   /** While `sending`: the sender process holding the claim. */
   lease_owner: string | null;
+  /** Claims so far: a renewal or an outcome counts only under the claim it was made for (migration 0300). */
+  claim_seq: Generated<number>;
   /** A send attempt timed out then: Telegram may have delivered a copy whose message id is unknown. */
   maybe_sent_at: Timestamp | null;
   created_at: CreatedAt;

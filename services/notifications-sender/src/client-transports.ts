@@ -11,7 +11,7 @@ import { SmsDeliveryError, type SmsProvider } from '@fs/sms';
 import type { ClaimedOutbox } from './outbox-store';
 import { clientHold, clientPerson } from './recipients';
 import type { SendGate } from './send-gate';
-import type { Attempt, FailedRecipient, Lease, Transport } from './transport';
+import type { Attempt, FailedRecipient, Ready, Transport } from './transport';
 
 /**
  * The client's two channels (issue 17), beside the master and staff bots:
@@ -40,7 +40,7 @@ export class ClientBotTransport implements Transport {
     this.ratePerSecond = telegram?.ratePerSecond ?? ratePerSecond;
   }
 
-  async deliver(claimed: ClaimedOutbox, now: Date, lease: Lease): Promise<Attempt> {
+  async deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt | Ready> {
     if (!this.telegram)
       return { kind: 'skipped', reason: 'the client bot is not configured (CLIENT_BOT_TOKEN)' };
     const chatId = claimed.row.chat_id;
@@ -48,7 +48,7 @@ export class ClientBotTransport implements Transport {
       const hold = await clientHold(this.db, { chatId });
       if (hold) return { kind: 'skipped', reason: hold };
     }
-    return this.telegram.deliver(claimed, now, lease);
+    return this.telegram.deliver(claimed, now);
   }
 }
 
@@ -80,7 +80,7 @@ export class SmsTransport implements Transport {
     this.ratePerSecond = opts.ratePerSecond;
   }
 
-  async deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt> {
+  async deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt | Ready> {
     const { row } = claimed;
     const phone = row.phone;
     const who: FailedRecipient = {
@@ -116,6 +116,15 @@ export class SmsTransport implements Transport {
     if (!slot.ok)
       return { kind: 'deferred', ms: slot.retryInMs, reason: 'SMS paused or per-number interval' };
     if (slot.waitMs > 0) await new Promise((r) => setTimeout(r, slot.waitMs));
+    return { kind: 'ready', send: () => this.send(provider, phone, text, who) };
+  }
+
+  private async send(
+    provider: SmsProvider,
+    phone: string,
+    text: string,
+    who: FailedRecipient,
+  ): Promise<Attempt> {
     try {
       await provider.send(phone, text);
       return { kind: 'sent', messageId: null };

@@ -4,9 +4,10 @@ import { enqueueOutbox, type OutboxRef, type Queues } from '@fs/queue';
 import { failureAlerts } from './alerts';
 import { backoffDelayMs } from './backoff';
 import { Batcher } from './batcher';
+import type { LeaseTimings } from './lease';
 import type { SenderMetrics, SendResult } from './metrics';
 import type { ClaimedOutbox, OutboxStore, RecordResult, RowRecord, StartedOffer } from './outbox-store';
-import type { Attempt, Transport } from './transport';
+import type { Attempt, Ready, Transport } from './transport';
 
 /** A job's row that is locked by someone else (a producer stamping enqueued_at): look again soon. */
 const LOCKED_RETRY_MS = 200;
@@ -28,6 +29,18 @@ export type Outcome =
   /** A transient failure: due again in `ms` (attempt `attempt` of the row). */
   | { kind: 'retry'; ms: number; error: string; attempt: number }
   | { kind: 'failed'; reason: string; unreachable: boolean };
+
+/**
+ * A claim this process holds. `validUntil` (performance.now()): the issue time of the claim or of
+ * the last renewal the database confirmed, plus the lease; the row is surely this process's
+ * until then. -Infinity once a renewal found the claim gone.
+ */
+interface Hold {
+  /** The transport's name (metrics). */
+  bot: string;
+  seq: number;
+  validUntil: number;
+}
 
 export interface RowResult {
   id: number;
@@ -65,19 +78,17 @@ export interface EngineOptions {
  * 2. Send, outside any transaction: the row's transport (one per bot token or channel).
  * 3. Record (one statement per batch, coalesced): every outcome, and the offers of delivered pushes.
  *
- * While a row is held its lease is renewed every leaseMs/3. If the process dies the leases run
- * out and the sweep of any live sender (every sweepIntervalMs) claims the rows again; a row
- * whose send had reached Telegram before the death is then sent a second time — the duplicate
- * window, at most the rows in flight at the crash (counted in
+ * While a row is held its lease is renewed (lease.ts), and the provider is called only through
+ * `sendFenced`, the one check that the claim still surely holds. If the process dies the leases
+ * run out and the sweep of any live sender (every sweepIntervalMs) claims the rows again once the
+ * takeover grace has passed; a row whose send had reached Telegram before the death is then sent
+ * a second time — at most the rows held at the crash (counted in
  * notifications_possible_duplicates_total{reason="lease_expired"} when they are re-sent).
  */
 export class DeliveryEngine {
-  /**
-   * Rows this process holds → until when (performance.now()) its lease surely holds: the issue
-   * time of the claim or of the last renewal that succeeded, plus the lease. The database's
-   * lease_until is at least that (the statement ran after it was issued).
-   */
-  private readonly held = new Map<number, number>();
+  /** Rows this process holds, by id. */
+  private readonly held = new Map<number, Hold>();
+  private readonly lease: LeaseTimings;
   /** Rows in flight that the sweep claimed, per transport. */
   private readonly swept = new Map<string, number>();
   private readonly claimer: Batcher<number, { claimed: ClaimedOutbox; validUntil: number } | null>;
@@ -95,12 +106,14 @@ export class DeliveryEngine {
   ) {
     this.log = opts.logger;
     const { store, maxBatch } = opts;
+    this.lease = store.lease;
     this.claimer = new Batcher(
       async (ids) => {
         const unique = [...new Set(ids)];
+        // Taken before the statement is handed to the pool: no later than it reached the database.
         const issued = performance.now();
         const rows = await store.claimIds(unique);
-        const validUntil = issued + store.leaseMs;
+        const validUntil = issued + this.lease.leaseMs;
         const byId = new Map(rows.map((r) => [r.row.id, { claimed: r, validUntil }]));
         // An id twice in one batch (two jobs for one row) is claimed once: the first caller gets it.
         return ids.map((id) => {
@@ -122,23 +135,33 @@ export class DeliveryEngine {
   }
 
   start(): void {
-    const renewEvery = Math.max(100, Math.floor(this.opts.store.leaseMs / 3));
+    let renewing = false;
     const renew = () => {
-      if (this.held.size === 0) return;
-      const ids = [...this.held.keys()];
+      // One renewal at a time: behind a slow one, another would only queue on its connection.
+      if (this.held.size === 0 || renewing) return;
+      const holds = [...this.held.entries()];
+      renewing = true;
       const issued = performance.now();
-      this.opts.store.renew(ids).then(
-        () => {
-          for (const id of ids) {
-            const until = this.held.get(id);
-            if (until !== undefined && until < issued + this.opts.store.leaseMs)
-              this.held.set(id, issued + this.opts.store.leaseMs);
-          }
-        },
-        (err) => this.log.warn({ err }, 'could not renew the outbox leases'),
-      );
+      this.opts.store
+        .renew(holds.map(([id, h]) => ({ id, seq: h.seq })))
+        .then(
+          (kept) => {
+            for (const [id, h] of holds) {
+              if (kept.has(id)) h.validUntil = Math.max(h.validUntil, issued + this.lease.leaseMs);
+              else if (this.held.get(id) === h) {
+                // Taken over by another sender (this one stalled): never send on it again.
+                h.validUntil = Number.NEGATIVE_INFINITY;
+                this.opts.metrics.leaseLost.inc({ bot: h.bot });
+              }
+            }
+          },
+          (err) => this.log.warn({ err }, 'could not renew the outbox leases'),
+        )
+        .finally(() => {
+          renewing = false;
+        });
     };
-    this.renewTimer = setInterval(renew, renewEvery);
+    this.renewTimer = setInterval(renew, this.lease.renewEveryMs);
     this.renewTimer.unref();
     const sweep = () => {
       if (this.stopped) return;
@@ -214,7 +237,7 @@ export class DeliveryEngine {
           for (const r of rows) {
             if (r.reclaimed) this.opts.metrics.leaseReclaimed.inc({ bot: t.name });
             this.swept.set(t.name, (this.swept.get(t.name) ?? 0) + 1);
-            void this.handle(t, r, issued + this.opts.store.leaseMs).finally(() =>
+            void this.handle(t, r, issued + this.lease.leaseMs).finally(() =>
               this.swept.set(t.name, (this.swept.get(t.name) ?? 1) - 1),
             );
           }
@@ -230,12 +253,13 @@ export class DeliveryEngine {
   /** Sends one claimed row and records the outcome. Never throws. */
   private async handle(t: Transport, claimed: ClaimedOutbox, validUntil: number): Promise<RowResult> {
     const { row } = claimed;
-    this.held.set(row.id, validUntil);
-    const lease = { leftMs: () => (this.held.get(row.id) ?? 0) - performance.now() };
+    const hold: Hold = { bot: t.name, seq: row.claim_seq, validUntil };
+    this.held.set(row.id, hold);
     try {
       let attempt: Attempt;
       try {
-        attempt = await t.deliver(claimed, this.opts.now(), lease);
+        const step = await t.deliver(claimed, this.opts.now());
+        attempt = step.kind === 'ready' ? await this.sendFenced(t, row.id, hold, step) : step;
       } catch (err) {
         this.log.warn({ err, bot: t.name, outbox_id: row.id }, 'delivery interrupted before the send');
         attempt = { kind: 'deferred', ms: ERROR_RETRY_MS, reason: `error: ${(err as Error).message}` };
@@ -271,19 +295,36 @@ export class DeliveryEngine {
       this.count(t, claimed, outcome, attempt);
       return { id: row.id, outcome, claimed };
     } finally {
-      this.held.delete(row.id);
+      if (this.held.get(row.id) === hold) this.held.delete(row.id);
     }
+  }
+
+  /**
+   * The fence, for every transport: the provider is called only while this process surely
+   * still holds the row, checked synchronously right before the call (lease.ts). Otherwise
+   * nothing is sent and the row goes back to pending, if it is still ours.
+   */
+  private sendFenced(t: Transport, id: number, hold: Hold, ready: Ready): Promise<Attempt> {
+    const leftMs = hold.validUntil - performance.now();
+    if (this.held.get(id) === hold && leftMs > this.lease.sendMarginMs) return ready.send();
+    this.log.warn(
+      { bot: t.name, outbox_id: id, lease_left_ms: Math.round(leftMs) },
+      'send not started: the lease may be lost (a stalled process or a late renewal)',
+    );
+    return Promise.resolve({ kind: 'deferred', ms: 0, reason: 'the lease may be lost; not sent' });
   }
 
   /** The row's new state and the job's outcome for one attempt (retry policy, timeouts). */
   private decide(claimed: ClaimedOutbox, a: Attempt): { record: RowRecord; outcome: Outcome } {
     const { row } = claimed;
     const id = row.id;
+    const claimSeq = row.claim_seq;
     switch (a.kind) {
       case 'sent':
         return {
           record: {
             id,
+            claimSeq,
             status: 'sent',
             messageId: a.messageId,
             addAttempts: 1,
@@ -293,12 +334,12 @@ export class DeliveryEngine {
         };
       case 'skipped':
         return {
-          record: { id, status: 'skipped', error: a.reason, addAttempts: 0 },
+          record: { id, claimSeq, status: 'skipped', error: a.reason, addAttempts: 0 },
           outcome: { kind: 'skipped', reason: a.reason },
         };
       case 'deferred':
         return {
-          record: { id, status: 'pending', error: row.last_error, addAttempts: 0, pauseMs: a.ms },
+          record: { id, claimSeq, status: 'pending', error: row.last_error, addAttempts: 0, pauseMs: a.ms },
           outcome: { kind: 'delay', ms: a.ms, reason: a.reason },
         };
       case 'rate_limited':
@@ -306,6 +347,7 @@ export class DeliveryEngine {
         return {
           record: {
             id,
+            claimSeq,
             status: 'pending',
             error: row.last_error,
             addAttempts: 0,
@@ -315,7 +357,7 @@ export class DeliveryEngine {
         };
       case 'failed':
         return {
-          record: { id, status: 'failed', error: a.reason, addAttempts: 1 },
+          record: { id, claimSeq, status: 'failed', error: a.reason, addAttempts: 1 },
           outcome: { kind: 'failed', reason: a.reason, unreachable: a.unreachable === true },
         };
       case 'retry': {
@@ -326,7 +368,7 @@ export class DeliveryEngine {
         else if (attempt >= this.opts.maxAttempts) giveUp = `gave up after ${attempt} attempts: ${a.error}`;
         if (giveUp !== null)
           return {
-            record: { id, status: 'failed', error: giveUp, addAttempts: 1, maybeSent: a.timedOut },
+            record: { id, claimSeq, status: 'failed', error: giveUp, addAttempts: 1, maybeSent: a.timedOut },
             outcome: { kind: 'failed', reason: giveUp, unreachable: false },
           };
         // A timeout is not a failure: the message may be there. Retry once, after a pause.
@@ -334,6 +376,7 @@ export class DeliveryEngine {
         return {
           record: {
             id,
+            claimSeq,
             status: 'pending',
             error: a.error,
             addAttempts: 1,

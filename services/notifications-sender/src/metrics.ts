@@ -23,6 +23,7 @@ export interface SenderMetrics {
   timeouts: prom.Counter<'bot'>;
   possibleDuplicates: prom.Counter<'bot' | 'reason'>;
   leaseReclaimed: prom.Counter<'bot'>;
+  leaseLost: prom.Counter<'bot'>;
 }
 
 /**
@@ -107,6 +108,12 @@ export function createSenderMetrics(registry: Registry, db: Db, queues: readonly
     leaseReclaimed: new prom.Counter({
       name: 'notifications_outbox_leases_reclaimed_total',
       help: 'Outbox rows claimed again after their sender lease ran out (a sender died or stalled)',
+      labelNames: ['bot'] as const,
+      registers: [registry],
+    }),
+    leaseLost: new prom.Counter({
+      name: 'notifications_outbox_leases_lost_total',
+      help: 'Claims this sender found taken over by another one when renewing (it stalled); it sends nothing on them',
       labelNames: ['bot'] as const,
       registers: [registry],
     }),

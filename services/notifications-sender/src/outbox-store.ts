@@ -3,14 +3,15 @@ import { ANSWER_UNTIL_SQL, DELIVERED_EXPIRES_AT_SQL, OFFER_CLOCK_NOT_STARTED_SQL
 import type { OutboxChannel } from '@fs/domain';
 import { type Selectable, sql } from 'kysely';
 import type pg from 'pg';
+import type { LeaseTimings } from './lease';
 
 /**
  * Every SQL statement on notifications_outbox and offers that the sender runs.
  *
  * The hot path is two statements per batch of rows, both autocommit and both named prepared
  * statements (parsed and planned once per connection):
- * - CLAIM: due rows → `sending` with a lease (owner + expiry), returned with their recipient and
- *   offer in the same round trip;
+ * - CLAIM: due rows → `sending` with a lease (owner, expiry, claim_seq + 1), returned with their
+ *   recipient and offer in the same round trip;
  * - RECORD: the outcome of every row of a batch (sent, skipped, failed, back to pending with a
  *   pause), and for delivered pushes the offer's message id and clock, in one statement.
  * No transaction and no row lock is held while the sender talks to Redis or Telegram.
@@ -53,6 +54,12 @@ export interface ClaimedOutbox {
   reclaimed: boolean;
 }
 
+/** One claim of a row: renewals and the outcome apply only under it (`row.claim_seq` of the claim). */
+export interface Claim {
+  id: number;
+  seq: number;
+}
+
 const CLAIMED_COLUMNS = `
   c.*,
   m.tg_user_id AS m_tg_user_id, m.full_name AS m_full_name, m.city_id AS m_city_id,
@@ -67,16 +74,24 @@ const CLAIMED_JOINS = `
   LEFT JOIN staff_users s ON s.id = c.staff_user_id
   LEFT JOIN offers f ON f.id = c.offer_id`;
 
+/**
+ * A lease another sender may take over: it ran out more than the grace ($3 ms) ago (lease.ts).
+ * The holder stops starting sends well before its lease runs out, so a takeover inside the
+ * grace could only meet a request that a stalled holder had already started.
+ */
+const LEASE_TAKEN_OVER = `(q.lease_owner IS NOT NULL AND q.lease_until < now() - $3::int * interval '1 millisecond')`;
+
 /** A row is claimable when it is pending and due, or `sending` under a lease that ran out. */
 const CLAIMABLE = `(
   (q.status = 'pending' AND (q.not_before IS NULL OR q.not_before <= now()))
-  OR (q.lease_owner IS NOT NULL AND q.lease_until < now()))`;
+  OR ${LEASE_TAKEN_OVER})`;
 
+/** $1 owner, $2 lease ms, $3 takeover grace ms. */
 function claimSql(pick: string): string {
   return `
     WITH c AS (
       UPDATE notifications_outbox o
-      SET status = 'sending', lease_owner = $1::text,
+      SET status = 'sending', lease_owner = $1::text, claim_seq = o.claim_seq + 1,
         lease_until = now() + $2::int * interval '1 millisecond', updated_at = now()
       FROM (${pick}) sel
       WHERE o.id = sel.id
@@ -85,31 +100,34 @@ function claimSql(pick: string): string {
     SELECT ${CLAIMED_COLUMNS} FROM c ${CLAIMED_JOINS} ORDER BY c.id`;
 }
 
-/** $3: the ids (a job's rows). */
+/** $4: the ids (a job's rows). */
 const CLAIM_IDS = claimSql(`
   SELECT q.id, q.status::text AS was_status FROM notifications_outbox q
-  WHERE q.id = ANY($3::bigint[]) AND ${CLAIMABLE}
+  WHERE q.id = ANY($4::bigint[]) AND ${CLAIMABLE}
   FOR UPDATE SKIP LOCKED`);
 
 /**
- * The sweep: $3 bot, $4 channel, $5 limit, $6 ids this process holds (never its own), $7 ms a
+ * The sweep: $4 bot, $5 channel, $6 limit, $7 ids this process holds (never its own), $8 ms a
  * plain pending row must have waited for its job before the sweep takes it.
  */
 const CLAIM_DUE = claimSql(`
   SELECT q.id, q.status::text AS was_status FROM notifications_outbox q
-  WHERE q.bot = $3::bot_kind AND q.channel = $4::outbox_channel AND NOT (q.id = ANY($6::bigint[])) AND (
-    (q.lease_owner IS NOT NULL AND q.lease_until < now())
+  WHERE q.bot = $4::bot_kind AND q.channel = $5::outbox_channel AND NOT (q.id = ANY($7::bigint[])) AND (
+    ${LEASE_TAKEN_OVER}
     OR (q.status = 'pending' AND q.not_before <= now())
     OR (q.status = 'pending' AND q.not_before IS NULL
-      AND q.created_at < now() - $7::int * interval '1 millisecond'))
+      AND q.created_at < now() - $8::int * interval '1 millisecond'))
   -- A dead sender's rows first (they have waited longest), then the oldest.
   ORDER BY q.lease_owner IS NULL, q.id
-  LIMIT $5::int
+  LIMIT $6::int
   FOR UPDATE SKIP LOCKED`);
 
+/** Renews the claims ($3 ids, $4 their claim_seq) this process still holds; returns those. */
 const RENEW = `
-  UPDATE notifications_outbox SET lease_until = now() + $2::int * interval '1 millisecond'
-  WHERE id = ANY($3::bigint[]) AND lease_owner = $1::text`;
+  UPDATE notifications_outbox o SET lease_until = now() + $2::int * interval '1 millisecond'
+  FROM unnest($3::bigint[], $4::int[]) AS h(id, seq)
+  WHERE o.id = h.id AND o.claim_seq = h.seq AND o.lease_owner = $1::text
+  RETURNING o.id`;
 
 /** Why a job's row was not claimed: gone, final, held by a live lease, not due yet, or locked. */
 const INSPECT = `
@@ -118,15 +136,16 @@ const INSPECT = `
   FROM notifications_outbox WHERE id = ANY($1::bigint[])`;
 
 /**
- * One statement for a batch's outcomes. Rows whose lease this process lost (claimed again by
- * another sender after it ran out) are left alone. A delivered push also stores its message id
+ * One statement for a batch's outcomes, each under the claim it was made for ($11 claim_seq):
+ * a row claimed again since (by another sender after the lease ran out, or by this one) is left
+ * alone. A delivered push also stores its message id
  * on the offer and starts the offer's clock (packages/dispatch/src/offer-clock.ts).
  */
 const RECORD = `
   WITH r AS (
     SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[],
-      $8::boolean[], $9::int[], $10::bigint[])
-      AS r(id, status, message_id, error, add_attempts, pause_ms, maybe_sent, offer_id, chat_id)
+      $8::boolean[], $9::int[], $10::bigint[], $11::int[])
+      AS r(id, status, message_id, error, add_attempts, pause_ms, maybe_sent, offer_id, chat_id, claim_seq)
   ), o AS (
     UPDATE notifications_outbox o SET
       status = r.status::outbox_status,
@@ -139,7 +158,7 @@ const RECORD = `
       maybe_sent_at = CASE WHEN r.maybe_sent THEN now() ELSE o.maybe_sent_at END,
       lease_owner = NULL, lease_until = NULL, updated_at = now()
     FROM r
-    WHERE o.id = r.id AND o.lease_owner = $1::text
+    WHERE o.id = r.id AND o.lease_owner = $1::text AND o.claim_seq = r.claim_seq
     RETURNING o.id
   ), f AS (
     UPDATE offers f SET tg_chat_id = r.chat_id, tg_message_id = r.message_id,
@@ -229,6 +248,8 @@ function toClaimed(r: ClaimedDbRow): ClaimedOutbox {
 /** What RECORD writes for one row. */
 export interface RowRecord {
   id: number;
+  /** The claim the outcome belongs to (the row's claim_seq when it was claimed). */
+  claimSeq: number;
   status: 'pending' | 'sent' | 'skipped' | 'failed';
   messageId?: number | null;
   error?: string | null;
@@ -267,7 +288,7 @@ export class OutboxStore {
     readonly db: Db,
     /** This process: the lease owner written on claimed rows. */
     readonly owner: string,
-    readonly leaseMs: number,
+    readonly lease: LeaseTimings,
     /**
      * Lease renewals on a connection of their own: behind a queue of claims and records in a
      * busy pool they could come too late and let another sender take rows this one is sending.
@@ -282,7 +303,7 @@ export class OutboxStore {
     const { rows } = await this.pool.query<ClaimedDbRow>({
       name: 'fs_sender_claim_ids',
       text: CLAIM_IDS,
-      values: [this.owner, this.leaseMs, ids],
+      values: [this.owner, this.lease.leaseMs, this.lease.takeoverGraceMs, ids],
     });
     return rows.map(toClaimed);
   }
@@ -298,18 +319,29 @@ export class OutboxStore {
     const { rows } = await this.pool.query<ClaimedDbRow>({
       name: 'fs_sender_claim_due',
       text: CLAIM_DUE,
-      values: [this.owner, this.leaseMs, p.bot, p.channel, p.limit, p.exclude, p.jobGraceMs],
+      values: [
+        this.owner,
+        this.lease.leaseMs,
+        this.lease.takeoverGraceMs,
+        p.bot,
+        p.channel,
+        p.limit,
+        p.exclude,
+        p.jobGraceMs,
+      ],
     });
     return rows.map(toClaimed);
   }
 
-  async renew(ids: readonly number[]): Promise<void> {
-    if (ids.length === 0) return;
-    await (this.renewPool ?? this.pool).query({
+  /** Renews the claims still held by this process; returns the ids renewed (the others are lost). */
+  async renew(claims: readonly Claim[]): Promise<Set<number>> {
+    if (claims.length === 0) return new Set();
+    const { rows } = await (this.renewPool ?? this.pool).query<{ id: number }>({
       name: 'fs_sender_renew',
       text: RENEW,
-      values: [this.owner, this.leaseMs, ids],
+      values: [this.owner, this.lease.leaseMs, claims.map((c) => c.id), claims.map((c) => c.seq)],
     });
+    return new Set(rows.map((r) => r.id));
   }
 
   async inspect(ids: readonly number[]): Promise<Map<number, Inspected>> {
@@ -348,6 +380,7 @@ export class OutboxStore {
         col((r) => r.maybeSent === true),
         col((r) => r.push?.offerId ?? null),
         col((r) => r.push?.chatId ?? null),
+        col((r) => r.claimSeq),
       ],
     });
     const started: StartedOffer[] = [];

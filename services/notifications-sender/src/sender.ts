@@ -11,6 +11,7 @@ import type { Worker } from 'bullmq';
 import { ClientBotTransport, SmsTransport } from './client-transports';
 import { DeliveryEngine, type EngineOptions } from './engine';
 import { observeJobDurations } from './job-metrics';
+import { leaseTimings } from './lease';
 import { createSenderMetrics, type SenderMetrics } from './metrics';
 import { OutboxStore } from './outbox-store';
 import { startRelayLoop } from './relay-loop';
@@ -61,7 +62,7 @@ export async function startSender(
   const store = new OutboxStore(
     db,
     `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    config.SENDER_LEASE_MS,
+    leaseTimings(config.SENDER_LEASE_MS),
     renewPool,
   );
   const sms = createSmsProvider(config);

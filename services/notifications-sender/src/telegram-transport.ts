@@ -11,7 +11,7 @@ import type { ClaimedOutbox } from './outbox-store';
 import { type Plan, planDelivery } from './plan';
 import { type Recipient, resolveRecipient } from './recipients';
 import type { SendGate } from './send-gate';
-import { type Attempt, type FailedRecipient, LEASE_MARGIN_MS, type Lease, type Transport } from './transport';
+import type { Attempt, FailedRecipient, Ready, Transport } from './transport';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +40,7 @@ export class TelegramTransport implements Transport {
     this.ratePerSecond = opts.ratePerSecond;
   }
 
-  async deliver(claimed: ClaimedOutbox, now: Date, lease: Lease): Promise<Attempt> {
+  async deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt | Ready> {
     const { row } = claimed;
     if (row.bot !== this.bot || row.channel !== 'telegram') {
       const reason = `queued for the ${this.bot} bot but addressed to ${row.channel === 'telegram' ? row.bot : row.channel}`;
@@ -69,8 +69,15 @@ export class TelegramTransport implements Transport {
       const paused = await gate.pausedFor(this.bot);
       if (paused > 0) return { kind: 'deferred', ms: paused, reason: 'token paused after 429' };
     }
-    if (lease.leftMs() < LEASE_MARGIN_MS)
-      return { kind: 'deferred', ms: 0, reason: 'lease running out before the send (process starved)' };
+    return { kind: 'ready', send: () => this.send(plan, chatId, recipient, who) };
+  }
+
+  private async send(
+    plan: Extract<Plan, { kind: 'send' | 'edit' }>,
+    chatId: number,
+    recipient: Extract<Recipient, { kind: 'chat' }>,
+    who: FailedRecipient,
+  ): Promise<Attempt> {
     try {
       if (plan.kind === 'edit') {
         await this.opts.gateway.edit(chatId, plan.messageId, plan.message.text, plan.message.buttons);

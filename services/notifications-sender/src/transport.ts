@@ -4,10 +4,11 @@ import type { Person } from './recipients';
 
 /**
  * The per-channel send step of the delivery engine (engine.ts). The engine claims rows, keeps
- * their leases, records outcomes, retries, alerts and counts; a transport only decides and sends
- * one claimed row and says what happened. Telegram bots are TelegramTransport (one per token);
- * another channel (SMS, the client bot) is another implementation of this interface, registered
- * in sender.ts with its queue.
+ * their leases, records outcomes, retries, alerts and counts; a transport only decides one
+ * claimed row (recipient, text, its send gate slot) and hands the engine the provider call,
+ * which the engine makes only while the row's claim surely holds. Telegram bots are
+ * TelegramTransport (one per token); another channel (SMS, the client bot) is another
+ * implementation of this interface, registered in sender.ts with its queue.
  */
 export interface Transport {
   /** Metric label and log field: `master`, `admin`, … */
@@ -20,23 +21,22 @@ export interface Transport {
   /** Sends per second across replicas (the BullMQ limiter on its queue). */
   readonly ratePerSecond: number;
   /**
-   * Decides and sends one claimed row, outside any transaction. Throws only for infrastructure
-   * trouble before anything was sent (the row is then put back for a later try).
+   * Decides one claimed row, outside any transaction: what happened without a send, or `ready`
+   * (its gate slot taken). Throws only for infrastructure trouble before anything was sent (the
+   * row is then put back for a later try).
    */
-  deliver(claimed: ClaimedOutbox, now: Date, lease: Lease): Promise<Attempt>;
+  deliver(claimed: ClaimedOutbox, now: Date): Promise<Attempt | Ready>;
 }
 
 /**
- * The claim on the row being delivered. A starved process (renewals late) may have lost it to
- * another sender's sweep: right before calling the provider, a transport that finds less than
- * LEASE_MARGIN_MS left returns `deferred` instead of sending (a second copy otherwise).
+ * Everything decided; `send` calls the provider and says what happened. The engine calls it at
+ * most once, right after checking the row's lease (engine.ts `sendFenced`): it must start the
+ * request without awaiting anything else first.
  */
-export interface Lease {
-  /** Milliseconds the lease surely still holds (by this process's clock); may be negative. */
-  leftMs(): number;
+export interface Ready {
+  kind: 'ready';
+  send(): Promise<Attempt>;
 }
-
-export const LEASE_MARGIN_MS = 500;
 
 /** Who a failure is about, for the staff alert. */
 export interface FailedRecipient {

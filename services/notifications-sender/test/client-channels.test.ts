@@ -1,6 +1,7 @@
 import type { ClientOrderAcceptedPayload } from '@fs/domain';
 import type { OutboxRef } from '@fs/queue';
 import { createOrder, createStaff, FakeSmsc } from '@fs/testkit';
+import { sql } from 'kysely';
 import {
   callsTo,
   type Harness,
@@ -52,6 +53,7 @@ beforeEach(() => {
 
 async function acceptedNotice(
   to: { phone: string } | { chatId: number },
+  o: { enqueue?: boolean } = {},
 ): Promise<OutboxRef & { orderId: number }> {
   const order = await createOrder(h.db, { isAsap: true });
   const payload: ClientOrderAcceptedPayload = {
@@ -75,7 +77,7 @@ async function acceptedNotice(
     dedup_key: `client-test:${order.id}`,
     ...('phone' in to ? { channel: 'sms', phone: to.phone } : { channel: 'telegram', chat_id: to.chatId }),
   });
-  await h.enqueue([ref]);
+  if (o.enqueue !== false) await h.enqueue([ref]);
   return { ...ref, orderId: order.id };
 }
 
@@ -215,6 +217,85 @@ describe('client bot', () => {
     expect(await finalRow(n.id)).toMatchObject({ status: 'skipped' });
     expect(callsTo(h.api, chatId)).toHaveLength(0);
   });
+});
+
+describe('the lease fence, on every channel', () => {
+  const leasesLost = async (bot: string) => {
+    const text = await h.sender.base.registry.metrics();
+    const m = new RegExp(`^notifications_outbox_leases_lost_total\\{bot="${bot}"[^}]*\\} (\\d+)$`, 'm').exec(
+      text,
+    );
+    return m ? Number(m[1]) : 0;
+  };
+
+  /** Runs `fn` while another connection holds `table` in ACCESS EXCLUSIVE mode (reads wait). */
+  async function whileLocked<T>(table: string, fn: () => Promise<T>): Promise<T> {
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const holder = h.db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE ${sql.table(table)} IN ACCESS EXCLUSIVE MODE`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      return await fn();
+    } finally {
+      release();
+      await holder;
+    }
+  }
+
+  it.each([
+    { channel: 'SMS', bot: 'sms', table: 'client_phones' },
+    { channel: 'the client bot', bot: 'client', table: 'client_chats' },
+  ])(
+    '$channel: a row another sender took over while this one waited is not sent by this one, and its outcome stays the other’s',
+    async ({ bot, table }) => {
+      const phone = newPhone();
+      const chatId = 880_100 + bot.length;
+      if (bot === 'client')
+        await h.db.insertInto('client_chats').values({ chat_id: chatId, tg_user_id: chatId }).execute();
+      const n = await acceptedNotice(bot === 'sms' ? { phone } : { chatId }, { enqueue: false });
+      const lostBefore = await leasesLost(bot);
+      // The transport's last read before the send (the client's notice settings) waits on the
+      // lock: from the row's point of view, a stalled sender.
+      const claimSeq = await whileLocked(table, async () => {
+        await h.enqueue([n]);
+        await waitFor('the sender waiting on the lock', async () => {
+          const { rows } = await sql<{ n: string }>`
+            SELECT count(*) AS n FROM pg_locks WHERE relation = ${table}::regclass AND NOT granted`.execute(
+            h.db,
+          );
+          return Number(rows[0]!.n) > 0;
+        });
+        const claimed = await outboxRow(h.db, n.id);
+        expect(claimed.status).toBe('sending');
+        // Another sender takes the row over, as its sweep does once this one's lease has run out.
+        await sql`UPDATE notifications_outbox SET lease_owner = 'other-sender', claim_seq = claim_seq + 1,
+          lease_until = now() + interval '1 minute' WHERE id = ${n.id}`.execute(h.db);
+        await waitFor('a renewal finding the claim gone', async () => (await leasesLost(bot)) > lostBefore);
+        return claimed.claim_seq + 1;
+      });
+      const queue = bot === 'sms' ? h.sender.base.queues.notifySms : h.sender.base.queues.notifyClient;
+      await waitFor('the job done', async () => (await queue.getJobState(`outbox-${n.id}`)) === 'completed');
+      expect(smsc.requests).toHaveLength(0);
+      expect(callsTo(h.api, chatId)).toHaveLength(0);
+      expect(await outboxRow(h.db, n.id)).toMatchObject({
+        status: 'sending',
+        lease_owner: 'other-sender',
+        claim_seq: claimSeq,
+      });
+      await sql`UPDATE notifications_outbox SET status = 'sent', lease_owner = NULL, lease_until = NULL
+        WHERE id = ${n.id}`.execute(h.db);
+    },
+  );
 });
 
 describe('without a provider or a client bot', () => {
