@@ -2,8 +2,8 @@ import {
   amountQuestion,
   CATEGORY_LABELS,
   CLIENT_BUTTONS,
-  escapeHtml,
   firstNameOf,
+  fitText,
   formatTimeslot,
   maskPhone,
   type OrderStatus,
@@ -110,23 +110,26 @@ export const texts = {
     notFound: 'Заказ не найден в этом чате.',
     /** The order card: number, category, state, master, visit time, then feedback. */
     card(o: ClientOrderView, now: Date): string {
-      const lines = [
-        `<b>Заказ №${o.id}</b> · ${CATEGORY_LABELS[o.category] ?? ''}`,
-        `Статус: ${STATUS[o.status]}`,
-      ];
-      const master = firstNameOf(o.master_name);
-      if (
-        master &&
-        o.status !== 'canceled' &&
-        !['searching', 'deferred', 'guarantee', 'created'].includes(o.status)
-      )
-        lines.push(`Мастер: ${escapeHtml(master)}`);
-      if (!isDone(o) && o.status !== 'canceled')
-        lines.push(
-          `Время визита: ${formatTimeslot({ start: o.timeslot_start, end: o.timeslot_end, isAsap: o.is_asap }, o.timezone, now)}`,
-        );
-      const fb = feedbackLines(o);
-      return [...lines, ...(fb.length ? ['', ...fb] : [])].join('\n');
+      // The master's name is the one typed value here: through fitText like every such text.
+      return fitText((f) => {
+        const lines = [
+          `<b>Заказ №${o.id}</b> · ${CATEGORY_LABELS[o.category] ?? ''}`,
+          `Статус: ${STATUS[o.status]}`,
+        ];
+        const master = firstNameOf(o.master_name);
+        if (
+          master &&
+          o.status !== 'canceled' &&
+          !['searching', 'deferred', 'guarantee', 'created'].includes(o.status)
+        )
+          lines.push(`Мастер: ${f(master)}`);
+        if (!isDone(o) && o.status !== 'canceled')
+          lines.push(
+            `Время визита: ${formatTimeslot({ start: o.timeslot_start, end: o.timeslot_end, isAsap: o.is_asap }, o.timezone, now)}`,
+          );
+        const fb = feedbackLines(o);
+        return [...lines, ...(fb.length ? ['', ...fb] : [])].join('\n');
+      });
     },
   },
 

@@ -95,7 +95,7 @@ async function renderList(ctx: MasterContext, masterId: number): Promise<void> {
     return;
   }
   const now = ctx.deps.now();
-  const text = [mt.active.title(orders.length), '', ...orders.map((o) => mt.active.row(o, now))].join('\n\n');
+  const text = mt.active.screen(orders, now);
   await safeEdit(ctx, text, {
     parse_mode: 'HTML',
     reply_markup: inlineKeyboard([

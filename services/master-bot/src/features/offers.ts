@@ -64,13 +64,8 @@ async function renderList(ctx: MasterContext, masterId: number, requested: numbe
     return;
   }
   const now = ctx.deps.now();
-  const text = [
-    mt.offers.title,
-    mt.offers.page(page + 1, pages, total),
-    '',
-    ...rows.map((r) => mt.offers.row(r, now)),
-  ];
-  await safeEdit(ctx, text.join('\n'), {
+  const text = mt.offers.screen(rows, page + 1, pages, total, now);
+  await safeEdit(ctx, text, {
     parse_mode: 'HTML',
     reply_markup: inlineKeyboard([
       ...rows.map((r) => [cbButton(buttons.open(r.orderId), 'offerCard', { offerId: r.offerId, page })]),

@@ -3,6 +3,8 @@ import {
   CATEGORY_LABELS,
   type CommissionStatus,
   escapeHtml,
+  type Field,
+  fitText,
   formatMoment,
   formatMoney,
   formatRemaining,
@@ -89,13 +91,23 @@ export const cabinetTexts = {
         `✅ Выполнено: <b>${t.closed}</b> на <b>${formatMoney(t.sumKopecks)}</b>`,
         `🚫 Отменено: <b>${t.canceled}</b>`,
       ].join('\n'),
-    row: (o: HistoryRow, now: Date) =>
-      `${o.status === 'closed' ? '✅' : '🚫'} #${o.id} • ${formatMoment(o.finishedAt, o.timezone, now)} • ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]}${o.status === 'closed' && o.totalKopecks ? ` • ${formatMoney(o.totalKopecks)}` : ''}`,
+    /** One page of the history (`page` from 1), one fitText. */
+    screen: (rows: readonly HistoryRow[], page: number, pages: number, totals: HistoryTotals, now: Date) =>
+      fitText((f) =>
+        [
+          cabinetTexts.history.title(page, pages, totals),
+          '',
+          ...rows.map((r) => cabinetTexts.history.row(r, now, f)),
+        ].join('\n'),
+      ),
+    /** A list row; `f` is fitText's (the whole list is one fitText). */
+    row: (o: HistoryRow, now: Date, f: Field) =>
+      `${o.status === 'closed' ? '✅' : '🚫'} #${o.id} • ${formatMoment(o.finishedAt, o.timezone, now)} • ${f(o.city)}, ${f(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]}${o.status === 'closed' && o.totalKopecks ? ` • ${formatMoney(o.totalKopecks)}` : ''}`,
     notFound: 'Заказ не найден в вашей истории.',
     total: (kopecks: number | null) =>
       `💰 Сумма заказа: ${kopecks === null ? NOT_SET : formatMoney(kopecks)}`,
     finished: (status: string, at: string) => `${status === 'closed' ? '🏁 Закрыт' : '🚫 Отменён'}: ${at}`,
-    cancelReason: (reason: string) => `Причина отмены: ${escapeHtml(truncate(reason, 300))}`,
+    cancelReason: (reason: string, f: Field) => `Причина отмены: ${f(truncate(reason, 300))}`,
     commission: (id: number, kopecks: number, status: CommissionStatus) =>
       `💸 Комиссия #${id}: ${formatMoney(kopecks)} — ${COMMISSION_STATUS_TITLES[status]}`,
   },

@@ -2,6 +2,8 @@ import {
   addressMapUrl,
   CATEGORY_LABELS,
   escapeHtml,
+  type Field,
+  fitText,
   formatMoment,
   formatMoney,
   formatPhoneForCall,
@@ -12,6 +14,7 @@ import {
   type ShiftStatus,
   truncate,
 } from '@fs/domain';
+import type { HistoryOrder } from '../queries/cabinet';
 import type { ActiveOrderRow, OfferCardRow, OfferListRow } from '../queries/work';
 import { cabinetTexts } from './cabinet';
 import { CONSENT_TEXT, onboardingTexts } from './onboarding';
@@ -63,24 +66,30 @@ export const texts = {
   },
 };
 
-/** The push after a win: full address and client contacts (shown only once assigned). */
-export function assignedOrderCard(o: ActiveOrderRow, now = new Date()): string {
-  const lines = [
-    `<b>${texts.accept.won(o.id)}</b>`,
-    '',
-    `📍 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`,
-    `🏠 ${mappedAddress(o)}`,
-  ];
-  if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
-  lines.push(`👤 ${escapeHtml(o.clientName || 'имя не указано')}`);
-  lines.push(`📞 ${callablePhone(o.clientPhone)}`);
-  lines.push(
-    `⏰ ${formatTimeslot({ start: o.timeslotStart, end: o.timeslotEnd, isAsap: o.isAsap }, o.timezone, now)}`,
-  );
-  lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
-  if (o.description) lines.push(`📝 ${escapeHtml(o.description)}`);
-  lines.push('', 'Свяжитесь с клиентом и подтвердите время визита.');
-  return lines.join('\n');
+/**
+ * The push after a win: full address and client contacts (shown only once assigned). Like
+ * every text here that carries what people typed, the values go through `f` (fitText): the text
+ * fits Telegram's limit, long values cut with "…", never a line.
+ */
+export function assignedOrderCard(o: ActiveOrderRow, now: Date): string {
+  return fitText((f) => {
+    const lines = [
+      `<b>${texts.accept.won(o.id)}</b>`,
+      '',
+      `📍 ${f(o.city)}, ${f(o.district ?? 'район не указан')}`,
+      `🏠 ${mappedAddress(o, f)}`,
+    ];
+    if (o.addressComment) lines.push(`💬 ${f(o.addressComment)}`);
+    lines.push(`👤 ${f(o.clientName || 'имя не указано')}`);
+    lines.push(`📞 ${callablePhone(o.clientPhone)}`);
+    lines.push(
+      `⏰ ${formatTimeslot({ start: o.timeslotStart, end: o.timeslotEnd, isAsap: o.isAsap }, o.timezone, now)}`,
+    );
+    lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
+    if (o.description) lines.push(`📝 ${f(o.description)}`);
+    lines.push('', 'Свяжитесь с клиентом и подтвердите время визита.');
+    return lines.join('\n');
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,17 +230,34 @@ export const mt = {
     title: '<b>🆕 Новые заказы</b>',
     page: (page: number, pages: number, total: number) => `Страница ${page}/${pages} • всего: ${total}`,
     empty: '<b>🆕 Новые заказы</b>\n\nНет новых предложений. Когда появится заказ, мы пришлём его сюда.',
-    row: (o: OfferListRow, now: Date) =>
-      `#${o.orderId} • ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}`,
+    /** A list row; `f` is fitText's (the whole list is one fitText). */
+    row: (o: OfferListRow, now: Date, f: Field) =>
+      `#${o.orderId} • ${f(o.city)}, ${f(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}`,
     gone: 'Заказ больше недоступен: его уже взяли, он отменён или время на ответ истекло.',
+    /** One page of the list (`page` from 1), one fitText. */
+    screen: (rows: readonly OfferListRow[], page: number, pages: number, total: number, now: Date) =>
+      fitText((f) =>
+        [
+          mt.offers.title,
+          mt.offers.page(page, pages, total),
+          '',
+          ...rows.map((r) => mt.offers.row(r, now, f)),
+        ].join('\n'),
+      ),
   },
 
   active: {
     title: (n: number) => (n === 1 ? '<b>📦 Активный заказ</b>' : `<b>📦 Активные заказы (${n})</b>`),
     empty: '<b>📦 Активные заказы</b>\n\nСейчас нет активных заказов.',
-    row: (o: ActiveOrderRow, now: Date) =>
-      `#${o.id} • ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}\n🔁 ${ORDER_STATUS_TITLES[o.status] ?? o.status}`,
+    /** A list row; `f` is fitText's (the whole list is one fitText). */
+    row: (o: ActiveOrderRow, now: Date, f: Field) =>
+      `#${o.id} • ${f(o.city)}, ${f(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}\n🔁 ${ORDER_STATUS_TITLES[o.status] ?? o.status}`,
     notFound: 'Заказ не найден среди ваших активных заказов.',
+    /** Every active order (a master holds a few), one fitText. */
+    screen: (orders: readonly ActiveOrderRow[], now: Date) =>
+      fitText((f) =>
+        [mt.active.title(orders.length), '', ...orders.map((o) => mt.active.row(o, now, f))].join('\n\n'),
+      ),
     enRouteDone: 'Отметили, что вы в пути.',
     workingDone: 'Отметили, что вы на месте и работаете.',
     stale: 'Статус заказа уже изменился — показываем актуальную карточку.',
@@ -305,27 +331,32 @@ export const mt = {
 
 /** The card of a new offer: no house, flat or client contacts before acceptance. */
 export function offerCardText(o: OfferCardRow, now: Date): string {
-  const lines = [`<b>🆕 Заказ #${o.orderId}</b>`, ''];
-  if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
-  lines.push(`🏙 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`);
-  lines.push(`📍 ${escapeHtml(o.street ?? 'улица не указана')}`);
-  lines.push(`🗓 ${slotText(o, now)}`);
-  lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
-  const description = o.description.trim();
-  if (description) lines.push(`📝 ${escapeHtml(truncate(description, 1000))}`);
-  const left = formatRemaining(o.expiresAt, now);
-  lines.push('', left ? `⏳ Осталось на ответ: ${left}` : OFFER_CLOSED_LINES.expired);
-  return lines.join('\n');
+  return fitText((f) => {
+    const lines = [`<b>🆕 Заказ #${o.orderId}</b>`, ''];
+    if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
+    lines.push(`🏙 ${f(o.city)}, ${f(o.district ?? 'район не указан')}`);
+    lines.push(`📍 ${f(o.street ?? 'улица не указана')}`);
+    lines.push(`🗓 ${slotText(o, now)}`);
+    lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
+    const description = o.description.trim();
+    if (description) lines.push(`📝 ${f(truncate(description, 1000))}`);
+    const left = formatRemaining(o.expiresAt, now);
+    lines.push('', left ? `⏳ Осталось на ответ: ${left}` : OFFER_CLOSED_LINES.expired);
+    return lines.join('\n');
+  });
 }
 
 /**
  * The address as a map link (the order's point when known, else a Yandex search for city,
  * street and house); the 📋 Адрес button copies it.
  */
-function mappedAddress(o: ActiveOrderRow): string {
+function mappedAddress(o: ActiveOrderRow, f: Field): string {
   const search = [o.city, o.street, o.house ? `д. ${o.house}` : null].filter(Boolean).join(', ');
   const point = o.lat !== null && o.lon !== null ? { lat: o.lat, lon: o.lon } : null;
-  return `<a href="${escapeHtml(addressMapUrl(search, point))}">${escapeHtml(fullAddress(o))}</a>`;
+  const shown = [f(o.street ?? 'улица не указана')];
+  if (o.house) shown.push(`д. ${f(o.house)}`);
+  if (o.apartment) shown.push(`кв. ${f(o.apartment)}`);
+  return `<a href="${escapeHtml(addressMapUrl(search, point))}">${shown.join(', ')}</a>`;
 }
 
 /** The client's phone as plain text Telegram makes tappable (not inside <code>). */
@@ -340,20 +371,43 @@ export function fullAddress(o: Pick<ActiveOrderRow, 'street' | 'house' | 'apartm
 
 /** The card of an active order: full address and client contacts (the master is assigned). */
 export function activeCardText(o: ActiveOrderRow, now: Date): string {
+  return fitText((f) => activeCardLines(o, now, f).join('\n'));
+}
+
+/** The active card's lines, for a text that adds its own (the history card) inside one fitText. */
+export function activeCardLines(o: ActiveOrderRow, now: Date, f: Field): string[] {
   const lines = [
     `<b>📦 Заказ #${o.id}</b>`,
     `🔁 Статус: <b>${ORDER_STATUS_TITLES[o.status] ?? o.status}</b>`,
     '',
   ];
   if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
-  lines.push(`🏙 ${escapeHtml(o.city)}, ${escapeHtml(o.district ?? 'район не указан')}`);
-  lines.push(`📍 ${mappedAddress(o)}`);
-  if (o.addressComment) lines.push(`💬 ${escapeHtml(o.addressComment)}`);
+  lines.push(`🏙 ${f(o.city)}, ${f(o.district ?? 'район не указан')}`);
+  lines.push(`📍 ${mappedAddress(o, f)}`);
+  if (o.addressComment) lines.push(`💬 ${f(o.addressComment)}`);
   lines.push(`🗓 ${slotText(o, now)}`);
   lines.push(`🛠 ${CATEGORY_LABELS[o.category]}`);
-  lines.push(`👤 Клиент: ${escapeHtml(o.clientName || 'имя не указано')}`);
+  lines.push(`👤 Клиент: ${f(o.clientName || 'имя не указано')}`);
   lines.push(`📞 Телефон: ${callablePhone(o.clientPhone)}`);
   const description = o.description.trim();
-  if (description) lines.push('', `📝 ${escapeHtml(truncate(description, 1500))}`);
-  return lines.join('\n');
+  if (description) lines.push('', `📝 ${f(truncate(description, 1500))}`);
+  return lines;
+}
+
+/** A closed or canceled order of the master's history: the active card's lines and how it ended. */
+export function historyCardText(order: HistoryOrder, now: Date): string {
+  const t = cabinetTexts.history;
+  return fitText((f) => {
+    const lines = [
+      ...activeCardLines(order, now, f),
+      '',
+      t.finished(order.status, formatMoment(order.finishedAt, order.timezone, now)),
+    ];
+    if (order.status === 'closed' || order.totalKopecks !== null) lines.push(t.total(order.totalKopecks));
+    if (order.status === 'canceled' && order.cancelReason) lines.push(t.cancelReason(order.cancelReason, f));
+    if (order.commissionId !== null && order.commissionStatus && order.commissionKopecks !== null) {
+      lines.push(t.commission(order.commissionId, order.commissionKopecks, order.commissionStatus));
+    }
+    return lines.join('\n');
+  });
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '@fs/domain';
+import { escapeHtml, type Field } from '@fs/domain';
 
 /** Master bot texts: onboarding wizard and profile fixes (part of the bot's one texts module). */
 
@@ -125,26 +125,26 @@ export const onboardingTexts = {
 
   referralAccepted: (name: string) => `✅ Код принят! Вас пригласил: ${escapeHtml(name || 'мастер')}`,
 
+  /** The summary's lines; typed values go through `f` (the summary is one fitText). */
   summary: {
     title: '<b>📋 Проверьте анкету</b>',
-    name: (v: string) => `👤 ФИО: ${escapeHtml(v)}`,
-    phone: (v: string) => `📞 Телефон: <code>${escapeHtml(v)}</code>`,
-    city: (v: string) => `🏙 Город: ${escapeHtml(v)}`,
-    districts: (names: string[], all: boolean) =>
-      `📍 Районы: ${all ? `все (${names.length})` : escapeHtml(names.join(', '))}`,
+    name: (v: string, f: Field) => `👤 ФИО: ${f(v)}`,
+    phone: (v: string, f: Field) => `📞 Телефон: <code>${f(v)}</code>`,
+    city: (v: string, f: Field) => `🏙 Город: ${f(v)}`,
+    districts: (names: string[], all: boolean, f: Field) =>
+      `📍 Районы: ${all ? `все (${names.length})` : f(names.join(', '))}`,
     skills: (labels: string[]) => `🛠 Навыки: ${labels.join(', ')}`,
-    vehicle: (plate: string | null) => `🚗 Автомобиль: ${plate ? `есть, ${escapeHtml(plate)}` : 'нет'}`,
+    vehicle: (plate: string | null, f: Field) => `🚗 Автомобиль: ${plate ? `есть, ${f(plate)}` : 'нет'}`,
     basePoint: (set: boolean) => `📍 Базовая точка: ${set ? 'указана' : 'не указана'}`,
     payout: {
       card: (last4: string) => `💳 Выплаты: карта •••• ${last4}`,
-      sbp: (phone: string, bank: string) =>
-        `💳 Выплаты: СБП <code>${escapeHtml(phone)}</code>, ${escapeHtml(bank)}`,
-      yoomoney: (account: string) => `💳 Выплаты: ЮMoney <code>${escapeHtml(account)}</code>`,
+      sbp: (phone: string, bank: string, f: Field) => `💳 Выплаты: СБП <code>${f(phone)}</code>, ${f(bank)}`,
+      yoomoney: (account: string, f: Field) => `💳 Выплаты: ЮMoney <code>${f(account)}</code>`,
       bank_account: (last4: string) => `💳 Выплаты: счёт •••• ${last4}`,
     },
     documents: '📄 Документы: паспорт ✅, селфи ✅',
-    referral: (code: string | undefined) =>
-      `🎁 Реферальный код: ${code ? `<code>${escapeHtml(code)}</code>` : 'нет'}`,
+    referral: (code: string | undefined, f: Field) =>
+      `🎁 Реферальный код: ${code ? `<code>${f(code)}</code>` : 'нет'}`,
     footer: 'Всё верно? Нажмите «✅ Отправить», чтобы отправить анкету на модерацию.',
   },
 

@@ -1,12 +1,11 @@
-import { formatMoment } from '@fs/domain';
 import { inlineKeyboard, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import { cbButton } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
 import { masterAction } from '../../middlewares/guard';
-import { HISTORY_PAGE_SIZE, type HistoryOrder, listHistory, loadHistoryOrder } from '../../queries/cabinet';
-import { activeCardText, mt } from '../../texts';
+import { HISTORY_PAGE_SIZE, listHistory, loadHistoryOrder } from '../../queries/cabinet';
+import { historyCardText, mt } from '../../texts';
 
 /** 📜 История заказов: closed and canceled orders (5 per page) with totals, and an order card. */
 export const history = new Composer<MasterContext>();
@@ -30,7 +29,7 @@ history.use(
       return;
     }
     await ctx.answerCbQuery();
-    await safeEdit(ctx, cardText(order, ctx.deps.now()), {
+    await safeEdit(ctx, historyCardText(order, ctx.deps.now()), {
       parse_mode: 'HTML',
       reply_markup: inlineKeyboard([
         ...(order.commissionId !== null
@@ -63,8 +62,8 @@ async function renderList(ctx: MasterContext, masterId: number, requested: numbe
     return;
   }
   const now = ctx.deps.now();
-  const text = [t.history.title(page + 1, pages, totals), '', ...rows.map((r) => t.history.row(r, now))];
-  await safeEdit(ctx, text.join('\n'), {
+  const text = t.history.screen(rows, page + 1, pages, totals, now);
+  await safeEdit(ctx, text, {
     parse_mode: 'HTML',
     reply_markup: inlineKeyboard([
       ...rows.map((r) => [cbButton(t.buttons.card(r.id), 'historyCard', { orderId: r.id, page })]),
@@ -74,20 +73,4 @@ async function renderList(ctx: MasterContext, masterId: number, requested: numbe
       menuRow(),
     ]),
   });
-}
-
-function cardText(order: HistoryOrder, now: Date): string {
-  const lines = [
-    activeCardText(order, now),
-    '',
-    t.history.finished(order.status, formatMoment(order.finishedAt, order.timezone, now)),
-  ];
-  if (order.status === 'closed' || order.totalKopecks !== null)
-    lines.push(t.history.total(order.totalKopecks));
-  if (order.status === 'canceled' && order.cancelReason)
-    lines.push(t.history.cancelReason(order.cancelReason));
-  if (order.commissionId !== null && order.commissionStatus && order.commissionKopecks !== null) {
-    lines.push(t.history.commission(order.commissionId, order.commissionKopecks, order.commissionStatus));
-  }
-  return lines.join('\n');
 }

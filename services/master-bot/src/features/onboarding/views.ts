@@ -1,5 +1,5 @@
 import { SBP_BANKS } from '@fs/dispatch';
-import { CATEGORIES, CATEGORY_LABELS } from '@fs/domain';
+import { CATEGORIES, CATEGORY_LABELS, fitText, TELEGRAM_TEXT_LIMIT } from '@fs/domain';
 import { inlineKeyboard } from '@fs/telegram';
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
@@ -159,6 +159,9 @@ function referralView(s: WizardState): StepView {
 }
 
 /** The summary card (the form is complete when this is shown). */
+/** The summary leaves room for a lead line above it (a referrer's name, an error): stepView. */
+const SUMMARY_LIMIT = TELEGRAM_TEXT_LIMIT - 600;
+
 export async function summaryText(
   deps: MasterBotDeps,
   s: WizardState,
@@ -166,24 +169,34 @@ export async function summaryText(
 ): Promise<string> {
   const t = ob.summary;
   const city = s.cityId ? await activeCity(deps.db, s.cityId) : undefined;
-  const lines = [t.title, '', t.name(s.fullName ?? ''), t.phone(s.phone ?? ''), t.city(city?.name ?? '—')];
+  let districts: { names: string[]; all: boolean } | undefined;
   if (s.cityHasDistricts && s.cityId) {
-    const districts = await cityDistricts(deps.db, s.cityId);
+    const all = await cityDistricts(deps.db, s.cityId);
     const chosen = new Set(s.districtIds ?? []);
-    const names = districts.filter((d) => chosen.has(d.id)).map((d) => d.name);
-    lines.push(t.districts(names, names.length === districts.length));
+    const names = all.filter((d) => chosen.has(d.id)).map((d) => d.name);
+    districts = { names, all: names.length === all.length };
   }
-  lines.push(t.skills(CATEGORIES.filter((k) => s.skills?.includes(k)).map((k) => CATEGORY_LABELS[k])));
-  lines.push(t.vehicle(s.hasVehicle ? (s.vehiclePlate ?? '') : null));
-  lines.push(t.basePoint(s.basePoint !== undefined));
-  const p = s.payout;
-  if (p?.method === 'card') lines.push(t.payout.card(p.card_number.slice(-4)));
-  else if (p?.method === 'sbp') lines.push(t.payout.sbp(p.sbp_phone, p.sbp_bank));
-  else if (p?.method === 'yoomoney') lines.push(t.payout.yoomoney(p.account));
-  else if (p?.method === 'bank_account') lines.push(t.payout.bank_account(p.account_number.slice(-4)));
-  if (docsRequired) lines.push(t.documents);
-  lines.push(t.referral(s.referralCode), '', t.footer);
-  return lines.join('\n');
+  return fitText((f) => {
+    const lines = [
+      t.title,
+      '',
+      t.name(s.fullName ?? '', f),
+      t.phone(s.phone ?? '', f),
+      t.city(city?.name ?? '—', f),
+    ];
+    if (districts) lines.push(t.districts(districts.names, districts.all, f));
+    lines.push(t.skills(CATEGORIES.filter((k) => s.skills?.includes(k)).map((k) => CATEGORY_LABELS[k])));
+    lines.push(t.vehicle(s.hasVehicle ? (s.vehiclePlate ?? '') : null, f));
+    lines.push(t.basePoint(s.basePoint !== undefined));
+    const p = s.payout;
+    if (p?.method === 'card') lines.push(t.payout.card(p.card_number.slice(-4)));
+    else if (p?.method === 'sbp') lines.push(t.payout.sbp(p.sbp_phone, p.sbp_bank, f));
+    else if (p?.method === 'yoomoney') lines.push(t.payout.yoomoney(p.account, f));
+    else if (p?.method === 'bank_account') lines.push(t.payout.bank_account(p.account_number.slice(-4)));
+    if (docsRequired) lines.push(t.documents);
+    lines.push(t.referral(s.referralCode, f), '', t.footer);
+    return lines.join('\n');
+  }, SUMMARY_LIMIT);
 }
 
 /**
