@@ -364,7 +364,7 @@ export async function runSenderBench(): Promise<void> {
       for (const p of processes) {
         const r = await runSender(unlimited(p));
         console.log(
-          `[unlimited] sender, ${p} processes: ${r.delivered} in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s${ofCeiling(r)} (loadavg ${r.loadavg})`,
+          `[unlimited] sender, ${p} processes: ${r.delivered} in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s${ofCeiling(r)}; duplicate sends: ${r.delivered - unlimitedN} (loadavg ${r.loadavg})`,
         );
       }
     const limited = (seconds: number, latencyMs: number) => ({
