@@ -33,7 +33,12 @@ function masterStateQuery(db: Db) {
 
 /** The master behind a Telegram user (undefined: no such master, or deleted). */
 export async function loadMasterState(db: Db, tgUserId: number) {
-  return masterStateQuery(db).where('m.tg_user_id', '=', tgUserId).executeTakeFirst();
+  return masterStateByTgUser(db, tgUserId).executeTakeFirst();
+}
+
+/** The same state by Telegram user; callers may select more (the master's stored profile). */
+export function masterStateByTgUser(db: Db, tgUserId: number) {
+  return masterStateQuery(db).where('m.tg_user_id', '=', tgUserId);
 }
 
 export type MasterState = NonNullable<Awaited<ReturnType<typeof loadMasterState>>>;

@@ -1,6 +1,6 @@
 import type { Db } from '@fs/db';
 import { KPI_TARGETS } from '@fs/domain';
-import { formatDuration, opsTexts } from '../texts/ops';
+import { formatDuration, opsTexts, pctOf } from '../texts/ops';
 import { commissionsTable, ordersTable, referralsTable } from './exports';
 import { kpiChartPng } from './kpi-chart';
 import { periodLabel, periodOfDays, type ReportPeriod } from './period';
@@ -71,8 +71,6 @@ export interface KpiReport {
   png: Buffer;
 }
 
-const pct = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
-
 /** The distribution KPIs as text and as a bar chart (PNG). */
 /** The trend's weeks: the period's, and at least the TREND_MIN_WEEKS weeks up to its last day. */
 export const TREND_MIN_WEEKS = 8;
@@ -101,7 +99,7 @@ export async function buildKpiReport(
   const label = periodLabel(period);
   const bar = (key: 'accepted' | 'declined' | 'expired' | 'round1', whole: number, color: string) => ({
     label: T.chart.bars[key],
-    percent: pct(total![key], whole),
+    percent: pctOf(total![key], whole),
     color,
   });
   const target = (percent: number) => ({ percent, label: T.chart.target(percent) });
@@ -122,13 +120,13 @@ export async function buildKpiReport(
         {
           label: T.chart.trendAccepted,
           color: '#2e9d5b',
-          values: weeks.map((w) => pct(w.accepted, w.orders)),
+          values: weeks.map((w) => pctOf(w.accepted, w.orders)),
           target: KPI_TARGETS.acceptedPercentMin,
         },
         {
           label: T.chart.trendExpired,
           color: '#d64545',
-          values: weeks.map((w) => pct(w.expired, w.orders)),
+          values: weeks.map((w) => pctOf(w.expired, w.orders)),
           target: KPI_TARGETS.expiredPercentMax,
         },
       ],

@@ -9,6 +9,7 @@ import {
   type ReferralRewardStatus,
   truncate,
 } from '@fs/domain';
+import type { KpiCounts } from '../reports/queries';
 
 /** Admin bot texts: reports, settings, logs (part of the bot's one texts module). */
 
@@ -58,26 +59,15 @@ export function formatShare(part: number, whole: number): string {
   return `${(Math.round((part / whole) * 1000) / 10).toFixed(1).replace('.', ',')} %`;
 }
 
-export interface KpiTextRow {
-  city: string | null;
-  orders: number;
-  offers: number;
-  accepted: number;
-  declined: number;
-  expired: number;
-  medianAcceptSeconds: number | null;
-  assignments: number;
-  round1: number;
-  escalatedLogist: number;
-  escalatedAdmin: number;
-}
+export type KpiTextRow = Omit<KpiCounts, 'cityId'>;
 
 const verdict = (key: KpiTargetKey, value: number | null) => {
   const ok = meetsKpiTarget(key, value);
   return ok === null ? '' : ok ? ' ✅' : ' ❌';
 };
 
-const pctOf = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
+/** A share in percent; null when the base is zero. */
+export const pctOf = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
 
 function kpiLines(r: KpiTextRow): string[] {
   const t = KPI_TARGETS;

@@ -1,5 +1,5 @@
 import type { Db } from '@fs/db';
-import type { ActFile, PayoutDetails } from '@fs/dispatch';
+import { type ActFile, masterStateByTgUser, type PayoutDetails } from '@fs/dispatch';
 import { CATEGORIES, type Category, type PayoutMethod } from '@fs/domain';
 
 /** Reads of the onboarding wizard: cities, districts, skills, and a stored profile to fix. */
@@ -100,16 +100,10 @@ export interface StoredProfile {
 
 /** The stored profile of a (not deleted) master, to pre-fill the form when fixing it. */
 export async function loadStoredProfile(db: Db, tgUserId: number): Promise<StoredProfile | undefined> {
-  const m = await db
-    .selectFrom('masters as m')
+  const m = await masterStateByTgUser(db, tgUserId)
     .leftJoin('masters as r', 'r.id', 'm.referred_by_master_id')
     .select([
-      'm.id',
-      'm.moderation_status',
-      'm.is_blocked',
-      'm.full_name',
       'm.phone',
-      'm.city_id',
       'm.has_vehicle',
       'm.vehicle_plate',
       'm.base_lat',
@@ -119,8 +113,6 @@ export async function loadStoredProfile(db: Db, tgUserId: number): Promise<Store
       'm.pdn_accepted_at',
       'r.referral_code as referrer_code',
     ])
-    .where('m.tg_user_id', '=', tgUserId)
-    .where('m.is_deleted', '=', false)
     .executeTakeFirst();
   if (!m) return undefined;
   const [districts, skills, docs] = await Promise.all([

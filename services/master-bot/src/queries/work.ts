@@ -32,12 +32,9 @@ export interface OfferListRow {
   expiresAt: Date;
 }
 
-/** One page of takeable offers, newest first, and the total. */
-export async function listOffers(db: Db, masterId: number, page: number) {
-  const { total } = await takeableOffers(db, masterId)
-    .select((eb) => eb.fn.countAll<string>().as('total'))
-    .executeTakeFirstOrThrow();
-  const rows = await takeableOffers(db, masterId)
+/** Takeable offers with what a list row shows (a card selects more). */
+function offerRows(db: Db, masterId: number) {
+  return takeableOffers(db, masterId)
     .innerJoin('cities as c', 'c.id', 'o.city_id')
     .leftJoin('districts as d', 'd.id', 'o.district_id')
     .select([
@@ -51,7 +48,15 @@ export async function listOffers(db: Db, masterId: number, page: number) {
       'o.timeslot_end as timeslotEnd',
       'o.is_asap as isAsap',
       'f.expires_at as expiresAt',
-    ])
+    ]);
+}
+
+/** One page of takeable offers, newest first, and the total. */
+export async function listOffers(db: Db, masterId: number, page: number) {
+  const { total } = await takeableOffers(db, masterId)
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await offerRows(db, masterId)
     .orderBy('f.sent_at', 'desc')
     .orderBy('f.id', 'desc')
     .limit(OFFERS_PAGE_SIZE)
@@ -72,26 +77,9 @@ export async function loadOfferCard(
   masterId: number,
   offerId: number,
 ): Promise<OfferCardRow | undefined> {
-  const row = await takeableOffers(db, masterId)
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
+  const row = await offerRows(db, masterId)
     .leftJoin('streets as s', 's.id', 'o.street_id')
-    .select([
-      'f.id as offerId',
-      'o.id as orderId',
-      'c.name as city',
-      'c.timezone',
-      'd.name as district',
-      's.name as streetName',
-      'o.street',
-      'o.category',
-      'o.description',
-      'o.type',
-      'o.timeslot_start as timeslotStart',
-      'o.timeslot_end as timeslotEnd',
-      'o.is_asap as isAsap',
-      'f.expires_at as expiresAt',
-    ])
+    .select(['s.name as streetName', 'o.street', 'o.description', 'o.type'])
     .where('f.id', '=', offerId)
     .executeTakeFirst();
   if (!row) return undefined;
