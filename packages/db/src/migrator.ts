@@ -18,6 +18,7 @@ import * as m0120 from './migrations/2026_12_06_0120_ranked_index';
 import * as m0121 from './migrations/2026_12_06_0121_dist_considered';
 import * as m0300 from './migrations/2026_12_06_0300_outbox_claim_seq';
 import * as m0340 from './migrations/2026_12_06_0340_master_load';
+import * as m0341 from './migrations/2026_12_06_0341_master_load_mark_order';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -42,6 +43,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0121_dist_considered': m0121,
   '2026_12_06_0300_outbox_claim_seq': m0300,
   '2026_12_06_0340_master_load': m0340,
+  '2026_12_06_0341_master_load_mark_order': m0341,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

@@ -203,6 +203,28 @@ it('equals a fresh aggregate after a random sequence of operations, four at a ti
   expect(rows[0]!.avg).toBeGreaterThan(0);
 });
 
+it('is kept with constraints IMMEDIATE too (the flush fires at the end of each statement)', async () => {
+  const orderId = await createOrder(env.db, { cityId });
+  await env.db.transaction().execute(async (trx) => {
+    await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(trx);
+    await sql`INSERT INTO offers (order_id, master_id, round_number, state, expires_at)
+      SELECT ${orderId}::int, unnest(${masters.slice(0, 3)}::int[]), 1, 'sent', now() + interval '2 minutes'`.execute(
+      trx,
+    );
+    await sql`UPDATE orders SET status = 'assigned', assigned_master_id = ${masters[0]!}::int WHERE id = ${orderId}::int`.execute(
+      trx,
+    );
+    const { rows } = await sql<{ master_id: number; open_offers: number; active_orders: number }>`
+      SELECT l.master_id, l.open_offers, l.active_orders FROM master_load l
+      WHERE l.master_id = ANY (${masters.slice(0, 3)}::int[])
+        AND (l.open_offers, l.active_orders) IS DISTINCT FROM (
+          (SELECT count(*)::int FROM offers f WHERE f.master_id = l.master_id AND f.state IN ('sent', 'viewed')),
+          ${activeOrderCountSql(sql.ref('l.master_id'))})`.execute(trx);
+    expect(rows).toEqual([]);
+  });
+  expect(await mismatches()).toEqual([]);
+});
+
 it('recomputes an average check whose oldest order left the 7-day window (timed job)', async () => {
   const m = await createMaster(env.db, { cityId });
   await createClosedOrder(env.db, cityId, m, 100_000);
