@@ -192,7 +192,7 @@ describe('admin bot access', () => {
       const before = fake.sentMessages(token, GROUP).length;
       await fake.userSendsText(token, person(userId), text, { chatId: GROUP });
       // Polling: the update is handled once the bot confirmed it (its next getUpdates).
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (fake.pendingUpdates(token).length > 0) {
         if (Date.now() > deadline) throw new Error('the bot did not fetch the group update');
         await new Promise((r) => setTimeout(r, 20));
@@ -226,7 +226,7 @@ describe('admin bot access', () => {
 
   it('runs in polling mode and serves health and metrics', async () => {
     // Between two long polls isPolling is briefly false: wait for the next one.
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     while (!fake.isPolling(token) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(fake.isPolling(token)).toBe(true);
     expect(fake.webhook(token)).toBeNull();

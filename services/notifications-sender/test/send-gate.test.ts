@@ -54,9 +54,10 @@ describe('SendGate', () => {
     const there = new SendGate(redis.connection, redis.prefix, opts);
     const hooks = here.forToken('pause-test');
     expect(hooks.heldForMs()).toBe(0);
-    hooks.rateLimited(2000);
+    // 30 s: long enough that a busy machine's stalls never let it run out during the checks.
+    hooks.rateLimited(30_000);
     // Synchronously, before any Redis round trip.
-    expect(hooks.heldForMs()).toBeGreaterThan(1900);
+    expect(hooks.heldForMs()).toBeGreaterThan(29_000);
     expect(await here.acquire('pause-test', 1)).toEqual({ ok: false, retryInMs: expect.any(Number) });
     // Another replica sees the pause once the key is written (right after the answer).
     const deadline = Date.now() + 10_000;

@@ -72,8 +72,9 @@ async function subscribe(url: string): Promise<{ events: EventView[]; close: () 
   return { events: collected, close: () => controller.abort() };
 }
 
+/** The first event that matches (60 s bound a hang on a busy machine, not a speed claim). */
 async function eventWhere(predicate: (e: EventView) => boolean): Promise<EventView> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const found = events.find(predicate);
     if (found) return found;

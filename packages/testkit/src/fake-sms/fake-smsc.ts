@@ -140,7 +140,7 @@ export class FakeSmsc {
   }
 
   /** The first `count` messages matching `predicate` (already sent or still to come). */
-  waitForMessages(predicate: (sms: FakeSms) => boolean, count = 1, timeoutMs = 10_000): Promise<FakeSms[]> {
+  waitForMessages(predicate: (sms: FakeSms) => boolean, count = 1, timeoutMs = 60_000): Promise<FakeSms[]> {
     const found = this.sent.filter(predicate);
     if (found.length >= count) return Promise.resolve(found.slice(0, count));
     const timeoutError = new Error();

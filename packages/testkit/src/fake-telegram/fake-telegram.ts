@@ -393,8 +393,11 @@ export class FakeTelegram {
     return () => this.chatListeners.delete(listener);
   }
 
-  /** The first call (already recorded or future) that matches. */
-  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 20_000): Promise<FakeCall> {
+  /**
+   * The first call (already recorded or future) that matches. The default limit bounds a hang on
+   * a busy machine (the suite shares 2 cores); it is no speed claim.
+   */
+  async waitFor(predicate: (call: FakeCall) => boolean, timeoutMs = 60_000): Promise<FakeCall> {
     const [call] = await this.waitForCalls(predicate, 1, timeoutMs);
     return call!;
   }
@@ -403,7 +406,7 @@ export class FakeTelegram {
   waitForCalls(
     predicate: (call: FakeCall) => boolean,
     count: number,
-    timeoutMs = 20_000,
+    timeoutMs = 60_000,
   ): Promise<FakeCall[]> {
     const matches = (c: FakeCall) => {
       try {
