@@ -7,7 +7,7 @@
  * Every row must reach Telegram exactly once: the others take a frozen holder's rows only once
  * its lease ran out more than the grace (half a lease) ago, and after the stall the holder
  * sends only on a claim it still surely holds (README "Delivery path", leases). Before the
- * takeover grace and the fence, this run had 14-60 rows delivered twice.
+ * takeover grace and the fence, this run had 14 rows delivered twice.
  */
 import { Queues } from '@fs/queue';
 import {
