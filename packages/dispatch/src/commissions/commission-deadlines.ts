@@ -1,6 +1,7 @@
 import { type CommissionDuePayload, type CommissionOverduePayload, overdueBlockReason } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
+import { setMasterBlock } from '../masters/master-admin';
 import { runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps, Executor } from '../shared/deps';
 import { alertsChannelId, staffOutboxRows, staffRecipients } from '../shared/staff-recipients';
@@ -149,19 +150,7 @@ async function applyOverdue(
     .executeTakeFirstOrThrow();
   let blocked = false;
   if (!m.is_blocked) {
-    await trx
-      .updateTable('masters')
-      .set({
-        is_blocked: true,
-        blocked_reason: overdueBlockReason(c.order_id),
-        blocked_at: sql<Date>`now()`,
-        shift_status: 'off',
-        break_until: null,
-        updated_at: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', m.id)
-      .execute();
+    await setMasterBlock(trx, m.id, overdueBlockReason(c.order_id));
     blocked = true;
   }
   const base = {

@@ -213,16 +213,7 @@ export function blockMaster(
 ): Promise<MasterActionResult> {
   return actOnMaster<object>(deps, actor, masterId, 'block', async (_trx, m, change) => {
     if (m.is_blocked) return refused('wrong_state');
-    const row = await change(
-      {
-        is_blocked: true,
-        blocked_reason: reason,
-        blocked_at: sql<Date>`now()`,
-        shift_status: 'off',
-        break_until: null,
-      },
-      { reason },
-    );
+    const row = await change(blocked(reason), { reason });
     const payload: ReasonPayload = { reason };
     return {
       result: { kind: 'ok' },
@@ -237,7 +228,26 @@ export const accountBlockedKey = (masterId: number, blockedAt: Date) =>
 export const accountUnblockedKey = (masterId: number, blockedAt: Date | null) =>
   `account_unblocked:m${masterId}:${blockedAt?.getTime() ?? 0}`;
 
+/** A block: the reason, since now, and off shift (a break ends with it). */
+const blocked = (reason: string) =>
+  ({
+    is_blocked: true,
+    blocked_reason: reason,
+    blocked_at: sql<Date>`now()`,
+    shift_status: 'off',
+    break_until: null,
+  }) satisfies MasterSet;
+
 const UNBLOCKED = { is_blocked: false, blocked_reason: null, blocked_at: null } satisfies MasterSet;
+
+/** Blocks the master inside the caller's transaction (an overdue commission); the caller locked the row. */
+export async function setMasterBlock(trx: Executor, masterId: number, reason: string): Promise<void> {
+  await trx
+    .updateTable('masters')
+    .set({ ...blocked(reason), updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', masterId)
+    .execute();
+}
 
 /**
  * Clears a block inside the caller's transaction (staff unblock, or an approved overdue

@@ -1,3 +1,4 @@
+import { REQUISITE_FIELDS } from '@fs/dispatch';
 import { CATEGORIES, STAFF_ROLES } from '@fs/domain';
 import { action, idArg, intArg, oneOfArg } from '@fs/telegram';
 
@@ -14,16 +15,6 @@ export const MASTER_SHIFT_FILTERS = ['all', 'on', 'off'] as const;
 export const MASTER_BLOCK_FILTERS = ['all', 'yes', 'no'] as const;
 export const COMMISSION_GROUPS = ['reported', 'due', 'overdue', 'approved'] as const;
 export const COMMISSION_PERIODS = ['today', 'yesterday', 'week', 'month', 'older'] as const;
-export const REQUISITE_FIELD_ARGS = [
-  'card_number',
-  'card_holder',
-  'bank',
-  'sbp_phone',
-  'sbp_bank',
-  'account',
-  'other',
-  'comment',
-] as const;
 export const STAFF_WIZARD_MODES = ['code', 'add'] as const;
 
 export const ADMIN_MASTERS_CALLBACKS = {
@@ -67,7 +58,7 @@ export const ADMIN_MASTERS_CALLBACKS = {
   commissionReject: action('a:frj', { commissionId: idArg }),
   financeBalances: action('a:fb', { page }),
   ownerRequisitesView: action('a:freq', {}),
-  ownerRequisitesEdit: action('a:fre', { field: oneOfArg(REQUISITE_FIELD_ARGS) }),
+  ownerRequisitesEdit: action('a:fre', { field: oneOfArg(REQUISITE_FIELDS) }),
   // Staff and access.
   staffRolePick: action('a:pr', { mode: oneOfArg(STAFF_WIZARD_MODES) }),
   staffRoleSet: action('a:prs', { mode: oneOfArg(STAFF_WIZARD_MODES), role: oneOfArg(STAFF_ROLES) }),

@@ -5,7 +5,7 @@ import {
   parseRequisiteInput,
   parseStaffReason,
   REJECTABLE_STATUSES,
-  type RequisiteField,
+  REQUISITE_FIELDS,
   rejectCommission,
   updateOwnerRequisite,
 } from '@fs/dispatch';
@@ -14,7 +14,7 @@ import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { z } from 'zod';
 import { cbButton } from '../callbacks';
-import { REQUISITE_FIELD_ARGS } from '../callbacks/masters';
+import { COMMISSION_GROUPS, COMMISSION_PERIODS } from '../callbacks/masters';
 import type { AdminContext } from '../context';
 import { sendStoredFiles } from '../files';
 import { menuRow, pagerRow } from '../keyboards/menu';
@@ -45,17 +45,13 @@ import { answerRefusal, T } from './masters/common';
  */
 export const finance = new Composer<AdminContext>();
 
-const GROUPS: readonly CommissionGroup[] = ['reported', 'due', 'overdue', 'approved'];
-const PERIODS = ['today', 'yesterday', 'week', 'month', 'older'] as const;
-const REQUISITE_FIELDS: readonly RequisiteField[] = REQUISITE_FIELD_ARGS;
-
 /** ❌ Отклонить оплату: the reason. */
 const rejectWizard = defineWizard('commissionReject', z.object({ commissionId: z.number().int() }));
 /** An owner requisite's new value (global admins). */
-const requisiteWizard = defineWizard('requisite', z.object({ field: z.enum(REQUISITE_FIELD_ARGS) }));
+const requisiteWizard = defineWizard('requisite', z.object({ field: z.enum(REQUISITE_FIELDS) }));
 
 const groupOf = (status: CommissionCard['status']): CommissionGroup =>
-  GROUPS.find((g) => GROUP_STATUSES[g].includes(status)) ?? 'due';
+  COMMISSION_GROUPS.find((g) => GROUP_STATUSES[g].includes(status)) ?? 'due';
 
 async function showFinanceMenu(ctx: AdminContext, staff: StaffMember) {
   const counts = await groupCounts(ctx.deps.db, staff);
@@ -82,8 +78,8 @@ async function showFinanceMenu(ctx: AdminContext, staff: StaffMember) {
 async function showGroup(ctx: AdminContext, staff: StaffMember, group: CommissionGroup) {
   const tz = await staffTimezone(ctx.deps.db, staff);
   const counts = await periodCounts(ctx.deps.db, staff, group, periodBounds(ctx.deps.now(), tz));
-  const total = PERIODS.reduce((s, p) => s + counts[p], 0);
-  const rows: InlineKeyboardButton[][] = PERIODS.map((period) => [
+  const total = COMMISSION_PERIODS.reduce((s, p) => s + counts[p], 0);
+  const rows: InlineKeyboardButton[][] = COMMISSION_PERIODS.map((period) => [
     cbButton(T.buttons.period(T.periodLabel[period], counts[period]), 'financeList', {
       group,
       period,

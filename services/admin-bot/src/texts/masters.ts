@@ -12,6 +12,7 @@ import {
   type ShiftStatus,
   type StaffRole,
 } from '@fs/domain';
+import type { MasterListRow } from '../queries/masters';
 
 /** Admin bot texts: masters, moderation, finance, staff and access (part of the bot's one texts module). */
 
@@ -295,16 +296,7 @@ export const mastersTexts = {
   listTitle: (total: number, page: number, pages: number, filters: string) =>
     `👷 <b>Мастера</b> (${total})\n${filters}\nСтраница ${page + 1} из ${pages}`,
   listEmpty: 'Мастеров по этим фильтрам нет.',
-  listRow: (r: {
-    id: number;
-    full_name: string;
-    city: string | null;
-    moderation_status: ModerationStatus;
-    shift_status: ShiftStatus;
-    is_blocked: boolean;
-    rating: string;
-    active_orders: number | null;
-  }) =>
+  listRow: (r: MasterListRow) =>
     `#${r.id} ${escapeHtml(r.full_name || 'без имени')} · ${escapeHtml(r.city ?? '—')} · ${MODERATION[r.moderation_status]} · ${SHIFT[r.shift_status]}${r.is_blocked ? ' · 🚫 Заблокирован' : ''} · ⭐ ${Number(r.rating).toFixed(1)} · 📦 ${r.active_orders ?? 0}`,
   filtersSummary: (parts: { city: string; status: string; skill: string; shift: string; blocked: string }) =>
     `Город: ${escapeHtml(parts.city)} · Статус: ${parts.status} · Навык: ${parts.skill} · Смена: ${parts.shift} · Блокировка: ${parts.blocked}`,
