@@ -231,8 +231,14 @@ export const senderSchema = z
     /** SMS per second to the provider, for all sender replicas together. */
     SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
-    /** Messages per second per bot token (Telegram's bulk limit is ~30/s; 1000/s with paid broadcasts). */
-    SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(28),
+    /**
+     * Messages per second per bot token, for all replicas together (Telegram's bulk limit is
+     * ~30/s; 1000/s with paid broadcasts). 30, not a margin below it: the send gate starts sends
+     * on slots exactly 1/30 s apart and never more than 100 ms late, so no window ever holds
+     * more than 30/s plus 4 at once, which Telegram's flood control tolerates; a margin would
+     * only cost throughput (28 was 93 % of the limit by configuration). A 429 still pauses the token.
+     */
+    SENDER_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
     /**
      * The sender holds no connection while it waits for Telegram: its statements are batched
      * (claim, record, lease renewal), a few at a time. More connections do not help on 2 cores.
@@ -240,9 +246,11 @@ export const senderSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(6),
     /**
      * Sends in flight per replica and bot token. A send costs memory, not a connection: enough
-     * to stay at 30 msg/s while Telegram answers in 5 s (30 × 5 = 150).
+     * to stay at 30 msg/s while Telegram answers in 5 s. A job is held for its answer plus up to
+     * 1 s waiting for its send slot (the limiter starts each second's jobs together) plus its
+     * claim and record: 30 × (5 + 1 + statements) ≈ 190.
      */
-    SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(160),
+    SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
     /** A claimed row's lease; renewed every third of it while its sender lives. */
     SENDER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(6000),
     /** How often each sender claims expired leases, rows whose pause is over and rows whose job is late. */

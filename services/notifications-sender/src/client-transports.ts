@@ -112,10 +112,8 @@ export class SmsTransport implements Transport {
       };
     }
 
-    const slot = await this.opts.gate.acquire(SMS_GATE, phone);
-    if (!slot.ok)
-      return { kind: 'deferred', ms: slot.retryInMs, reason: 'SMS paused or per-number interval' };
-    if (slot.waitMs > 0) await new Promise((r) => setTimeout(r, slot.waitMs));
+    const slot = await this.opts.gate.take(SMS_GATE, phone);
+    if (!slot.ok) return { kind: 'deferred', ms: slot.retryInMs, reason: `SMS: ${slot.reason}` };
     return { kind: 'ready', send: () => this.send(provider, phone, text, who) };
   }
 

@@ -24,6 +24,7 @@ export interface SenderMetrics {
   possibleDuplicates: prom.Counter<'bot' | 'reason'>;
   leaseReclaimed: prom.Counter<'bot'>;
   leaseLost: prom.Counter<'bot'>;
+  missedSlots: prom.Counter<'bot'>;
 }
 
 /**
@@ -114,6 +115,12 @@ export function createSenderMetrics(registry: Registry, db: Db, queues: readonly
     leaseLost: new prom.Counter({
       name: 'notifications_outbox_leases_lost_total',
       help: 'Claims this sender found taken over by another one when renewing (it stalled); it sends nothing on them',
+      labelNames: ['bot'] as const,
+      registers: [registry],
+    }),
+    missedSlots: new prom.Counter({
+      name: 'notifications_send_slots_missed_total',
+      help: 'Send slots given up because the sender woke too late for them (a stalled event loop); the row takes a later slot',
       labelNames: ['bot'] as const,
       registers: [registry],
     }),

@@ -49,12 +49,19 @@ export async function startSender(
 ): Promise<SenderHandle> {
   const base = await createServiceBase(SERVICE_NAME, config, opts.logger);
   const { logger, registry, db, redis, queues } = base;
-  const gate = new SendGate(redis, config.REDIS_PREFIX, {
-    perChatIntervalMs: config.SENDER_PER_CHAT_INTERVAL_MS,
-    ratePerSecond: config.SENDER_RATE_PER_SECOND,
-    maxPauseMs: config.SENDER_MAX_RETRY_AFTER_S * 1000,
-  });
   const metrics = createSenderMetrics(registry, db, queues.notifyQueues());
+  const gateFor = (ratePerSecond: number) =>
+    new SendGate(redis, config.REDIS_PREFIX, {
+      perChatIntervalMs: config.SENDER_PER_CHAT_INTERVAL_MS,
+      ratePerSecond,
+      maxPauseMs: config.SENDER_MAX_RETRY_AFTER_S * 1000,
+      onMissedSlot: (bot) => metrics.missedSlots.inc({ bot }),
+    });
+  // The bot tokens' pace, and the SMS account's own.
+  const gates = {
+    telegram: gateFor(config.SENDER_RATE_PER_SECOND),
+    sms: gateFor(config.SMS_RATE_PER_SECOND),
+  };
   const renewPool = createPool(config.DATABASE_URL, {
     poolSize: 1,
     applicationName: `${SERVICE_NAME}-lease`,
@@ -66,7 +73,7 @@ export async function startSender(
     renewPool,
   );
   const sms = createSmsProvider(config);
-  const transports = buildTransports(config, base, gate, sms);
+  const transports = buildTransports(config, base, gates, sms);
   const engine = new DeliveryEngine(
     engineOptions(config, base, store, metrics, opts.now ?? (() => new Date())),
     transports,
@@ -172,9 +179,10 @@ function startWorkers(
 function buildTransports(
   config: SenderConfig,
   { db, registry }: ServiceBase,
-  gate: SendGate,
+  gates: { telegram: SendGate; sms: SendGate },
   sms: ReturnType<typeof createSmsProvider>,
 ): Transport[] {
+  const gate = gates.telegram;
   const telegram = (bot: BotKind, token: string) =>
     new TelegramTransport({
       bot,
@@ -203,7 +211,7 @@ function buildTransports(
     new SmsTransport({
       db,
       provider: sms,
-      gate,
+      gate: gates.sms,
       ratePerSecond: config.SMS_RATE_PER_SECOND,
       clientBotUsername: config.CLIENT_BOT_USERNAME ?? null,
       maxRetryAfterS: config.SENDER_MAX_RETRY_AFTER_S,

@@ -13,8 +13,6 @@ import { type Recipient, resolveRecipient } from './recipients';
 import type { SendGate } from './send-gate';
 import type { Attempt, FailedRecipient, Ready, Transport } from './transport';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export interface TelegramTransportOptions {
   bot: BotKind;
   db: Db;
@@ -59,16 +57,9 @@ export class TelegramTransport implements Transport {
         return { kind: 'failed', reason: plan.reason, recipient: who };
     }
     const chatId = plan.kind === 'edit' ? plan.chatId : recipient.chatId;
-    const { gate } = this.opts;
-    const slot = await gate.acquire(this.bot, chatId);
-    if (!slot.ok)
-      return { kind: 'deferred', ms: slot.retryInMs, reason: 'per-chat interval or token paused' };
-    if (slot.waitMs > 0) {
-      await sleep(slot.waitMs);
-      // A 429 may have paused the token while this send waited for its slot.
-      const paused = await gate.pausedFor(this.bot);
-      if (paused > 0) return { kind: 'deferred', ms: paused, reason: 'token paused after 429' };
-    }
+    // Resolves at the send slot: the engine's fence and the call follow without a wait.
+    const slot = await this.opts.gate.take(this.bot, chatId);
+    if (!slot.ok) return { kind: 'deferred', ms: slot.retryInMs, reason: slot.reason };
     return { kind: 'ready', send: () => this.send(plan, chatId, recipient, who) };
   }
 

@@ -12,22 +12,62 @@ describe('SendGate', () => {
   it('hands out send slots evenly spaced at the rate, across callers', async () => {
     const a = new SendGate(redis.connection, redis.prefix, { perChatIntervalMs: 0, ratePerSecond: 20 });
     const b = new SendGate(redis.connection, redis.prefix, { perChatIntervalMs: 0, ratePerSecond: 20 });
-    const waits: number[] = [];
-    const elapsed: number[] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < 10; i++) {
-      const r = await (i % 2 ? a : b).acquire('pace-test', 1000 + i);
-      if (!r.ok) throw new Error('chat gate should be off');
-      waits.push(r.waitMs);
-      elapsed.push(Date.now() - t0);
-    }
-    // Slot i is 50·i ms after slot 0 on the Redis clock. The wait reported to call i is that
-    // minus the Redis time that passed since call 0, which is between 0 and the local elapsed time.
+    const slots: number[] = [];
+    const before = performance.now();
+    const first = await a.acquire('pace-test', 1000);
+    // The first call's round trip bounds how far a's mapping of the Redis clock can still move.
+    const firstCallMs = performance.now() - before;
+    if (!first.ok) throw new Error('chat gate should be off');
     for (let i = 1; i < 10; i++) {
-      expect(waits[i]! - waits[0]!).toBeLessThanOrEqual(i * 50 + 1);
-      expect(waits[i]! - waits[0]!).toBeGreaterThanOrEqual(i * 50 - elapsed[i]! - 1);
+      const r = await (i % 2 ? b : a).acquire('pace-test', 1000 + i);
+      if (!r.ok) throw new Error('chat gate should be off');
+      slots.push(r.at);
     }
-    expect(waits[9]).toBeGreaterThan(0);
+    // Slot i is 50·i ms after slot 0 on the Redis clock; each gate maps it onto its own
+    // performance.now() never earlier than it is, and later only by a round trip it has seen.
+    expect(first.at).toBeGreaterThanOrEqual(before);
+    for (let i = 1; i < 10; i++) {
+      expect(slots[i - 1]! - first.at).toBeGreaterThanOrEqual(i * 50 - firstCallMs - 0.01);
+      expect(slots[i - 1]! - first.at).toBeLessThanOrEqual(i * 50 + firstCallMs + 0.01);
+    }
+    expect(slots[8]! - first.at).toBeGreaterThan(0);
+  });
+
+  it('take: a send that wakes too late for its slot gives it up and takes a later one', async () => {
+    const missed: string[] = [];
+    const gate = new SendGate(redis.connection, redis.prefix, {
+      perChatIntervalMs: 30_000,
+      ratePerSecond: 10,
+      maxLateMs: 200,
+      onMissedSlot: (bot) => missed.push(bot),
+    });
+    const slots: number[] = [];
+    const acquire = gate.acquire.bind(gate);
+    jest.spyOn(gate, 'acquire').mockImplementation(async (...args) => {
+      const slot = await acquire(...args);
+      if (slot.ok) slots.push(slot.at);
+      return slot;
+    });
+    // The first slot is 300 ms ahead; the event loop is then blocked well past it.
+    for (let i = 0; i < 3; i++) await acquire('late-test', 500 + i);
+    let startedLate = Number.NaN;
+    const taking = gate.take('late-test', 42).then((r) => {
+      startedLate = performance.now() - slots.at(-1)!;
+      return r;
+    });
+    while (slots.length === 0) await sleep(1);
+    const until = slots[0]! + 600;
+    while (performance.now() < until) {
+      // busy: a stalled process
+    }
+    expect(await taking).toEqual({ ok: true });
+    // The stale slot was given up; the send went on a later one (the chat check skipped: it is
+    // this send's own hold), and no earlier than that slot.
+    expect(missed.length).toBeGreaterThanOrEqual(1);
+    expect(slots.length).toBe(missed.length + 1);
+    expect(startedLate).toBeGreaterThanOrEqual(0);
+    // The chat is held after the send: another message to it waits.
+    expect((await gate.acquire('late-test', 42)).ok).toBe(false);
   });
 
   it('holds a chat for the interval and tells how long to wait', async () => {
@@ -38,7 +78,7 @@ describe('SendGate', () => {
       ratePerSecond: 1000,
     });
     const started = performance.now();
-    expect(await gate.acquire('chat-test', 42)).toEqual({ ok: true, waitMs: expect.any(Number) });
+    expect(await gate.acquire('chat-test', 42)).toEqual({ ok: true, at: expect.any(Number) });
     const busy = await gate.acquire('chat-test', 42);
     const elapsed = performance.now() - started;
     expect(busy.ok).toBe(false);

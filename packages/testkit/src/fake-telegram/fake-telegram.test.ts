@@ -523,7 +523,7 @@ describe('scripted failures', () => {
 });
 
 describe('rate limit and latency', () => {
-  it('answers 429 with retry_after above N sends per second per token', async () => {
+  it('answers 429 with retry_after above N sends per second per token (token bucket)', async () => {
     const { token, tg } = client();
     fake.setRateLimit({ perSecond: 5, retryAfter: 3 });
     const results = await Promise.allSettled(
@@ -537,6 +537,15 @@ describe('rate limit and latency', () => {
     expect(await tg.sendChatAction(1000, 'typing')).toBe(true); // not metered
     await client().tg.sendMessage(1000, 'x'); // another token has its own window
     expect(fake.callsOf('sendMessage', token)).toHaveLength(8);
+
+    // A token bucket: `burst` at once, then `perSecond` (here one every 2 s).
+    fake.setRateLimit({ perSecond: 0.5, burst: 3 });
+    const burst = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => tg.sendMessage(2000 + i, 'x')),
+    );
+    expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, 2100));
+    await tg.sendMessage(2000, 'refilled');
 
     fake.setRateLimit({ perSecond: 100, perChatPerSecond: 1 });
     await tg.sendMessage(USER.id, 'first');

@@ -197,11 +197,13 @@ export interface FailRule {
 }
 
 export interface RateLimit {
-  /** Accepted calls per token in any 1-second window. */
+  /** Accepted calls per token per second over any longer stretch (the bucket's refill). */
   perSecond: number;
+  /** Calls the bucket lets through at once after a pause (default: `perSecond`). */
+  burst?: number;
   /** Seconds announced in `parameters.retry_after` (default 1). */
   retryAfter?: number;
-  /** Optional per-chat ceiling in the same window (Telegram tolerates ~1/s per chat). */
+  /** Optional per-chat rate: a bucket of its own holding one second of it (Telegram tolerates ~1/s per chat). */
   perChatPerSecond?: number;
   /** Methods that are metered (default: every send*, copy* and forward* method except sendChatAction). */
   methods?: string[];

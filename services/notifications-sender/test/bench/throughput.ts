@@ -33,6 +33,11 @@ import { sql } from 'kysely';
 import { startSender } from '../../src/sender';
 
 const TELEGRAM_LIMIT = 30;
+/**
+ * The fake's model of Telegram's flood control: a token bucket refilled at TELEGRAM_LIMIT per
+ * second that saves up at most this many sends (see testkit's FakeTelegram.setRateLimit).
+ */
+const FAKE_BURST = Number(process.env.BENCH_FAKE_BURST ?? 10);
 const TOKEN = '111111:bench-master-token';
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -105,7 +110,34 @@ async function seedPushes(db: Db, n: number): Promise<number[]> {
 
 interface FakeStats {
   at: number[];
+  limitedAt: number[];
   rateLimited: number;
+}
+
+/**
+ * How the accepted sends arrived at the fake: the smallest token-bucket burst that admits them
+ * all at `rate` per second, the most in any sliding second, and the time lost in gaps between
+ * sends longer than 3 slots (the pipeline not keeping the pace fed).
+ */
+export function arrivalShape(
+  at: number[],
+  rate: number,
+): { burst: number; maxPerSecond: number; idleMs: number } {
+  const a = [...at].sort((x, y) => x - y);
+  let best = Number.NEGATIVE_INFINITY;
+  let burst = 0;
+  let maxPerSecond = 0;
+  let idleMs = 0;
+  const slot = 1000 / rate;
+  for (let j = 0, i = 0; j < a.length; j++) {
+    // Sends i..j need (j - i + 1) tokens; the bucket refilled rate·(a_j - a_i) in between.
+    best = Math.max(best, (rate * a[j]!) / 1000 - j);
+    burst = Math.max(burst, j + 1 - (rate * a[j]!) / 1000 + best);
+    while (a[j]! - a[i]! >= 1000) i++;
+    maxPerSecond = Math.max(maxPerSecond, j - i + 1);
+    if (j > 0 && a[j]! - a[j - 1]! > 3 * slot) idleMs += a[j]! - a[j - 1]! - slot;
+  }
+  return { burst: Math.ceil(burst - 1e-9), maxPerSecond, idleMs: Math.round(idleMs) };
 }
 
 /** Starts the fake Bot API in a child process; `stats()` fetches what it accepted. */
@@ -115,7 +147,7 @@ async function startFake(
 ): Promise<{ url: string; stats(): Promise<FakeStats>; stop(): void }> {
   const child: ChildProcess = fork(
     join(__dirname, 'fake-process.ts'),
-    [limit === null ? 'none' : String(limit), String(latencyMs)],
+    [limit === null ? 'none' : String(limit), String(latencyMs), String(FAKE_BURST)],
     { execArgv: process.execArgv },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -163,6 +195,10 @@ interface Run {
   delivered: number;
   rateLimited: number;
   loadavg: string;
+  /** Every metered arrival at the fake (accepted and 429) against Telegram's 30/s. */
+  shape?: ReturnType<typeof arrivalShape>;
+  /** Send slots the sender gave up because it woke too late for them (in-process sender only). */
+  missedSlots?: number;
 }
 
 /** The ceiling: a bare BullMQ worker, one loopback HTTP call per job, against the fake. */
@@ -238,6 +274,7 @@ async function runSender(
   const ids = await seedPushes(s.db, s.n);
   const stops: (() => Promise<void>)[] = [];
   let port = 0;
+  let missedSlots: () => Promise<number> = async () => Number.NaN;
   if (s.processes === 1) {
     const parsed = parseConfig('bench', senderSchema, env);
     // The config caps the rate at 1000/s (Telegram's paid-broadcast limit); the bench goes past it.
@@ -250,6 +287,10 @@ async function runSender(
       logger: createLogger({ service: 'bench', level: 'error', pretty: false }),
     });
     if (s.probeReadiness) port = (sender.base.health.app.server.address() as AddressInfo).port;
+    missedSlots = async () => {
+      const m = await sender.base.registry.getSingleMetric('notifications_send_slots_missed_total')?.get();
+      return (m?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+    };
     stops.push(() => sender.stop());
   } else {
     const children = await Promise.all(
@@ -301,15 +342,18 @@ async function runSender(
   probing = false;
   await prober;
   const load = loadavg();
+  const missed = await missedSlots();
   for (const stop of stops) await stop();
   await queues.close();
-  const { at, rateLimited } = await api.stats();
+  const { at, limitedAt, rateLimited } = await api.stats();
   api.stop();
   return {
     ...rateOf(at),
     delivered: at.length,
     rateLimited,
     loadavg: load,
+    shape: arrivalShape([...at, ...limitedAt], TELEGRAM_LIMIT),
+    missedSlots: missed,
     ...(s.probeReadiness ? { probes } : {}),
   };
 }
@@ -343,6 +387,10 @@ export async function runSenderBench(): Promise<void> {
         `[ceiling] bare BullMQ worker, one loopback HTTP call per job, concurrency ${concurrency}: ${ceiling.delivered} in ${ceiling.seconds.toFixed(2)} s = ${Math.round(ceiling.perSecond)} msg/s (loadavg ${ceiling.loadavg})`,
       );
     }
+    const shape = (r: Run) =>
+      r.shape
+        ? `; arrivals: ≤ ${r.shape.maxPerSecond} in any second, a token bucket at ${TELEGRAM_LIMIT}/s needs burst ${r.shape.burst}, ${r.shape.idleMs} ms in gaps; slots missed: ${r.missedSlots}`
+        : '';
     const ofCeiling = (r: Run) =>
       ceiling ? ` = ${((100 * r.perSecond) / ceiling.perSecond).toFixed(0)} % of the same-run ceiling` : '';
     const unlimited = (n: number) => ({
@@ -371,23 +419,25 @@ export async function runSenderBench(): Promise<void> {
       ...base,
       prefix: prefix(),
       n: Math.round(TELEGRAM_LIMIT * seconds),
-      fakeLimit: TELEGRAM_LIMIT,
+      fakeLimit: process.env.BENCH_FAKE_LIMIT === 'none' ? null : TELEGRAM_LIMIT,
       fakeLatencyMs: latencyMs,
       processes: 1,
-      env: {},
+      env: process.env.BENCH_CONCURRENCY
+        ? { SENDER_CONCURRENCY: process.env.BENCH_CONCURRENCY }
+        : ({} as Record<string, string>),
       rateOverride: limitedRate,
     });
     if (only.has('limited')) {
       const r = await runSender(limited(limitedSeconds, 0));
       console.log(
-        `[limited] fake 429s above ${TELEGRAM_LIMIT} msg/s, SENDER_RATE_PER_SECOND=${limitedRate}: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited} (loadavg ${r.loadavg})`,
+        `[limited] fake 429s above ${TELEGRAM_LIMIT} msg/s (burst ${FAKE_BURST}), SENDER_RATE_PER_SECOND=${limitedRate}: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}${shape(r)} (loadavg ${r.loadavg})`,
       );
     }
     if (only.has('slow')) {
       const r = await runSender({ ...limited(slowSeconds, slowLatency), probeReadiness: true });
       const p = r.probes!;
       console.log(
-        `[slow] as [limited], the fake answering after ${slowLatency} ms: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}; /health/ready ${p.total - p.not200}/${p.total} probes 200 (slowest ${p.maxMs} ms) (loadavg ${r.loadavg})`,
+        `[slow] as [limited], the fake answering after ${slowLatency} ms: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}${shape(r)}; /health/ready ${p.total - p.not200}/${p.total} probes 200 (slowest ${p.maxMs} ms) (loadavg ${r.loadavg})`,
       );
     }
   } finally {
