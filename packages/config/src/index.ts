@@ -180,6 +180,8 @@ export const schedulerSchema = z
     ...common,
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
     DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+    /** Waiting orders of a city one batch round takes at most (issue 12); 1 = the per-order path. */
+    DISTRIBUTION_BATCH_ORDERS: z.coerce.number().int().min(1).max(500).default(50),
     /** How often the outbox relay looks for rows whose enqueue was lost. */
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
     /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */

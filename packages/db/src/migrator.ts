@@ -17,6 +17,7 @@ import * as m0180 from './migrations/2026_12_05_0180_places';
 import * as m0120 from './migrations/2026_12_06_0120_ranked_index';
 import * as m0121 from './migrations/2026_12_06_0121_dist_considered';
 import * as m0300 from './migrations/2026_12_06_0300_outbox_claim_seq';
+import * as m0320 from './migrations/2026_12_06_0320_dist_busy';
 import * as m0340 from './migrations/2026_12_06_0340_master_load';
 import * as m0341 from './migrations/2026_12_06_0341_master_load_mark_order';
 
@@ -42,6 +43,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0120_ranked_index': m0120,
   '2026_12_06_0121_dist_considered': m0121,
   '2026_12_06_0300_outbox_claim_seq': m0300,
+  '2026_12_06_0320_dist_busy': m0320,
   '2026_12_06_0340_master_load': m0340,
   '2026_12_06_0341_master_load_mark_order': m0341,
 };

@@ -47,6 +47,8 @@ export interface CitiesTable {
   /** The city's own quiet hours for client SMS (migration 0171); null = the settings'. */
   sms_quiet_start: string | null;
   sms_quiet_end: string | null;
+  /** When a master of the city last became available (migration 0320, due-work.ts wakeCityOrders). */
+  dist_freed_at: Date | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -232,8 +234,11 @@ export interface OrdersTable {
   guarantee_source_order_id: number | null;
   created_by_staff_id: number | null;
   dist_rounds_used: Generated<number>;
-  /** When a batch round last considered the order (migration 0121). */
-  dist_considered_at: Date | null;
+  /**
+   * When a batch round found every qualifying master busy for the waiting order (migration
+   * 0320, batch-round.ts); cleared when the order changes or is offered.
+   */
+  dist_busy_at: Date | null;
   first_offer_at: Timestamp | null;
   escalation_reason: string | null;
   escalated_logist_at: Timestamp | null;

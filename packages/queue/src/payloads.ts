@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const distributionJobSchema = z.object({
   orderId: z.number().int().positive(),
   reason: z.string().max(64).default('event'),
+  /** A retry: when the wake-up it retries was requested (epoch ms); else the job's own time. */
+  requestedAt: z.number().int().positive().optional(),
 });
 export type DistributionJob = z.input<typeof distributionJobSchema>;
 

@@ -5,16 +5,13 @@ import type { z } from 'zod';
 import type { SchedulerMetrics } from './metrics';
 import { TIMED_JOBS } from './timed-jobs';
 
-/** How long to wait before re-running an order another transaction held (e.g. an accept in progress). */
-const LOCKED_RETRY_MS = 1000;
+/**
+ * How long to wait before re-running an order another transaction held (an accept in progress,
+ * another round of its city), or whose masters concurrent runs took.
+ */
+const LOCKED_RETRY_MS = 250;
 /** Wake-ups are enqueued in chunks, in priority order. */
 const WAKE_CHUNK = 500;
-/**
- * Orders of one city a batch round takes at most (issue 12). Off (1, the per-order path) unless
- * DISTRIBUTION_BATCH_ORDERS is set: with three schedulers racing on 2,000 orders a few free
- * slots stay unused until the safety tick (docs/distribution-batch.md, known issue).
- */
-const batchOrders = () => Number(process.env.DISTRIBUTION_BATCH_ORDERS ?? 1) || 1;
 
 function parsePayload<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
   const parsed = schema.safeParse(job.data);
@@ -36,17 +33,24 @@ export type JobObserver = (job: string, outcome: string, seconds: number, decide
 const DECIDED = new Set(['offered', 'escalated', 'masters_busy', 'not_distributable', 'deferred']);
 
 /** The `distribution` queue's processor: per-order runs and the safety tick. */
-export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics, observe?: JobObserver) {
+export function createJobProcessor(
+  deps: DispatchDeps,
+  metrics: SchedulerMetrics,
+  opts: { batchOrders: number },
+  observe?: JobObserver,
+) {
   async function runOrder(job: Job, counted: (decided: number) => void) {
-    const { orderId, reason } = parsePayload(distributionJobSchema, job);
+    const { orderId, reason, requestedAt = job.timestamp } = parsePayload(distributionJobSchema, job);
     const result = await distributeOrder(deps, orderId, {
-      batch: job.name === DISTRIBUTION_JOBS.order ? batchOrders() : 1,
-      requestedAt: new Date(job.timestamp),
+      batch: job.name === DISTRIBUTION_JOBS.order ? opts.batchOrders : 1,
+      requestedAt: new Date(requestedAt),
     });
     const all = [result, ...(result.batch ?? [])];
     for (const r of all) {
       metrics.recordRun(r);
-      if (r.outcome === 'locked' || r.outcome === 'contended') await retryLater(r.orderId);
+      // The trigger's retry is the same wake-up; another order's is a wake-up of its own.
+      if (r.outcome === 'locked' || r.outcome === 'contended')
+        await retryLater(r.orderId, r.orderId === orderId ? requestedAt : Date.now());
     }
     counted(all.filter((r) => DECIDED.has(r.outcome)).length);
     const log = { job_id: job.id, order_id: orderId, reason, outcome: result.outcome };
@@ -67,11 +71,12 @@ export function createJobProcessor(deps: DispatchDeps, metrics: SchedulerMetrics
     return result.outcome;
   }
 
-  // A wake-up of its own dedup id, so a storm of skips schedules one retry per order.
-  async function retryLater(orderId: number) {
+  // A wake-up of its own dedup id, so a storm of skips schedules one retry per order. It keeps the
+  // time of the wake-up it retries: a round that found the order all busy since then covers it.
+  async function retryLater(orderId: number, requestedAt: number) {
     await deps.queues.distribution.add(
       DISTRIBUTION_JOBS.order,
-      { orderId, reason: 'retry_locked' },
+      { orderId, reason: 'retry_locked', requestedAt },
       {
         delay: LOCKED_RETRY_MS,
         deduplication: { id: `order-retry-${orderId}`, ttl: LOCKED_RETRY_MS },

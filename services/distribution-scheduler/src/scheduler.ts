@@ -68,11 +68,15 @@ export async function startScheduler(
 
   const workerRedis = createRedis(config.REDIS_URL, { connectionName: `${SERVICE_NAME}-worker` });
   workerRedis.on('error', (err) => logger.warn({ err: String(err) }, 'worker redis connection error'));
-  const worker = new Worker(QUEUES.distribution, createJobProcessor(deps, metrics, onJob), {
-    connection: workerRedis,
-    prefix: config.REDIS_PREFIX,
-    concurrency: config.DISTRIBUTION_CONCURRENCY,
-  });
+  const worker = new Worker(
+    QUEUES.distribution,
+    createJobProcessor(deps, metrics, { batchOrders: config.DISTRIBUTION_BATCH_ORDERS }, onJob),
+    {
+      connection: workerRedis,
+      prefix: config.REDIS_PREFIX,
+      concurrency: config.DISTRIBUTION_CONCURRENCY,
+    },
+  );
   worker.on('failed', (job, err) =>
     logger.warn(
       { job_id: job?.id, job: job?.name, data: job?.data, err: err.message },

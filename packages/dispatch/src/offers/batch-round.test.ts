@@ -3,15 +3,20 @@ import {
   createCity,
   createMaster,
   createOrder,
+  createStaff,
   type DispatchTestEnv,
+  expireOffersNow,
   northOf,
   setMasterPoint,
   setOrderPoint,
   setSettings,
   setupDispatchEnv,
 } from '../../test/fixtures';
+import { startShift } from '../masters/master-shift';
+import { cancelOrderByStaff } from '../orders/order-admin';
 import { handOut } from './batch-round';
 import { distributeOrder } from './distribute';
+import { declineOffer } from './offer-decline';
 
 let env: DispatchTestEnv;
 let db: Db;
@@ -134,6 +139,66 @@ describe('batch rounds (issue 12)', () => {
     } finally {
       await setSettings(db, { distribution_offers_per_round: 1 });
     }
+  });
+});
+
+describe('wake-ups when a master becomes available (issue 12)', () => {
+  /**
+   * One master, two orders: the older one is offered, the other found all busy. `before` is a
+   * wake-up time older than that verdict, as for a job that was already waiting when the event
+   * happened (its wake-up then joins that job instead of adding one).
+   */
+  async function busyPair() {
+    const { cityId } = await createCity(db);
+    const master = await createMaster(db, { cityId });
+    const offered = await createOrder(db, { cityId });
+    const busy = await createOrder(db, { cityId });
+    const before = new Date(Date.now() - 60_000);
+    const res = await distributeOrder(env.deps, offered, BATCH);
+    expect(res.offers.map((o) => o.masterId)).toEqual([master]);
+    expect(res.batch?.find((r) => r.orderId === busy)?.outcome).toBe('masters_busy');
+    // Nothing new: the waiting job is skipped without ranking.
+    expect((await distributeOrder(env.deps, busy, { ...BATCH, requestedAt: before })).outcome).toBe(
+      'masters_busy',
+    );
+    return { cityId, master, offered, busy, before, offerId: res.offers[0]!.offerId };
+  }
+
+  async function expectWokenAndOffered(p: Awaited<ReturnType<typeof busyPair>>, masterId = p.master) {
+    const jobs = await env.queues.distribution.getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(jobs.some((j) => j.data.orderId === p.busy)).toBe(true);
+    const res = await distributeOrder(env.deps, p.busy, { ...BATCH, requestedAt: p.before });
+    expect(res.outcome).toBe('offered');
+    expect(res.offers.map((o) => o.masterId)).toEqual([masterId]);
+  }
+
+  it('the master declines', async () => {
+    const p = await busyPair();
+    await declineOffer(env.deps, { offerId: p.offerId, masterId: p.master });
+    await expectWokenAndOffered(p);
+  });
+
+  it('the offer expires', async () => {
+    const p = await busyPair();
+    await expireOffersNow(db, p.offered);
+    // The expiry job runs the per-order path: it closes the offer.
+    expect((await distributeOrder(env.deps, p.offered)).expiredOffers).toBe(1);
+    await expectWokenAndOffered(p);
+  });
+
+  it('staff cancel the offered order', async () => {
+    const p = await busyPair();
+    const staffId = await createStaff(db, 'city_admin', [p.cityId]);
+    const actor = { staffId, staffName: 'Админ', inScope: () => true };
+    expect((await cancelOrderByStaff(env.deps, actor, p.offered, 'клиент передумал')).kind).toBe('ok');
+    await expectWokenAndOffered(p);
+  });
+
+  it('another master starts a shift', async () => {
+    const p = await busyPair();
+    const other = await createMaster(db, { cityId: p.cityId, shift: 'off' });
+    expect((await startShift(env.deps, other)).kind).toBe('ok');
+    await expectWokenAndOffered(p, other);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Settings } from '@fs/domain';
 import type { OutboxRef } from '@fs/queue';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps } from '../shared/deps';
 import { poolOf, queryPrepared } from '../shared/prepared';
@@ -32,6 +32,8 @@ import { insertOfferPairsSql } from './offer-insert';
 export interface BatchRoundOptions {
   /** Orders per batch. */
   batch: number;
+  /** When the trigger's wake-up was requested (see coveredSql). */
+  requestedAt: Date | null;
 }
 
 type Outcome = DistributeResult['outcome'] | 'needs_single';
@@ -86,10 +88,9 @@ function blank(orderId: number): DistributeResult {
 }
 
 /**
- * One batch round started by `triggerOrderId`. Null when that order cannot be batched (not
- * waiting, open offers, rounds used up, admin escalation pending…): the caller runs the
- * per-order path. Else the results of every order the round locked; the trigger's first (or
- * `locked` when another transaction held it).
+ * One batch round of the trigger's city: the results of the orders it decided, the trigger's
+ * among them unless another transaction held it or it stopped waiting meanwhile (the caller
+ * looks at it again). Null when another round of the city is running.
  */
 export async function runBatchRound(
   deps: DispatchDeps,
@@ -107,25 +108,36 @@ export async function runBatchRound(
   const results = new Map<number, DistributeResult>();
   try {
     await client.query('BEGIN');
-    const rows = await queryPrepared(
-      client,
-      db,
-      batchCandidatesSql(
-        {
-          triggerOrderId,
-          batch: opts.batch,
-          offersPerRound: opr,
-          maxActiveOrders: settings.max_active_orders,
-          rounds: settings.distribution_rounds,
-          distance: await distanceTerms(db, { limit: 0, distance: settings }),
-        },
-        PRIORITY,
-      ),
-    );
-    if (rows.length === 0) {
+    // One round per city at a time: concurrent rounds of a city would rank the same masters first
+    // and fight over them. While one runs, the trigger is retried shortly (the caller), not
+    // waited for: a waiting job would hold a worker that other cities' orders need.
+    const [lock] = await queryPrepared(client, db, cityLockSql(triggerOrderId));
+    if (!lock?.ok) {
       await client.query('COMMIT');
       return null;
     }
+    const picked = await queryPrepared(
+      client,
+      db,
+      lockBatchSql(triggerOrderId, opts.batch, settings.distribution_rounds, opts.requestedAt),
+    );
+    if (picked.length === 0) {
+      await client.query('COMMIT');
+      return [];
+    }
+    // A statement of its own after the locks: its snapshot sees whatever earlier holders committed.
+    const rows = await queryPrepared(
+      client,
+      db,
+      batchCandidatesSql({
+        cityId: picked[0]!.city_id,
+        orderIds: picked.map((p) => p.id),
+        offersPerRound: opr,
+        maxActiveOrders: settings.max_active_orders,
+        rounds: settings.distribution_rounds,
+        distance: await distanceTerms(db, { limit: 0, distance: settings }),
+      }),
+    );
 
     // Hand out, lock, hand out again to the orders whose masters were held elsewhere.
     const slots = new Map<number, number>();
@@ -175,9 +187,9 @@ export async function runBatchRound(
               slaSeconds: settings.distribution_sla_seconds,
               limit: opr,
               maxActiveOrders: settings.max_active_orders,
+              exclusive: true,
             }),
           );
-    await client.query('COMMIT');
 
     // Any master held elsewhere or refused by the re-check: the hand-out's picture was stale, so
     // no order of this round is told "all busy" (that verdict ends its wake-up); they retry.
@@ -210,6 +222,11 @@ export async function runBatchRound(
       decided.push({ row: r, picks: final.get(r.id) ?? [], outcome });
       res.outcome = outcome === 'needs_single' ? 'locked' : outcome;
     }
+    const busy = decided.filter((d) => d.outcome === 'masters_busy').map((d) => d.row.id);
+    const undecided = decided.filter((d) => d.outcome !== 'masters_busy').map((d) => d.row.id);
+    if (busy.length > 0 || undecided.length > 0)
+      await queryPrepared(client, db, stampBusySql(busy, undecided, picked[0]!.at));
+    await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
@@ -227,9 +244,54 @@ export async function runBatchRound(
   // Nobody qualifies: the per-order path escalates (once per episode).
   for (const d of decided) if (d.outcome === 'needs_single') results.set(d.row.id, await single(d.row.id));
 
-  const all = [...results.values()];
-  const trigger = results.get(triggerOrderId) ?? blank(triggerOrderId);
-  return [trigger, ...all.filter((r) => r.orderId !== triggerOrderId)];
+  return [...results.values()];
+}
+
+function cityLockSql(triggerOrderId: number) {
+  return sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('fs-batch-round'), o.city_id) AS ok
+    FROM orders o WHERE o.id = ${triggerOrderId}::int`;
+}
+
+/**
+ * Locks up to `batch` waiting orders of the trigger's city (SKIP LOCKED): the trigger first, then
+ * by priority, but not the orders whose "all busy" verdict is newer than the trigger's wake-up;
+ * none when the round that held the city meanwhile left nothing to do for the trigger. Ranking is the next statement (batchCandidatesSql), so that it sees what the previous
+ * holders of these rows committed; `at` (this statement's start, before that snapshot) is what
+ * the round's verdicts are stamped with.
+ */
+function lockBatchSql(triggerOrderId: number, batch: number, rounds: number, requestedAt: Date | null) {
+  return sql<{ id: number; city_id: number; at: Date }>`
+    SELECT o.id, o.city_id, statement_timestamp() AS at FROM orders o
+    WHERE o.city_id = (SELECT t.city_id FROM orders t WHERE t.id = ${triggerOrderId}::int
+        AND ${batchEligibleSql('t', rounds)} AND NOT ${coveredSql('t', requestedAt)})
+      -- Orders a round found all busy after the trigger's wake-up was requested wait for news.
+      AND ${batchEligibleSql('o', rounds)} AND NOT ${coveredSql('o', requestedAt)}
+    ORDER BY (o.id = ${triggerOrderId}::int) DESC, ${PRIORITY}, o.created_at, o.id
+    LIMIT ${batch}::int
+    FOR UPDATE OF o SKIP LOCKED`;
+}
+
+/**
+ * The verdicts wake-ups read (probeOrder): `busy` orders found every qualifying master busy as of
+ * this transaction; `undecided` ones (contended, or left to the per-order path) lose any older
+ * verdict, so their retry is never skipped.
+ */
+function stampBusySql(busy: number[], undecided: number[], at: Date) {
+  return sql`
+    UPDATE orders SET dist_busy_at = CASE WHEN id = ANY (${busy}::int[]) THEN ${at}::timestamptz END
+    WHERE id = ANY (${busy}::int[]) OR (id = ANY (${undecided}::int[]) AND dist_busy_at IS NOT NULL)`;
+}
+
+/**
+ * A wake-up requested at `requestedAt` for order `o` has nothing new to show: a batch round found
+ * every qualifying master busy after it was requested, and no master of the city became
+ * available since (due-work.ts wakeCityOrders).
+ */
+function coveredSql(o: string, requestedAt: Date | null): RawBuilder<boolean> {
+  const busyAt = sql.ref(`${o}.dist_busy_at`);
+  return sql<boolean>`coalesce(${busyAt} > ${requestedAt}::timestamptz
+    AND ${busyAt} > coalesce((SELECT c.dist_freed_at FROM cities c WHERE c.id = ${sql.ref(`${o}.city_id`)}),
+      '-infinity'), false)`;
 }
 
 /** What a wake-up finds before any transaction (one prepared statement, no BEGIN). */
@@ -239,7 +301,10 @@ export interface OrderProbe {
   open_offers: number;
   due_offers: number;
   unassigned: boolean;
-  /** A batch round considered the order after this wake-up was requested. */
+  /**
+   * A batch round found every qualifying master busy after this wake-up was requested, and no
+   * master of the city became available since (due-work.ts wakeCityOrders).
+   */
   covered: boolean;
 }
 
@@ -258,7 +323,7 @@ export async function probeOrder(
         (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
         (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
           AND f.expires_at <= now()) AS due_offers,
-        coalesce(o.dist_considered_at > ${requestedAt}::timestamptz, false) AS covered
+        ${coveredSql('o', requestedAt)} AS covered
       FROM orders o WHERE o.id = ${orderId}::int`,
   );
   return rows[0] ?? null;

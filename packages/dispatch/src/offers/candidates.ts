@@ -435,8 +435,8 @@ async function explainCandidates(
 
 /**
  * The batch form of THE candidate query (batch-round.ts), the same rules for many orders of one
- * city in one statement: lock up to `batch` waiting orders of the city (SKIP LOCKED; the
- * triggering order first, then by priority), read the city's available masters once with their
+ * city in one statement: the orders the round locked (batch-round.ts) that are still waiting as
+ * of this statement (in the given order), read the city's available masters once with their
  * load and 7-day average check (master_load) and district list (`pool`, index-only from
  * ix_masters__ranked plus a master_load and a master_districts probe per master), and rank them per order (skill, refusals and live offers, radius,
  * district with citywide fallback, free under their limit) with the same ranking. One row per
@@ -444,8 +444,9 @@ async function explainCandidates(
  * that compete for them) and how many qualifying masters are only busy with other offers.
  */
 export interface BatchCandidatesInput {
-  triggerOrderId: number;
-  batch: number;
+  cityId: number;
+  /** Locked orders of the city, in hand-out order. */
+  orderIds: number[];
   offersPerRound: number;
   maxActiveOrders: number;
   rounds: number;
@@ -486,30 +487,20 @@ export function batchEligibleSql(o: string, rounds: number): RawBuilder<boolean>
     AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${t('id')} AND f.state IN ('sent', 'viewed'))`;
 }
 
-export function batchCandidatesSql(
-  input: BatchCandidatesInput,
-  priority: RawBuilder<number>,
-): RawBuilder<BatchOrderRow> {
+export function batchCandidatesSql(input: BatchCandidatesInput): RawBuilder<BatchOrderRow> {
   const d = input.distance;
   const availability = sql.join(Object.values(AVAILABILITY), sql` AND `);
   return sql<BatchOrderRow>`
-    WITH target AS (
-      SELECT o.city_id FROM orders o WHERE o.id = ${input.triggerOrderId}::int AND ${batchEligibleSql('o', input.rounds)}
-    ), picked AS (
+    WITH picked AS (
       SELECT o.id, o.district_id, o.category, o.type, o.lat, o.lon, o.dist_rounds_used, o.first_offer_at,
         o.street, o.description, o.timeslot_start, o.timeslot_end, o.is_asap, o.city_id, o.created_at,
         CASE WHEN o.type = 'guarantee' THEN o.preferred_master_id END AS preferred_id,
-        extract(epoch FROM now() - o.created_at)::float8 AS age_seconds,
-        (o.id = ${input.triggerOrderId}::int) AS trigger, ${priority} AS prio
+        extract(epoch FROM now() - o.created_at)::float8 AS age_seconds
       FROM orders o
-      WHERE o.city_id = (SELECT city_id FROM target) AND ${batchEligibleSql('o', input.rounds)}
-      ORDER BY (o.id = ${input.triggerOrderId}::int) DESC, ${priority}, o.created_at, o.id
-      LIMIT ${input.batch}::int
-      FOR UPDATE OF o SKIP LOCKED
-    ), stamp AS (
-      UPDATE orders s SET dist_considered_at = now() FROM picked p WHERE s.id = p.id
+      -- Re-checked: a round that held an order before this one's lock may have offered it.
+      WHERE o.id = ANY (${input.orderIds}::int[]) AND ${batchEligibleSql('o', input.rounds)}
     ), numbered AS (
-      SELECT p.*, row_number() OVER (ORDER BY p.trigger DESC, p.prio, p.created_at, p.id) AS pos FROM picked p
+      SELECT p.*, row_number() OVER (ORDER BY array_position(${input.orderIds}::int[], p.id)) AS pos FROM picked p
     ), orders_in AS (
       SELECT p.*,
         CASE WHEN p.lat IS NOT NULL THEN ll_to_earth(p.lat, p.lon) END AS point,
@@ -530,7 +521,7 @@ export function batchCandidatesSql(
           ${pendingOffersOf('l', null)} AS pending_offers,
           ${avgCheckOf('l')} AS avg_check
         FROM masters m JOIN master_load l ON l.master_id = m.id
-        WHERE m.city_id = (SELECT city_id FROM target) AND ${availability}
+        WHERE m.city_id = ${input.cityId}::int AND ${availability}
           AND m.skill_codes && (SELECT array_agg(DISTINCT category) FROM picked)
         OFFSET 0
       ) q

@@ -6,7 +6,7 @@ import { type SnapshotSource, toOrderSnapshot } from '../orders/order-snapshot';
 import { transitionOrder } from '../orders/order-transition';
 import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
-import { probeOrder, runBatchRound } from './batch-round';
+import { type OrderProbe, probeOrder, runBatchRound } from './batch-round';
 import { selectCandidates } from './candidates';
 import {
   type EscalationOutcome,
@@ -136,8 +136,41 @@ export async function distributeOrder(
 ): Promise<DistributeResult> {
   if (!opts.batch || opts.batch <= 1) return distributeOrderAlone(deps, orderId);
   const settings = await deps.settings.get();
-  const probe = await probeOrder(deps, orderId, settings.distribution_rounds, opts.requestedAt ?? null);
-  const base = {
+  const probe = () => probeOrder(deps, orderId, settings.distribution_rounds, opts.requestedAt ?? null);
+  const first = await probe();
+  const quick = quickOutcome(orderId, first);
+  if (quick || !first?.eligible) return quick ?? distributeOrderAlone(deps, orderId);
+  const results = await runBatchRound(
+    deps,
+    orderId,
+    settings,
+    { batch: opts.batch, requestedAt: opts.requestedAt ?? null },
+    (id) => distributeOrderAlone(deps, id),
+  );
+  if (!results) return { ...quiet(orderId), outcome: 'locked' }; // the city's round in progress may take it
+  const others = results.filter((r) => r.orderId !== orderId);
+  // Not decided by this round (a round that held the order meanwhile did, or something else holds it): look again.
+  const mine =
+    results.find((r) => r.orderId === orderId) ??
+    quickOutcome(orderId, await probe()) ??
+    (await distributeOrderAlone(deps, orderId));
+  return others.length > 0 ? { ...mine, batch: others } : mine;
+}
+
+/** What the probe alone decides: a round's "all busy" verdict still holds, or offers are open. */
+function quickOutcome(orderId: number, probe: OrderProbe | null): DistributeResult | null {
+  if (!probe) return null;
+  const open =
+    isDistributable(probe.status as OrderStatus) &&
+    probe.unassigned &&
+    probe.open_offers > 0 &&
+    probe.due_offers === 0;
+  if (!(probe.eligible && probe.covered) && !open) return null;
+  return { ...quiet(orderId), outcome: open ? 'offers_open' : 'masters_busy' };
+}
+
+function quiet(orderId: number): Omit<DistributeResult, 'outcome'> {
+  return {
     orderId,
     expiredOffers: 0,
     withdrawnOffers: 0,
@@ -145,25 +178,6 @@ export async function distributeOrder(
     offers: [],
     wokeFromDeferred: false,
   };
-  if (probe?.eligible && probe.covered) return { ...base, outcome: 'masters_busy' };
-  if (probe?.eligible) {
-    const results = await runBatchRound(deps, orderId, settings, { batch: opts.batch }, (id) =>
-      distributeOrderAlone(deps, id),
-    );
-    if (results) {
-      const [first, ...others] = results;
-      return { ...first!, batch: others };
-    }
-  } else if (
-    probe &&
-    isDistributable(probe.status as OrderStatus) &&
-    probe.unassigned &&
-    probe.open_offers > 0 &&
-    probe.due_offers === 0
-  ) {
-    return { ...base, outcome: 'offers_open' };
-  }
-  return distributeOrderAlone(deps, orderId);
 }
 
 async function distributeOrderAlone(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
@@ -219,6 +233,9 @@ async function distributeOrderAlone(deps: DispatchDeps, orderId: number): Promis
       result.withdrawnOffers = closed.withdrawn.length;
       if (closed.roundsUsed !== null) order.dist_rounds_used = closed.roundsUsed;
       outbox.push(...closed.outbox);
+      // Their masters are free again for the city's other waiting orders.
+      if (closed.expired.length + closed.withdrawn.length > 0)
+        after.freed = { cityId: order.city_id, reason: 'offers_expired' };
     }
     if (order.open_offers - result.expiredOffers - result.withdrawnOffers > 0) {
       result.outcome = 'offers_open';
@@ -275,6 +292,7 @@ async function distributeOrderAlone(deps: DispatchDeps, orderId: number): Promis
         slaSeconds: settings.distribution_sla_seconds,
         limit: settings.distribution_offers_per_round,
         maxActiveOrders: settings.max_active_orders,
+        exclusive: true,
       });
       if (!made) continue; // every picked master was taken by a concurrent run: rank again
       result.outcome = 'offered';

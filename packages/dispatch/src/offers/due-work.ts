@@ -100,9 +100,11 @@ async function dueDeferred(db: Executor, settings: Settings, now: Date): Promise
 }
 
 /**
- * Wakes every order of a city that waits for a master and has no open offer: call it when a
- * master becomes available (shift start, break end, order closed, limit raised). Returns how
- * many orders were woken.
+ * The one home of "a master of the city may have become available": an offer declined, expired,
+ * withdrawn or taken by another, an order canceled, closed or taken back, a shift or break
+ * over, a limit raised, a block lifted. Stamps the city (a batch round's "all busy" verdict
+ * older than this no longer lets a wake-up be skipped: batch-round.ts probeOrder) and wakes every
+ * order of the city that waits for a master without an open offer. Returns how many were woken.
  */
 export async function wakeCityOrders(
   deps: Pick<DispatchDeps, 'db' | 'queues' | 'logger'>,
@@ -110,6 +112,7 @@ export async function wakeCityOrders(
   reason: string,
 ): Promise<number> {
   const { rows } = await sql<DueRow>`
+    WITH freed AS (UPDATE cities SET dist_freed_at = clock_timestamp() WHERE id = ${cityId}::int)
     SELECT o.id, ${PRIORITY} AS priority, o.created_at FROM orders o
     WHERE o.city_id = ${cityId}::int AND ${WAITING} AND ${NO_OPEN_OFFER} AND ${NOT_HELD_BY_STAFF}
   `.execute(deps.db);
@@ -123,4 +126,20 @@ export async function wakeCityOrders(
     );
   }
   return ids.length;
+}
+
+/**
+ * Wakes the scheduler for one order that changed (created, edited, returned, declined…): its
+ * "all busy" verdict, if any, is dropped first, so the wake-up is never skipped even when it
+ * joins a job that was already waiting.
+ */
+export async function wakeOrder(
+  deps: Pick<DispatchDeps, 'db' | 'queues'>,
+  orderId: number,
+  reason: string,
+): Promise<void> {
+  await sql`UPDATE orders SET dist_busy_at = NULL WHERE id = ${orderId}::int AND dist_busy_at IS NOT NULL`.execute(
+    deps.db,
+  );
+  await deps.queues.wakeOrder(orderId, reason);
 }

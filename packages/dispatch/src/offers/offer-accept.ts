@@ -61,6 +61,8 @@ export async function acceptOffer(
 ): Promise<AcceptOfferResult> {
   const settings = await deps.settings.get();
   let outbox: OutboxRef[] = [];
+  /** The other masters' offers were canceled: their slots are free. */
+  let freedCity: number | null = null;
   let result: AcceptOfferResult;
   try {
     result = await deps.db.transaction().execute(async (trx) => {
@@ -166,6 +168,7 @@ export async function acceptOffer(
         );
       }
       outbox = await insertOutbox(trx, rows);
+      if (losers.length > 0) freedCity = order.city_id;
       return { kind: 'won' as const, orderId };
     });
   } catch (err) {
@@ -177,7 +180,11 @@ export async function acceptOffer(
       .executeTakeFirst();
     result = { kind: 'taken', orderId: row?.order_id };
   }
-  if (result.kind === 'won') await runAfterCommit(deps, { outbox });
+  if (result.kind === 'won')
+    await runAfterCommit(deps, {
+      outbox,
+      ...(freedCity !== null ? { freed: { cityId: freedCity, reason: 'offers_taken' } } : {}),
+    });
   deps.logger.info(
     { order_id: result.orderId, master_id: input.masterId, offer_id: input.offerId, outcome: result.kind },
     'offer accept',

@@ -25,12 +25,19 @@ export async function declineOffer(
     .where('id', '=', input.offerId)
     .where('master_id', '=', input.masterId)
     .where('state', 'in', OPEN_OFFER_STATES)
-    .returning('order_id')
+    .returning([
+      'order_id',
+      sql<number>`(SELECT o.city_id FROM orders o WHERE o.id = offers.order_id)`.as('city_id'),
+    ])
     .executeTakeFirst();
   let result: DeclineOfferResult;
   if (declined) {
     result = { kind: 'declined', orderId: declined.order_id };
-    await runAfterCommit(deps, { wake: { orderId: declined.order_id, reason: 'offer_declined' } });
+    // The order looks for its next master, and the master's slot is free for the city's other orders.
+    await runAfterCommit(deps, {
+      wake: { orderId: declined.order_id, reason: 'offer_declined' },
+      freed: { cityId: declined.city_id, reason: 'offer_declined' },
+    });
   } else {
     result = await explainNoChange(deps.db, input);
   }

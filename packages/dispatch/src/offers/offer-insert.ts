@@ -21,6 +21,8 @@ export interface InsertOffersInput {
    * (staff offer to a master they chose themselves).
    */
   maxActiveOrders: number | null;
+  /** The scheduler's offers: none for an order that already holds an open offer (see OfferPairsInput). */
+  exclusive?: boolean;
 }
 
 export interface InsertedOffers {
@@ -36,6 +38,12 @@ export interface OfferPairsInput {
   /** At most this many offers per order. */
   limit: number;
   maxActiveOrders: number | null;
+  /**
+   * No offer for an order that holds an open one by now (the scheduler's rounds: a run that read
+   * the order just before a concurrent round committed its offer must not add a second one).
+   * Staff offers (manual) may add one beside the open ones.
+   */
+  exclusive?: boolean;
 }
 
 export interface InsertedOfferRow {
@@ -90,6 +98,7 @@ export function insertOfferPairsSql(input: OfferPairsInput): RawBuilder<Inserted
       JOIN masters m ON m.id = c.master_id
       JOIN orders o ON o.id = c.order_id
       WHERE c.n <= ${input.limit}::int
+        AND ${input.exclusive ? sql`NOT EXISTS (SELECT 1 FROM offers x WHERE x.order_id = c.order_id AND x.state IN ('sent', 'viewed'))` : sql`true`}
     ), new_offers AS (
       INSERT INTO offers (order_id, master_id, round_number, state, sent_at, expires_at, distance_m)
       SELECT c.order_id, c.master_id, c.round, 'sent', now(), now() + make_interval(secs => ${input.slaSeconds}::int),
@@ -109,7 +118,8 @@ export function insertOfferPairsSql(input: OfferPairsInput): RawBuilder<Inserted
       RETURNING id, offer_id
     ), bookkeeping AS (
       UPDATE orders b SET dist_rounds_used = po.round, first_offer_at = coalesce(b.first_offer_at, now()),
-        escalation_reason = NULL, escalated_logist_at = NULL, escalated_admin_at = NULL, updated_at = now()
+        escalation_reason = NULL, escalated_logist_at = NULL, escalated_admin_at = NULL, dist_busy_at = NULL,
+        updated_at = now()
       FROM per_order po
       WHERE b.id = po.order_id AND EXISTS (SELECT 1 FROM new_offers n WHERE n.order_id = po.order_id)
     )
@@ -127,6 +137,7 @@ export async function insertOffers(trx: Executor, input: InsertOffersInput): Pro
     slaSeconds: input.slaSeconds,
     limit: input.limit,
     maxActiveOrders: input.maxActiveOrders,
+    exclusive: input.exclusive,
   }).execute(trx);
   if (rows.length === 0) return null;
   return {

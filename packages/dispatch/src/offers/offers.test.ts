@@ -219,6 +219,34 @@ describe('acceptOffer', () => {
     expect(closed.every((r) => (r.payload as { reason: string }).reason === 'taken')).toBe(true);
     expect(new Set(closed.map((r) => r.master_id)).has(winner)).toBe(false);
   });
+
+  it('has exactly one winner among 100 concurrent accepts of one offer (the same master tapping)', async () => {
+    const { cityId: city } = await createCity(env.db);
+    const masterId = await createMaster(env.db, { cityId: city });
+    const orderId = await createOrder(env.db, { cityId: city });
+    const round = await distributeOrder(env.deps, orderId);
+    const offer = round.offers[0]!;
+    expect(offer.masterId).toBe(masterId);
+
+    const results = await Promise.all(Array.from({ length: 100 }, () => acceptOffer(env.deps, offer)));
+    const kinds = results.map((r) => r.kind);
+    expect(kinds.filter((k) => k === 'won')).toHaveLength(1);
+    expect(kinds.filter((k) => k !== 'won' && k !== 'already_yours')).toEqual([]);
+    const accepted = await env.db
+      .selectFrom('offers')
+      .select('master_id')
+      .where('order_id', '=', orderId)
+      .where('state', '=', 'accepted')
+      .execute();
+    expect(accepted).toEqual([{ master_id: masterId }]);
+    const history = await env.db
+      .selectFrom('order_status_history')
+      .select('to_status')
+      .where('order_id', '=', orderId)
+      .where('to_status', '=', 'assigned')
+      .execute();
+    expect(history).toHaveLength(1);
+  });
 });
 
 describe('declineOffer', () => {

@@ -223,6 +223,10 @@ export function assignOrderToMaster(
       entityId: order.id,
       payload: { master_id: masterId, overridden: verdict.rejections },
     });
-    return { result: { kind: 'ok' as const }, outbox };
+    return {
+      result: { kind: 'ok' as const },
+      outbox,
+      ...(others.length > 0 ? { after: { freed: { cityId: order.city_id, reason: 'offers_taken' } } } : {}),
+    };
   });
 }

@@ -288,7 +288,12 @@ export function cancelOrderByStaff(
       entityId: order.id,
       payload: { reason, from: order.status, master_id: order.assigned_master_id },
     });
-    return { result: { kind: 'ok' as const }, outbox };
+    const freed = withdrawn.length > 0 || order.assigned_master_id !== null;
+    return {
+      result: { kind: 'ok' as const },
+      outbox,
+      ...(freed ? { after: { freed: { cityId: order.city_id, reason: 'order_canceled' } } } : {}),
+    };
   });
 }
 
@@ -340,7 +345,11 @@ export function returnOrderToSearch(
     return {
       result: { kind: 'ok' as const },
       outbox,
-      after: { wake: { orderId: order.id, reason: 'staff_return_to_search' } },
+      // The master's slot is free again: other orders of the city may take it.
+      after: {
+        wake: { orderId: order.id, reason: 'staff_return_to_search' },
+        freed: { cityId: order.city_id, reason: 'order_returned' },
+      },
     };
   });
 }

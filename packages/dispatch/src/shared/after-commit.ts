@@ -1,5 +1,6 @@
 import type { Db } from '@fs/db';
 import { enqueueOutbox, type OutboxRef, type Queues } from '@fs/queue';
+import { wakeCityOrders, wakeOrder } from '../offers/due-work';
 import type { DispatchDeps } from './deps';
 
 export interface ExpiryToSchedule {
@@ -14,6 +15,8 @@ export interface AfterCommitWork {
   outbox?: readonly OutboxRef[];
   expiry?: ExpiryToSchedule;
   wake?: { orderId: number; reason: string };
+  /** A master of this city may have become available (an offer or an order of theirs closed). */
+  freed?: { cityId: number; reason: string };
 }
 
 interface OutboxWaiter {
@@ -91,10 +94,14 @@ export async function runAfterCommit(
   }
   if (work.wake) {
     const { orderId, reason } = work.wake;
-    await queues
-      .wakeOrder(orderId, reason)
-      .catch((err) =>
-        logger.warn({ err: String(err), order_id: orderId }, 'wake failed; the tick will find it'),
-      );
+    await wakeOrder(deps, orderId, reason).catch((err) =>
+      logger.warn({ err: String(err), order_id: orderId }, 'wake failed; the tick will find it'),
+    );
+  }
+  if (work.freed) {
+    const { cityId, reason } = work.freed;
+    await wakeCityOrders(deps, cityId, reason).catch((err) =>
+      logger.warn({ err: String(err), city_id: cityId }, 'city wake failed; the tick will find it'),
+    );
   }
 }

@@ -30,8 +30,10 @@ const INSTANCES = Number(flag('instances') ?? process.env.BENCH_INSTANCES ?? 2);
 const CONCURRENCY = Number(flag('concurrency') ?? process.env.BENCH_CONCURRENCY ?? 8);
 const DISTANCE = !process.argv.includes('--no-distance');
 const PGBENCH_SECONDS = Number(flag('pgbench-seconds') ?? 10);
-// Batch rounds (issue 12) unless --no-batch; the job processor reads this when it is loaded.
-process.env.DISTRIBUTION_BATCH_ORDERS ??= process.argv.includes('--no-batch') ? '1' : '50';
+// Batch rounds (issue 12) unless --no-batch (the per-order path).
+const BATCH_ORDERS = process.argv.includes('--no-batch')
+  ? '1'
+  : (flag('batch') ?? process.env.DISTRIBUTION_BATCH_ORDERS ?? '50');
 const POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY + 4);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 120_000);
 /** Share of masters on shift: the candidate query scans a city's on-shift masters per order. */
@@ -212,6 +214,7 @@ export async function runDistributionBench(): Promise<void> {
         LOG_LEVEL: 'warn',
         LOG_PRETTY: 'false',
         DISTRIBUTION_CONCURRENCY: String(CONCURRENCY),
+        DISTRIBUTION_BATCH_ORDERS: BATCH_ORDERS,
       }),
       HTTP_PORT: 0,
       HTTP_HOST: '127.0.0.1',
@@ -250,13 +253,13 @@ export async function runDistributionBench(): Promise<void> {
       const ranOut = performance.now() - started > TIMEOUT_MS;
       if (runs.length < orderIds.length && performance.now() - lastAsked < 2000 && !ranOut) continue;
       lastAsked = performance.now();
-      // Undecided: no offer, never considered by a round, not escalated.
+      // Undecided: no offer, no "all busy" verdict of a round, not escalated.
       const { n } = await db
         .selectFrom('orders')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('status', '=', 'searching')
         .where('first_offer_at', 'is', null)
-        .where('dist_considered_at', 'is', null)
+        .where('dist_busy_at', 'is', null)
         .where('escalated_logist_at', 'is', null)
         .executeTakeFirstOrThrow();
       if (Number(n) === 0) break;
