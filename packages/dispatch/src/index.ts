@@ -98,7 +98,7 @@ export {
 } from './orders/order-close';
 export { type CreateOrderInput, type CreateOrderResult, createOrder } from './orders/order-create';
 export * from './orders/order-location';
-export { ordersWithPlace } from './orders/order-read';
+export { type OrderPlace, ordersWithPlace } from './orders/order-read';
 export * from './orders/order-search';
 export { loadOrderSnapshot, toOrderSnapshot } from './orders/order-snapshot';
 export { type TransitionOrderInput, transitionOrder } from './orders/order-transition';

@@ -12,3 +12,13 @@ export function ordersWithPlace(db: Executor) {
     .leftJoin('districts as d', 'd.id', 'o.district_id')
     .leftJoin('streets as s', 's.id', 'o.street_id');
 }
+
+/** Where an order is, as its cards, lists and reports show it (from `ordersWithPlace`). */
+export interface OrderPlace {
+  city: string;
+  timezone: string;
+  district: string | null;
+  street: string | null;
+  house: string | null;
+  apartment: string | null;
+}

@@ -1,5 +1,5 @@
 import type { Db } from '@fs/db';
-import { ordersWithPlace } from '@fs/dispatch';
+import { type OrderPlace, ordersWithPlace } from '@fs/dispatch';
 import type { Category, CommissionStatus, OrderStatus, OrderType, ReferralRewardStatus } from '@fs/domain';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { type CityScope, scopeCondition } from '../scope';
@@ -18,15 +18,9 @@ function inPeriod(column: string, p: ReportPeriod): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(column)} >= ${p.from} and ${sql.ref(column)} < ${p.to}`;
 }
 
-export interface OrderReportRow {
+export interface OrderReportRow extends OrderPlace {
   id: number;
   created_at: Date;
-  city: string;
-  timezone: string;
-  district: string | null;
-  street: string | null;
-  house: string | null;
-  apartment: string | null;
   category: Category;
   status: OrderStatus;
   type: OrderType;

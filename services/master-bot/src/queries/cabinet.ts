@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import { type OrderPlace, ordersWithPlace } from '@fs/dispatch';
 import type {
   CommissionStatus,
   ModerationStatus,
@@ -24,21 +25,17 @@ export interface HistoryTotals {
   sumKopecks: number;
 }
 
-export interface HistoryRow {
+export interface HistoryRow extends Pick<OrderPlace, 'city' | 'timezone' | 'district'> {
   id: number;
   status: OrderStatus;
   type: OrderType;
-  city: string;
-  timezone: string;
-  district: string | null;
   category: ActiveOrderRow['category'];
   totalKopecks: number | null;
   finishedAt: Date;
 }
 
 function historyOrders(db: Db, masterId: number) {
-  return db
-    .selectFrom('orders as o')
+  return ordersWithPlace(db)
     .where('o.assigned_master_id', '=', masterId)
     .where('o.status', 'in', HISTORY_STATUSES);
 }
@@ -59,8 +56,6 @@ export async function listHistory(db: Db, masterId: number, page: number) {
     sumKopecks: Number(t.sum),
   };
   const rows = await historyOrders(db, masterId)
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
     .select([
       'o.id',
       'o.status',

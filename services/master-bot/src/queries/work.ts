@@ -1,5 +1,5 @@
 import type { Db } from '@fs/db';
-import { ordersWithPlace } from '@fs/dispatch';
+import { type OrderPlace, ordersWithPlace } from '@fs/dispatch';
 import { ACTIVE_ORDER_STATUSES, type Category, type OrderStatus, type OrderType } from '@fs/domain';
 import { sql } from 'kysely';
 
@@ -7,11 +7,10 @@ import { sql } from 'kysely';
 
 export const OFFERS_PAGE_SIZE = 5;
 
-/** Offers the master can still take: open, unexpired, the order still waiting for a master. */
+/** Offers the master can still take (open, unexpired, the order still waiting for a master), with their order's place. */
 function takeableOffers(db: Db, masterId: number) {
-  return db
-    .selectFrom('offers as f')
-    .innerJoin('orders as o', 'o.id', 'f.order_id')
+  return ordersWithPlace(db)
+    .innerJoin('offers as f', 'f.order_id', 'o.id')
     .where('f.master_id', '=', masterId)
     .where('f.state', 'in', ['sent', 'viewed'])
     .where('f.expires_at', '>', sql<Date>`now()`)
@@ -34,21 +33,18 @@ export interface OfferListRow {
 
 /** Takeable offers with what a list row shows (a card selects more). */
 function offerRows(db: Db, masterId: number) {
-  return takeableOffers(db, masterId)
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .leftJoin('districts as d', 'd.id', 'o.district_id')
-    .select([
-      'f.id as offerId',
-      'o.id as orderId',
-      'c.name as city',
-      'c.timezone',
-      'd.name as district',
-      'o.category',
-      'o.timeslot_start as timeslotStart',
-      'o.timeslot_end as timeslotEnd',
-      'o.is_asap as isAsap',
-      'f.expires_at as expiresAt',
-    ]);
+  return takeableOffers(db, masterId).select([
+    'f.id as offerId',
+    'o.id as orderId',
+    'c.name as city',
+    'c.timezone',
+    'd.name as district',
+    'o.category',
+    'o.timeslot_start as timeslotStart',
+    'o.timeslot_end as timeslotEnd',
+    'o.is_asap as isAsap',
+    'f.expires_at as expiresAt',
+  ]);
 }
 
 /** One page of takeable offers, newest first, and the total. */
@@ -78,7 +74,6 @@ export async function loadOfferCard(
   offerId: number,
 ): Promise<OfferCardRow | undefined> {
   const row = await offerRows(db, masterId)
-    .leftJoin('streets as s', 's.id', 'o.street_id')
     .select(['s.name as streetName', 'o.street', 'o.description', 'o.type'])
     .where('f.id', '=', offerId)
     .executeTakeFirst();
@@ -87,16 +82,10 @@ export async function loadOfferCard(
   return { ...rest, street: streetName ?? street } as OfferCardRow;
 }
 
-export interface ActiveOrderRow {
+export interface ActiveOrderRow extends OrderPlace {
   id: number;
   status: OrderStatus;
   type: OrderType;
-  city: string;
-  timezone: string;
-  district: string | null;
-  street: string | null;
-  house: string | null;
-  apartment: string | null;
   addressComment: string | null;
   clientName: string;
   clientPhone: string | null;
