@@ -86,7 +86,7 @@ type GateCommands = {
  * by the fastest answer seen, well under a millisecond). A bound that exceeds a call's upper
  * bound means a clock step: start over from that call.
  */
-export class RedisClock {
+class RedisClock {
   private offset = Number.NEGATIVE_INFINITY;
 
   observe(redisMs: number, issued: number, answered: number): void {

@@ -8,8 +8,13 @@
  *               figures are printed as a share of this same-run ceiling.
  * 2. unlimited: the sender in one process, no limit at the fake, pace raised far above 1000/s.
  * 3. processes: the same with 2 and 3 sender processes (BENCH_PROCESSES=2,3).
- * 4. limited:   the fake answers 429 above 30 msg/s per token; the sender at SENDER_RATE_PER_SECOND
- *               (BENCH_LIMITED_RATE, default: the config default) for BENCH_LIMITED_SECONDS (60).
+ * 4. limited:   the fake answers 429 above 30 msg/s per token, modelled as a token bucket that
+ *               saves up at most BENCH_FAKE_BURST (10) sends; the sender at SENDER_RATE_PER_SECOND
+ *               (BENCH_LIMITED_RATE, default: the config default) for BENCH_LIMITED_SECONDS (60),
+ *               in BENCH_LIMITED_PROCESSES (1) processes. Printed beside the figure: the most
+ *               arrivals in any second, the smallest bucket burst that would have admitted them
+ *               all, the time in gaps, and the send slots the sender gave up (it woke too late).
+ *               BENCH_FAKE_LIMIT=none: the same without the fake's 429s (the sender's own pace).
  * 5. slow:      as 4, but the fake answers every call after 5 s (BENCH_SLOW_LATENCY_MS); the
  *               sender's /health/ready is probed every 500 ms throughout.
  *
@@ -405,7 +410,7 @@ export async function runSenderBench(): Promise<void> {
     if (only.has('unlimited')) {
       const r = await runSender(unlimited(1));
       console.log(
-        `[unlimited] sender, 1 process, concurrency ${concurrency}: ${r.delivered} in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s${ofCeiling(r)}; 429s: ${r.rateLimited} (loadavg ${r.loadavg})`,
+        `[unlimited] sender, 1 process, concurrency ${concurrency}: ${r.delivered} in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s${ofCeiling(r)}; 429s: ${r.rateLimited}; slots missed: ${r.missedSlots} (loadavg ${r.loadavg})`,
       );
     }
     if (only.has('processes'))
@@ -421,7 +426,7 @@ export async function runSenderBench(): Promise<void> {
       n: Math.round(TELEGRAM_LIMIT * seconds),
       fakeLimit: process.env.BENCH_FAKE_LIMIT === 'none' ? null : TELEGRAM_LIMIT,
       fakeLatencyMs: latencyMs,
-      processes: 1,
+      processes: num('BENCH_LIMITED_PROCESSES', 1),
       env: process.env.BENCH_CONCURRENCY
         ? { SENDER_CONCURRENCY: process.env.BENCH_CONCURRENCY }
         : ({} as Record<string, string>),
@@ -430,11 +435,11 @@ export async function runSenderBench(): Promise<void> {
     if (only.has('limited')) {
       const r = await runSender(limited(limitedSeconds, 0));
       console.log(
-        `[limited] fake 429s above ${TELEGRAM_LIMIT} msg/s (burst ${FAKE_BURST}), SENDER_RATE_PER_SECOND=${limitedRate}: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}${shape(r)} (loadavg ${r.loadavg})`,
+        `[limited] fake 429s above ${TELEGRAM_LIMIT} msg/s (burst ${FAKE_BURST}), ${num('BENCH_LIMITED_PROCESSES', 1)} process(es), SENDER_RATE_PER_SECOND=${limitedRate}: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}${shape(r)} (loadavg ${r.loadavg})`,
       );
     }
     if (only.has('slow')) {
-      const r = await runSender({ ...limited(slowSeconds, slowLatency), probeReadiness: true });
+      const r = await runSender({ ...limited(slowSeconds, slowLatency), processes: 1, probeReadiness: true });
       const p = r.probes!;
       console.log(
         `[slow] as [limited], the fake answering after ${slowLatency} ms: ${r.delivered} in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(2)} msg/s = ${((100 * r.perSecond) / TELEGRAM_LIMIT).toFixed(1)} % of ${TELEGRAM_LIMIT}; 429s: ${r.rateLimited}${shape(r)}; /health/ready ${p.total - p.not200}/${p.total} probes 200 (slowest ${p.maxMs} ms) (loadavg ${r.loadavg})`,
