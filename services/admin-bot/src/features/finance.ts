@@ -33,9 +33,9 @@ import {
   periodCounts,
 } from '../queries/finance';
 import type { StaffMember } from '../queries/staff';
-import { show } from '../render';
+import { scopedOrRefuse, show } from '../render';
 import { formatDateTime } from '../reports/local-time';
-import { actorOf, inScope, isGlobal } from '../scope';
+import { actorOf, isGlobal } from '../scope';
 import { texts } from '../texts';
 import { answerRefusal, T } from './masters/common';
 
@@ -126,13 +126,8 @@ async function commissionFor(
   staff: StaffMember,
   commissionId: number,
 ): Promise<CommissionCard | undefined> {
-  const c = await loadCommissionCard(ctx.deps.db, commissionId);
-  if (!c || !inScope(staff, c.city_id)) {
-    const text = c ? texts.notInScope : texts.notFound;
-    if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: true });
-    else await ctx.reply(text);
-    return undefined;
-  }
+  const c = await scopedOrRefuse(ctx, staff, await loadCommissionCard(ctx.deps.db, commissionId));
+  if (!c) return undefined;
   return c;
 }
 

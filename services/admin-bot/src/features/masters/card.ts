@@ -13,10 +13,9 @@ import {
   type MasterFeedback,
 } from '../../queries/masters';
 import type { StaffMember } from '../../queries/staff';
-import { show } from '../../render';
+import { scopedOrRefuse, show } from '../../render';
 import { formatDateTime } from '../../reports/local-time';
-import { can, inScope } from '../../scope';
-import { texts } from '../../texts';
+import { can } from '../../scope';
 import { T } from './common';
 
 /** The master card (profile, districts, skills, stats, active orders, commissions) and its actions. */
@@ -98,13 +97,8 @@ export async function showMasterCard(
   masterId: number,
   toast?: string,
 ): Promise<void> {
-  const m = await loadMasterCard(ctx.deps.db, masterId);
-  if (!m || !inScope(staff, m.city_id)) {
-    const text = m ? texts.notInScope : texts.notFound;
-    if (ctx.callbackQuery) await ctx.answerCbQuery(text, { show_alert: true });
-    else await ctx.reply(text);
-    return;
-  }
+  const m = await scopedOrRefuse(ctx, staff, await loadMasterCard(ctx.deps.db, masterId));
+  if (!m) return;
   if (ctx.callbackQuery) await ctx.answerCbQuery(toast);
   const [settings, feedback] = await Promise.all([
     ctx.deps.dispatch.settings.get(),

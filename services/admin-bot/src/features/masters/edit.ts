@@ -22,9 +22,8 @@ import { answerClosedWizard, capable, staffAction, wizardInput } from '../../mid
 import { cityDistricts } from '../../queries/cities';
 import { loadMasterCard, type MasterCardData } from '../../queries/masters';
 import type { StaffMember } from '../../queries/staff';
-import { show } from '../../render';
-import { actorOf, type Capability, can, inScope } from '../../scope';
-import { texts } from '../../texts';
+import { scopedOrRefuse, show } from '../../render';
+import { actorOf, type Capability, can } from '../../scope';
 import { showMasterCard } from './card';
 import { answerRefusal, T } from './common';
 
@@ -261,12 +260,7 @@ async function masterFor(
   staff: StaffMember,
   masterId: number,
 ): Promise<MasterCardData | undefined> {
-  const m = await loadMasterCard(ctx.deps.db, masterId);
-  if (!m || !inScope(staff, m.city_id)) {
-    await ctx.answerCbQuery(m ? texts.notInScope : texts.notFound, { show_alert: true });
-    return undefined;
-  }
-  return m;
+  return scopedOrRefuse(ctx, staff, await loadMasterCard(ctx.deps.db, masterId));
 }
 
 /** Starts a text wizard about a master: the prompt with "❌ Отмена". */

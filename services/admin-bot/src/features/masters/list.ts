@@ -17,7 +17,7 @@ import {
   NO_FILTERS,
 } from '../../queries/masters';
 import type { StaffMember } from '../../queries/staff';
-import { show } from '../../render';
+import { scopedOrRefuse, show } from '../../render';
 import { inScope } from '../../scope';
 import { texts } from '../../texts';
 import { showMasterCard } from './card';
@@ -90,11 +90,7 @@ mastersList.use(
 );
 mastersList.use(
   staffAction('masterDocs', 'masters', async (ctx, { masterId }, staff) => {
-    const m = await masterCity(ctx.deps.db, masterId);
-    if (!m || !inScope(staff, m.city_id)) {
-      await ctx.answerCbQuery(m ? texts.notInScope : texts.notFound, { show_alert: true });
-      return;
-    }
+    if (!(await scopedOrRefuse(ctx, staff, await masterCity(ctx.deps.db, masterId)))) return;
     const docs = await masterDocuments(ctx.deps.db, masterId);
     if (docs.length === 0) {
       await ctx.answerCbQuery(T.noDocuments);
