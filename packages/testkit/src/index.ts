@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './database';
 export * from './env';
 export * from './factories';

@@ -1,17 +1,6 @@
 import { addLocalDays, atLocalTime, localDateOf } from '@fs/domain';
-import { type CityFixture, createCity } from '@fs/testkit';
+import { type CityFixture, createCity, zoneAtLocalHour } from '@fs/testkit';
 import type { AdminHarness, adminDriver } from './harness';
-
-/**
- * A fixed-offset zone in which the local time is now `hour`:xx. Tests pick the city's clock
- * this way instead of faking time (the bot and createOrder read the real clock).
- */
-export function zoneAtLocalHour(hour: number, now = new Date()): string {
-  let off = (((hour - now.getUTCHours()) % 24) + 24) % 24;
-  if (off > 14) off -= 24;
-  if (off === 0) return 'Etc/GMT';
-  return off > 0 ? `Etc/GMT-${off}` : `Etc/GMT+${-off}`;
-}
 
 /** A city whose local time is `hour`:xx, with two districts and optional working hours. */
 export async function cityAtHour(
