@@ -13,6 +13,7 @@ import {
   type StaffRole,
 } from '@fs/domain';
 import type { MasterListRow } from '../queries/masters';
+import type { StaffRow } from '../queries/staff-admin';
 
 /** Admin bot texts: masters, moderation, finance, staff and access (part of the bot's one texts module). */
 
@@ -497,18 +498,13 @@ export const mastersTexts = {
           ? 'все города'
           : 'без городов'
     }`,
-  staffCard: (s: {
-    id: number;
-    full_name: string;
-    username: string | null;
-    tg_user_id: number | null;
-    role: StaffRole;
-    is_active: boolean;
-    cities: string[];
-    created: string;
-    /** An invitation by @username: taken (when) or pending / expired (until when). */
-    invitation: { taken: string } | { expires: string; expired: boolean } | null;
-  }) =>
+  staffCard: (
+    s: Pick<StaffRow, 'id' | 'full_name' | 'username' | 'tg_user_id' | 'role' | 'is_active' | 'cities'> & {
+      created: string;
+      /** An invitation by @username: taken (when) or pending / expired (until when). */
+      invitation: { taken: string } | { expires: string; expired: boolean } | null;
+    },
+  ) =>
     [
       `${ROLE[s.role]}`,
       `👤 <b>${escapeHtml(s.full_name || 'без имени')}</b> #${s.id}`,
