@@ -13,20 +13,24 @@ import { insertOfferPairsSql } from './offer-insert';
  * Batch rounds (issue 12): the waiting orders of a city in one transaction on one connection,
  * every statement a named prepared statement:
  *
- * 1. lock up to `batch` waiting orders of the city (SKIP LOCKED) and rank the city's masters
- *    once for all of them (candidates.ts, batchCandidatesSql: the same rules as the single-order
- *    query);
- * 2. hand out distinct masters in rank order, order by order (priority order), respecting each
+ * 1. take the city (one round per city at a time, a try-lock: see runBatchRound);
+ * 2. lock up to `batch` waiting orders of the city (SKIP LOCKED), then, in a later statement
+ *    (whose snapshot sees what the previous holders of those rows committed), re-check them and
+ *    rank the city's masters once for all of them (candidates.ts, batchCandidatesSql: the same
+ *    rules as the single-order query);
+ * 3. hand out distinct masters in rank order, order by order (priority order), respecting each
  *    master's free slots under their limit; a guarantee order's preferred master alone;
- * 3. lock the picked masters (FOR UPDATE SKIP LOCKED); a master another transaction holds is
+ * 4. lock the picked masters (FOR UPDATE SKIP LOCKED); a master another transaction holds is
  *    passed over and the orders that wanted them pick again (up to 3 times);
- * 4. insert every offer, its outbox row and the orders' bookkeeping in one statement that
- *    re-checks the masters' load (it sees whatever the previous holders of those locks committed).
+ * 5. insert every offer, its outbox row and the orders' bookkeeping in one statement that
+ *    re-checks the masters' load and that each order still holds no open offer;
+ * 6. stamp the orders found all busy (orders.dist_busy_at), clear it on the undecided ones.
  *
- * Round trips per batch: BEGIN, rank, lock, insert, COMMIT (more only when masters were held by
- * others). Orders nobody qualifies for go through the per-order path after commit (it escalates
- * once per episode); orders whose masters are all busy stay waiting (a master freeing up wakes
- * the city); orders that lost their masters to concurrent runs are retried.
+ * Round trips per batch: BEGIN, city lock, order locks, rank, master locks, insert, COMMIT (a
+ * stamp when some order stays waiting; more master locks when masters were held by others).
+ * Orders nobody qualifies for go through the per-order path after commit (it escalates once per
+ * episode); orders whose masters are all busy stay waiting (a master freeing up wakes the city:
+ * due-work.ts wakeCityOrders); orders that lost their masters to concurrent runs are retried.
  */
 
 export interface BatchRoundOptions {
