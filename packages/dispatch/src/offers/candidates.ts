@@ -2,6 +2,7 @@ import { loadSettings } from '@fs/db';
 import { type Category, distanceBandMetres, type OrderType, type ShiftStatus } from '@fs/domain';
 import { type RawBuilder, sql } from 'kysely';
 import { activeOrdersOf, avgCheckOf, orderLimitSql, pendingOffersOf } from '../masters/master-load';
+import type { SnapshotSource } from '../orders/order-snapshot';
 import type { Executor } from '../shared/deps';
 
 /** What the candidate query needs to know about the order. */
@@ -454,20 +455,9 @@ export interface BatchCandidatesInput {
 }
 
 /** Snapshot columns of a locked order, as order-snapshot.ts reads them. */
-export interface BatchOrderRow {
-  id: number;
+export interface BatchOrderRow extends SnapshotSource {
   pos: number;
   city_id: number;
-  city_name: string;
-  timezone: string;
-  district_name: string | null;
-  street: string | null;
-  category: Category;
-  description: string;
-  timeslot_start: Date | null;
-  timeslot_end: Date | null;
-  is_asap: boolean;
-  type: OrderType;
   dist_rounds_used: number;
   first_offer_at: Date | null;
   age_seconds: number;
