@@ -14,6 +14,7 @@ import { transitionOrder } from '../orders/order-transition';
 import { runAfterCommit } from '../shared/after-commit';
 import { audit } from '../shared/audit';
 import type { DispatchDeps, Executor } from '../shared/deps';
+import { type LockedCommission, lockCommission } from './commission-lock';
 
 /**
  * Staff check a master's commission payment. Approve: the commission is paid in full, the
@@ -57,40 +58,6 @@ export type ApproveCommissionResult =
 export type RejectCommissionResult =
   | { kind: 'ok'; status: 'wait_pay' | 'overdue' }
   | { kind: CommissionRefusal };
-
-interface LockedCommission {
-  id: number;
-  order_id: number;
-  master_id: number;
-  amount_kopecks: number;
-  status: CommissionStatus;
-  deadline_at: Date;
-  blocked_applied: boolean;
-  city_id: number;
-  order_status: string;
-  order_version: number;
-}
-
-async function lockCommission(trx: Executor, commissionId: number): Promise<LockedCommission | undefined> {
-  return trx
-    .selectFrom('commissions as c')
-    .innerJoin('orders as o', 'o.id', 'c.order_id')
-    .select([
-      'c.id',
-      'c.order_id',
-      'c.master_id',
-      'c.amount_kopecks',
-      'c.status',
-      'c.deadline_at',
-      'c.blocked_applied',
-      'o.city_id',
-      'o.status as order_status',
-      'o.version as order_version',
-    ])
-    .where('c.id', '=', commissionId)
-    .forUpdate('c')
-    .executeTakeFirst();
-}
 
 const checkedPayload = (c: LockedCommission, reason?: string): CommissionCheckedPayload => ({
   commission_id: c.id,

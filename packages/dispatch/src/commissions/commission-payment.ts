@@ -5,6 +5,7 @@ import { runAfterCommit } from '../shared/after-commit';
 import { type ActFile, attachmentRow } from '../shared/attachments';
 import type { DispatchDeps } from '../shared/deps';
 import { staffOutboxRows, staffRecipients } from '../shared/staff-recipients';
+import { lockCommission } from './commission-lock';
 
 /**
  * The master's "💸 Я оплатил": the receipts (photos or documents) become commission
@@ -39,22 +40,7 @@ export async function reportCommissionPayment(
 ): Promise<ReportPaymentResult> {
   if (input.files.length === 0 || input.files.length > MAX_RECEIPTS) return { kind: 'no_receipt' };
   const done = await deps.db.transaction().execute(async (trx) => {
-    const c = await trx
-      .selectFrom('commissions as c')
-      .innerJoin('orders as o', 'o.id', 'c.order_id')
-      .innerJoin('masters as m', 'm.id', 'c.master_id')
-      .select([
-        'c.id',
-        'c.order_id',
-        'c.master_id',
-        'c.amount_kopecks',
-        'c.status',
-        'o.city_id',
-        'm.full_name',
-      ])
-      .where('c.id', '=', input.commissionId)
-      .forUpdate('c')
-      .executeTakeFirst();
+    const c = await lockCommission(trx, input.commissionId);
     if (!c) return { result: { kind: 'not_found' as const }, refs: [] };
     if (c.master_id !== input.masterId) return { result: { kind: 'not_yours' as const }, refs: [] };
     if (!(REPORTABLE_STATUSES as readonly string[]).includes(c.status)) {
@@ -86,7 +72,7 @@ export async function reportCommissionPayment(
       order_id: c.order_id,
       amount_kopecks: c.amount_kopecks,
       master_id: c.master_id,
-      master_name: c.full_name,
+      master_name: c.master_name,
     };
     const refs = await insertOutbox(
       trx,
