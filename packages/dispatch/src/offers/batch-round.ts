@@ -26,7 +26,7 @@ import { insertOfferPairsSql } from './offer-insert';
  *    re-checks the masters' load and that each order still holds no open offer;
  * 6. stamp the orders found all busy (orders.dist_busy_at), clear it on the undecided ones.
  *
- * Round trips per batch: BEGIN, city lock, order locks, rank, master locks, insert, COMMIT (a
+ * Round trips per batch: BEGIN, city and order locks, rank, master locks, insert, COMMIT (a
  * stamp when some order stays waiting; more master locks when masters were held by others).
  * Orders nobody qualifies for go through the per-order path after commit (it escalates once per
  * episode); orders whose masters are all busy stay waiting (a master freeing up wakes the city:
@@ -112,22 +112,15 @@ export async function runBatchRound(
   const results = new Map<number, DistributeResult>();
   try {
     await client.query('BEGIN');
-    // One round per city at a time: concurrent rounds of a city would rank the same masters first
-    // and fight over them. While one runs, the trigger is retried shortly (the caller), not
-    // waited for: a waiting job would hold a worker that other cities' orders need.
-    const [lock] = await queryPrepared(client, db, cityLockSql(triggerOrderId));
-    if (!lock?.ok) {
-      await client.query('COMMIT');
-      return null;
-    }
-    const picked = await queryPrepared(
+    const taken = await queryPrepared(
       client,
       db,
       lockBatchSql(triggerOrderId, opts.batch, settings.distribution_rounds, opts.requestedAt),
     );
+    const picked = taken.filter((p): p is LockedOrderRow => p.id !== null);
     if (picked.length === 0) {
       await client.query('COMMIT');
-      return [];
+      return taken[0]?.ok === false ? null : [];
     }
     // A statement of its own after the locks: its snapshot sees whatever earlier holders committed.
     const rows = await queryPrepared(
@@ -251,28 +244,44 @@ export async function runBatchRound(
   return [...results.values()];
 }
 
-function cityLockSql(triggerOrderId: number) {
-  return sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('fs-batch-round'), o.city_id) AS ok
-    FROM orders o WHERE o.id = ${triggerOrderId}::int`;
+interface LockedOrderRow {
+  ok: boolean;
+  id: number;
+  city_id: number;
+  at: Date;
 }
 
 /**
- * Locks up to `batch` waiting orders of the trigger's city (SKIP LOCKED): the trigger first, then
- * by priority, but not the orders whose "all busy" verdict is newer than the trigger's wake-up;
- * none when the round that held the city meanwhile left nothing to do for the trigger. Ranking is the next statement (batchCandidatesSql), so that it sees what the previous
- * holders of these rows committed; `at` (this statement's start, before that snapshot) is what
- * the round's verdicts are stamped with.
+ * Takes the trigger's city and locks up to `batch` of its waiting orders (SKIP LOCKED): the
+ * trigger first, then by priority, but not the orders whose "all busy" verdict is newer than the
+ * trigger's wake-up.
+ *
+ * One round per city at a time (a transaction-scoped try-lock): concurrent rounds of a city
+ * would rank the same masters first and fight over them. While one runs (`ok` false) the trigger
+ * is retried shortly by the caller, not waited for: a waiting job would hold a worker that other
+ * cities' orders need. No order (`id` null) when the round that held the city meanwhile left
+ * nothing to do for the trigger. Ranking is the next statement (batchCandidatesSql), whose
+ * snapshot sees what the previous holders of the city and of these rows committed; `at` (this
+ * statement's start, before that snapshot) is what the round's verdicts are stamped with.
  */
 function lockBatchSql(triggerOrderId: number, batch: number, rounds: number, requestedAt: Date | null) {
-  return sql<{ id: number; city_id: number; at: Date }>`
-    SELECT o.id, o.city_id, statement_timestamp() AS at FROM orders o
-    WHERE o.city_id = (SELECT t.city_id FROM orders t WHERE t.id = ${triggerOrderId}::int
-        AND ${batchEligibleSql('t', rounds)} AND NOT ${coveredSql('t', requestedAt)})
-      -- Orders a round found all busy after the trigger's wake-up was requested wait for news.
-      AND ${batchEligibleSql('o', rounds)} AND NOT ${coveredSql('o', requestedAt)}
-    ORDER BY (o.id = ${triggerOrderId}::int) DESC, ${PRIORITY}, o.created_at, o.id
-    LIMIT ${batch}::int
-    FOR UPDATE OF o SKIP LOCKED`;
+  return sql<Omit<LockedOrderRow, 'id' | 'city_id'> & { id: number | null; city_id: number | null }>`
+    WITH city AS MATERIALIZED (
+      SELECT t.city_id, pg_try_advisory_xact_lock(hashtext('fs-batch-round'), t.city_id) AS ok,
+        ${batchEligibleSql('t', rounds)} AND NOT ${coveredSql('t', requestedAt)} AS wanted
+      FROM orders t WHERE t.id = ${triggerOrderId}::int
+    )
+    SELECT c.ok, o.id, o.city_id, statement_timestamp() AS at
+    FROM city c
+    LEFT JOIN LATERAL (
+      SELECT o.id, o.city_id FROM orders o
+      WHERE c.ok AND c.wanted AND o.city_id = c.city_id
+        -- Orders a round found all busy after the trigger's wake-up was requested wait for news.
+        AND ${batchEligibleSql('o', rounds)} AND NOT ${coveredSql('o', requestedAt)}
+      ORDER BY (o.id = ${triggerOrderId}::int) DESC, ${PRIORITY}, o.created_at, o.id
+      LIMIT ${batch}::int
+      FOR UPDATE OF o SKIP LOCKED
+    ) o ON true`;
 }
 
 /**
