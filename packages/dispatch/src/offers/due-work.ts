@@ -129,17 +129,19 @@ export async function wakeCityOrders(
 }
 
 /**
- * Wakes the scheduler for one order that changed (created, edited, returned, declined…): its
- * "all busy" verdict, if any, is dropped first, so the wake-up is never skipped even when it
- * joins a job that was already waiting.
+ * Wakes the scheduler for one order that changed (edited, returned, declined…): its "all busy"
+ * verdict, if any, is dropped first, so the wake-up is never skipped even when it joins a job
+ * that was already waiting. A new order (`fresh`) has none.
  */
 export async function wakeOrder(
   deps: Pick<DispatchDeps, 'db' | 'queues'>,
   orderId: number,
   reason: string,
+  opts: { fresh?: boolean } = {},
 ): Promise<void> {
-  await sql`UPDATE orders SET dist_busy_at = NULL WHERE id = ${orderId}::int AND dist_busy_at IS NOT NULL`.execute(
-    deps.db,
-  );
+  if (!opts.fresh)
+    await sql`UPDATE orders SET dist_busy_at = NULL WHERE id = ${orderId}::int AND dist_busy_at IS NOT NULL`.execute(
+      deps.db,
+    );
   await deps.queues.wakeOrder(orderId, reason);
 }

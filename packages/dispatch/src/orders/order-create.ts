@@ -149,7 +149,7 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
     return { orderId: order.id, status, deferredUntil } as const;
   });
   if (result.status !== 'deferred') {
-    await runAfterCommit(deps, { wake: { orderId: result.orderId, reason: 'order_created' } });
+    await runAfterCommit(deps, { wake: { orderId: result.orderId, reason: 'order_created', fresh: true } });
   }
   return result;
 }

@@ -14,7 +14,8 @@ export interface ExpiryToSchedule {
 export interface AfterCommitWork {
   outbox?: readonly OutboxRef[];
   expiry?: ExpiryToSchedule;
-  wake?: { orderId: number; reason: string };
+  /** `fresh`: a new order (no "all busy" verdict to drop: due-work.ts wakeOrder). */
+  wake?: { orderId: number; reason: string; fresh?: boolean };
   /** A master of this city may have become available (an offer or an order of theirs closed). */
   freed?: { cityId: number; reason: string };
 }
@@ -93,8 +94,8 @@ export async function runAfterCommit(
     }
   }
   if (work.wake) {
-    const { orderId, reason } = work.wake;
-    await wakeOrder(deps, orderId, reason).catch((err) =>
+    const { orderId, reason, fresh } = work.wake;
+    await wakeOrder(deps, orderId, reason, { fresh }).catch((err) =>
       logger.warn({ err: String(err), order_id: orderId }, 'wake failed; the tick will find it'),
     );
   }
