@@ -119,6 +119,9 @@ describe('filters', () => {
     await d.tapLast(s, '🏙 Город: все');
     let screen = (await d.tapLast(s, a.city.name)).edited;
     expect(d.buttons(s, screen.message_id)[0]).toBe(`🏙 Город: ${a.city.name}`);
+    // The screen names the set filters under its one heading (not a second "🔧 Фильтры").
+    expect(screen.text!.match(/🔧 Фильтры/g)).toHaveLength(1);
+    expect(screen.text).toContain(`Сейчас:\n🏙 Город: ${a.city.name}`);
     // Category
     await d.tapLast(s, '🛠 Категория: все');
     screen = (await d.tapLast(s, '🚰 Сантехника')).edited;

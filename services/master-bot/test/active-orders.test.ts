@@ -203,6 +203,22 @@ describe('active orders', () => {
     }
   });
 
+  it('the active list: the title, one blank line, the orders one blank line apart', async () => {
+    const m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
+    const one = await assigned(m);
+    const menu = await d.menu(m);
+    await d.tap(m, menu.message_id, { text: '📦 Активные заказы' });
+    expect(d.shown(m, menu.message_id).text).toMatch(new RegExp(`^📦 Активный заказ\\n\\n#${one.id} • `));
+    const two = await assigned(m, { status: 'working' });
+    await d.tap(m, menu.message_id, { text: '🏠 Меню' });
+    await d.tap(m, menu.message_id, { text: '📦 Активные заказы' });
+    const text = d.shown(m, menu.message_id).text!;
+    expect(text).toMatch(/^📦 Активные заказы \(2\)\n\n#\d+ • /);
+    expect(text).not.toContain('\n\n\n');
+    expect(text).toContain(`#${one.id} •`);
+    expect(text).toContain(`#${two.id} •`);
+  });
+
   it('a 7-day average check of 7,000 ₽ or more gives 40 %', async () => {
     const m = await createMaster(h.tdb.db, { cityId: h.moscow.city.id });
     const prev = await assigned(m, { status: 'working' });

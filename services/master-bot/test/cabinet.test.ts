@@ -452,7 +452,12 @@ describe('requisites, referral program, knowledge base', () => {
     await h.tdb.db
       .updateTable('owner_requisites')
       .set({
-        data: JSON.stringify({ sbp_phone: '+79990001122', sbp_bank: 'Сбер', comment: 'Комиссия <заказ>' }),
+        data: JSON.stringify({
+          sbp_phone: '+79990001122',
+          sbp_bank: 'Сбер',
+          other: 'ИНН 7700000000',
+          comment: 'Комиссия <заказ>',
+        }),
       })
       .where('id', '=', 1)
       .execute();
@@ -462,7 +467,9 @@ describe('requisites, referral program, knowledge base', () => {
     expect(text).toContain('💳 Реквизиты для оплаты комиссии');
     expect(text).toContain('📱 СБП: +79990001122');
     expect(text).toContain('🏦 Банк СБП: Сбер');
-    expect(text).toContain('💬: Комиссия <заказ>');
+    // Every line is named, as on the admin's 💳 Способы оплаты (no bare "💬:").
+    expect(text).toContain('ℹ️ Прочие данные: ИНН 7700000000');
+    expect(text).toContain('💬 Комментарий к переводу: Комиссия <заказ>');
     expect(text).toContain('Вопросы: @fs_help');
     expect(d.buttons(m, msg)).toEqual(['💳 Финансы', '🏠 Меню']);
   });

@@ -314,7 +314,7 @@ it('admin creates an order in the browser; the master gets the push, accepts, an
     expect(pageErrors).toEqual([]);
   }));
 
-it('the client follows the order: SMS → client bot → "выехал" with an estimate → close → ⭐ → the master’s rating', () =>
+it('the client follows the order: SMS → client bot → "едет к вам" with an estimate → close → ⭐ → the master’s rating', () =>
   diagnosed(async () => {
     expect(storyOrderId).toBeGreaterThan(0);
     const orderId = storyOrderId;
@@ -344,7 +344,7 @@ it('the client follows the order: SMS → client bot → "выехал" with an 
     // Анна hears it in the client bot (not by SMS any more), with an arrival estimate:
     // the order has its district's centre, Иван his base point.
     await openPerson(ANNA);
-    const enRoute = await botSays('🚗 Мастер Иван выехал к вам');
+    const enRoute = await botSays('🚗 Мастер Иван едет к вам');
     await expect(enRoute.textContent()).resolves.toMatch(/Будет примерно через \d+–\d+ мин\./);
 
     // Иван works and closes with the amount and a photo of the act.

@@ -27,7 +27,7 @@ import type { Executor } from '../shared/deps';
  *   A chat that blocked the bot falls back to SMS; a number the provider refused gets nothing.
  * - Opt-out (the chat's button, or STOP by SMS to that phone) stops every notice.
  * - Quiet hours: an SMS due at night in the city's zone waits (`not_before`) until morning,
- *   unless the order is "as soon as possible"; a night "мастер выехал" SMS is dropped (by
+ *   unless the order is "as soon as possible"; a night "мастер едет к вам" SMS is dropped (by
  *   morning it is stale).
  * - Without an SMS provider (SMS_PROVIDER=none) the sender skips SMS rows: the link row still
  *   exists, so staff can hand the client bot's link out themselves.

@@ -136,7 +136,7 @@ describe('client notices from the order flow', () => {
     const enRouteSms = (await clientRows(a.orderId)).at(-1)!;
     expect(enRouteSms).toMatchObject({ event: 'client_master_en_route', channel: 'sms' });
     expect(textOf(enRouteSms)).toBe(
-      `Заказ №${a.orderId}: мастер Иван выехал к вам. Статус: t.me/fs_client_bot?start=${token}`,
+      `Заказ №${a.orderId}: мастер Иван едет к вам. Статус: t.me/fs_client_bot?start=${token}`,
     );
 
     // The client opens the link: from now on the client bot.
@@ -176,7 +176,7 @@ describe('client notices from the order flow', () => {
     ]);
   });
 
-  it('"мастер выехал" carries the arrival estimate when both points are known', async () => {
+  it('"мастер едет к вам" carries the arrival estimate when both points are known', async () => {
     const a = await newOrder();
     await env.db
       .updateTable('orders')
@@ -198,7 +198,7 @@ describe('client notices from the order flow', () => {
     // 5 km × 1.4 by roads at 15 km/h + 5 min = 33 min; ×0.7 … ×1.5 rounded to 5 min.
     expect(row.payload).toMatchObject({ eta_minutes: 25, eta_max_minutes: 50 });
     expect(textOf(row)).toBe(
-      `<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №${a.orderId}. Будет примерно через 25–50 мин.`,
+      `<b>🚗 Мастер Иван едет к вам</b>\n\nЗаказ №${a.orderId}. Будет примерно через 25–50 мин.`,
     );
   });
 
@@ -233,7 +233,7 @@ describe('client notices from the order flow', () => {
     expect(await clientRows(b.orderId)).toEqual([]);
   });
 
-  it('quiet hours: a night SMS waits for the morning, ASAP does not wait, a night "выехал" SMS is dropped', async () => {
+  it('quiet hours: a night SMS waits for the morning, ASAP does not wait, a night "едет к вам" SMS is dropped', async () => {
     const a = await newOrder();
     await acceptOffer(at(NIGHT), { offerId: a.offerId, masterId: a.masterId });
     const [held] = await clientRows(a.orderId);

@@ -54,7 +54,7 @@ async function refusal(
 
 /**
  * assigned → en_route or en_route → working, only by the assigned master and only from `from`.
- * Setting off tells the client "мастер выехал" with an arrival estimate when both the order's
+ * Setting off tells the client "мастер едет к вам" with an arrival estimate when both the order's
  * and the master's points are known (estimateArrival).
  */
 export async function advanceMasterOrder(

@@ -110,7 +110,7 @@ export interface ArrivalEstimate extends EtaEstimate {
 }
 
 /**
- * How long the assigned master will take to reach the order (for the client's "мастер выехал"
+ * How long the assigned master will take to reach the order (for the client's "мастер едет к вам"
  * notice): null when either point is unknown. The model and its error are in @fs/domain
  * estimateEta; the distance is PostgreSQL's (earthdistance), like dispatch's.
  */

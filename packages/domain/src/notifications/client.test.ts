@@ -77,19 +77,29 @@ describe('client notices in Telegram', () => {
   it('en route, with and without the arrival estimate', () => {
     const p: ClientMasterEnRoutePayload = { ...base, master_first_name: 'Иван' };
     expect(renderNotification('client_master_en_route', p, now)).toEqual({
-      text: '<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123.',
+      text: '<b>🚗 Мастер Иван едет к вам</b>\n\nЗаказ №123.',
       buttons: [OPT_OUT],
     });
     expect(renderNotification('client_master_en_route', { ...p, eta_minutes: 25 }, now).text).toBe(
-      '<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123. Будет примерно через 25 мин.',
+      '<b>🚗 Мастер Иван едет к вам</b>\n\nЗаказ №123. Будет примерно через 25 мин.',
     );
     expect(
       renderNotification('client_master_en_route', { ...p, eta_minutes: 15, eta_max_minutes: 30 }, now).text,
-    ).toBe('<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123. Будет примерно через 15–30 мин.');
+    ).toBe('<b>🚗 Мастер Иван едет к вам</b>\n\nЗаказ №123. Будет примерно через 15–30 мин.');
     // A meaningless estimate is not said.
     expect(
       renderNotification('client_master_en_route', { ...p, eta_minutes: 0, eta_max_minutes: 10 }, now).text,
-    ).toBe('<b>🚗 Мастер Иван выехал к вам</b>\n\nЗаказ №123.');
+    ).toBe('<b>🚗 Мастер Иван едет к вам</b>\n\nЗаказ №123.');
+  });
+
+  it('en route reads right for any master: "едет" agrees with Ольга as with Иван (no gendered past)', () => {
+    const p: ClientMasterEnRoutePayload = { ...base, master_first_name: 'Ольга', eta_minutes: 25 };
+    expect(renderNotification('client_master_en_route', p, now).text).toBe(
+      '<b>🚗 Мастер Ольга едет к вам</b>\n\nЗаказ №123. Будет примерно через 25 мин.',
+    );
+    expect(renderClientSms('client_master_en_route', p, now, null)).toBe(
+      'Заказ №123: мастер Ольга едет к вам, будет через ~25 мин.',
+    );
   });
 
   it('rescheduled', () => {
@@ -177,7 +187,7 @@ describe('client notices by SMS', () => {
         LINK,
       ),
     ).toBe(
-      'Заказ №123: мастер Иван выехал к вам, будет через ~25 мин. Статус: t.me/fs_client_bot?start=tok_ABCdef123',
+      'Заказ №123: мастер Иван едет к вам, будет через ~25 мин. Статус: t.me/fs_client_bot?start=tok_ABCdef123',
     );
     expect(
       renderClientSms(
@@ -186,7 +196,7 @@ describe('client notices by SMS', () => {
         now,
         null,
       ),
-    ).toBe('Заказ №123: мастер Иван выехал к вам, будет через ~15–30 мин.');
+    ).toBe('Заказ №123: мастер Иван едет к вам, будет через ~15–30 мин.');
     expect(
       renderClientSms(
         'client_order_rescheduled',

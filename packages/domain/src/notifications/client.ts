@@ -115,7 +115,7 @@ function enRoute(p: ClientMasterEnRoutePayload): RenderedNotification {
   const eta = etaLine(p);
   return {
     text: [
-      `<b>🚗 Мастер ${escapeHtml(masterName(p.master_first_name))} выехал к вам</b>`,
+      `<b>🚗 Мастер ${escapeHtml(masterName(p.master_first_name))} едет к вам</b>`,
       '',
       `Заказ №${p.order_id}.${eta ? ` ${eta}` : ''}`,
     ].join('\n'),
@@ -189,7 +189,7 @@ const SMS_RENDERERS: SmsRenderers = {
     const range = etaRange(p);
     const eta = range ? `, будет через ~${range} мин` : '';
     return withLink(
-      `Заказ №${p.order_id}: мастер ${masterName(p.master_first_name)} выехал к вам${eta}.`,
+      `Заказ №${p.order_id}: мастер ${masterName(p.master_first_name)} едет к вам${eta}.`,
       link,
       'Статус',
     );

@@ -129,7 +129,7 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   system_event: 'Системное событие (канал логов)',
   profile_updated: 'Изменение районов или навыков мастера',
   client_order_accepted: 'Клиенту: мастер назначен',
-  client_master_en_route: 'Клиенту: мастер выехал',
+  client_master_en_route: 'Клиенту: мастер едет',
   client_order_rescheduled: 'Клиенту: визит перенесён',
   client_order_canceled: 'Клиенту: заказ отменён',
   client_feedback_request: 'Клиенту: просьба об отзыве',

@@ -377,8 +377,11 @@ export const ordersTexts = {
     );
   },
 
-  filtersTitle: (f: FilterSummary) =>
-    `<b>🔧 Фильтры</b>\n\nФильтры применяются ко всем спискам и счётчикам.${filtersBlock(f) || '\n\nСейчас фильтров нет.'}`,
+  filtersTitle: (f: FilterSummary) => {
+    const lines = filterLines(f);
+    const now = lines.length > 0 ? `Сейчас:\n${lines.join('\n')}` : 'Сейчас фильтров нет.';
+    return `<b>🔧 Фильтры</b>\n\nФильтры применяются ко всем спискам и счётчикам.\n\n${now}`;
+  },
   filterCitiesTitle: '🏙 Выберите город:',
   filterStatusesTitle: '📊 Выберите статус:',
   filterCategoriesTitle: '🛠 Выберите категорию:',

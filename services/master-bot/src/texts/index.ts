@@ -142,8 +142,8 @@ const REQUISITE_LABELS: Record<string, string> = {
   sbp_phone: '📱 СБП',
   sbp_bank: '🏦 Банк СБП',
   account: '🏦 Счёт',
-  other: 'ℹ️',
-  comment: '💬',
+  other: 'ℹ️ Прочие данные',
+  comment: '💬 Комментарий к переводу',
 };
 
 /** The owner's requisites (snapshot on the commission) as copyable lines. */
@@ -256,7 +256,7 @@ export const mt = {
     /** Every active order (a master holds a few), one fitText. */
     screen: (orders: readonly ActiveOrderRow[], now: Date) =>
       fitText((f) =>
-        [mt.active.title(orders.length), '', ...orders.map((o) => mt.active.row(o, now, f))].join('\n\n'),
+        [mt.active.title(orders.length), ...orders.map((o) => mt.active.row(o, now, f))].join('\n\n'),
       ),
     enRouteDone: 'Отметили, что вы в пути.',
     workingDone: 'Отметили, что вы на месте и работаете.',
