@@ -223,12 +223,21 @@ function currentChat() {
 const box = $('#messages');
 const NEAR_BOTTOM_PX = 48;
 let atBottom = true;
+/**
+ * Where toBottom() put the chat. Its scroll event fires a frame later, possibly after a picture
+ * loaded and grew the chat: measured then, that scroll would look like the visitor leaving the
+ * bottom. A scroll event at this position is our own, so the chat is still pinned.
+ */
+let pinnedTop = -1;
 box.addEventListener('scroll', () => {
+  if (box.scrollTop === pinnedTop) return;
+  pinnedTop = -1;
   atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
 });
 
 function toBottom() {
   box.scrollTop = box.scrollHeight;
+  pinnedTop = box.scrollTop;
   atBottom = true;
 }
 
