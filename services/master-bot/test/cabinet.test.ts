@@ -468,7 +468,7 @@ describe('requisites, referral program, knowledge base', () => {
     expect(text).toContain('📱 СБП: +79990001122');
     expect(text).toContain('🏦 Банк СБП: Сбер');
     // Every line is named, as on the admin's 💳 Способы оплаты (no bare "💬:").
-    expect(text).toContain('ℹ️ Прочие данные: ИНН 7700000000');
+    expect(text).toContain('📝 Прочие данные: ИНН 7700000000');
     expect(text).toContain('💬 Комментарий к переводу: Комиссия <заказ>');
     expect(text).toContain('Вопросы: @fs_help');
     expect(d.buttons(m, msg)).toEqual(['💳 Финансы', '🏠 Меню']);

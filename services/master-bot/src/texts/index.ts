@@ -142,7 +142,7 @@ const REQUISITE_LABELS: Record<string, string> = {
   sbp_phone: '📱 СБП',
   sbp_bank: '🏦 Банк СБП',
   account: '🏦 Счёт',
-  other: 'ℹ️ Прочие данные',
+  other: '📝 Прочие данные',
   comment: '💬 Комментарий к переводу',
 };
 
