@@ -120,6 +120,21 @@ function cardText(c: CommissionCard): string {
   });
 }
 
+/** The commission when it is in scope and in one of `statuses`; otherwise the refusal is answered. */
+async function commissionIn(
+  ctx: AdminContext,
+  staff: StaffMember,
+  commissionId: number,
+  statuses: readonly string[],
+): Promise<CommissionCard | undefined> {
+  const c = await commissionFor(ctx, staff, commissionId);
+  if (c && !statuses.includes(c.status)) {
+    await ctx.answerCbQuery(T.commissionWrongState);
+    return undefined;
+  }
+  return c;
+}
+
 /** Loads the commission and checks the staff member's city; answers the refusal itself. */
 async function commissionFor(
   ctx: AdminContext,
@@ -230,11 +245,8 @@ finance.use(
 );
 finance.use(
   staffAction('commissionApprove', 'finance', async (ctx, { commissionId }, staff) => {
-    const c = await commissionFor(ctx, staff, commissionId);
+    const c = await commissionIn(ctx, staff, commissionId, APPROVABLE_STATUSES);
     if (!c) return;
-    if (!(APPROVABLE_STATUSES as readonly string[]).includes(c.status)) {
-      return void (await ctx.answerCbQuery(T.commissionWrongState));
-    }
     await ctx.answerCbQuery();
     await show(
       ctx,
@@ -260,11 +272,7 @@ finance.use(
 );
 finance.use(
   staffAction('commissionReject', 'finance', async (ctx, { commissionId }, staff) => {
-    const c = await commissionFor(ctx, staff, commissionId);
-    if (!c) return;
-    if (!(REJECTABLE_STATUSES as readonly string[]).includes(c.status)) {
-      return void (await ctx.answerCbQuery(T.commissionWrongState));
-    }
+    if (!(await commissionIn(ctx, staff, commissionId, REJECTABLE_STATUSES))) return;
     ctx.wizard.set(rejectWizard, { commissionId });
     await ctx.answerCbQuery();
     await show(
