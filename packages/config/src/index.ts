@@ -253,8 +253,12 @@ export const senderSchema = z
      * claim and record: 30 × (5 + 1 + statements) ≈ 190.
      */
     SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
-    /** A claimed row's lease; renewed every third of it while its sender lives. */
-    SENDER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(6000),
+    /**
+     * A claimed row's lease (L), renewed every L/10 while its sender lives; others take a row
+     * 1.5 L after its last renewal. 5 s keeps a dead sender's rows within 10 s of the kill
+     * (0.1 L + 1.5 L + one sweep ≈ 9 s) while a live sender may stall for L without a duplicate.
+     */
+    SENDER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
     /** How often each sender claims expired leases, rows whose pause is over and rows whose job is late. */
     SENDER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** Rows per claim and record statement. */
