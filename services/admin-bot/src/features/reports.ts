@@ -103,13 +103,14 @@ function periodKeyboard(kind: Kind, cityId: number, back: InlineKeyboardButton) 
 /** 📊 Отчёты: orders, commissions and referrals as CSV and XLSX, and the distribution KPIs. */
 export const reports = new Composer<AdminContext>();
 
-reports.use(
-  staffAction('reportsMenu', 'kpi', async (ctx, _args, staff) => {
-    await ctx.answerCbQuery();
-    if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
-    await show(ctx, T.menuTitle, menuKeyboard(staff));
-  }),
-);
+/** The reports menu under `title`, leaving a custom range being typed. */
+const toMenu = (title: string) => async (ctx: AdminContext, _args: object, staff: StaffMember) => {
+  await ctx.answerCbQuery();
+  if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
+  await show(ctx, title, menuKeyboard(staff));
+};
+
+reports.use(staffAction('reportsMenu', 'kpi', toMenu(T.menuTitle)));
 
 reports.use(
   reportAction('reportKind', async (ctx, { kind }, staff) => {
@@ -162,13 +163,7 @@ reports.use(
   }),
 );
 
-reports.use(
-  staffAction('reportCancel', 'kpi', async (ctx, _args, staff) => {
-    await ctx.answerCbQuery();
-    if (ctx.wizard.kind === rangeWizard.kind) ctx.wizard.clear();
-    await show(ctx, T.canceled, menuKeyboard(staff));
-  }),
-);
+reports.use(staffAction('reportCancel', 'kpi', toMenu(T.canceled)));
 
 // The typed range of a custom period.
 reports.use(
