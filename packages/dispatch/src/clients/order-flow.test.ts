@@ -164,7 +164,7 @@ describe('client notices from the order flow', () => {
       chat_id: 800_001,
     });
     expect(textOf(feedback)).toBe(
-      `<b>✅ Заказ №${a.orderId} выполнен</b>\n\nМастер: Иван. Оцените, пожалуйста, его работу:\n\n` +
+      `<b>✅ Заказ №${a.orderId} выполнен</b>\n\nМастер: Иван. Оцените, пожалуйста, работу мастера:\n\n` +
         'Сумма к оплате была 3\u00a0500\u00a0₽?',
     );
     // One notice per change: accepted, en route, rescheduled, feedback (working is not told).

@@ -92,13 +92,17 @@ describe('client notices in Telegram', () => {
     ).toBe('<b>🚗 Мастер Иван едет к вам</b>\n\nЗаказ №123.');
   });
 
-  it('en route reads right for any master: "едет" agrees with Ольга as with Иван (no gendered past)', () => {
+  it('reads right for any master: "едет", "работу мастера" (no gendered "выехал", "его")', () => {
     const p: ClientMasterEnRoutePayload = { ...base, master_first_name: 'Ольга', eta_minutes: 25 };
     expect(renderNotification('client_master_en_route', p, now).text).toBe(
       '<b>🚗 Мастер Ольга едет к вам</b>\n\nЗаказ №123. Будет примерно через 25 мин.',
     );
     expect(renderClientSms('client_master_en_route', p, now, null)).toBe(
       'Заказ №123: мастер Ольга едет к вам, будет через ~25 мин.',
+    );
+    const done: ClientFeedbackRequestPayload = { ...base, master_first_name: 'Ольга', amount_kopecks: null };
+    expect(renderNotification('client_feedback_request', done, now).text).toContain(
+      'Мастер: Ольга. Оцените, пожалуйста, работу мастера:',
     );
   });
 
@@ -130,7 +134,7 @@ describe('client notices in Telegram', () => {
       text: [
         '<b>✅ Заказ №123 выполнен</b>',
         '',
-        'Мастер: Иван. Оцените, пожалуйста, его работу:',
+        'Мастер: Иван. Оцените, пожалуйста, работу мастера:',
         '',
         'Сумма к оплате была 3\u00a0500\u00a0₽?',
       ].join('\n'),

@@ -144,7 +144,7 @@ function feedback(p: ClientFeedbackRequestPayload): RenderedNotification {
   const lines = [
     `<b>✅ Заказ №${p.order_id} выполнен</b>`,
     '',
-    `Мастер: ${escapeHtml(masterName(p.master_first_name))}. Оцените, пожалуйста, его работу:`,
+    `Мастер: ${escapeHtml(masterName(p.master_first_name))}. Оцените, пожалуйста, работу мастера:`,
   ];
   if (p.amount_kopecks !== null) lines.push('', amountQuestion(p.amount_kopecks));
   return {
