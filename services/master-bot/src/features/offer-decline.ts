@@ -36,6 +36,18 @@ async function ownOffer(ctx: MasterContext, master: MasterState, offerId: number
   return offer;
 }
 
+/** The acting master's own offer while still open (the button answered), or undefined after answering why not. */
+async function openOwnOffer(ctx: MasterContext, master: MasterState, offerId: number) {
+  const offer = await ownOffer(ctx, master, offerId);
+  if (!offer) return undefined;
+  if (!offer.open) {
+    await notOpen(ctx, offerId, offer.orderId);
+    return undefined;
+  }
+  await ctx.answerCbQuery();
+  return offer;
+}
+
 /**
  * ✖️ Отказаться under the push: ask (`m:od`), then either confirm (`m:odc`: decline, which
  * wakes the scheduler) or go back (`m:odn`: restore the push buttons).
@@ -44,10 +56,8 @@ export const offerDecline = new Composer<MasterContext>();
 
 offerDecline.use(
   masterAction('offerDecline', 'active', async (ctx, { offerId }, master) => {
-    const offer = await ownOffer(ctx, master, offerId);
+    const offer = await openOwnOffer(ctx, master, offerId);
     if (!offer) return;
-    if (!offer.open) return notOpen(ctx, offerId, offer.orderId);
-    await ctx.answerCbQuery();
     await editPush(ctx, {
       append: confirmSuffix(offer.orderId),
       markup: withNavigation(
@@ -64,10 +74,8 @@ offerDecline.use(
 
 offerDecline.use(
   masterAction('offerDeclineCancel', 'active', async (ctx, { offerId }, master) => {
-    const offer = await ownOffer(ctx, master, offerId);
+    const offer = await openOwnOffer(ctx, master, offerId);
     if (!offer) return;
-    if (!offer.open) return notOpen(ctx, offerId, offer.orderId);
-    await ctx.answerCbQuery();
     await editPush(ctx, {
       strip: confirmSuffix(offer.orderId),
       markup: withNavigation(
