@@ -69,7 +69,7 @@ async function main(): Promise<void> {
           name: `Бенч ${i}`,
           timezone: 'Europe/Moscow',
           working_hours_start: '00:00',
-          working_hours_end: '23:59',
+          working_hours_end: '00:00',
         })),
       )
       .returning('id')

@@ -18,7 +18,6 @@ import {
   FakeTelegram,
   type TestDatabase,
   type TestRedis,
-  zoneAtLocalHour,
 } from '@fs/testkit';
 import { type SchedulerHandle, startScheduler } from '../services/distribution-scheduler/src/scheduler';
 import { type MasterBot, startMasterBot } from '../services/master-bot/src/app';
@@ -108,14 +107,12 @@ function buttons(call: FakeCall): { text: string; callback_data: string }[] {
 }
 
 it('order created → pushes with buttons → accept from the push → assigned, other pushes edited', async () => {
-  // Working hours all day and the city's clock at noon, so the order is searched for at once
-  // whatever the wall clock says (even in the last minute of a day, outside 00:00–23:59).
+  // Round the clock, so the order is searched for at once whatever the wall clock says.
   const { city, districts } = await createCity(tdb.db, {
     name: 'Е2Е-город',
-    timezone: zoneAtLocalHour(12),
     districts: ['Центральный'],
     workingHoursStart: '00:00',
-    workingHoursEnd: '23:59',
+    workingHoursEnd: '00:00',
   });
   const masters = await Promise.all(
     [0, 1, 2].map((i) =>

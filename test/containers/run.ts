@@ -484,7 +484,7 @@ async function seedPath(env: Env): Promise<string> {
     timezone: 'Asia/Novosibirsk',
     districts: ['Центральный'],
     workingHoursStart: '00:00',
-    workingHoursEnd: '23:59',
+    workingHoursEnd: '00:00',
   });
   const master = await createMaster(db, {
     cityId: city.id,

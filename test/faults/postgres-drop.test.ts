@@ -34,7 +34,6 @@ import {
   TEST_PG_ADMIN_URL,
   type TestDatabase,
   type TestRedis,
-  zoneAtLocalHour,
 } from '@fs/testkit';
 import pg, { Client } from 'pg';
 import { type SchedulerHandle, startScheduler } from '../../services/distribution-scheduler/src/scheduler';
@@ -138,12 +137,11 @@ const isPushTo = (chatId: number) => (c: FakeCall) =>
   /Новый заказ/.test(String(c.params.text));
 
 it('Postgres connections dropped under the running scheduler and sender: both recover', async () => {
-  // Open all day and at noon local time: created as searching whatever the wall clock says.
+  // Round the clock: created as searching whatever the wall clock says.
   const { city, districts } = await createCity(tdb.db, {
-    timezone: zoneAtLocalHour(12),
     districts: ['Центральный'],
     workingHoursStart: '00:00',
-    workingHoursEnd: '23:59',
+    workingHoursEnd: '00:00',
   });
   const district = districts[0]!;
   const electrician = await createMaster(tdb.db, {

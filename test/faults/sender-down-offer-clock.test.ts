@@ -67,7 +67,7 @@ const offersOf = (orderId: number) =>
     .execute();
 
 it('sender down 3 × SLA: undelivered offers are withdrawn, the master is offered again after restart, KPIs do not count them', async () => {
-  const { city } = await createCity(tdb.db, { workingHoursStart: '00:00', workingHoursEnd: '23:59' });
+  const { city } = await createCity(tdb.db, { workingHoursStart: '00:00', workingHoursEnd: '00:00' });
   const best = await createMaster(tdb.db, { cityId: city.id, hasVehicle: true });
   const other = await createMaster(tdb.db, { cityId: city.id });
   const startedAt = new Date(Date.now() - 1000);

@@ -81,7 +81,7 @@ export async function seedWorld(
         name: `Scale ${c} ${Date.now()}`,
         timezone: 'Europe/Moscow',
         working_hours_start: '00:00',
-        working_hours_end: '23:59',
+        working_hours_end: '00:00',
       })
       .returning('id')
       .executeTakeFirstOrThrow();

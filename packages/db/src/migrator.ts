@@ -20,6 +20,7 @@ import * as m0300 from './migrations/2026_12_06_0300_outbox_claim_seq';
 import * as m0320 from './migrations/2026_12_06_0320_dist_busy';
 import * as m0340 from './migrations/2026_12_06_0340_master_load';
 import * as m0341 from './migrations/2026_12_06_0341_master_load_mark_order';
+import * as m0390 from './migrations/2026_12_06_0390_city_hours_full_day';
 
 /**
  * Migrations are listed here (not read from disk) so that bundled services and tests see the
@@ -46,6 +47,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0320_dist_busy': m0320,
   '2026_12_06_0340_master_load': m0340,
   '2026_12_06_0341_master_load_mark_order': m0341,
+  '2026_12_06_0390_city_hours_full_day': m0390,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape

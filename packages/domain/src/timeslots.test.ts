@@ -150,6 +150,33 @@ describe('как можно скорее', () => {
   });
 });
 
+describe('как можно скорее in a round-the-clock city', () => {
+  const full = { start: '00:00', end: '00:00' };
+  const decide = (iso: string, tz: string, lateThreshold: string) =>
+    asapDecision({ now: new Date(iso), tz, window: full, lateThreshold, buckets });
+
+  it('runs from now to the next local midnight (a 23-hour DST day too)', () => {
+    expect(decide('2026-11-24T00:30:00Z', MOSCOW, '19:30')).toEqual({
+      kind: 'asap',
+      start: new Date('2026-11-24T00:30:00Z'),
+      end: new Date('2026-11-24T21:00:00.000Z'),
+    });
+    // 29 Mar in Berlin: 01:00 CET now, midnight CEST ends the day.
+    expect(decide('2026-03-29T00:00:00Z', BERLIN, '19:30')).toEqual({
+      kind: 'asap',
+      start: new Date('2026-03-29T00:00:00Z'),
+      end: new Date('2026-03-29T22:00:00.000Z'),
+    });
+  });
+
+  it('still becomes tomorrow’s first slot at the late threshold', () => {
+    expect(decide('2026-11-24T16:29:00Z', MOSCOW, '19:30').kind).toBe('asap'); // 19:29
+    expect(decide('2026-11-24T16:30:00Z', MOSCOW, '19:30').kind).toBe('late');
+    expect(decide('2026-11-24T20:59:30Z', MOSCOW, '23:59').kind).toBe('late'); // 23:59:30
+    expect(decide('2026-11-24T20:58:59Z', MOSCOW, '23:59').kind).toBe('asap');
+  });
+});
+
 describe('a typed date', () => {
   const now = new Date('2026-11-24T12:00:00Z');
   it.each([

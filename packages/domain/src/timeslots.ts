@@ -1,5 +1,12 @@
 import type { SlotBucket } from './timeslots-setting';
-import { atLocalTime, isWithinWorkingHours, localDateOf, type WorkingWindow } from './working-hours';
+import {
+  atLocalTime,
+  isBeforeLocalTime,
+  isFullDay,
+  localDateOf,
+  type WorkingWindow,
+  windowEndOn,
+} from './working-hours';
 
 /**
  * Visit time slots offered when staff create an order. Pure functions of `now`, the city's
@@ -81,8 +88,12 @@ export function slotsForDate(
   return slotsOn(date, buckets, tz).filter((s) => isSlotBookable(s, now, leadMinutes));
 }
 
-/** The local time from which ASAP is too late: the threshold, or the day's end if earlier. */
+/**
+ * The local time from which ASAP is too late: the threshold, or the day's end if earlier (a
+ * full-day window ends at midnight, after any threshold).
+ */
 export function asapCutoff(window: WorkingWindow, lateThreshold: string): string {
+  if (isFullDay(window.start, window.end)) return lateThreshold;
   // Normalised 'HH:MM' strings sort chronologically.
   return [lateThreshold, window.end].sort()[0]!;
 }
@@ -106,14 +117,14 @@ export function asapDecision(params: {
   buckets: readonly SlotBucket[];
 }): AsapDecision {
   const { now, tz, window, lateThreshold, buckets } = params;
-  const beforeCutoff = isWithinWorkingHours(now, tz, '00:00', asapCutoff(window, lateThreshold));
+  const beforeCutoff = isBeforeLocalTime(now, tz, asapCutoff(window, lateThreshold));
   if (!beforeCutoff) return { kind: 'late', slot: tomorrowSlots(now, tz, buckets)[0]! };
   const today = localDateOf(now, tz);
   const dayStart = atLocalTime(today, window.start, tz);
   return {
     kind: 'asap',
     start: dayStart.getTime() > now.getTime() ? dayStart : now,
-    end: atLocalTime(today, window.end, tz),
+    end: windowEndOn(today, window, tz),
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   cityWorkingWindow,
   deferredWakeAt,
+  FULL_DAY_WINDOW,
   isWithinWorkingHours,
   localDateOf,
   nextWorkingStart,
@@ -133,5 +134,59 @@ describe('deferredWakeAt', () => {
       window,
     });
     expect(later.toISOString()).toBe('2026-11-27T00:00:00.000Z');
+  });
+});
+
+describe('a round-the-clock window (start = end)', () => {
+  it('is the city’s own or the global window, written 00:00–00:00 whatever equal times were stored', () => {
+    const full = { start: '00:00', end: '00:00' };
+    expect(
+      cityWorkingWindow({ working_hours_start: '00:00:00', working_hours_end: '00:00:00' }, globalHours),
+    ).toEqual(full);
+    expect(
+      cityWorkingWindow({ working_hours_start: '09:00', working_hours_end: '09:00' }, globalHours),
+    ).toEqual(full);
+    const globalFull = { working_hours_start: '10:00', working_hours_end: '10:00' };
+    expect(cityWorkingWindow({ working_hours_start: null, working_hours_end: null }, globalFull)).toEqual(
+      full,
+    );
+    expect(FULL_DAY_WINDOW).toEqual(full);
+  });
+
+  // Each instant with its local time; the Berlin ones are on the two DST-change days.
+  const instants: [string, string, string][] = [
+    ['2026-11-24T20:59:30Z', MOSCOW, '23:59:30'],
+    ['2026-11-24T21:00:00Z', MOSCOW, '00:00:00'],
+    ['2026-11-24T13:59:59Z', VLADIVOSTOK, '23:59:59'],
+    ['2026-03-29T00:59:30Z', BERLIN, '01:59:30 CET, a minute before the clock jumps'],
+    ['2026-03-29T01:00:00Z', BERLIN, '03:00 CEST'],
+    ['2026-03-29T21:59:30Z', BERLIN, '23:59:30 CEST'],
+    ['2026-10-25T00:30:00Z', BERLIN, '02:30 CEST, the first of the repeated hour'],
+    ['2026-10-25T01:30:00Z', BERLIN, '02:30 CET, the second'],
+    ['2026-10-25T22:59:30Z', BERLIN, '23:59:30 CET'],
+  ];
+
+  it.each(instants)('%s in %s (%s) is inside, and is its own next working start', (iso, tz) => {
+    const now = new Date(iso);
+    expect(isWithinWorkingHours(now, tz, '00:00', '00:00')).toBe(true);
+    expect(isWithinWorkingHours(now, tz, '00:00:00', '00:00:00')).toBe(true);
+    expect(isWithinWorkingHours(now, tz, '12:00', '12:00')).toBe(true);
+    expect(nextWorkingStart(now, tz, '00:00', '00:00')).toBe(now);
+    expect(deferredWakeAt({ timeslotStart: null, deferredAt: now, tz, window: FULL_DAY_WINDOW })).toBe(now);
+  });
+
+  it('a window up to 23:59 (the old spelling) still closes in the last minute', () => {
+    expect(isWithinWorkingHours(new Date('2026-11-24T20:59:30Z'), MOSCOW, '00:00', '23:59')).toBe(false);
+  });
+
+  it('a slot’s order wakes at the start of the slot’s local day at the latest', () => {
+    // A slot at 15:00 on 27 Nov Moscow wakes at 00:00 local on the 27th.
+    const wake = deferredWakeAt({
+      timeslotStart: new Date('2026-11-27T12:00:00Z'),
+      deferredAt: new Date('2026-11-24T12:00:00Z'),
+      tz: MOSCOW,
+      window: FULL_DAY_WINDOW,
+    });
+    expect(wake.toISOString()).toBe('2026-11-26T21:00:00.000Z');
   });
 });

@@ -6,10 +6,21 @@ import { SETTINGS } from './settings';
  * through zone conversion (never fixed offsets), so days with a DST change are handled.
  */
 
-/** A daily window in local wall-clock time, `HH:MM` (start inclusive, end exclusive). */
+/**
+ * A daily window in local wall-clock time, `HH:MM` (start inclusive, end exclusive). Equal
+ * start and end mean the whole day (round the clock); `cityWorkingWindow` writes it 00:00–00:00.
+ */
 export interface WorkingWindow {
   start: string;
   end: string;
+}
+
+/** The round-the-clock window. */
+export const FULL_DAY_WINDOW: WorkingWindow = { start: '00:00', end: '00:00' };
+
+/** Whether a window (`HH:MM` or Postgres `HH:MM:SS`) is the whole day: start equals end. */
+export function isFullDay(start: string, end: string): boolean {
+  return parseMinutes(start) === parseMinutes(end);
 }
 
 /** Postgres `time` columns read as `HH:MM:SS`; settings are `HH:MM`. */
@@ -31,7 +42,7 @@ function normalizeTime(time: string): string {
 function isValidWindow(start: string | null | undefined, end: string | null | undefined): boolean {
   if (!start || !end) return false;
   try {
-    return parseMinutes(start) < parseMinutes(end);
+    return parseMinutes(start) <= parseMinutes(end);
   } catch {
     return false;
   }
@@ -46,14 +57,11 @@ export function cityWorkingWindow(
   city: { working_hours_start: string | null; working_hours_end: string | null },
   settings: { working_hours_start: string; working_hours_end: string },
 ): WorkingWindow {
-  if (isValidWindow(city.working_hours_start, city.working_hours_end)) {
-    return { start: normalizeTime(city.working_hours_start!), end: normalizeTime(city.working_hours_end!) };
-  }
-  if (isValidWindow(settings.working_hours_start, settings.working_hours_end)) {
-    return {
-      start: normalizeTime(settings.working_hours_start),
-      end: normalizeTime(settings.working_hours_end),
-    };
+  const own = isValidWindow(city.working_hours_start, city.working_hours_end);
+  if (own || isValidWindow(settings.working_hours_start, settings.working_hours_end)) {
+    const start = own ? city.working_hours_start! : settings.working_hours_start;
+    const end = own ? city.working_hours_end! : settings.working_hours_end;
+    return isFullDay(start, end) ? FULL_DAY_WINDOW : { start: normalizeTime(start), end: normalizeTime(end) };
   }
   return { start: SETTINGS.working_hours_start.default, end: SETTINGS.working_hours_end.default };
 }
@@ -77,14 +85,29 @@ function localMinutes(instant: Date, tz: string): number {
   return parseMinutes(formatInTimeZone(instant, tz, 'HH:mm'));
 }
 
+/** Whether the local wall clock in `tz` shows a time before `time` (at 00:00: never). */
+export function isBeforeLocalTime(now: Date, tz: string, time: string): boolean {
+  return localMinutes(now, tz) < parseMinutes(time);
+}
+
+/** The instant the window closes on local date `date`: for a full day, the next midnight. */
+export function windowEndOn(date: string, window: WorkingWindow, tz: string): Date {
+  return isFullDay(window.start, window.end)
+    ? atLocalTime(addCalendarDays(date, 1), '00:00', tz)
+    : atLocalTime(date, window.end, tz);
+}
+
+/** Whether `now` is inside the window; a full-day window (start = end) always is. */
 export function isWithinWorkingHours(now: Date, tz: string, start: string, end: string): boolean {
+  if (isFullDay(start, end)) return true;
   const m = localMinutes(now, tz);
   return m >= parseMinutes(start) && m < parseMinutes(end);
 }
 
 /**
  * The earliest instant at or after `now` that lies inside the city's working window:
- * `now` itself during working hours, today's start before it, tomorrow's start after the end.
+ * `now` itself during working hours (always, for a full day), today's start before it,
+ * tomorrow's start after the end.
  */
 export function nextWorkingStart(now: Date, tz: string, start: string, end: string): Date {
   if (isWithinWorkingHours(now, tz, start, end)) return now;

@@ -1,8 +1,8 @@
 /**
  * A fixed-offset zone in which the local time is now `hour`:xx. Tests pick a city's clock this
- * way where the code under test reads the real clock (order creation's working hours): with
- * `hour` 12, a city open "00:00–23:59" is open whatever the wall clock says, even in the last
- * minute of a day.
+ * way where the code under test reads the real clock: which visit slots and "как можно скорее"
+ * staff are offered, and whether a city with daytime hours is open. (For "always open", give
+ * the city round-the-clock hours, 00:00–00:00, instead.)
  */
 export function zoneAtLocalHour(hour: number, now = new Date()): string {
   let off = (((hour - now.getUTCHours()) % 24) + 24) % 24;

@@ -75,7 +75,7 @@ describe('settings: values', () => {
     expect((await settingRow('distribution_sla_seconds'))!.value).toBe(90);
   });
 
-  it('working hours: a bad time and a start after the end are refused', async () => {
+  it('working hours: a bad time and a start after the end are refused; equal times are round the clock', async () => {
     await openSetting(T.groups.hours, 'Начало рабочего дня');
     expect((await d.send(admin, '25:00')).text).toBe(
       invalid('Введите время в формате ЧЧ:ММ, например 09:30.'),
@@ -84,7 +84,9 @@ describe('settings: values', () => {
       invalid('Введите время в формате ЧЧ:ММ, например 09:30.'),
     );
     expect((await d.send(admin, '21:00')).text).toBe(
-      invalid('Начало рабочего дня должно быть раньше конца (сейчас конец — 20:00).'),
+      invalid(
+        'Начало рабочего дня не может быть позже конца (сейчас конец — 20:00; то же время — круглосуточно).',
+      ),
     );
     expect((await loadSettings(h.tdb.db)).working_hours_start).toBe('10:00');
     await d.send(admin, '9:30');
@@ -92,9 +94,24 @@ describe('settings: values', () => {
 
     await openSetting(T.groups.hours, 'Конец рабочего дня');
     expect((await d.send(admin, '09:00')).text).toBe(
-      invalid('Конец рабочего дня должен быть позже начала (сейчас начало — 09:30).'),
+      invalid(
+        'Конец рабочего дня не может быть раньше начала (сейчас начало — 09:30; то же время — круглосуточно).',
+      ),
     );
     expect((await loadSettings(h.tdb.db)).working_hours_end).toBe('20:00');
+
+    // The end equal to the start: the whole day, shown so on the group screen.
+    const since = d.sentCount(admin);
+    await d.send(admin, '09:30');
+    expect((await loadSettings(h.tdb.db)).working_hours_end).toBe('09:30');
+    const [, group] = d.sentSince(admin, since);
+    expect(group!.text).toContain('Рабочий день: круглосуточно\n');
+    expect(group!.text).toContain('Одинаковые начало и конец — круглосуточно.');
+    // Back to 09:30–20:00 for the tests below.
+    await d.tapLast(admin, T.editButton('Конец рабочего дня'));
+    await d.send(admin, '20:00');
+    expect((await loadSettings(h.tdb.db)).working_hours_end).toBe('20:00');
+    expect(d.lastBotMessage(admin).text).toContain('Рабочий день: 09:30–20:00\n');
   });
 
   it('visit time slots: malformed or overlapping slots are refused, valid ones saved', async () => {
@@ -204,6 +221,46 @@ describe('settings: cities', () => {
     expect((await auditRows('city.working_hours')).map((a) => a.payload)).toEqual([
       { from: null, to: ['08:00', '22:00'] },
       { from: ['08:00', '22:00'], to: null },
+    ]);
+  });
+
+  it('per-city working hours: round the clock, typed as a word or as equal times', async () => {
+    const { city } = await createCity(h.tdb.db, { name: 'Круглоград' });
+    const row = () =>
+      h.tdb.db
+        .selectFrom('cities')
+        .select(['working_hours_start', 'working_hours_end'])
+        .where('id', '=', city.id)
+        .executeTakeFirstOrThrow();
+    const menu = await d.menu(admin);
+    await d.tap(admin, menu.message_id, {
+      data: encode('cityHoursOpen', { cityId: city.id }),
+      unchecked: true,
+    });
+    const prompt = (await d.tapLast(admin, T.cityHoursEdit)).last;
+    expect(prompt.text).toContain('«круглосуточно» (или 00:00-00:00)');
+    const since = d.sentCount(admin);
+    await d.send(admin, 'Круглосуточно');
+    const [saved] = d.sentSince(admin, since);
+    expect(saved!.text).toBe('✅ Часы работы города Круглоград: круглосуточно.');
+    expect(await row()).toEqual({ working_hours_start: '00:00:00', working_hours_end: '00:00:00' });
+    expect(d.lastBotMessage(admin).text).toContain('Рабочий день: круглосуточно (свои часы города)');
+
+    await d.tapLast(admin, T.cityHoursEdit);
+    await d.send(admin, '08:00-22:00');
+    await d.tapLast(admin, T.cityHoursEdit);
+    await d.send(admin, '09:15-09:15');
+    expect(await row()).toEqual({ working_hours_start: '00:00:00', working_hours_end: '00:00:00' });
+    expect(d.lastBotMessage(admin).text).toContain('Рабочий день: круглосуточно (свои часы города)');
+
+    // The 🗺 Гео card shows it too.
+    await d.tap(admin, menu.message_id, { data: encode('geoCity', { cityId: city.id }), unchecked: true });
+    expect(d.shown(admin, menu.message_id).text).toContain('Рабочий день: круглосуточно');
+    const audit = (await auditRows('city.working_hours')).filter((a) => a.entity_id === city.id);
+    expect(audit.map((a) => a.payload)).toEqual([
+      { from: null, to: ['00:00', '00:00'] },
+      { from: ['00:00', '00:00'], to: ['08:00', '22:00'] },
+      { from: ['08:00', '22:00'], to: ['00:00', '00:00'] },
     ]);
   });
 

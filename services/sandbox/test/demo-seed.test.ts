@@ -60,7 +60,7 @@ it('puts the demo admin and masters in place, idempotently, ready to receive ord
       shift_status: 'on',
       is_blocked: false,
       working_hours_start: '00:00:00',
-      working_hours_end: '23:59:00',
+      working_hours_end: '00:00:00',
     });
     expect(m.payout_method).not.toBeNull();
     expect(Object.keys(m.payout_data).length).toBeGreaterThan(0);

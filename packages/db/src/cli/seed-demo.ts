@@ -9,7 +9,7 @@ async function main() {
     await seedDemo(db);
     console.log(
       `demo seed: global admin "${DEMO_ADMIN.fullName}" (tg ${DEMO_ADMIN.tgUserId}), ${DEMO_MASTERS.length} masters on shift in ${DEMO_CITIES.join(' and ')}; ` +
-        `their working hours are now ${DEMO_WORKING_HOURS.start}–${DEMO_WORKING_HOURS.end} city time`,
+        `they now work round the clock (${DEMO_WORKING_HOURS.start}–${DEMO_WORKING_HOURS.end} city time)`,
     );
   } finally {
     await db.destroy();

@@ -19,11 +19,11 @@ import { DISTRICT_CENTRES } from './places';
 export const DEMO_ADMIN = { tgUserId: 700_000_001, fullName: 'Демо Админ', username: 'demo_admin' } as const;
 
 /**
- * The demo cities work round the clock (00:00–23:59 city time), so distribution offers orders at
+ * The demo cities work round the clock (00:00–00:00: equal start and end are the whole day), so distribution offers orders at
  * any hour of the visitor's day instead of deferring them to the next morning.
  */
 export const DEMO_CITIES = ['Москва', 'Новосибирск'] as const;
-export const DEMO_WORKING_HOURS = { start: '00:00', end: '23:59' } as const;
+export const DEMO_WORKING_HOURS = { start: '00:00', end: '00:00' } as const;
 
 /** A master may hold this many active orders, so repeated walkthroughs never hit the limit. */
 export const DEMO_MAX_ACTIVE_ORDERS = 20;

@@ -107,17 +107,18 @@ export function validateSetting(
   const parsed = parseSettingInput(key, input);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
-  if (key === 'working_hours_start' && String(v) >= current.working_hours_end)
+  // Equal start and end are allowed: the whole day.
+  if (key === 'working_hours_start' && String(v) > current.working_hours_end)
     return { ok: false, error: T.startAfterEnd(current.working_hours_end) };
-  if (key === 'working_hours_end' && String(v) <= current.working_hours_start)
+  if (key === 'working_hours_end' && String(v) < current.working_hours_start)
     return { ok: false, error: T.endBeforeStart(current.working_hours_start) };
   return parsed;
 }
 
-/** "10:00–20:00" of a city: its own hours or the global ones. */
+/** "10:00–20:00" (or "круглосуточно") of a city: its own hours or the global ones. */
 function cityHours(city: CityRow, s: Settings): { text: string; own: boolean } {
   const w = cityWorkingWindow(city, s);
-  return { text: `${w.start}–${w.end}`, own: city.working_hours_start !== null };
+  return { text: T.hours(w.start, w.end), own: city.working_hours_start !== null };
 }
 
 const IANA_SHAPE = /^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/;
@@ -136,6 +137,7 @@ export function canonicalTimezone(input: string): string | null {
 
 const DISTRICT_NAME = /^[\p{L}\d][\p{L}\d .()«»"-]*$/u;
 const HOURS_RANGE = /^(\S+)\s*[-–—]\s*(\S+)$/;
+const ROUND_THE_CLOCK = /^(круглосуточно|24\/7)$/i;
 /** ⚙️ Настройки: every business setting, per-city working hours, cities/districts/timezones. */
 export const settings = new Composer<AdminContext>();
 
@@ -263,15 +265,17 @@ settings.use(
       await resetCityHours(ctx, staff, city);
       return;
     }
-    const m = HOURS_RANGE.exec(raw);
+    const m = ROUND_THE_CLOCK.test(raw) ? ['', '00:00', '00:00'] : HOURS_RANGE.exec(raw);
     const start = m ? parseSettingInput('working_hours_start', m[1]!) : null;
     const end = m ? parseSettingInput('working_hours_end', m[2]!) : null;
     if (!start?.ok || !end?.ok) return void (await ctx.reply(T.badCityHours));
     const hours: [string, string] = [String(start.value), String(end.value)];
-    if (hours[0] >= hours[1]) return void (await ctx.reply(T.cityHoursOrder));
+    if (hours[0] > hours[1]) return void (await ctx.reply(T.cityHoursOrder));
+    // Round the clock is stored one way, 00:00–00:00, whatever equal times were typed.
+    if (hours[0] === hours[1]) hours.fill('00:00');
     await setCityWorkingHours(ctx.deps.dispatch, staff.id, city.id, hours);
     ctx.wizard.clear();
-    await ctx.reply(T.cityHoursSaved(city.name, `${hours[0]}–${hours[1]}`));
+    await ctx.reply(T.cityHoursSaved(city.name, T.hours(hours[0], hours[1])));
     await showCityHours(ctx, (await loadCity(ctx.deps.db, city.id))!);
   }),
 );
@@ -353,6 +357,10 @@ async function showGroup(ctx: AdminContext, group: Exclude<Group, 'geo'>) {
   const s = await loadSettings(ctx.deps.db);
   const tokens = GROUP_TOKENS[group];
   const lines = tokens.map((t) => T.line(label(TOKEN_KEYS[t]), display(s[TOKEN_KEYS[t]])));
+  if (group === 'hours') {
+    const w = cityWorkingWindow({ working_hours_start: null, working_hours_end: null }, s);
+    lines.unshift(T.globalHours(T.hours(w.start, w.end)));
+  }
   const text = [`<b>${T.groups[group]}</b>`, T.groupHints[group], '', ...lines].join('\n');
   const rows: InlineKeyboardButton[][] = tokens.map((t) => [
     cbButton(T.editButton(label(TOKEN_KEYS[t])), 'settingEdit', { key: t }),
