@@ -1,13 +1,14 @@
+import type { Db } from '@fs/db';
 import type { Settings } from '@fs/domain';
 import type { OutboxRef } from '@fs/queue';
 import { type RawBuilder, sql } from 'kysely';
-import { runAfterCommit } from '../shared/after-commit';
+import { type ExpiryToSchedule, runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps } from '../shared/deps';
-import { poolOf, queryPrepared } from '../shared/prepared';
+import { type PgQueryable, poolOf, queryPrepared } from '../shared/prepared';
 import { type BatchOrderRow, batchCandidatesSql, batchEligibleSql, distanceTerms } from './candidates';
 import type { DistributeResult } from './distribute';
 import { PRIORITY } from './due-work';
-import { insertOfferPairsSql } from './offer-insert';
+import { type InsertedOfferRow, insertOfferPairsSql } from './offer-insert';
 
 /**
  * Batch rounds (issue 12): the waiting orders of a city in one transaction on one connection,
@@ -104,12 +105,8 @@ export async function runBatchRound(
   single: (orderId: number) => Promise<DistributeResult>,
 ): Promise<DistributeResult[] | null> {
   const { db } = deps;
-  const opr = settings.distribution_offers_per_round;
   const client = await poolOf(db).connect();
-  const decided: Decided[] = [];
-  const refs: OutboxRef[] = [];
-  const expiries: { orderId: number; round: number; expiresAt: Date }[] = [];
-  const results = new Map<number, DistributeResult>();
+  let verdicts: Verdicts;
   try {
     await client.query('BEGIN');
     const taken = await queryPrepared(
@@ -122,107 +119,19 @@ export async function runBatchRound(
       await client.query('COMMIT');
       return taken[0]?.ok === false ? null : [];
     }
-    // A statement of its own after the locks: its snapshot sees whatever earlier holders committed.
-    const rows = await queryPrepared(
-      client,
-      db,
-      batchCandidatesSql({
-        cityId: picked[0]!.city_id,
-        orderIds: picked.map((p) => p.id),
-        offersPerRound: opr,
-        maxActiveOrders: settings.max_active_orders,
-        rounds: settings.distribution_rounds,
-        distance: await distanceTerms(db, { limit: 0, distance: settings }),
-      }),
-    );
-
-    // Hand out, lock, hand out again to the orders whose masters were held elsewhere.
-    const slots = new Map<number, number>();
-    const unavailable = new Set<number>();
-    const locked = new Set<number>();
-    const final = new Map<number, number[]>();
-    let pending = rows.filter((r) => (r.candidates?.length ?? 0) > 0);
-    for (let attempt = 0; attempt < LOCK_ATTEMPTS && pending.length > 0; attempt++) {
-      const picks = handOut(pending, opr, slots, unavailable, new Set(final.keys()));
-      const wanted = [...new Set([...picks.values()].flat())].filter((m) => !locked.has(m));
-      if (wanted.length > 0) {
-        const got = await queryPrepared<{ id: number }>(
-          client,
-          db,
-          sql<{
-            id: number;
-          }>`SELECT m.id FROM masters m WHERE m.id = ANY (${wanted}::int[]) ORDER BY m.id FOR UPDATE SKIP LOCKED`,
-        );
-        for (const g of got) locked.add(g.id);
-        for (const m of wanted) if (!locked.has(m)) unavailable.add(m);
-      }
-      const retry: BatchOrderRow[] = [];
-      for (const r of pending) {
-        const mine = picks.get(r.id) ?? [];
-        const ok = mine.filter((m) => locked.has(m));
-        // Give back the slots of masters that could not be locked.
-        for (const m of mine) if (!locked.has(m)) slots.set(m, (slots.get(m) ?? 0) + 1);
-        if (ok.length > 0 || mine.length === 0) final.set(r.id, ok);
-        else retry.push(r);
-      }
-      pending = retry;
-    }
-
+    const round: Round = { client, db, settings, opr: settings.distribution_offers_per_round };
+    const rows = await rankBatch(round, picked);
+    const { final, unavailable } = await handOutAndLock(round, rows);
     const toInsert = rows.filter((r) => (final.get(r.id)?.length ?? 0) > 0);
-    const inserted =
-      toInsert.length === 0
-        ? []
-        : await queryPrepared(
-            client,
-            db,
-            insertOfferPairsSql({
-              orders: toInsert.map((r) => ({
-                order: r,
-                masterIds: final.get(r.id)!,
-                round: r.dist_rounds_used + 1,
-              })),
-              slaSeconds: settings.distribution_sla_seconds,
-              limit: opr,
-              maxActiveOrders: settings.max_active_orders,
-              exclusive: true,
-            }),
-          );
-
+    const inserted = await insertBatchOffers(round, toInsert, final);
     // Any master held elsewhere or refused by the re-check: the hand-out's picture was stale, so
     // no order of this round is told "all busy" (that verdict ends its wake-up); they retry.
     const stale =
       unavailable.size > 0 ||
       toInsert.some((r) => !inserted.some((i) => i.order_id === r.id)) ||
       inserted.length < toInsert.reduce((n, r) => n + final.get(r.id)!.length, 0);
-    for (const r of rows) {
-      const mine = inserted.filter((i) => i.order_id === r.id);
-      const res = blank(r.id);
-      results.set(r.id, res);
-      if (mine.length > 0) {
-        res.outcome = 'offered';
-        res.offers = mine.map((i) => ({ offerId: i.offer_id, masterId: i.master_id }));
-        res.round = r.dist_rounds_used + 1;
-        res.expiresAt = mine[0]!.expires_at;
-        if (r.first_offer_at === null) res.secondsToFirstOffer = r.age_seconds;
-        refs.push(...mine.map((i) => ({ id: i.outbox_id, bot: 'master' as const })));
-        expiries.push({ orderId: r.id, round: res.round, expiresAt: res.expiresAt });
-        continue;
-      }
-      const candidates = r.candidates ?? [];
-      let outcome: Outcome;
-      if (candidates.length === 0) outcome = r.busy > 0 ? 'masters_busy' : 'needs_single';
-      else if (candidates.length >= r.k || stale || (final.get(r.id)?.length ?? 0) > 0)
-        // More candidates may exist beyond the list, some were held by others, or the re-check
-        // refused them: rank again shortly.
-        outcome = 'contended';
-      else outcome = 'masters_busy'; // every free candidate went to an earlier order of this batch
-      decided.push({ row: r, picks: final.get(r.id) ?? [], outcome });
-      res.outcome = outcome === 'needs_single' ? 'locked' : outcome;
-    }
-    const busy = decided.filter((d) => d.outcome === 'masters_busy').map((d) => d.row.id);
-    const undecided = decided.filter((d) => d.outcome !== 'masters_busy').map((d) => d.row.id);
-    if (busy.length > 0 || undecided.length > 0)
-      await queryPrepared(client, db, stampBusySql(busy, undecided, picked[0]!.at));
+    verdicts = decideOrders(rows, final, inserted, stale);
+    await stampVerdicts(round, verdicts.decided, picked[0]!.at);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -230,7 +139,166 @@ export async function runBatchRound(
   } finally {
     client.release();
   }
+  return afterBatchCommit(deps, verdicts, single);
+}
 
+/** One round's transaction: its connection and settings. */
+interface Round {
+  client: PgQueryable;
+  db: Db;
+  settings: Settings;
+  /** Offers per order and round. */
+  opr: number;
+}
+
+/** Ranks the city's masters once for all the locked orders (a statement of its own, see the module comment). */
+async function rankBatch(round: Round, picked: LockedOrderRow[]): Promise<BatchOrderRow[]> {
+  const { client, db, settings, opr } = round;
+  // A statement of its own after the locks: its snapshot sees whatever earlier holders committed.
+  return queryPrepared(
+    client,
+    db,
+    batchCandidatesSql({
+      cityId: picked[0]!.city_id,
+      orderIds: picked.map((p) => p.id),
+      offersPerRound: opr,
+      maxActiveOrders: settings.max_active_orders,
+      rounds: settings.distribution_rounds,
+      distance: await distanceTerms(db, { limit: 0, distance: settings }),
+    }),
+  );
+}
+
+/**
+ * Hands out, locks the picked masters, hands out again to the orders whose masters were held
+ * elsewhere: each order's locked masters (`final`) and the masters other transactions held.
+ */
+async function handOutAndLock(
+  round: Round,
+  rows: BatchOrderRow[],
+): Promise<{ final: Map<number, number[]>; unavailable: Set<number> }> {
+  const slots = new Map<number, number>();
+  const unavailable = new Set<number>();
+  const locked = new Set<number>();
+  const final = new Map<number, number[]>();
+  let pending = rows.filter((r) => (r.candidates?.length ?? 0) > 0);
+  for (let attempt = 0; attempt < LOCK_ATTEMPTS && pending.length > 0; attempt++) {
+    const picks = handOut(pending, round.opr, slots, unavailable, new Set(final.keys()));
+    const wanted = [...new Set([...picks.values()].flat())].filter((m) => !locked.has(m));
+    if (wanted.length > 0) {
+      for (const id of await lockMasters(round, wanted)) locked.add(id);
+      for (const m of wanted) if (!locked.has(m)) unavailable.add(m);
+    }
+    const retry: BatchOrderRow[] = [];
+    for (const r of pending) {
+      const mine = picks.get(r.id) ?? [];
+      const ok = mine.filter((m) => locked.has(m));
+      // Give back the slots of masters that could not be locked.
+      for (const m of mine) if (!locked.has(m)) slots.set(m, (slots.get(m) ?? 0) + 1);
+      if (ok.length > 0 || mine.length === 0) final.set(r.id, ok);
+      else retry.push(r);
+    }
+    pending = retry;
+  }
+  return { final, unavailable };
+}
+
+/** Locks the masters no other transaction holds (SKIP LOCKED); their ids. */
+async function lockMasters(round: Round, masterIds: number[]): Promise<number[]> {
+  const got = await queryPrepared<{ id: number }>(
+    round.client,
+    round.db,
+    sql<{
+      id: number;
+    }>`SELECT m.id FROM masters m WHERE m.id = ANY (${masterIds}::int[]) ORDER BY m.id FOR UPDATE SKIP LOCKED`,
+  );
+  return got.map((g) => g.id);
+}
+
+/** Every order's offers to its locked masters, in one statement (offer-insert.ts). */
+async function insertBatchOffers(
+  round: Round,
+  toInsert: BatchOrderRow[],
+  final: Map<number, number[]>,
+): Promise<InsertedOfferRow[]> {
+  if (toInsert.length === 0) return [];
+  const { settings, opr } = round;
+  return queryPrepared(
+    round.client,
+    round.db,
+    insertOfferPairsSql({
+      orders: toInsert.map((r) => ({
+        order: r,
+        masterIds: final.get(r.id)!,
+        round: r.dist_rounds_used + 1,
+      })),
+      slaSeconds: settings.distribution_sla_seconds,
+      limit: opr,
+      maxActiveOrders: settings.max_active_orders,
+      exclusive: true,
+    }),
+  );
+}
+
+/** What the round decided: a result per order, and the work after commit. */
+interface Verdicts {
+  results: Map<number, DistributeResult>;
+  /** The orders that got no offer, with why. */
+  decided: Decided[];
+  refs: OutboxRef[];
+  expiries: ExpiryToSchedule[];
+}
+
+/** Each order's outcome from its inserted offers, or why it got none (pure). */
+function decideOrders(
+  rows: BatchOrderRow[],
+  final: Map<number, number[]>,
+  inserted: InsertedOfferRow[],
+  stale: boolean,
+): Verdicts {
+  const v: Verdicts = { results: new Map(), decided: [], refs: [], expiries: [] };
+  for (const r of rows) {
+    const mine = inserted.filter((i) => i.order_id === r.id);
+    const res = blank(r.id);
+    v.results.set(r.id, res);
+    if (mine.length > 0) {
+      res.outcome = 'offered';
+      res.offers = mine.map((i) => ({ offerId: i.offer_id, masterId: i.master_id }));
+      res.round = r.dist_rounds_used + 1;
+      res.expiresAt = mine[0]!.expires_at;
+      if (r.first_offer_at === null) res.secondsToFirstOffer = r.age_seconds;
+      v.refs.push(...mine.map((i) => ({ id: i.outbox_id, bot: 'master' as const })));
+      v.expiries.push({ orderId: r.id, round: res.round, expiresAt: res.expiresAt });
+      continue;
+    }
+    const candidates = r.candidates ?? [];
+    let outcome: Outcome;
+    if (candidates.length === 0) outcome = r.busy > 0 ? 'masters_busy' : 'needs_single';
+    else if (candidates.length >= r.k || stale || (final.get(r.id)?.length ?? 0) > 0)
+      // More candidates may exist beyond the list, some were held by others, or the re-check
+      // refused them: rank again shortly.
+      outcome = 'contended';
+    else outcome = 'masters_busy'; // every free candidate went to an earlier order of this batch
+    v.decided.push({ row: r, picks: final.get(r.id) ?? [], outcome });
+    res.outcome = outcome === 'needs_single' ? 'locked' : outcome;
+  }
+  return v;
+}
+
+/** Stamps the orders found all busy, clears the verdict of the undecided ones (stampBusySql). */
+async function stampVerdicts(round: Round, decided: Decided[], at: Date): Promise<void> {
+  const busy = decided.filter((d) => d.outcome === 'masters_busy').map((d) => d.row.id);
+  const undecided = decided.filter((d) => d.outcome !== 'masters_busy').map((d) => d.row.id);
+  if (busy.length > 0 || undecided.length > 0)
+    await queryPrepared(round.client, round.db, stampBusySql(busy, undecided, at));
+}
+
+/** Pushes and expiry jobs; the orders nobody qualifies for go through the per-order path. */
+async function afterBatchCommit(
+  deps: DispatchDeps,
+  { results, decided, refs, expiries }: Verdicts,
+  single: (orderId: number) => Promise<DistributeResult>,
+): Promise<DistributeResult[]> {
   await runAfterCommit(deps, { outbox: refs });
   if (expiries.length > 0)
     await deps.queues

@@ -1,4 +1,4 @@
-import { DISTRIBUTABLE_STATUSES, type OrderStatus } from '@fs/domain';
+import { DISTRIBUTABLE_STATUSES, type OrderStatus, type Settings } from '@fs/domain';
 import { insertOutbox, type OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
 import { deferredOrderWakeAt } from '../orders/deferred';
@@ -15,7 +15,7 @@ import {
   escalateToLogist,
 } from './escalation';
 import { closeDueOffers } from './offer-clock';
-import { insertOffers } from './offer-insert';
+import { type InsertedOffers, insertOffers } from './offer-insert';
 
 export type DistributeOutcome =
   | 'not_found'
@@ -104,15 +104,6 @@ async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | 
 
 const isDistributable = (s: OrderStatus) => (DISTRIBUTABLE_STATUSES as readonly OrderStatus[]).includes(s);
 
-/**
- * The per-order algorithm (spec "Per-order algorithm"), in one transaction holding the order
- * row with SKIP LOCKED so any number of scheduler replicas can run it: wake a due deferred
- * order, close due offers (expired, or withdrawn when never delivered), stop while offers are open, escalate to admins when due, escalate
- * to logists when rounds are exhausted or nobody qualifies, else offer the next round.
- * Pushes and the expiry job are enqueued after commit.
- *
- * long-function: the spec's per-order algorithm as one locked transaction, steps in spec order (each step is a helper).
- */
 export interface DistributeOptions {
   /**
    * Batch rounds (batch-round.ts): a waiting order is distributed together with up to this many
@@ -180,17 +171,16 @@ function quiet(orderId: number): Omit<DistributeResult, 'outcome'> {
   };
 }
 
+/**
+ * The per-order algorithm (spec "Per-order algorithm"), in one transaction holding the order
+ * row with SKIP LOCKED so any number of scheduler replicas can run it: wake a due deferred
+ * order, close due offers (expired, or withdrawn when never delivered), stop while offers are
+ * open, escalate to admins when due, escalate to logists when rounds are exhausted or nobody
+ * qualifies, else offer the next round. Pushes and the expiry job are enqueued after commit.
+ */
 async function distributeOrderAlone(deps: DispatchDeps, orderId: number): Promise<DistributeResult> {
   const settings = await deps.settings.get();
-  const result: DistributeResult = {
-    orderId,
-    outcome: 'not_found',
-    expiredOffers: 0,
-    withdrawnOffers: 0,
-    escalations: [],
-    offers: [],
-    wokeFromDeferred: false,
-  };
+  const result: DistributeResult = { ...quiet(orderId), outcome: 'not_found' };
   const after: AfterCommitWork = {};
 
   await deps.db.transaction().execute(async (trx) => {
@@ -200,117 +190,149 @@ async function distributeOrderAlone(deps: DispatchDeps, orderId: number): Promis
       result.outcome = exists ? 'locked' : 'not_found';
       return;
     }
-
-    if (order.status === 'deferred') {
-      const wakeAt = deferredOrderWakeAt(order, settings);
-      if (wakeAt.getTime() > nowOf(deps).getTime()) {
-        result.outcome = 'deferred';
-        result.wakeAt = wakeAt;
-        return;
-      }
-      await transitionOrder(trx, {
-        orderId,
-        from: 'deferred',
-        to: 'searching',
-        actorType: 'system',
-        reason: 'deferred_wakeup',
-        context: { wake_at: wakeAt.toISOString() },
-      });
-      order.status = 'searching';
-      result.wokeFromDeferred = true;
-    }
+    if (order.status === 'deferred' && !(await wakeIfDue(deps, trx, order, settings, result))) return;
     if (!isDistributable(order.status) || order.assigned_master_id !== null) {
       result.outcome = 'not_distributable';
       return;
     }
-
-    const outbox: OutboxInsert[] = [];
-    const flush = async () => (outbox.length > 0 ? insertOutbox(trx, outbox) : []);
-
+    const run: AloneRun = { trx, order, settings, result, outbox: [] };
     if (order.due_offers > 0) {
-      const closed = await closeDueOffers(trx, orderId);
-      result.expiredOffers = closed.expired.length;
-      result.withdrawnOffers = closed.withdrawn.length;
-      if (closed.roundsUsed !== null) order.dist_rounds_used = closed.roundsUsed;
-      outbox.push(...closed.outbox);
-      // Their masters are free again for the city's other waiting orders.
-      if (closed.expired.length + closed.withdrawn.length > 0)
-        after.freed = { cityId: order.city_id, reason: 'offers_expired' };
+      const freed = await closeDue(run);
+      if (freed) after.freed = freed;
     }
-    if (order.open_offers - result.expiredOffers - result.withdrawnOffers > 0) {
-      result.outcome = 'offers_open';
-      after.outbox = await flush();
-      return;
-    }
-
-    const target: EscalationTarget = {
-      orderId,
-      cityId: order.city_id,
-      roundsUsed: order.dist_rounds_used,
-      snapshot: toOrderSnapshot(order),
-    };
-    const escalate = async (e: EscalationOutcome | null) => {
-      if (!e) return;
-      result.escalations.push({ level: e.level, reason: e.reason, notified: e.notified });
-      outbox.push(...e.outbox);
-    };
-    if (order.escalated_logist_at && !order.escalated_admin_at) {
-      await escalate(await escalateToAdminIfDue(trx, target, settings));
-    }
-
-    if (order.dist_rounds_used >= settings.distribution_rounds) {
-      await escalate(await escalateToLogist(trx, target, 'rounds_exhausted', settings));
-      result.outcome = 'escalated';
-      after.outbox = await flush();
-      return;
-    }
-
-    const round = order.dist_rounds_used + 1;
-    for (let attempt = 0; attempt < OFFER_ATTEMPTS; attempt++) {
-      const selection = await selectCandidates(trx, order, {
-        limit: settings.distribution_offers_per_round + RACE_SLACK,
-        maxActiveOrders: settings.max_active_orders,
-        distance: settings,
-        lock: settings.distribution_offers_per_round,
-      });
-      if (selection.candidates.length === 0) {
-        if (selection.busy > 0) {
-          result.outcome = 'masters_busy';
-        } else {
-          const reason = order.district_id === null ? 'no_district' : 'no_candidates';
-          await escalate(await escalateToLogist(trx, target, reason, settings));
-          result.outcome = 'escalated';
-        }
-        after.outbox = await flush();
-        return;
-      }
-      // A guarantee order goes to its preferred master first, alone: the statement then locks only them.
-      const made = await insertOffers(trx, {
-        order,
-        masterIds: selection.locked,
-        round,
-        slaSeconds: settings.distribution_sla_seconds,
-        limit: settings.distribution_offers_per_round,
-        maxActiveOrders: settings.max_active_orders,
-        exclusive: true,
-      });
-      if (!made) continue; // every picked master was taken by a concurrent run: rank again
-      result.outcome = 'offered';
-      result.offers = made.offers;
-      result.round = round;
-      result.expiresAt = made.expiresAt;
-      if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
-      after.outbox = [...(await flush()), ...made.outbox];
-      after.expiry = { orderId, round, expiresAt: made.expiresAt };
-      return;
-    }
-    result.outcome = 'contended';
-    after.outbox = await flush();
+    const made = await nextStep(run);
+    const queued = run.outbox.length > 0 ? await insertOutbox(trx, run.outbox) : [];
+    after.outbox = made ? [...queued, ...made.outbox] : queued;
+    if (made) after.expiry = { orderId, round: result.round!, expiresAt: made.expiresAt };
   });
 
   await runAfterCommit(deps, after);
   deps.logger.debug({ order_id: orderId, ...result }, 'distribution run');
   return result;
+}
+
+/** One per-order run inside its transaction: what its steps read and fill in. */
+interface AloneRun {
+  trx: Executor;
+  order: LockedOrder;
+  settings: Settings;
+  result: DistributeResult;
+  /** Outbox rows the steps produced, inserted together at the end of the transaction. */
+  outbox: OutboxInsert[];
+}
+
+/** A deferred order: wakes it (to `searching`) once its wake time has come; false while it sleeps. */
+async function wakeIfDue(
+  deps: DispatchDeps,
+  trx: Executor,
+  order: LockedOrder,
+  settings: Settings,
+  result: DistributeResult,
+): Promise<boolean> {
+  const wakeAt = deferredOrderWakeAt(order, settings);
+  if (wakeAt.getTime() > nowOf(deps).getTime()) {
+    result.outcome = 'deferred';
+    result.wakeAt = wakeAt;
+    return false;
+  }
+  await transitionOrder(trx, {
+    orderId: order.id,
+    from: 'deferred',
+    to: 'searching',
+    actorType: 'system',
+    reason: 'deferred_wakeup',
+    context: { wake_at: wakeAt.toISOString() },
+  });
+  order.status = 'searching';
+  result.wokeFromDeferred = true;
+  return true;
+}
+
+/** Closes the order's due offers; their city, when some master became free again. */
+async function closeDue(run: AloneRun): Promise<AfterCommitWork['freed']> {
+  const { order, result } = run;
+  const closed = await closeDueOffers(run.trx, order.id);
+  result.expiredOffers = closed.expired.length;
+  result.withdrawnOffers = closed.withdrawn.length;
+  if (closed.roundsUsed !== null) order.dist_rounds_used = closed.roundsUsed;
+  run.outbox.push(...closed.outbox);
+  // Their masters are free again for the city's other waiting orders.
+  return closed.expired.length + closed.withdrawn.length > 0
+    ? { cityId: order.city_id, reason: 'offers_expired' }
+    : undefined;
+}
+
+/** After the due offers: wait for open ones, escalate, or offer the next round (its offers when made). */
+async function nextStep(run: AloneRun): Promise<InsertedOffers | null> {
+  const { trx, order, settings, result } = run;
+  if (order.open_offers - result.expiredOffers - result.withdrawnOffers > 0) {
+    result.outcome = 'offers_open';
+    return null;
+  }
+  const target: EscalationTarget = {
+    orderId: order.id,
+    cityId: order.city_id,
+    roundsUsed: order.dist_rounds_used,
+    snapshot: toOrderSnapshot(order),
+  };
+  if (order.escalated_logist_at && !order.escalated_admin_at) {
+    noteEscalation(run, await escalateToAdminIfDue(trx, target, settings));
+  }
+  if (order.dist_rounds_used >= settings.distribution_rounds) {
+    noteEscalation(run, await escalateToLogist(trx, target, 'rounds_exhausted', settings));
+    result.outcome = 'escalated';
+    return null;
+  }
+  return offerNextRound(run, target);
+}
+
+function noteEscalation(run: AloneRun, e: EscalationOutcome | null): void {
+  if (!e) return;
+  run.result.escalations.push({ level: e.level, reason: e.reason, notified: e.notified });
+  run.outbox.push(...e.outbox);
+}
+
+/** Ranks, locks and offers the next round; ranks again when concurrent runs took every pick. */
+async function offerNextRound(run: AloneRun, target: EscalationTarget): Promise<InsertedOffers | null> {
+  const { trx, order, settings, result } = run;
+  const round = order.dist_rounds_used + 1;
+  for (let attempt = 0; attempt < OFFER_ATTEMPTS; attempt++) {
+    const selection = await selectCandidates(trx, order, {
+      limit: settings.distribution_offers_per_round + RACE_SLACK,
+      maxActiveOrders: settings.max_active_orders,
+      distance: settings,
+      lock: settings.distribution_offers_per_round,
+    });
+    if (selection.candidates.length === 0) {
+      if (selection.busy > 0) {
+        result.outcome = 'masters_busy';
+      } else {
+        const reason = order.district_id === null ? 'no_district' : 'no_candidates';
+        noteEscalation(run, await escalateToLogist(trx, target, reason, settings));
+        result.outcome = 'escalated';
+      }
+      return null;
+    }
+    // A guarantee order goes to its preferred master first, alone: the statement then locks only them.
+    const made = await insertOffers(trx, {
+      order,
+      masterIds: selection.locked,
+      round,
+      slaSeconds: settings.distribution_sla_seconds,
+      limit: settings.distribution_offers_per_round,
+      maxActiveOrders: settings.max_active_orders,
+      exclusive: true,
+    });
+    if (!made) continue; // every picked master was taken by a concurrent run: rank again
+    result.outcome = 'offered';
+    result.offers = made.offers;
+    result.round = round;
+    result.expiresAt = made.expiresAt;
+    if (order.first_offer_at === null) result.secondsToFirstOffer = order.age_seconds;
+    return made;
+  }
+  result.outcome = 'contended';
+  return null;
 }
 
 /**
