@@ -26,6 +26,15 @@ const KEEP = {
  */
 const NOTIFY_RETRY = { attempts: 50, backoff: { type: 'outbox' } };
 
+/** The order's wake-up at an offer's expiry (a delayed distribution job; `jobId` makes a repeat harmless). */
+function offerExpiryJob(orderId: number, jobId: string, expiresAt: Date) {
+  return {
+    name: DISTRIBUTION_JOBS.offerExpiry,
+    data: { orderId, reason: 'offer_expiry' } satisfies DistributionJob,
+    opts: { jobId, delay: Math.max(0, expiresAt.getTime() - Date.now()), ...KEEP },
+  };
+}
+
 /** Producers used after a commit: wake an order, schedule an expiry, enqueue outbox rows. */
 export class Queues {
   readonly distribution: Queue;
@@ -80,12 +89,8 @@ export class Queues {
 
   /** A delayed wake-up at the round's expiry time (its delivery deadline until the push lands). */
   async scheduleOfferExpiry(orderId: number, round: number, expiresAt: Date): Promise<void> {
-    const data: DistributionJob = { orderId, reason: 'offer_expiry' };
-    await this.distribution.add(DISTRIBUTION_JOBS.offerExpiry, data, {
-      jobId: jobIds.offerExpiry(orderId, round, expiresAt),
-      delay: Math.max(0, expiresAt.getTime() - Date.now()),
-      ...KEEP,
-    });
+    const job = offerExpiryJob(orderId, jobIds.offerExpiry(orderId, round, expiresAt), expiresAt);
+    await this.distribution.add(job.name, job.data, job.opts);
   }
 
   /** scheduleOfferExpiry for many rounds at once (a batch round): one Redis round trip. */
@@ -94,15 +99,9 @@ export class Queues {
   ): Promise<void> {
     if (rounds.length === 0) return;
     await this.distribution.addBulk(
-      rounds.map((r) => ({
-        name: DISTRIBUTION_JOBS.offerExpiry,
-        data: { orderId: r.orderId, reason: 'offer_expiry' } satisfies DistributionJob,
-        opts: {
-          jobId: jobIds.offerExpiry(r.orderId, r.round, r.expiresAt),
-          delay: Math.max(0, r.expiresAt.getTime() - Date.now()),
-          ...KEEP,
-        },
-      })),
+      rounds.map((r) =>
+        offerExpiryJob(r.orderId, jobIds.offerExpiry(r.orderId, r.round, r.expiresAt), r.expiresAt),
+      ),
     );
   }
 
@@ -112,15 +111,7 @@ export class Queues {
   ): Promise<void> {
     if (offers.length === 0) return;
     await this.distribution.addBulk(
-      offers.map((o) => ({
-        name: DISTRIBUTION_JOBS.offerExpiry,
-        data: { orderId: o.orderId, reason: 'offer_expiry' } satisfies DistributionJob,
-        opts: {
-          jobId: jobIds.deliveredOfferExpiry(o.offerId),
-          delay: Math.max(0, o.expiresAt.getTime() - Date.now()),
-          ...KEEP,
-        },
-      })),
+      offers.map((o) => offerExpiryJob(o.orderId, jobIds.deliveredOfferExpiry(o.offerId), o.expiresAt)),
     );
   }
 

@@ -51,26 +51,10 @@ export async function escalateToLogist(
     ])
     .executeTakeFirstOrThrow();
   if (!row.needs_notice) return { level: 'logist', reason, notified: false, outbox: [] };
-  const outbox = await noticeRows(trx, target, {
-    event: 'escalation_logist',
-    audience: 'city_staff',
-    reason,
-    episodeStart: row.escalated_logist_at!,
-    channel: settings.alerts_channel_id,
+  return announce(trx, target, 'logist', reason, row.escalated_logist_at!, settings.alerts_channel_id, {
+    detail: `${reason}, rounds used ${target.roundsUsed}`,
+    context: { rounds_used: target.roundsUsed },
   });
-  await trx
-    .updateTable('orders')
-    .set({ escalation_logist_notified_at: sql<Date>`now()` })
-    .where('id', '=', target.orderId)
-    .execute();
-  await recordSystemEvent(trx, {
-    source: 'distribution',
-    level: 'warn',
-    message: `order #${target.orderId} escalated to logists (${reason}, rounds used ${target.roundsUsed}); ${outbox.length} notices`,
-    orderId: target.orderId,
-    context: { level: 'logist', reason, rounds_used: target.roundsUsed },
-  });
-  return { level: 'logist', reason, notified: true, outbox };
 }
 
 /**
@@ -103,49 +87,57 @@ export async function escalateToAdminIfDue(
   if (!row) return null;
   const reason = (row.escalation_reason ?? 'rounds_exhausted') as EscalationReason;
   if (!row.needs_notice) return { level: 'admin', reason, notified: false, outbox: [] };
-  const outbox = await noticeRows(trx, target, {
-    event: 'escalation_admin',
-    audience: 'city_admins',
-    reason,
-    episodeStart: row.escalated_admin_at!,
-    channel: settings.alerts_channel_id,
+  return announce(trx, target, 'admin', reason, row.escalated_admin_at!, settings.alerts_channel_id, {
+    detail: reason,
   });
-  await trx
-    .updateTable('orders')
-    .set({ escalation_admin_notified_at: sql<Date>`now()` })
-    .where('id', '=', target.orderId)
-    .execute();
-  await recordSystemEvent(trx, {
-    source: 'distribution',
-    level: 'error',
-    message: `order #${target.orderId} escalated to admins (${reason}); ${outbox.length} notices`,
-    orderId: target.orderId,
-    context: { level: 'admin', reason },
-  });
-  return { level: 'admin', reason, notified: true, outbox };
 }
 
-async function noticeRows(
+/** Who hears of each level's episode, the stamp that records it and the system event's level. */
+const LEVELS = {
+  logist: {
+    event: 'escalation_logist',
+    audience: 'city_staff',
+    stamp: { escalation_logist_notified_at: sql<Date>`now()` },
+    severity: 'warn',
+  },
+  admin: {
+    event: 'escalation_admin',
+    audience: 'city_admins',
+    stamp: { escalation_admin_notified_at: sql<Date>`now()` },
+    severity: 'error',
+  },
+} as const;
+
+/** Tells staff of the episode (outbox rows), stamps the notice on the order and records the event. */
+async function announce(
   trx: Executor,
   target: EscalationTarget,
-  n: {
-    event: 'escalation_logist' | 'escalation_admin';
-    audience: 'city_staff' | 'city_admins';
-    reason: EscalationReason;
-    episodeStart: Date;
-    channel: string;
-  },
-): Promise<OutboxInsert[]> {
-  const staffIds = await staffRecipients(trx, target.cityId, n.audience);
-  const payload: EscalationPayload = { ...target.snapshot, reason: n.reason, rounds_used: target.roundsUsed };
-  return staffOutboxRows({
-    event: n.event,
+  level: EscalationOutcome['level'],
+  reason: EscalationReason,
+  episodeStart: Date,
+  channel: string,
+  event: { detail: string; context?: Record<string, unknown> },
+): Promise<EscalationOutcome> {
+  const { event: name, audience, stamp, severity } = LEVELS[level];
+  const staffIds = await staffRecipients(trx, target.cityId, audience);
+  const payload: EscalationPayload = { ...target.snapshot, reason, rounds_used: target.roundsUsed };
+  const outbox = staffOutboxRows({
+    event: name,
     staffIds,
-    channelId: alertsChannelId(n.channel),
+    channelId: alertsChannelId(channel),
     orderId: target.orderId,
     payload,
-    dedupPrefix: `${n.event}:${target.orderId}:${n.episodeStart.getTime()}`,
+    dedupPrefix: `${name}:${target.orderId}:${episodeStart.getTime()}`,
   });
+  await trx.updateTable('orders').set(stamp).where('id', '=', target.orderId).execute();
+  await recordSystemEvent(trx, {
+    source: 'distribution',
+    level: severity,
+    message: `order #${target.orderId} escalated to ${level}s (${event.detail}); ${outbox.length} notices`,
+    orderId: target.orderId,
+    context: { level, reason, ...event.context },
+  });
+  return { level, reason, notified: true, outbox };
 }
 
 /**
