@@ -59,6 +59,23 @@ export type RejectCommissionResult =
   | { kind: 'ok'; status: 'wait_pay' | 'overdue' }
   | { kind: CommissionRefusal };
 
+/**
+ * The commission locked for a staff check, or why the check is refused: missing, outside the
+ * actor's cities, or not in one of `statuses`.
+ */
+async function lockForCheck(
+  trx: Executor,
+  actor: StaffActor,
+  commissionId: number,
+  statuses: readonly CommissionStatus[],
+): Promise<LockedCommission | { kind: CommissionRefusal }> {
+  const c = await lockCommission(trx, commissionId);
+  if (!c) return { kind: 'not_found' };
+  if (!actor.inScope(c.city_id)) return { kind: 'not_in_scope' };
+  if (!(statuses as readonly string[]).includes(c.status)) return { kind: 'wrong_state' };
+  return c;
+}
+
 const checkedPayload = (c: LockedCommission, reason?: string): CommissionCheckedPayload => ({
   commission_id: c.id,
   order_id: c.order_id,
@@ -161,12 +178,8 @@ export async function approveCommission(
 ): Promise<ApproveCommissionResult> {
   const settings = await deps.settings.get();
   const done = await deps.db.transaction().execute(async (trx) => {
-    const c = await lockCommission(trx, commissionId);
-    if (!c) return { result: { kind: 'not_found' as const }, refs: [] };
-    if (!actor.inScope(c.city_id)) return { result: { kind: 'not_in_scope' as const }, refs: [] };
-    if (!(APPROVABLE_STATUSES as readonly string[]).includes(c.status)) {
-      return { result: { kind: 'wrong_state' as const }, refs: [] };
-    }
+    const c = await lockForCheck(trx, actor, commissionId, APPROVABLE_STATUSES);
+    if ('kind' in c) return { result: c, refs: [] };
     await trx
       .updateTable('commissions')
       .set({
@@ -254,12 +267,8 @@ export async function rejectCommission(
   reason: string,
 ): Promise<RejectCommissionResult> {
   const done = await deps.db.transaction().execute(async (trx) => {
-    const c = await lockCommission(trx, commissionId);
-    if (!c) return { result: { kind: 'not_found' as const }, refs: [] };
-    if (!actor.inScope(c.city_id)) return { result: { kind: 'not_in_scope' as const }, refs: [] };
-    if (!(REJECTABLE_STATUSES as readonly string[]).includes(c.status)) {
-      return { result: { kind: 'wrong_state' as const }, refs: [] };
-    }
+    const c = await lockForCheck(trx, actor, commissionId, REJECTABLE_STATUSES);
+    if ('kind' in c) return { result: c, refs: [] };
     const row = await trx
       .updateTable('commissions')
       .set({

@@ -150,6 +150,11 @@ function masterRow<E extends OutboxInsert['event']>(
   return { bot: 'master', event, master_id: masterId, payload: { ...payload }, dedup_key: dedupKey };
 }
 
+/** The master is told staff changed their profile (once per master version). */
+function profileUpdatedRow(masterId: number, version: number, notice: ProfileUpdatedPayload): OutboxInsert {
+  return masterRow(masterId, 'profile_updated', notice, `profile_updated:m${masterId}:v${version}`);
+}
+
 /** Pending → approved and verified (by whom, when); the master is told. */
 export function approveMaster(deps: Deps, actor: StaffActor, masterId: number): Promise<MasterActionResult> {
   return actOnMaster<object>(deps, actor, masterId, 'approve', async (_trx, m, change) => {
@@ -358,13 +363,10 @@ export function setMasterDistricts(
                 .orderBy('name')
                 .execute()
             ).map((d) => d.name);
-      const notice: ProfileUpdatedPayload = { field: 'districts', values: names };
       return {
         result: { kind: 'ok', districtIds: ids },
         wake: true,
-        outbox: changed
-          ? [masterRow(m.id, 'profile_updated', notice, `profile_updated:m${m.id}:v${version}`)]
-          : [],
+        outbox: changed ? [profileUpdatedRow(m.id, version, { field: 'districts', values: names })] : [],
       };
     },
   );
@@ -396,9 +398,7 @@ export function setMasterSkills(
     return {
       result: { kind: 'ok', skills: wanted },
       wake: true,
-      outbox: changed
-        ? [masterRow(m.id, 'profile_updated', notice, `profile_updated:m${m.id}:v${version}`)]
-        : [],
+      outbox: changed ? [profileUpdatedRow(m.id, version, notice)] : [],
     };
   });
 }
