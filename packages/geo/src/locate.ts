@@ -169,23 +169,17 @@ export async function locateAddress(deps: LocateDeps, input: AddressInput): Prom
       };
     }
   }
-  if (row.street_lat !== null && row.street_lon !== null) {
-    return {
-      point: { lat: row.street_lat, lon: row.street_lon },
-      precision: 'street',
-      source: 'street_centroid',
-      address: null,
-    };
-  }
-  if (row.district_lat !== null && row.district_lon !== null) {
-    return {
-      point: { lat: row.district_lat, lon: row.district_lon },
-      precision: 'district',
-      source: 'district_centroid',
-      address: null,
-    };
-  }
-  return UNKNOWN_LOCATION;
+  return (
+    centroid(row.street_lat, row.street_lon, 'street') ??
+    centroid(row.district_lat, row.district_lon, 'district') ??
+    UNKNOWN_LOCATION
+  );
+}
+
+/** The street's or district's centre as the order's point; null when the directory has none. */
+function centroid(lat: number | null, lon: number | null, of: 'street' | 'district'): OrderLocation | null {
+  if (lat === null || lon === null) return null;
+  return { point: { lat, lon }, precision: of, source: `${of}_centroid`, address: null };
 }
 
 /** The `orders` columns for a location (insert or update). */
