@@ -15,7 +15,7 @@ afterAll(async () => {
   await env.close();
 });
 
-it('two scheduler instances on 200 orders make exactly one offer per order, never twice to a master', async () => {
+it('two scheduler instances consuming one queue on 200 orders make exactly one offer per order, never the same order twice to a master', async () => {
   const cities = [await createCity(env.db), await createCity(env.db)];
   for (const { cityId } of cities) {
     await sql`
@@ -84,7 +84,13 @@ it('two scheduler instances on 200 orders make exactly one offer per order, neve
     n: number;
   }>`SELECT count(*)::int AS n FROM notifications_outbox WHERE event = 'new_offer'`.execute(env.db);
   expect(pushes.rows[0]!.n).toBe(200);
-  // Both instances did part of the work.
+  // Both instances ran on the same queue the whole time, and no job failed (a lock conflict
+  // between them would fail a job). How the work split between them is timing: with batch rounds
+  // (one round per city at a time) one instance may legitimately make every offer, so the test
+  // asserts only that together they made each offer once.
+  for (const s of schedulers) expect(s.worker.isRunning()).toBe(true);
+  expect(await env.queues.distribution.getWorkersCount()).toBe(2);
+  expect(await env.queues.distribution.getJobCountByTypes('failed')).toBe(0);
   const sent = await Promise.all(
     schedulers.map(async (s) => {
       const text = await s.base.registry.getSingleMetricAsString('fs_distribution_offers_total');
@@ -92,5 +98,4 @@ it('two scheduler instances on 200 orders make exactly one offer per order, neve
     }),
   );
   expect(sent[0]! + sent[1]!).toBe(200);
-  expect(Math.min(...sent)).toBeGreaterThan(0);
 });

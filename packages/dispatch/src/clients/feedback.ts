@@ -71,7 +71,7 @@ async function lockTarget(
 
 /** Recomputes the master's rating from all their reviews (master row locked: reviews of one master serialise). */
 export async function recomputeMasterRating(trx: Executor, masterId: number): Promise<number> {
-  await trx.selectFrom('masters').select('id').where('id', '=', masterId).forUpdate().execute();
+  await trx.selectFrom('masters').select('id').where('id', '=', masterId).forNoKeyUpdate().execute();
   const agg = await trx
     .selectFrom('reviews')
     .select([sql<number>`count(stars)::int`.as('n'), sql<number>`coalesce(sum(stars), 0)::int`.as('sum')])

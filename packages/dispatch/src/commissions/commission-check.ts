@@ -155,7 +155,7 @@ async function unblockAfterOverdue(trx: Executor, c: LockedCommission): Promise<
     .selectFrom('masters')
     .select(['id', 'is_blocked', 'blocked_at', 'blocked_reason'])
     .where('id', '=', c.master_id)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirstOrThrow();
   if (!m.is_blocked || m.blocked_reason === null) return null;
   const overdueOrders = await trx

@@ -146,7 +146,7 @@ async function applyOverdue(
     .selectFrom('masters')
     .select(['id', 'full_name', 'is_blocked'])
     .where('id', '=', c.master_id)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirstOrThrow();
   let blocked = false;
   if (!m.is_blocked) {

@@ -82,7 +82,7 @@ async function actOnMaster<T extends object>(
       ])
       .where('id', '=', masterId)
       .where('is_deleted', '=', false)
-      .forUpdate()
+      .forNoKeyUpdate()
       .executeTakeFirst();
     if (!m) return { outcome: { result: { kind: 'not_found' as const } }, refs: [], cityId: null };
     if (!actor.inScope(m.city_id)) {

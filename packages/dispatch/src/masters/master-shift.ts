@@ -194,7 +194,7 @@ export async function processBreaks(deps: Deps, now: Date = new Date()): Promise
       WITH due AS (
         SELECT id, break_until FROM masters
         WHERE shift_status = 'break' AND break_until <= ${now}
-        FOR UPDATE SKIP LOCKED
+        FOR NO KEY UPDATE SKIP LOCKED
       )
       UPDATE masters m SET shift_status = 'on', break_until = NULL, updated_at = now(), version = m.version + 1
       FROM due WHERE m.id = due.id AND m.shift_status = 'break'

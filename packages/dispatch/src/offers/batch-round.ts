@@ -21,7 +21,7 @@ import { type InsertedOfferRow, insertOfferPairsSql } from './offer-insert';
  *    rules as the single-order query);
  * 3. hand out distinct masters in rank order, order by order (priority order), respecting each
  *    master's free slots under their limit; a guarantee order's preferred master alone;
- * 4. lock the picked masters (FOR UPDATE SKIP LOCKED); a master another transaction holds is
+ * 4. lock the picked masters (FOR NO KEY UPDATE SKIP LOCKED); a master another transaction holds is
  *    passed over and the orders that wanted them pick again (up to 3 times);
  * 5. insert every offer, its outbox row and the orders' bookkeeping in one statement that
  *    re-checks the masters' load and that each order still holds no open offer;
@@ -210,7 +210,7 @@ async function lockMasters(round: Round, masterIds: number[]): Promise<number[]>
     round.db,
     sql<{
       id: number;
-    }>`SELECT m.id FROM masters m WHERE m.id = ANY (${masterIds}::int[]) ORDER BY m.id FOR UPDATE SKIP LOCKED`,
+    }>`SELECT m.id FROM masters m WHERE m.id = ANY (${masterIds}::int[]) ORDER BY m.id FOR NO KEY UPDATE SKIP LOCKED`,
   );
   return got.map((g) => g.id);
 }

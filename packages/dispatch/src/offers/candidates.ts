@@ -276,7 +276,7 @@ export interface CandidateSelection {
 
 export interface SelectCandidatesOptions extends Omit<FindCandidatesOptions, 'explain'> {
   /**
-   * Also lock (FOR UPDATE SKIP LOCKED) up to this many of the ranked masters, best first,
+   * Also lock (FOR NO KEY UPDATE SKIP LOCKED) up to this many of the ranked masters, best first,
    * skipping masters another transaction holds; when the first is the preferred master of a
    * guarantee order, only them (they are offered alone). The locks are taken in this same
    * statement, so its load figures are as of its start: whoever inserts offers to the locked
@@ -321,7 +321,7 @@ export function selectCandidatesSql(
       WHERE n.preferred OR NOT EXISTS (SELECT 1 FROM numbered p WHERE p.preferred)
       ORDER BY n.pos
       LIMIT ${opts.lock}::int
-      FOR UPDATE OF lm SKIP LOCKED
+      FOR NO KEY UPDATE OF lm SKIP LOCKED
     )`;
   const isLocked = opts.lock === undefined ? sql`false` : sql`n.id IN (SELECT id FROM locked)`;
   return sql<RankedRow & { busy: number; locked: boolean }>`

@@ -108,7 +108,7 @@ export async function acceptOffer(
           'm.full_name',
         ])
         .where('m.id', '=', input.masterId)
-        .forUpdate()
+        .forNoKeyUpdate()
         .executeTakeFirstOrThrow();
       if (load.active >= load.limit) return { kind: 'over_limit' as const, orderId };
 

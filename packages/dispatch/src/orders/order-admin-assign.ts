@@ -75,7 +75,7 @@ async function lockMasterVerdict(
     .select('id')
     .where('id', '=', masterId)
     .where('city_id', '=', order.city_id)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
   if (!locked) return undefined;
   const all = await explainOrderCandidates(trx, order, maxActiveOrders);
