@@ -81,6 +81,7 @@ export function trendPeriod(period: ReportPeriod): ReportPeriod {
   )
     .toISOString()
     .slice(0, 10);
+  // biome-ignore lint/complexity/useMathMinMax: yyyy-MM-dd strings, compared as text (Math.min would give NaN)
   return periodOfDays(earliest < period.firstDay ? earliest : period.firstDay, period.lastDay, period.tz);
 }
 
