@@ -247,7 +247,7 @@ describe('👤 Выбрать мастера', () => {
     const order = await orderIn(h, city, { districtId: city.district('Центральный').id });
     await openCard(s, order.id);
     const blockedTry = await forge(s, 'ordersOffer', { orderId: order.id, masterId: blocked.id });
-    expect(blockedTry).toMatchObject({ text: 'Нельзя: Заблокирован.', show_alert: true });
+    expect(blockedTry).toMatchObject({ text: 'Нельзя: Профиль заблокирован.', show_alert: true });
     const foreign = await h.tdb.db
       .selectFrom('masters')
       .select('id')
@@ -323,7 +323,7 @@ describe('🔁 Вернуть в поиск', () => {
   it('asks for confirmation, takes the order back, tells the master once and wakes distribution', async () => {
     const city = await freshCity(h);
     const s = await h.staff('logist', [city.city.id]);
-    const m = await createMaster(h.tdb.db, { cityId: city.city.id });
+    const m = await createMaster(h.tdb.db, { cityId: city.city.id, fullName: 'Анна Снятая' });
     const order = await orderIn(h, city, {
       status: 'en_route',
       assignedMasterId: m.id,
@@ -363,6 +363,13 @@ describe('🔁 Вернуть в поиск', () => {
     expect(again).toMatchObject({ text: WRONG_STATE, show_alert: true });
     expect(await outboxOf(h, order.id)).toHaveLength(1);
     expect((await auditOf(h, order.id)).map((a) => a.action)).toEqual(['order.return_to_search']);
+
+    // The candidate list says why the order is not offered back to her (gender-neutral wording).
+    await openCard(s, order.id);
+    const list = (await d.tapLast(s, '👤 Выбрать мастера')).edited;
+    expect(d.buttons(s, list.message_id)).toContain(
+      '⛔️ Анна Снятая — Снятие с этого заказа (возврат в поиск)',
+    );
   });
 });
 
@@ -723,7 +730,7 @@ describe('city scoping of every order handler', () => {
 });
 
 describe('warranty orders and payment', () => {
-  it('a warranty order taken back from its original master is not offered straight back to them', async () => {
+  it('a warranty order taken back from its original master is not offered back to them (still preferred on record)', async () => {
     const city = await freshCity(h);
     const s = await h.staff('logist', [city.city.id]);
     const actor = { staffId: s.id, staffName: 'x', inScope: (id: number | null) => id === city.city.id };
@@ -734,7 +741,16 @@ describe('warranty orders and payment', () => {
       overrides: { type: 'guarantee', preferred_master_id: m.id },
     });
     expect((await returnOrderToSearch(h.deps, actor, order.id, 'мастер заболел')).kind).toBe('ok');
-    expect(await orderRow(h, order.id)).toMatchObject({ status: 'searching', preferred_master_id: null });
+    expect(await orderRow(h, order.id)).toMatchObject({ status: 'searching', preferred_master_id: m.id });
+    const explained = await findCandidates(
+      h.tdb.db,
+      { ...order, city_id: city.city.id, type: 'guarantee', preferred_master_id: m.id },
+      { limit: 0, explain: true, maxActiveOrders: 1 },
+    );
+    expect(explained.find((e) => e.masterId === m.id)).toMatchObject({
+      eligible: false,
+      rejections: ['removed'],
+    });
   });
 
   it('an order waiting for its commission cannot be canceled (the commission would go overdue)', async () => {

@@ -53,6 +53,8 @@ export type CandidateRejection =
   | 'limit_reached'
   | 'busy_with_offers'
   | 'refused'
+  /** Staff took this order back from the master (Вернуть в поиск): not offered it again. */
+  | 'removed'
   | 'already_offered'
   | 'wrong_district'
   /** Beyond `distance_max_km` (the explanation's candidate carries the distance). */
@@ -122,7 +124,20 @@ function masterRules(order: CandidateOrder) {
       AND f.master_id = m.id AND f.state IN ('declined', 'expired'))`,
     not_offered: sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = ${order.id}::int
       AND f.master_id = m.id AND f.state IN ('sent', 'viewed', 'accepted'))`,
+    not_removed: sql<boolean>`m.id <> ALL (${removedMastersSql(sql`${order.id}::int`)})`,
   };
+}
+
+/** The order_status_history reason of staff's «Вернуть в поиск» (order-admin.ts writes it). */
+export const RETURNED_BY_STAFF = 'returned_by_staff';
+
+/**
+ * The masters staff took the order back from (its «Вернуть в поиск» history rows): like a
+ * refusal, the order is not offered to them again; staff may still pick them by hand.
+ */
+function removedMastersSql(orderId: RawBuilder<unknown>): RawBuilder<number[]> {
+  return sql<number[]>`ARRAY(SELECT (h.context ->> 'master_id')::int FROM order_status_history h
+    WHERE h.order_id = ${orderId} AND h.reason = ${RETURNED_BY_STAFF} AND h.context ->> 'master_id' IS NOT NULL)`;
 }
 type RuleName = keyof ReturnType<typeof masterRules>;
 
@@ -145,6 +160,7 @@ const REJECTION_OF: Record<Exclude<RuleName, 'on_shift'>, CandidateRejection> = 
   skill: 'no_skill',
   not_refused: 'refused',
   not_offered: 'already_offered',
+  not_removed: 'removed',
 };
 
 function limitSetting(opts: FindCandidatesOptions): RawBuilder<number> | number {
@@ -235,7 +251,7 @@ function toCandidate(r: RankedRow): Candidate {
  * the district qualifies; active skill = category; approved and verified, active, not
  * blocked/deleted/unreachable; on shift (not on break); under the active-order limit, counting
  * unanswered offers for other orders (see master-load.ts); never declined or let expire an
- * offer for this order and holds no live one; within `distance_max_km` of the order when both
+ * offer for this order, was not taken off it by staff (Вернуть в поиск) and holds no live one; within `distance_max_km` of the order when both
  * points are known (an unknown point never excludes). One row per master.
  * The batch form of the same rules is batch-candidates.ts.
  */
@@ -495,9 +511,10 @@ export function batchCandidatesSql(input: BatchCandidatesInput): RawBuilder<Batc
       SELECT p.*,
         CASE WHEN p.lat IS NOT NULL THEN ll_to_earth(p.lat, p.lon) END AS point,
         coalesce((SELECT k.is_active FROM skills k WHERE k.code = p.category), false) AS skill_active,
-        -- Refused (declined, let expire) or holding a live offer for this order.
+        -- Refused (declined, let expire), holding a live offer for this order, or taken off it by staff.
         ARRAY(SELECT f.master_id FROM offers f WHERE f.order_id = p.id
-          AND f.state IN ('declined', 'expired', 'sent', 'viewed', 'accepted')) AS excluded,
+          AND f.state IN ('declined', 'expired', 'sent', 'viewed', 'accepted'))
+          || ${removedMastersSql(sql.ref('p.id'))} AS excluded,
         -- Earlier orders of the batch that want the same skill: they may take masters of this list first.
         count(*) OVER (PARTITION BY p.category ORDER BY p.pos) - 1 AS ahead
       FROM numbered p

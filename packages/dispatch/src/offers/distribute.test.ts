@@ -15,10 +15,14 @@ import {
   setSettings,
   setupDispatchEnv,
 } from '../../test/fixtures';
+import { returnOrderToSearch } from '../orders/order-admin';
+import { assignOrderToMaster } from '../orders/order-admin-assign';
 import type { DispatchDeps } from '../shared/deps';
+import { findCandidates } from './candidates';
 import { distributeOrder } from './distribute';
 import { findDueWork, wakeCityOrders } from './due-work';
 import { resetDistribution } from './escalation';
+import { acceptOffer } from './offer-accept';
 import { declineOffer } from './offer-decline';
 
 let env: DispatchTestEnv;
@@ -422,6 +426,42 @@ describe('distributeOrder: escalation', () => {
       { level: 'logist', reason: 'no_candidates', notified: true },
     ]);
   });
+});
+
+describe('distributeOrder: after staff return to search', () => {
+  it.each([
+    ['per-order rounds', undefined],
+    ['batch rounds', { batch: 50 }],
+  ])(
+    '%s: the next offer goes to another master, the removed one is told why; staff may still assign them',
+    async (_, mode) => {
+      const { cityId } = await createCity(db);
+      const removed = await createMaster(db, { cityId, hasVehicle: true }); // the best of the city
+      const other = await createMaster(db, { cityId });
+      const staffId = await createStaff(db, 'logist', [cityId]);
+      const actor = { staffId, staffName: 'Логист', inScope: (id: number | null) => id === cityId };
+      const orderId = await createOrder(db, { cityId });
+
+      const first = await distributeOrder(deps, orderId, mode);
+      expect(first.offers.map((o) => o.masterId)).toEqual([removed]);
+      expect((await acceptOffer(deps, { offerId: first.offers[0]!.offerId, masterId: removed })).kind).toBe(
+        'won',
+      );
+      expect((await returnOrderToSearch(deps, actor, orderId, 'не может приехать')).kind).toBe('ok');
+
+      const next = await distributeOrder(deps, orderId, mode);
+      expect(next).toMatchObject({ outcome: 'offered', offers: [{ masterId: other }] });
+      const explained = await findCandidates(db, await order(orderId), { limit: 0, explain: true });
+      expect(explained.find((e) => e.masterId === removed)).toMatchObject({
+        eligible: false,
+        rejections: ['removed'],
+      });
+
+      // Staff choosing by hand may still give it back to them.
+      expect((await assignOrderToMaster(deps, actor, orderId, removed)).kind).toBe('ok');
+      expect(await order(orderId)).toMatchObject({ status: 'assigned', assigned_master_id: removed });
+    },
+  );
 });
 
 describe('distributeOrder: guarantee orders', () => {

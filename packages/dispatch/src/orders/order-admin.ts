@@ -13,6 +13,7 @@ import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
 import { clientNoticeRows } from '../clients/client-notices';
 import type { StaffActor } from '../masters/master-admin';
+import { RETURNED_BY_STAFF } from '../offers/candidates';
 import { resetDistribution } from '../offers/escalation';
 import { offerClosedRows } from '../offers/offer-closed';
 import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
@@ -300,7 +301,9 @@ export function cancelOrderByStaff(
 /**
  * Вернуть в поиск: assigned/en route/working → searching without a master. The master's
  * accepted offer and any open ones are canceled (a later acceptance must be possible), the
- * master is told once with `reason`, rounds start over and the scheduler is woken.
+ * master is told once with `reason`, rounds start over and the scheduler is woken. The order
+ * is not offered to that master again (the candidate rule `removed`, like a refusal); staff
+ * may still offer or assign it to them by hand.
  */
 export function returnOrderToSearch(
   deps: OrderAdminDeps,
@@ -316,17 +319,11 @@ export function returnOrderToSearch(
       to: 'searching',
       actorType: 'staff',
       actorId: actor.staffId,
-      reason: 'returned_by_staff',
+      // This row (reason and master_id) keeps the master out of the order's next rounds (candidates.ts).
+      reason: RETURNED_BY_STAFF,
       context: { master_id: order.assigned_master_id },
       expectedVersion: order.version,
-      // A warranty order taken from its original master must not be offered straight back to them.
-      patch: {
-        assigned_master_id: null,
-        assigned_at: null,
-        ...(order.preferred_master_id !== null && order.preferred_master_id === order.assigned_master_id
-          ? { preferred_master_id: null }
-          : {}),
-      },
+      patch: { assigned_master_id: null, assigned_at: null },
     });
     if (!moved) return wrongState;
     const offers = await cancelOffers(trx, order.id, ['sent', 'viewed', 'accepted'], 'returned_to_search');

@@ -292,20 +292,24 @@ function cardText(c: CardData, history: HistoryData[], offers: OfferData[], now:
   return lines.join('\n');
 }
 
-/** Why a master is not a candidate for an order (dispatch's `CandidateRejection` codes). */
+/**
+ * Why a master is not a candidate for an order (dispatch's `CandidateRejection` codes), worded
+ * without the master's gender (no «отказался», «прошёл»).
+ */
 export const CANDIDATE_REJECTIONS: Record<CandidateRejection, string> = {
-  not_verified: 'Не прошёл модерацию',
-  inactive: 'Неактивен',
-  blocked: 'Заблокирован',
-  deleted: 'Удалён',
-  unreachable: 'Заблокировал бота',
+  not_verified: 'Модерация не пройдена',
+  inactive: 'Профиль неактивен',
+  blocked: 'Профиль заблокирован',
+  deleted: 'Профиль удалён',
+  unreachable: 'Бот заблокирован мастером',
   off_shift: 'Не на смене',
   on_break: 'На перерыве',
   no_skill: 'Нет навыка по категории заказа',
   limit_reached: 'Достигнут лимит активных заказов',
   busy_with_offers: 'Ждём ответа на другое предложение (лимит заказов)',
-  refused: 'Уже отказался от этого заказа или пропустил его',
-  already_offered: 'Уже получил предложение по этому заказу',
+  refused: 'Отказ от этого заказа или время на ответ истекло',
+  removed: 'Снятие с этого заказа (возврат в поиск)',
+  already_offered: 'Предложение по этому заказу уже отправлено',
   wrong_district: 'Не работает в районе заказа',
   too_far: 'Далеко',
 };
