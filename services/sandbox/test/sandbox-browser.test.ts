@@ -458,8 +458,12 @@ it('keeps what the bots change in sight, splits a long text into messages and se
     await page.locator('#messages .msg.out .sticker', { hasText: '👍' }).waitFor();
     const sticker = sandbox.fake.chat(ADMIN_TOKEN, admin).findLast((m) => m.sticker);
     expect(sticker?.sticker).toMatchObject({ emoji: '👍', type: 'regular' });
-    const answer = await botSays('Не понял сообщение');
-    expect(Number(await answer.getAttribute('data-id'))).toBeGreaterThan(sticker!.message_id);
+    // The two text parts above got the same answer: wait for one that came after the sticker.
+    const answer = botMessages().filter({ hasText: 'Не понял сообщение' }).last();
+    await eventually(
+      'the bot answers the sticker',
+      async () => Number(await answer.getAttribute('data-id')) > sticker!.message_id,
+    );
 
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT, 'sandbox-edges.png') });
