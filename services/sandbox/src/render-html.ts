@@ -21,38 +21,37 @@ export function escapeText(s: string): string {
 
 const SAFE_URL = /^(https?:|tg:|mailto:)/i;
 
+/** Entities that are just a pair of tags around their text (a Map: no prototype keys). */
+const PLAIN_TAGS = new Map<string, [open: string, close: string]>(
+  Object.entries<[string, string]>({
+    bold: ['<b>', '</b>'],
+    italic: ['<i>', '</i>'],
+    underline: ['<u>', '</u>'],
+    strikethrough: ['<s>', '</s>'],
+    spoiler: ['<span class="tg-spoiler">', '</span>'],
+    code: ['<code>', '</code>'],
+    blockquote: ['<blockquote>', '</blockquote>'],
+    expandable_blockquote: ['<blockquote>', '</blockquote>'],
+    mention: ['<span class="tg-mention">', '</span>'],
+    text_mention: ['<span class="tg-mention">', '</span>'],
+    bot_command: ['<span class="tg-command">', '</span>'],
+  }),
+);
+
 function tags(e: TgMessageEntity, text: string): [open: string, close: string] {
+  const plain = PLAIN_TAGS.get(e.type);
+  if (plain) return plain;
   switch (e.type) {
-    case 'bold':
-      return ['<b>', '</b>'];
-    case 'italic':
-      return ['<i>', '</i>'];
-    case 'underline':
-      return ['<u>', '</u>'];
-    case 'strikethrough':
-      return ['<s>', '</s>'];
-    case 'spoiler':
-      return ['<span class="tg-spoiler">', '</span>'];
-    case 'code':
-      return ['<code>', '</code>'];
     case 'pre': {
       const lang = e.language && /^[\w+#.-]{1,32}$/.test(e.language) ? ` class="language-${e.language}"` : '';
       return [`<pre><code${lang}>`, '</code></pre>'];
     }
-    case 'blockquote':
-    case 'expandable_blockquote':
-      return ['<blockquote>', '</blockquote>'];
     case 'text_link':
     case 'url': {
       const url = e.type === 'url' ? text.slice(e.offset, e.offset + e.length) : (e.url ?? '');
       if (!SAFE_URL.test(url)) return ['<span class="tg-link">', '</span>'];
       return [`<a href="${escapeText(url)}" target="_blank" rel="noopener noreferrer">`, '</a>'];
     }
-    case 'text_mention':
-    case 'mention':
-      return ['<span class="tg-mention">', '</span>'];
-    case 'bot_command':
-      return ['<span class="tg-command">', '</span>'];
     default:
       return ['', ''];
   }
