@@ -4,10 +4,6 @@ import { type DispatchDeps, processBreaks } from '@fs/dispatch';
  * Masters' breaks: the reminder ten minutes before the end and the automatic end (see
  * timed-jobs.ts). Reminders are deduplicated in the outbox.
  */
-export const BREAKS_JOB = 'breaks';
-export const BREAKS_SCHEDULER_ID = 'master-breaks';
-export const BREAKS_EVERY_MS = 60_000;
-
 /** The job: process breaks at the wall clock. */
 export async function runBreaksJob(deps: DispatchDeps, now: Date): Promise<string> {
   const { reminded, ended } = await processBreaks(deps, now);

@@ -5,10 +5,6 @@ import { type DispatchDeps, runUnassignedDigest } from '@fs/dispatch';
  * unassigned-digest): each run reports orders waiting longer than `unassigned_digest_minutes`
  * that were not reported yet in their current waiting episode.
  */
-export const DIGEST_JOB = 'unassigned-digest';
-export const DIGEST_SCHEDULER_ID = 'unassigned-digest';
-export const DIGEST_EVERY_MS = 60_000;
-
 export async function runDigestJob(deps: DispatchDeps, _now: Date): Promise<string> {
   const { cities } = await runUnassignedDigest(deps);
   return cities > 0 ? 'sent' : 'ok';

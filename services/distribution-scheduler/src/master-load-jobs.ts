@@ -5,10 +5,6 @@ import { type DispatchDeps, refreshAgedMasterLoads } from '@fs/dispatch';
  * average check of masters whose oldest order in the window has left it is recomputed. The
  * candidate query is exact meanwhile (it counts such masters afresh); this keeps it cheap.
  */
-export const MASTER_LOAD_JOB = 'master-load';
-export const MASTER_LOAD_SCHEDULER_ID = 'master-load-housekeeping';
-export const MASTER_LOAD_EVERY_MS = 300_000;
-
 export async function runMasterLoadJob(deps: DispatchDeps): Promise<string> {
   let total = 0;
   for (let n = await refreshAgedMasterLoads(deps.db); n > 0; n = await refreshAgedMasterLoads(deps.db))

@@ -5,10 +5,6 @@ import { type DispatchDeps, expireLiveLocations, purgeGeocodeCache } from '@fs/d
  * counting (dispatch uses the master's base point again), so a shared location is used at most
  * this interval past its end; geocoder answers that expired long ago are deleted.
  */
-export const PLACES_JOB = 'places';
-export const PLACES_SCHEDULER_ID = 'places-housekeeping';
-export const PLACES_EVERY_MS = 30_000;
-
 export async function runPlacesJob(deps: DispatchDeps): Promise<string> {
   const ended = await expireLiveLocations(deps.db);
   const purged = await purgeGeocodeCache(deps.db);

@@ -2,6 +2,7 @@ import type { SettingsCache } from '@fs/db';
 import type { Logger } from '@fs/observability';
 import { DISTRIBUTION_JOBS, TICK_SCHEDULER_ID } from '@fs/queue';
 import type { Queue } from 'bullmq';
+import { upsertEvery } from './timed-jobs';
 
 /**
  * Keeps the cluster-wide safety tick (a BullMQ Job Scheduler: one job per interval however
@@ -34,15 +35,7 @@ export class TickSchedule {
   private async sync(): Promise<void> {
     const seconds = (await this.settings.get()).distribution_tick_seconds;
     if (seconds === this.current) return;
-    await this.queue.upsertJobScheduler(
-      TICK_SCHEDULER_ID,
-      { every: seconds * 1000 },
-      {
-        name: DISTRIBUTION_JOBS.tick,
-        data: {},
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
-      },
-    );
+    await upsertEvery(this.queue, TICK_SCHEDULER_ID, seconds * 1000, DISTRIBUTION_JOBS.tick);
     this.logger.info({ tick_seconds: seconds }, 'safety tick scheduled');
     this.current = seconds;
   }

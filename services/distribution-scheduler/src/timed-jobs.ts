@@ -1,20 +1,10 @@
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Queue } from 'bullmq';
-import { BREAKS_EVERY_MS, BREAKS_JOB, BREAKS_SCHEDULER_ID, runBreaksJob } from './break-jobs';
-import {
-  COMMISSIONS_EVERY_MS,
-  COMMISSIONS_JOB,
-  COMMISSIONS_SCHEDULER_ID,
-  runCommissionsJob,
-} from './commission-jobs';
-import { DIGEST_EVERY_MS, DIGEST_JOB, DIGEST_SCHEDULER_ID, runDigestJob } from './digest-jobs';
-import {
-  MASTER_LOAD_EVERY_MS,
-  MASTER_LOAD_JOB,
-  MASTER_LOAD_SCHEDULER_ID,
-  runMasterLoadJob,
-} from './master-load-jobs';
-import { PLACES_EVERY_MS, PLACES_JOB, PLACES_SCHEDULER_ID, runPlacesJob } from './places-jobs';
+import { runBreaksJob } from './break-jobs';
+import { runCommissionsJob } from './commission-jobs';
+import { runDigestJob } from './digest-jobs';
+import { runMasterLoadJob } from './master-load-jobs';
+import { runPlacesJob } from './places-jobs';
 
 /**
  * Periodic jobs of the cluster, each a BullMQ Job Scheduler on the distribution queue: every
@@ -31,33 +21,22 @@ export interface TimedJob {
 }
 
 export const TIMED_JOBS: readonly TimedJob[] = [
-  { name: BREAKS_JOB, schedulerId: BREAKS_SCHEDULER_ID, everyMs: BREAKS_EVERY_MS, run: runBreaksJob },
-  {
-    name: COMMISSIONS_JOB,
-    schedulerId: COMMISSIONS_SCHEDULER_ID,
-    everyMs: COMMISSIONS_EVERY_MS,
-    run: runCommissionsJob,
-  },
-  { name: DIGEST_JOB, schedulerId: DIGEST_SCHEDULER_ID, everyMs: DIGEST_EVERY_MS, run: runDigestJob },
-  { name: PLACES_JOB, schedulerId: PLACES_SCHEDULER_ID, everyMs: PLACES_EVERY_MS, run: runPlacesJob },
-  {
-    name: MASTER_LOAD_JOB,
-    schedulerId: MASTER_LOAD_SCHEDULER_ID,
-    everyMs: MASTER_LOAD_EVERY_MS,
-    run: runMasterLoadJob,
-  },
+  { name: 'breaks', schedulerId: 'master-breaks', everyMs: 60_000, run: runBreaksJob },
+  { name: 'commissions', schedulerId: 'commission-deadlines', everyMs: 60_000, run: runCommissionsJob },
+  { name: 'unassigned-digest', schedulerId: 'unassigned-digest', everyMs: 60_000, run: runDigestJob },
+  { name: 'places', schedulerId: 'places-housekeeping', everyMs: 30_000, run: runPlacesJob },
+  { name: 'master-load', schedulerId: 'master-load-housekeeping', everyMs: 300_000, run: runMasterLoadJob },
 ];
 
 export async function scheduleTimedJobs(queue: Queue): Promise<void> {
-  for (const job of TIMED_JOBS) {
-    await queue.upsertJobScheduler(
-      job.schedulerId,
-      { every: job.everyMs },
-      {
-        name: job.name,
-        data: {},
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
-      },
-    );
-  }
+  for (const job of TIMED_JOBS) await upsertEvery(queue, job.schedulerId, job.everyMs, job.name);
+}
+
+/** Upserts a Job Scheduler adding one `name` job every `everyMs` (the safety tick uses it too). */
+export async function upsertEvery(queue: Queue, schedulerId: string, everyMs: number, name: string) {
+  await queue.upsertJobScheduler(
+    schedulerId,
+    { every: everyMs },
+    { name, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
+  );
 }

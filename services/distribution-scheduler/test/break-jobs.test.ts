@@ -5,7 +5,6 @@ import {
   setSettings,
   setupDispatchEnv,
 } from '@fs/dispatch/test/fixtures';
-import { BREAKS_JOB, BREAKS_SCHEDULER_ID } from '../src/break-jobs';
 import type { SchedulerHandle } from '../src/scheduler';
 import { eventually, startTestScheduler } from './helpers';
 
@@ -26,9 +25,9 @@ afterAll(async () => {
 describe('break jobs', () => {
   it('one Job Scheduler every 60 s for the cluster; its job ends due breaks and notifies', async () => {
     const all = await env.queues.distribution.getJobSchedulers();
-    const breaks = all.filter((s) => s.key === BREAKS_SCHEDULER_ID);
+    const breaks = all.filter((s) => s.key === 'master-breaks');
     expect(breaks).toHaveLength(1);
-    expect(breaks[0]).toMatchObject({ name: BREAKS_JOB, every: 60_000 });
+    expect(breaks[0]).toMatchObject({ name: 'breaks', every: 60_000 });
 
     const { cityId } = await createCity(env.db);
     const masterId = await createMaster(env.db, { cityId });
@@ -37,7 +36,7 @@ describe('break jobs', () => {
       .set({ shift_status: 'break', break_until: new Date(Date.now() - 1000) })
       .where('id', '=', masterId)
       .execute();
-    await env.queues.distribution.add(BREAKS_JOB, {});
+    await env.queues.distribution.add('breaks', {});
     await eventually(
       async () => {
         const m = await env.db

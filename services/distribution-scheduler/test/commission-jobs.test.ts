@@ -7,7 +7,6 @@ import {
   setSettings,
   setupDispatchEnv,
 } from '@fs/dispatch/test/fixtures';
-import { COMMISSIONS_JOB, COMMISSIONS_SCHEDULER_ID } from '../src/commission-jobs';
 import type { SchedulerHandle } from '../src/scheduler';
 import { eventually, startTestScheduler } from './helpers';
 
@@ -28,9 +27,9 @@ afterAll(async () => {
 describe('commission deadline jobs', () => {
   it('one Job Scheduler every 60 s; its job blocks the master of an overdue commission once, even run twice at once', async () => {
     const all = await env.queues.distribution.getJobSchedulers();
-    const mine = all.filter((s) => s.key === COMMISSIONS_SCHEDULER_ID);
+    const mine = all.filter((s) => s.key === 'commission-deadlines');
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ name: COMMISSIONS_JOB, every: 60_000 });
+    expect(mine[0]).toMatchObject({ name: 'commissions', every: 60_000 });
 
     const { cityId } = await createCity(env.db);
     const adminId = await createStaff(env.db, 'city_admin', [cityId]);
@@ -49,8 +48,8 @@ describe('commission deadline jobs', () => {
       .executeTakeFirstOrThrow();
 
     await Promise.all([
-      env.queues.distribution.add(COMMISSIONS_JOB, {}),
-      env.queues.distribution.add(COMMISSIONS_JOB, {}),
+      env.queues.distribution.add('commissions', {}),
+      env.queues.distribution.add('commissions', {}),
     ]);
     await eventually(
       async () => {

@@ -10,7 +10,6 @@ import {
 } from '@fs/dispatch/test/fixtures';
 import { renderNotification } from '@fs/domain';
 import { sql } from 'kysely';
-import { DIGEST_JOB, DIGEST_SCHEDULER_ID } from '../src/digest-jobs';
 import type { SchedulerHandle } from '../src/scheduler';
 import { eventually, startTestScheduler } from './helpers';
 
@@ -181,15 +180,15 @@ describe('unassigned-orders digest', () => {
     it('is scheduled once for the cluster (every 60 s) and its job sends the digest', async () => {
       schedulers = [await startTestScheduler(env), await startTestScheduler(env)];
       const all = await env.queues.distribution.getJobSchedulers();
-      const digest = all.filter((s) => s.key === DIGEST_SCHEDULER_ID);
+      const digest = all.filter((s) => s.key === 'unassigned-digest');
       expect(digest).toHaveLength(1);
-      expect(digest[0]).toMatchObject({ name: DIGEST_JOB, every: 60_000 });
+      expect(digest[0]).toMatchObject({ name: 'unassigned-digest', every: 60_000 });
 
       const { cityId } = await cityWithStaff();
       const id = await createOrder(env.db, { cityId, createdAt: minutesAgo(30) });
       const jobs = await Promise.all([
-        env.queues.distribution.add(DIGEST_JOB, {}),
-        env.queues.distribution.add(DIGEST_JOB, {}),
+        env.queues.distribution.add('unassigned-digest', {}),
+        env.queues.distribution.add('unassigned-digest', {}),
       ]);
       const rows = await eventually(async () => {
         const r = await digestRows(cityId);

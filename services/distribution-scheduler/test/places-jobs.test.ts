@@ -7,7 +7,6 @@ import {
   setupDispatchEnv,
 } from '@fs/dispatch/test/fixtures';
 import { sql } from 'kysely';
-import { PLACES_JOB, PLACES_SCHEDULER_ID } from '../src/places-jobs';
 import type { SchedulerHandle } from '../src/scheduler';
 import { eventually, startTestScheduler } from './helpers';
 
@@ -27,8 +26,8 @@ afterAll(async () => {
 describe('places job', () => {
   it('runs every 30 s for the cluster; ends live locations past their period and purges old geocoder answers', async () => {
     const all = await env.queues.distribution.getJobSchedulers();
-    expect(all.filter((s) => s.key === PLACES_SCHEDULER_ID)).toEqual([
-      expect.objectContaining({ name: PLACES_JOB, every: 30_000 }),
+    expect(all.filter((s) => s.key === 'places-housekeeping')).toEqual([
+      expect.objectContaining({ name: 'places', every: 30_000 }),
     ]);
 
     const { cityId } = await createCity(env.db);
@@ -55,7 +54,7 @@ describe('places job', () => {
       ])
       .execute();
 
-    await env.queues.distribution.add(PLACES_JOB, {});
+    await env.queues.distribution.add('places', {});
     await eventually(
       async () => {
         const m = await env.db
