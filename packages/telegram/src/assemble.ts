@@ -1,4 +1,5 @@
 import type { Logger, prom } from '@fs/observability';
+import type { Redis } from 'ioredis';
 import { Composer, type Context, type Middleware, type MiddlewareFn, type Telegraf } from 'telegraf';
 import { botMetrics, createBot, staleCallbacks } from './bot';
 import { privateOnly } from './private-only';
@@ -59,10 +60,21 @@ export function assembleBot<C extends Context & { deps: D }, D extends { logger:
   return bot;
 }
 
+/** The session settings every bot with wizards reads from its config. */
+export interface WizardSessionConfig {
+  REDIS_PREFIX: string;
+  SESSION_TTL_SECONDS: number;
+  WIZARD_IDLE_SECONDS: number;
+}
+
 /** The Redis session and the typed wizard store on it (one idle timeout: WIZARD_IDLE_SECONDS). */
 export function wizardSession<S extends WizardSession, C extends WizardContext & { session?: S }>(
-  opts: RedisSessionOptions<S> & { wizardIdleSeconds: number },
+  bot: RedisSessionOptions<S>['bot'],
+  redis: Redis,
+  config: WizardSessionConfig,
 ): MiddlewareFn<C> {
-  const { wizardIdleSeconds, ...session } = opts;
-  return Composer.compose<C>([redisSession<S, C>(session), wizards<C>(wizardIdleSeconds)]);
+  return Composer.compose<C>([
+    redisSession<S, C>({ redis, prefix: config.REDIS_PREFIX, bot, ttlSeconds: config.SESSION_TTL_SECONDS }),
+    wizards<C>(config.WIZARD_IDLE_SECONDS),
+  ]);
 }

@@ -11,6 +11,15 @@ export interface BotService<C extends Context> {
   stop(): Promise<void>;
 }
 
+/** What every bot's start function accepts besides its config (tests set these). */
+export interface BotServiceOptions {
+  logger?: Logger;
+  /** Overrides HTTP_PORT (0 = any free port; tests). */
+  httpPort?: number;
+  /** Polling mode: the loop died (bad token, 409 from a second poller). */
+  onFatal?: (err: unknown) => void;
+}
+
 export interface ServeBotOptions {
   name: string;
   base: { health: HealthServer; logger: Logger; close(): Promise<void> };

@@ -1,18 +1,12 @@
 import type { AdminBotConfig } from '@fs/config';
 import { SettingsCache } from '@fs/db';
 import { createGeocoder } from '@fs/geo';
-import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
-import { type BotService, serveBot } from '@fs/telegram';
+import { type BotService, type BotServiceOptions, serveBot } from '@fs/telegram';
 import { buildBot } from './bot';
 import type { AdminBotDeps, AdminContext } from './context';
 
-export interface AdminBotOptions {
-  logger?: Logger;
-  /** Overrides HTTP_PORT (0 = any free port; tests). */
-  httpPort?: number;
-  /** Polling mode: the loop died (bad token, 409 from a second poller). */
-  onFatal?: (err: unknown) => void;
+export interface AdminBotOptions extends BotServiceOptions {
   /** The clock of the time-dependent screens (tests pin it); the real clock by default. */
   now?: () => Date;
 }

@@ -41,13 +41,7 @@ export function buildBot(
     texts,
     registry: base.registry,
     onContact: (id) => markReachableAgain(deps.db, 'staff', id),
-    session: wizardSession<AdminSession, AdminContext>({
-      redis: base.redis,
-      prefix: config.REDIS_PREFIX,
-      bot: 'admin',
-      ttlSeconds: config.SESSION_TTL_SECONDS,
-      wizardIdleSeconds: config.WIZARD_IDLE_SECONDS,
-    }),
+    session: wizardSession<AdminSession, AdminContext>('admin', base.redis, config),
     identify: access,
     features: [
       draftOnStart,

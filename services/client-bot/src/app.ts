@@ -1,19 +1,12 @@
 import type { ClientBotConfig } from '@fs/config';
 import { SettingsCache } from '@fs/db';
-import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
-import { type BotService, serveBot } from '@fs/telegram';
+import { type BotService, type BotServiceOptions, serveBot } from '@fs/telegram';
 import { buildBot } from './bot';
 import type { ClientBotDeps, ClientContext } from './context';
 import { mountSmsInbound } from './sms-inbound';
 
-export interface ClientBotOptions {
-  logger?: Logger;
-  /** Overrides HTTP_PORT (0 = any free port; tests). */
-  httpPort?: number;
-  /** Polling mode: the loop died (bad token, 409 from a second poller). */
-  onFatal?: (err: unknown) => void;
-}
+export type ClientBotOptions = BotServiceOptions;
 
 export type ClientBot = BotService<ClientContext>;
 

@@ -1,17 +1,11 @@
 import type { MasterBotConfig } from '@fs/config';
 import { SettingsCache } from '@fs/db';
-import type { Logger } from '@fs/observability';
 import { createServiceBase } from '@fs/runtime';
-import { type BotService, serveBot } from '@fs/telegram';
+import { type BotService, type BotServiceOptions, serveBot } from '@fs/telegram';
 import { buildBot } from './bot';
 import type { MasterContext } from './context';
 
-export interface MasterBotOptions {
-  logger?: Logger;
-  /** Overrides HTTP_PORT (0 = any free port; tests). */
-  httpPort?: number;
-  /** Polling mode: the loop died (bad token, 409 from a second poller). */
-  onFatal?: (err: unknown) => void;
+export interface MasterBotOptions extends BotServiceOptions {
   /** The bot's clock for time-dependent texts (tests pin it); the real clock by default. */
   now?: () => Date;
 }

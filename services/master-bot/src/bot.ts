@@ -44,13 +44,7 @@ export function buildBot(
     texts,
     registry: base.registry,
     onContact: (id) => markReachableAgain(deps.db, 'master', id),
-    session: wizardSession<MasterSession, MasterContext>({
-      redis: base.redis,
-      prefix: config.REDIS_PREFIX,
-      bot: 'master',
-      ttlSeconds: config.SESSION_TTL_SECONDS,
-      wizardIdleSeconds: config.WIZARD_IDLE_SECONDS,
-    }),
+    session: wizardSession<MasterSession, MasterContext>('master', base.redis, config),
     identify,
     features: [
       ...[start, onboarding, offerAccept, offerDecline, shift, offers, activeOrders],
