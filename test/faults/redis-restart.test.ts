@@ -8,7 +8,7 @@
  * FIXED (OUTBOX_RELAY_STALE_MS, default 15 s, now reaches both relay loops; the first test guards it): the rows that were already
  * enqueued when Redis died carry `enqueued_at`, and relayOutbox (packages/queue/src/outbox.ts)
  * re-enqueues such rows only after `staleMs` = 10 minutes. The sender's relay loop
- * (services/notifications-sender/src/relay-loop.ts) calls relayOutbox without options and no
+ * (then services/notifications-sender/src/relay-loop.ts, now @fs/runtime relay-loop.ts) calls relayOutbox without options and no
  * setting reaches staleMs, so after an empty Redis restart ~700 of the 1,000 rows wait 10
  * minutes. When the relay learns to recover lost jobs quickly (e.g. a configurable stale window,
  * passed here as OUTBOX_RELAY_STALE_MS, or a check that the job still exists), jest reports the

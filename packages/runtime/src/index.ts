@@ -13,6 +13,8 @@ import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 
 /** The env every service shares (a subset of each service's config). */
+export { startRelayLoop } from './relay-loop';
+
 export interface BaseConfig {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;

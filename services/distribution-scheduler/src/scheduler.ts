@@ -3,12 +3,11 @@ import { SettingsCache } from '@fs/db';
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
 import { createRedis, DISTRIBUTION_JOBS, QUEUES } from '@fs/queue';
-import { createServiceBase, type ServiceBase } from '@fs/runtime';
+import { createServiceBase, type ServiceBase, startRelayLoop } from '@fs/runtime';
 import { Worker } from 'bullmq';
 import { mountBullBoard } from './bull-board';
 import { createJobProcessor, type JobObserver } from './job-processor';
 import { SchedulerMetrics } from './metrics';
-import { OutboxRelayLoop } from './outbox-relay';
 import { createScrapeMetrics } from './scrape-metrics';
 import { TickSchedule } from './tick-schedule';
 import { scheduleTimedJobs } from './timed-jobs';
@@ -88,15 +87,7 @@ export async function startScheduler(
   const tick = new TickSchedule(queues.distribution, settings, logger, opts.tickSyncMs);
   await tick.start();
   await scheduleTimedJobs(queues.distribution);
-  const relay = new OutboxRelayLoop(
-    db,
-    queues,
-    logger,
-    config.OUTBOX_RELAY_INTERVAL_MS,
-    (n) => metrics.outboxRelayed.inc(n),
-    config.OUTBOX_RELAY_STALE_MS,
-  );
-  relay.start();
+  const relay = startRelayLoop(base, config, (n) => metrics.outboxRelayed.inc(n));
   if (config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD) {
     await mountBullBoard(base.health.app, queues, {
       user: config.BULL_BOARD_USER,

@@ -4,7 +4,7 @@ import type { SenderConfig } from '@fs/config';
 import { createPool, SettingsCache } from '@fs/db';
 import type { BotKind } from '@fs/domain';
 import type { Logger, ServiceHandle } from '@fs/observability';
-import { createServiceBase, type ServiceBase } from '@fs/runtime';
+import { createServiceBase, type ServiceBase, startRelayLoop } from '@fs/runtime';
 import { createSmsProvider } from '@fs/sms';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
@@ -14,7 +14,6 @@ import { observeJobDurations } from './job-metrics';
 import { leaseTimings } from './lease';
 import { createSenderMetrics, type SenderMetrics } from './metrics';
 import { OutboxStore } from './outbox-store';
-import { startRelayLoop } from './relay-loop';
 import { SendGate } from './send-gate';
 import { TelegramTransport } from './telegram-transport';
 import type { Transport } from './transport';
@@ -81,16 +80,7 @@ export async function startSender(
   engine.start();
   const workers = startWorkers(config, base, engine, transports, metrics);
   observeJobDurations(registry, Object.values(workers) as Worker[]);
-  const relay =
-    opts.relay === false
-      ? null
-      : startRelayLoop({
-          db,
-          queues,
-          intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
-          staleMs: config.OUTBOX_RELAY_STALE_MS,
-          logger,
-        });
+  const relay = opts.relay === false ? null : startRelayLoop(base, config);
   if (opts.listen !== false) await base.health.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info(
     {
