@@ -133,12 +133,7 @@ orderCreate.use(
     await chooseCity(ctx, staff, d, cityId, 'edit');
   }),
 );
-orderCreate.use(
-  stepAction('ocCityPage', ['city'], async (ctx, { page }, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'city', 'edit', undefined, { page });
-  }),
-);
+orderCreate.use(pageAction('ocCityPage', 'city'));
 orderCreate.use(
   stepAction('ocDistrict', ['district'], async (ctx, { districtId }, staff, d) => {
     const district =
@@ -157,12 +152,7 @@ orderCreate.use(
     await go(ctx, staff, { ...d, districtId: null, districtName: null }, 'district', 'edit');
   }),
 );
-orderCreate.use(
-  stepAction('ocDistrictPage', ['district'], async (ctx, { page }, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'district', 'edit', undefined, { page });
-  }),
-);
+orderCreate.use(pageAction('ocDistrictPage', 'district'));
 orderCreate.use(
   stepAction('ocStreet', ['street'], async (ctx, { streetId }, staff, d) => {
     const street =
@@ -563,6 +553,17 @@ async function create(ctx: AdminContext, staff: StaffMember, d: Draft): Promise<
 const createdResult = z.object({ why: z.literal('left'), result: z.object({ orderId: z.number().int() }) });
 
 // ── The wizard's moves ────────────────────────────────────────────────────────────────
+/** ◀️/▶️ under a long choice (cities, districts): the same step, another page. */
+function pageAction(
+  name: 'ocCityPage' | 'ocDistrictPage',
+  step: 'city' | 'district',
+): MiddlewareFn<AdminContext> {
+  return stepAction(name, [step], async (ctx, { page }, staff, d) => {
+    await ctx.answerCbQuery();
+    await show(ctx, staff, d, step, 'edit', undefined, { page });
+  });
+}
+
 /**
  * A step button: accepted only while this staff member's order wizard is on one of `steps`
  * (an old message's buttons change nothing); the role is checked by staffAction.

@@ -101,6 +101,25 @@ function onStep<N extends CallbackName>(
 }
 
 /** Why this person may not fill in the form now (answered as an alert), or null. */
+/**
+ * ✅ Готово of a multi-choice step: the picks that are still on offer (a district or skill may
+ * have gone meanwhile), or an alert and undefined when none is left.
+ */
+async function keptChoice<T>(
+  ctx: MasterContext,
+  picked: readonly T[] | undefined,
+  valid: ReadonlySet<T>,
+  noneText: string,
+): Promise<T[] | undefined> {
+  const chosen = (picked ?? []).filter((x) => valid.has(x));
+  if (chosen.length === 0) {
+    await ctx.answerCbQuery(noneText, { show_alert: true });
+    return undefined;
+  }
+  await ctx.answerCbQuery();
+  return chosen;
+}
+
 async function refusalText(ctx: MasterContext, tgUserId: number): Promise<string | null> {
   const refusal = await registrationRefusal(ctx.deps.db, tgUserId);
   if (refusal === 'deleted') return ob.errors.deleted;
@@ -354,13 +373,8 @@ onboarding.use(
 onboarding.use(
   onStep('onboardingDistrictsDone', ['districts'], async (ctx, s) => {
     const valid = new Set(s.cityId ? (await cityDistricts(ctx.deps.db, s.cityId)).map((d) => d.id) : []);
-    const chosen = (s.districtIds ?? []).filter((id) => valid.has(id));
-    if (chosen.length === 0) {
-      await ctx.answerCbQuery(ob.errors.noDistricts, { show_alert: true });
-      return;
-    }
-    await ctx.answerCbQuery();
-    await show(ctx, await advance(ctx, { ...s, districtIds: chosen }, 'districts'), 'edit');
+    const chosen = await keptChoice(ctx, s.districtIds, valid, ob.errors.noDistricts);
+    if (chosen) await show(ctx, await advance(ctx, { ...s, districtIds: chosen }, 'districts'), 'edit');
   }),
 );
 
@@ -383,13 +397,8 @@ onboarding.use(
 onboarding.use(
   onStep('onboardingSkillsDone', ['skills'], async (ctx, s) => {
     const active = new Set((await activeSkills(ctx.deps.db)).map((k) => k.code));
-    const chosen = (s.skills ?? []).filter((k) => active.has(k));
-    if (chosen.length === 0) {
-      await ctx.answerCbQuery(ob.errors.noSkills, { show_alert: true });
-      return;
-    }
-    await ctx.answerCbQuery();
-    await show(ctx, await advance(ctx, { ...s, skills: chosen }, 'skills'), 'edit');
+    const chosen = await keptChoice(ctx, s.skills, active, ob.errors.noSkills);
+    if (chosen) await show(ctx, await advance(ctx, { ...s, skills: chosen }, 'skills'), 'edit');
   }),
 );
 
