@@ -136,6 +136,14 @@ function requireSmsCredentials<
   }
 }
 
+/** The outbox relay loop (@fs/runtime startRelayLoop) of the scheduler and the sender. */
+const outboxRelay = {
+  /** How often the outbox relay looks for rows whose enqueue was lost. */
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
+  OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
+};
+
 /** The client bot's public @username: deep links `t.me/<username>?start=<token>` are built with it. */
 const clientBotUsername = z
   .string()
@@ -182,10 +190,7 @@ export const schedulerSchema = z
     DISTRIBUTION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
     /** Waiting orders of a city one batch round takes at most (issue 12); 1 = the per-order path. */
     DISTRIBUTION_BATCH_ORDERS: z.coerce.number().int().min(1).max(500).default(50),
-    /** How often the outbox relay looks for rows whose enqueue was lost. */
-    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
-    /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
-    OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
+    ...outboxRelay,
     SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(3000),
     /** bull-board at /admin/queues behind basic auth; mounted only when both are set. */
     BULL_BOARD_USER: z.string().min(1).optional(),
@@ -273,9 +278,7 @@ export const senderSchema = z
     SENDER_MAX_RETRY_AFTER_S: z.coerce.number().int().min(1).default(60),
     /** Minimum spacing between two messages to the same chat. */
     SENDER_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
-    /** A pending row enqueued this long ago is enqueued again (its job was lost, e.g. with Redis). */
-    OUTBOX_RELAY_STALE_MS: z.coerce.number().int().min(1000).default(15_000),
+    ...outboxRelay,
   })
   .superRefine(requireSmsCredentials);
 

@@ -126,3 +126,19 @@ export async function createServiceBase(
     },
   };
 }
+
+/**
+ * A service's stop(): health turns draining, then the service's own parts stop (workers, loops),
+ * then the base closes last. Calls after the first return the first call's promise.
+ */
+export function serviceStop(base: ServiceBase, stopParts: () => Promise<void>): () => Promise<void> {
+  let stopping: Promise<void> | null = null;
+  return () => {
+    stopping ??= (async () => {
+      base.health.setDraining();
+      await stopParts();
+      await base.close();
+    })();
+    return stopping;
+  };
+}

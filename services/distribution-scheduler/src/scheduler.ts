@@ -3,7 +3,7 @@ import { SettingsCache } from '@fs/db';
 import type { DispatchDeps } from '@fs/dispatch';
 import type { Logger } from '@fs/observability';
 import { createRedis, DISTRIBUTION_JOBS, QUEUES } from '@fs/queue';
-import { createServiceBase, type ServiceBase, startRelayLoop } from '@fs/runtime';
+import { createServiceBase, type ServiceBase, serviceStop, startRelayLoop } from '@fs/runtime';
 import { Worker } from 'bullmq';
 import { mountBullBoard } from './bull-board';
 import { createJobProcessor, type JobObserver } from './job-processor';
@@ -104,22 +104,16 @@ export async function startScheduler(
     'distribution scheduler started',
   );
 
-  let stopping: Promise<void> | null = null;
   return {
     base,
     deps,
     worker,
     address,
-    stop() {
-      stopping ??= (async () => {
-        base.health.setDraining();
-        await tick.stop();
-        await relay.stop();
-        await worker.close();
-        workerRedis.disconnect();
-        await base.close();
-      })();
-      return stopping;
-    },
+    stop: serviceStop(base, async () => {
+      await tick.stop();
+      await relay.stop();
+      await worker.close();
+      workerRedis.disconnect();
+    }),
   };
 }

@@ -4,7 +4,7 @@ import type { SenderConfig } from '@fs/config';
 import { createPool, SettingsCache } from '@fs/db';
 import type { BotKind } from '@fs/domain';
 import type { Logger, ServiceHandle } from '@fs/observability';
-import { createServiceBase, type ServiceBase, startRelayLoop } from '@fs/runtime';
+import { createServiceBase, type ServiceBase, serviceStop, startRelayLoop } from '@fs/runtime';
 import { createSmsProvider } from '@fs/sms';
 import { TelegramGateway } from '@fs/telegram';
 import type { Worker } from 'bullmq';
@@ -95,23 +95,17 @@ export async function startSender(
     'notifications sender started',
   );
 
-  let stopping: Promise<void> | null = null;
   return {
     base,
     workers,
     engine,
-    stop() {
-      stopping ??= (async () => {
-        base.health.setDraining();
-        await relay?.stop();
-        // close() waits for in-flight jobs, so nothing is cut off between Telegram and the commit.
-        await Promise.all((Object.values(workers) as Worker[]).map((w) => w.close()));
-        await engine.stop();
-        await renewPool.end().catch(() => {});
-        await base.close();
-      })();
-      return stopping;
-    },
+    stop: serviceStop(base, async () => {
+      await relay?.stop();
+      // close() waits for in-flight jobs, so nothing is cut off between Telegram and the commit.
+      await Promise.all((Object.values(workers) as Worker[]).map((w) => w.close()));
+      await engine.stop();
+      await renewPool.end().catch(() => {});
+    }),
   };
 }
 
