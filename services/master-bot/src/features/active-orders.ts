@@ -7,7 +7,7 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import { type CallbackArgs, cbButton } from '../callbacks';
 import type { MasterContext } from '../context';
 import { menuRow } from '../keyboards/menu';
-import { masterAction } from '../middlewares/guard';
+import { masterAction, refuse } from '../middlewares/guard';
 import { type ActiveOrderRow, listActiveOrders, loadActiveOrder } from '../queries/work';
 import { activeCardText, fullAddress, mt } from '../texts';
 import { startClosing } from './close-order.wizard';
@@ -31,8 +31,7 @@ activeOrders.use(
   masterAction('activeCard', 'approved', async (ctx, { orderId }, master) => {
     const order = await loadActiveOrder(ctx.deps.db, master.id, orderId);
     if (!order) {
-      ctx.deps.logger.info({ master_id: master.id, order_id: orderId }, 'active order card refused');
-      await ctx.answerCbQuery(mt.active.notFound, { show_alert: true });
+      await refuse(ctx, mt.active.notFound, { order_id: orderId }, 'active order card refused', 'info');
       return;
     }
     await ctx.answerCbQuery();
@@ -56,11 +55,12 @@ const step =
         return;
       case 'not_yours':
       case 'not_found':
-        ctx.deps.logger.warn(
-          { master_id: master.id, order_id: orderId, outcome: result.kind },
+        await refuse(
+          ctx,
+          mt.active.notFound,
+          { order_id: orderId, outcome: result.kind },
           'order step refused',
         );
-        await ctx.answerCbQuery(mt.active.notFound, { show_alert: true });
         return;
     }
   };
@@ -71,11 +71,12 @@ activeOrders.use(
   masterAction('activeClose', 'approved', async (ctx, { orderId }, master) => {
     const order = await loadActiveOrder(ctx.deps.db, master.id, orderId);
     if (!order) {
-      ctx.deps.logger.warn(
-        { master_id: master.id, order_id: orderId },
+      await refuse(
+        ctx,
+        mt.active.notFound,
+        { order_id: orderId },
         'close of a foreign or inactive order refused',
       );
-      await ctx.answerCbQuery(mt.active.notFound, { show_alert: true });
       return;
     }
     if (order.status !== 'working') {

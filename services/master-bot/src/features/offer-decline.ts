@@ -5,7 +5,7 @@ import { safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { MasterContext } from '../context';
 import { declineConfirmKeyboard, offerKeyboard } from '../keyboards/offer';
-import { masterAction } from '../middlewares/guard';
+import { masterAction, refuse } from '../middlewares/guard';
 import { findOffer } from '../queries/offers';
 import { mt, texts } from '../texts';
 import { closeStaleCopy, editPush, navigationRows, withNavigation } from './offer-push';
@@ -26,11 +26,12 @@ async function ownOffer(ctx: MasterContext, master: MasterState, offerId: number
     return undefined;
   }
   if (offer.masterId !== master.id) {
-    ctx.deps.logger.warn(
-      { master_id: master.id, offer_id: offerId },
+    await refuse(
+      ctx,
+      texts.accept.notYours,
+      { offer_id: offerId },
       'decline of another master’s offer refused',
     );
-    await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
     return undefined;
   }
   return offer;

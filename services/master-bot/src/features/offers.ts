@@ -5,7 +5,7 @@ import { Composer } from 'telegraf';
 import { cbButton } from '../callbacks';
 import type { MasterContext } from '../context';
 import { menuRow, pagerRow } from '../keyboards/menu';
-import { masterAction } from '../middlewares/guard';
+import { masterAction, refuse } from '../middlewares/guard';
 import { listOffers, loadOfferCard, OFFERS_PAGE_SIZE } from '../queries/work';
 import { mt, offerCardText } from '../texts';
 
@@ -29,8 +29,7 @@ offers.use(
   masterAction('offerCard', 'approved', async (ctx, { offerId, page }, master) => {
     const card = await loadOfferCard(ctx.deps.db, master.id, offerId);
     if (!card) {
-      ctx.deps.logger.info({ master_id: master.id, offer_id: offerId }, 'offer card not available');
-      await ctx.answerCbQuery(mt.offers.gone, { show_alert: true });
+      await refuse(ctx, mt.offers.gone, { offer_id: offerId }, 'offer card not available', 'info');
       await renderList(ctx, master.id, page);
       return;
     }

@@ -30,6 +30,21 @@ export async function allowed(ctx: MasterContext, access: Access): Promise<Maste
   return undefined;
 }
 
+/**
+ * Refuses a button about an offer, order or commission this master may not see (gone, not
+ * theirs, moved on): logged with the master and the object, answered with an alert.
+ */
+export async function refuse(
+  ctx: MasterContext,
+  alert: string,
+  fields: Record<string, unknown>,
+  msg: string,
+  level: 'info' | 'warn' = 'warn',
+): Promise<void> {
+  ctx.deps.logger[level]({ master_id: ctx.master?.id, ...fields }, msg);
+  await ctx.answerCbQuery(alert, { show_alert: true });
+}
+
 /** Routes one button to its handler when the acting master has `access` (see `allowed`). */
 export function masterAction<N extends CallbackName>(
   name: N,

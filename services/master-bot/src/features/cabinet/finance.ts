@@ -13,7 +13,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types'
 import { cbButton } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
-import { masterAction } from '../../middlewares/guard';
+import { masterAction, refuse } from '../../middlewares/guard';
 import { mt, requisitesLines } from '../../texts';
 
 /**
@@ -67,8 +67,7 @@ finance.use(
   masterAction('commissionCard', 'registered', async (ctx, { commissionId }, master) => {
     const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
     if (!card) {
-      ctx.deps.logger.warn({ master_id: master.id, commission_id: commissionId }, 'commission card refused');
-      await ctx.answerCbQuery(t.finance.notFound, { show_alert: true });
+      await refuse(ctx, t.finance.notFound, { commission_id: commissionId }, 'commission card refused');
       return;
     }
     await ctx.answerCbQuery();

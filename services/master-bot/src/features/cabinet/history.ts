@@ -3,7 +3,7 @@ import { Composer } from 'telegraf';
 import { cbButton } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
-import { masterAction } from '../../middlewares/guard';
+import { masterAction, refuse } from '../../middlewares/guard';
 import { HISTORY_PAGE_SIZE, listHistory, loadHistoryOrder } from '../../queries/cabinet';
 import { historyCardText, mt } from '../../texts';
 
@@ -24,8 +24,7 @@ history.use(
   masterAction('historyCard', 'registered', async (ctx, { orderId, page }, master) => {
     const order = await loadHistoryOrder(ctx.deps.db, master.id, orderId);
     if (!order) {
-      ctx.deps.logger.info({ master_id: master.id, order_id: orderId }, 'history card refused');
-      await ctx.answerCbQuery(t.history.notFound, { show_alert: true });
+      await refuse(ctx, t.history.notFound, { order_id: orderId }, 'history card refused', 'info');
       return;
     }
     await ctx.answerCbQuery();

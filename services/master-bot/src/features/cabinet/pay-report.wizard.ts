@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { cbButton, onCallback } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow } from '../../keyboards/menu';
-import { masterAction } from '../../middlewares/guard';
+import { masterAction, refuse } from '../../middlewares/guard';
 import { mt } from '../../texts';
 
 /**
@@ -43,11 +43,12 @@ payReport.use(
   masterAction('commissionPay', 'registered', async (ctx, { commissionId }, master) => {
     const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
     if (!card) {
-      ctx.deps.logger.warn(
-        { master_id: master.id, commission_id: commissionId },
+      await refuse(
+        ctx,
+        t.finance.notFound,
+        { commission_id: commissionId },
         'pay report of a foreign commission refused',
       );
-      await ctx.answerCbQuery(t.finance.notFound, { show_alert: true });
       return;
     }
     if (card.status === 'reported' || card.status === 'approved') {
@@ -117,11 +118,12 @@ payReport.use(
         await safeEdit(ctx, t.pay.canceled, { reply_markup: afterKeyboard(commissionId) });
         return;
       default:
-        ctx.deps.logger.warn(
-          { master_id: master.id, commission_id: commissionId, outcome: result.kind },
+        await refuse(
+          ctx,
+          t.finance.notFound,
+          { commission_id: commissionId, outcome: result.kind },
           'pay report refused',
         );
-        await ctx.answerCbQuery(t.finance.notFound, { show_alert: true });
         await safeEdit(ctx, t.pay.canceled, { reply_markup: afterKeyboard() });
         return;
     }
