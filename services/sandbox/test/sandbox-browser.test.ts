@@ -449,7 +449,11 @@ it('keeps what the bots change in sight, splits a long text into messages and se
       .map((m) => m.text!);
     expect(parts.every((p) => p.length <= 4096)).toBe(true);
     expect(parts.join(' ')).toBe(words);
-    await expect(page.locator('#messages .msg.out', { hasText: 'слово699' }).count()).resolves.toBe(1);
+    // The fake has both parts; the page shows the second once its own send call has returned.
+    await eventually(
+      'the second part shown once',
+      async () => (await page.locator('#messages .msg.out', { hasText: 'слово699' }).count()) === 1,
+    );
     await expect(page.locator('#toasts .toast.error').count()).resolves.toBe(0);
 
     // A sticker from the 🙂 panel: shown as its emoji, reaches the bot, which answers it.
