@@ -2,6 +2,8 @@ import { loadSettings } from '@fs/db';
 import { addDistrict, setCityTimezone, setCityWorkingHours, updateSetting } from '@fs/dispatch';
 import {
   cityWorkingWindow,
+  FULL_DAY_WINDOW,
+  isFullDay,
   parseSettingInput,
   SETTINGS,
   type SettingDef,
@@ -265,14 +267,17 @@ settings.use(
       await resetCityHours(ctx, staff, city);
       return;
     }
-    const m = ROUND_THE_CLOCK.test(raw) ? ['', '00:00', '00:00'] : HOURS_RANGE.exec(raw);
+    const m = ROUND_THE_CLOCK.test(raw)
+      ? ['', FULL_DAY_WINDOW.start, FULL_DAY_WINDOW.end]
+      : HOURS_RANGE.exec(raw);
     const start = m ? parseSettingInput('working_hours_start', m[1]!) : null;
     const end = m ? parseSettingInput('working_hours_end', m[2]!) : null;
     if (!start?.ok || !end?.ok) return void (await ctx.reply(T.badCityHours));
-    const hours: [string, string] = [String(start.value), String(end.value)];
-    if (hours[0] > hours[1]) return void (await ctx.reply(T.cityHoursOrder));
-    // Round the clock is stored one way, 00:00–00:00, whatever equal times were typed.
-    if (hours[0] === hours[1]) hours.fill('00:00');
+    const [from, to] = [String(start.value), String(end.value)];
+    if (from > to) return void (await ctx.reply(T.cityHoursOrder));
+    // Round the clock is stored one way (FULL_DAY_WINDOW), whatever equal times were typed.
+    const w = isFullDay(from, to) ? FULL_DAY_WINDOW : { start: from, end: to };
+    const hours: [string, string] = [w.start, w.end];
     await setCityWorkingHours(ctx.deps.dispatch, staff.id, city.id, hours);
     ctx.wizard.clear();
     await ctx.reply(T.cityHoursSaved(city.name, T.hours(hours[0], hours[1])));

@@ -1,6 +1,7 @@
 import {
   type CommissionStatus,
   escapeHtml,
+  isFullDay,
   KPI_TARGETS,
   type KpiTargetKey,
   meetsKpiTarget,
@@ -306,7 +307,7 @@ const settings = {
   endBeforeStart: (start: string) =>
     `Конец рабочего дня не может быть раньше начала (сейчас начало — ${start}; то же время — круглосуточно).`,
   /** A working window as staff read it: "10:00–20:00", or "круглосуточно" when start = end. */
-  hours: (start: string, end: string) => (start === end ? 'круглосуточно' : `${start}–${end}`),
+  hours: (start: string, end: string) => (isFullDay(start, end) ? 'круглосуточно' : `${start}–${end}`),
   globalHours: (hours: string) => `Рабочий день: <b>${hours}</b>`,
   saved: (label: string, value: string) =>
     `✅ Сохранено: ${label} — <code>${escapeHtml(value)}</code>.\nСервисы применят изменение в течение нескольких секунд.`,
