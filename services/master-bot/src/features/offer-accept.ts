@@ -3,7 +3,7 @@ import type { OfferClosedReason } from '@fs/domain';
 import { safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { MasterContext } from '../context';
-import { masterAction } from '../middlewares/guard';
+import { masterAction, refuse } from '../middlewares/guard';
 import { loadActiveOrder } from '../queries/work';
 import { assignedOrderCard, texts } from '../texts';
 import { closeStaleCopy } from './offer-push';
@@ -50,9 +50,12 @@ offerAccept.use(
         await ctx.answerCbQuery(texts.accept.overLimit, { show_alert: true });
         return;
       case 'not_yours':
-        log.warn({}, 'accept of another master’s offer refused');
-        await ctx.answerCbQuery(texts.accept.notYours, { show_alert: true });
-        return;
+        return refuse(
+          ctx,
+          texts.accept.notYours,
+          { offer_id: offerId },
+          'accept of another master’s offer refused',
+        );
       case 'not_found':
         await ctx.answerCbQuery(texts.accept.notFound, { show_alert: true });
         return;
