@@ -11,8 +11,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '@fs/db';
-import { insertOutbox, type OutboxRef } from '@fs/queue';
-import type { FakeCall, FakeTelegram } from '@fs/testkit';
+import { insertOutbox, type OutboxRef, Queues } from '@fs/queue';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type FakeCall,
+  FakeTelegram,
+  type TestDatabase,
+  type TestRedis,
+} from '@fs/testkit';
 import { sql } from 'kysely';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -207,6 +214,29 @@ export async function waitReady(svc: SenderProcess, port: number, timeoutMs: num
     timeoutMs,
     100,
   );
+}
+
+/** What a test of sender processes runs against: its own database, Redis prefix, fake Telegram and queues. */
+export interface SenderProcessBase {
+  tdb: TestDatabase;
+  redis: TestRedis;
+  tg: FakeTelegram;
+  queues: Queues;
+}
+
+export async function startSenderProcessBase(): Promise<SenderProcessBase> {
+  const tg = new FakeTelegram();
+  const [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), tg.start()]);
+  return { tdb, redis, tg, queues: new Queues({ connection: redis.connection, prefix: redis.prefix }) };
+}
+
+/** afterAll: SIGKILL for the sender processes still running, then closes the base (parts a failed start left unset are skipped). */
+export async function stopSenderProcessBase(b: Partial<SenderProcessBase>): Promise<void> {
+  killSenders();
+  await b.queues?.close();
+  await b.redis?.cleanup();
+  await b.tg?.stop();
+  await b.tdb?.drop();
 }
 
 // ── service environments ───────────────────────────────────────────────────

@@ -10,26 +10,21 @@
  * row again. No wait on BullMQ's stall detection
  * (30-60 s): every held row must be delivered within 10 s of the replacement being ready.
  */
-import { Queues } from '@fs/queue';
-import {
-  createTestDatabase,
-  createTestRedis,
-  FakeTelegram,
-  type TestDatabase,
-  type TestRedis,
-} from '@fs/testkit';
+import type { Queues } from '@fs/queue';
+import type { FakeTelegram, TestDatabase, TestRedis } from '@fs/testkit';
 import { sql } from 'kysely';
 import {
   chatIdBase,
   duplicates,
   freePort,
   insertChatBurst,
-  killSenders,
   MASTER_TOKEN,
   outboxCounts,
   report,
   senderEnv,
   spawnSender,
+  startSenderProcessBase,
+  stopSenderProcessBase,
   waitReady,
   waitUntil,
   within,
@@ -45,18 +40,10 @@ let tg: FakeTelegram;
 let queues: Queues;
 
 beforeAll(async () => {
-  tg = new FakeTelegram();
-  [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), tg.start()]);
-  queues = new Queues({ connection: redis.connection, prefix: redis.prefix });
+  ({ tdb, redis, tg, queues } = await startSenderProcessBase());
 });
 
-afterAll(async () => {
-  killSenders();
-  await queues?.close();
-  await redis?.cleanup();
-  await tg?.stop();
-  await tdb?.drop();
-});
+afterAll(() => stopSenderProcessBase({ tdb, redis, tg, queues }));
 
 it('sender SIGKILLed mid-burst and restarted: nothing lost, held rows delivered within 10 s of the replacement being ready, duplicates only for rows it held', async () => {
   // Telegram answers after 20-40 ms, so some sends are in the air when the process dies.

@@ -9,21 +9,14 @@
  * sends only on a claim it still surely holds (README "Delivery path", leases). Before the
  * takeover grace and the fence, this run had 14 rows delivered twice.
  */
-import { Queues } from '@fs/queue';
-import {
-  createTestDatabase,
-  createTestRedis,
-  FakeTelegram,
-  type TestDatabase,
-  type TestRedis,
-} from '@fs/testkit';
+import type { Queues } from '@fs/queue';
+import type { FakeTelegram, TestDatabase, TestRedis } from '@fs/testkit';
 import { sql } from 'kysely';
 import {
   acceptedSendsByChat,
   chatIdBase,
   freePort,
   insertChatBurst,
-  killSenders,
   MASTER_TOKEN,
   outboxCounts,
   report,
@@ -31,6 +24,8 @@ import {
   senderEnv,
   sleep,
   spawnSender,
+  startSenderProcessBase,
+  stopSenderProcessBase,
   waitReady,
   waitUntil,
   within,
@@ -51,18 +46,10 @@ let tg: FakeTelegram;
 let queues: Queues;
 
 beforeAll(async () => {
-  tg = new FakeTelegram();
-  [tdb, redis] = await Promise.all([createTestDatabase(), createTestRedis(), tg.start()]);
-  queues = new Queues({ connection: redis.connection, prefix: redis.prefix });
+  ({ tdb, redis, tg, queues } = await startSenderProcessBase());
 });
 
-afterAll(async () => {
-  killSenders();
-  await queues?.close();
-  await redis?.cleanup();
-  await tg?.stop();
-  await tdb?.drop();
-});
+afterAll(() => stopSenderProcessBase({ tdb, redis, tg, queues }));
 
 /** Rows `sending` under a lease of this process (the lease owner is `host:pid:random`). */
 async function heldBy(pid: number): Promise<number> {
