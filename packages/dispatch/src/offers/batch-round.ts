@@ -6,7 +6,7 @@ import { type ExpiryToSchedule, runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps } from '../shared/deps';
 import { type PgQueryable, poolOf, queryPrepared } from '../shared/prepared';
 import { type BatchOrderRow, batchCandidatesSql, batchEligibleSql, distanceTerms } from './candidates';
-import type { DistributeResult } from './distribute';
+import { type DistributeResult, quiet } from './distribute';
 import { PRIORITY } from './due-work';
 import { type InsertedOfferRow, insertOfferPairsSql } from './offer-insert';
 
@@ -78,18 +78,6 @@ export function handOut(
     out.set(r.id, picks);
   }
   return out;
-}
-
-function blank(orderId: number): DistributeResult {
-  return {
-    orderId,
-    outcome: 'locked',
-    expiredOffers: 0,
-    withdrawnOffers: 0,
-    escalations: [],
-    offers: [],
-    wokeFromDeferred: false,
-  };
 }
 
 /**
@@ -259,7 +247,7 @@ function decideOrders(
   const v: Verdicts = { results: new Map(), decided: [], refs: [], expiries: [] };
   for (const r of rows) {
     const mine = inserted.filter((i) => i.order_id === r.id);
-    const res = blank(r.id);
+    const res: DistributeResult = { ...quiet(r.id), outcome: 'locked' };
     v.results.set(r.id, res);
     if (mine.length > 0) {
       res.outcome = 'offered';

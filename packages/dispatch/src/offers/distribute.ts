@@ -160,7 +160,8 @@ function quickOutcome(orderId: number, probe: OrderProbe | null): DistributeResu
   return { ...quiet(orderId), outcome: open ? 'offers_open' : 'masters_busy' };
 }
 
-function quiet(orderId: number): Omit<DistributeResult, 'outcome'> {
+/** A result with nothing done yet (the caller sets the outcome). */
+export function quiet(orderId: number): Omit<DistributeResult, 'outcome'> {
   return {
     orderId,
     expiredOffers: 0,
