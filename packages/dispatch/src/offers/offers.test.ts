@@ -36,6 +36,16 @@ async function orderWithOffers(masterCount: number, offerOpts: { expiresInSec?: 
   return { orderId, masters, offers };
 }
 
+/** The order's accepted offers (their masters). */
+function acceptedOffers(orderId: number) {
+  return env.db
+    .selectFrom('offers')
+    .select('master_id')
+    .where('order_id', '=', orderId)
+    .where('state', '=', 'accepted')
+    .execute();
+}
+
 describe('acceptOffer', () => {
   it('assigns the order to the winner, cancels the others and records history and metrics', async () => {
     const { orderId, masters, offers } = await orderWithOffers(3);
@@ -207,13 +217,7 @@ describe('acceptOffer', () => {
       .where('id', '=', orderId)
       .executeTakeFirstOrThrow();
     expect(order.assigned_master_id).toBe(winner);
-    const accepted = await env.db
-      .selectFrom('offers')
-      .select('master_id')
-      .where('order_id', '=', orderId)
-      .where('state', '=', 'accepted')
-      .execute();
-    expect(accepted).toEqual([{ master_id: winner }]);
+    expect(await acceptedOffers(orderId)).toEqual([{ master_id: winner }]);
     const closed = await outboxRows(env.db, { orderId, event: 'offer_closed' });
     expect(closed).toHaveLength(99);
     expect(closed.every((r) => (r.payload as { reason: string }).reason === 'taken')).toBe(true);
@@ -232,13 +236,7 @@ describe('acceptOffer', () => {
     const kinds = results.map((r) => r.kind);
     expect(kinds.filter((k) => k === 'won')).toHaveLength(1);
     expect(kinds.filter((k) => k !== 'won' && k !== 'already_yours')).toEqual([]);
-    const accepted = await env.db
-      .selectFrom('offers')
-      .select('master_id')
-      .where('order_id', '=', orderId)
-      .where('state', '=', 'accepted')
-      .execute();
-    expect(accepted).toEqual([{ master_id: masterId }]);
+    expect(await acceptedOffers(orderId)).toEqual([{ master_id: masterId }]);
     const history = await env.db
       .selectFrom('order_status_history')
       .select('to_status')
