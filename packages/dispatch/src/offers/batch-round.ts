@@ -1,13 +1,13 @@
-import type { Db } from '@fs/db';
+import { type Db, poolOf } from '@fs/db';
 import type { Settings } from '@fs/domain';
 import type { OutboxRef } from '@fs/queue';
 import { type RawBuilder, sql } from 'kysely';
 import { type ExpiryToSchedule, runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps } from '../shared/deps';
-import { type PgQueryable, poolOf, queryPrepared } from '../shared/prepared';
+import { type PgQueryable, queryPrepared } from '../shared/prepared';
 import { type BatchOrderRow, batchCandidatesSql, batchEligibleSql, distanceTerms } from './candidates';
 import { type DistributeResult, quiet } from './distribute';
-import { PRIORITY } from './due-work';
+import { OPEN_OFFER_COUNTS, PRIORITY } from './due-work';
 import { type InsertedOfferRow, insertOfferPairsSql } from './offer-insert';
 
 /**
@@ -389,9 +389,7 @@ export async function probeOrder(
     sql<OrderProbe>`
       SELECT o.status::text AS status, ${batchEligibleSql('o', rounds)} AS eligible,
         o.assigned_master_id IS NULL AS unassigned,
-        (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
-        (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
-          AND f.expires_at <= now()) AS due_offers,
+        ${OPEN_OFFER_COUNTS},
         ${coveredSql('o', requestedAt)} AS covered
       FROM orders o WHERE o.id = ${orderId}::int`,
   );

@@ -8,6 +8,7 @@ import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { type OrderProbe, probeOrder, runBatchRound } from './batch-round';
 import { selectCandidates } from './candidates';
+import { OPEN_OFFER_COUNTS } from './due-work';
 import {
   type EscalationOutcome,
   type EscalationTarget,
@@ -89,9 +90,7 @@ async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | 
       o.street, o.description, o.timeslot_start, o.timeslot_end, o.is_asap,
       c.name AS city_name, c.timezone, c.working_hours_start AS city_hours_start, c.working_hours_end AS city_hours_end,
       d.name AS district_name,
-      (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
-      (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
-        AND f.expires_at <= now()) AS due_offers,
+      ${OPEN_OFFER_COUNTS},
       extract(epoch FROM now() - o.created_at)::float8 AS age_seconds
     FROM orders o
     JOIN cities c ON c.id = o.city_id

@@ -12,6 +12,10 @@ import type { DispatchDeps, Executor } from '../shared/deps';
 /** Waiting for an offer: unassigned searching/guarantee order (ix_orders__waiting). */
 const WAITING = sql<boolean>`o.status IN ('searching', 'guarantee') AND o.assigned_master_id IS NULL`;
 const NO_OPEN_OFFER = sql<boolean>`NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed'))`;
+/** Order `o`'s open offers and how many of them are past their deadline: columns open_offers, due_offers. */
+export const OPEN_OFFER_COUNTS = sql`(SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')) AS open_offers,
+  (SELECT count(*)::int FROM offers f WHERE f.order_id = o.id AND f.state IN ('sent', 'viewed')
+    AND f.expires_at <= now()) AS due_offers`;
 /** Rounds exhausted: staff decide now; automatic runs would change nothing. */
 const NOT_HELD_BY_STAFF = sql<boolean>`o.escalation_reason IS DISTINCT FROM 'rounds_exhausted'`;
 

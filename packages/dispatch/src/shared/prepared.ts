@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Db, poolOf } from '@fs/db';
+import type { Db, poolOf } from '@fs/db';
 import type { RawBuilder } from 'kysely';
 
 /** A pg client or pool: anything with pg's `query(config)`. */
@@ -22,5 +22,3 @@ export async function queryPrepared<R>(client: PgQueryable, db: Db, query: RawBu
   const res = await client.query({ name, text: compiled.sql, values: [...compiled.parameters] });
   return res.rows as R[];
 }
-
-export { poolOf };
