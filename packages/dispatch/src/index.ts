@@ -50,7 +50,8 @@ export {
   type FindCandidatesOptions,
   findCandidates,
 } from './offers/candidates';
-export { type DistributeOutcome, type DistributeResult, distributeOrder } from './offers/distribute';
+export { distributeOrder } from './offers/distribute';
+export type { DistributeOutcome, DistributeResult } from './offers/distribute-result';
 export { type FindDueWorkOptions, findDueWork, wakeCityOrders } from './offers/due-work';
 export { escalateToAdminIfDue, escalateToLogist, resetDistribution } from './offers/escalation';
 export {

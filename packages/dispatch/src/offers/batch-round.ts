@@ -6,7 +6,7 @@ import { type ExpiryToSchedule, runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps } from '../shared/deps';
 import { type PgQueryable, queryPrepared } from '../shared/prepared';
 import { type BatchOrderRow, batchCandidatesSql, batchEligibleSql, distanceTerms } from './candidates';
-import { type DistributeResult, quiet } from './distribute';
+import { type DistributeResult, quiet } from './distribute-result';
 import { OPEN_OFFER_COUNTS, PRIORITY } from './due-work';
 import { type InsertedOfferRow, insertOfferPairsSql } from './offer-insert';
 

@@ -8,6 +8,7 @@ import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { type OrderProbe, probeOrder, runBatchRound } from './batch-round';
 import { selectCandidates } from './candidates';
+import { type DistributeResult, quiet } from './distribute-result';
 import { OPEN_OFFER_COUNTS } from './due-work';
 import {
   type EscalationOutcome,
@@ -17,48 +18,6 @@ import {
 } from './escalation';
 import { closeDueOffers } from './offer-clock';
 import { type InsertedOffers, insertOffers } from './offer-insert';
-
-export type DistributeOutcome =
-  | 'not_found'
-  /** Another worker holds the order row right now (the caller retries shortly). */
-  | 'locked'
-  /** Concurrent runs took every free candidate while this one ranked (the caller retries shortly). */
-  | 'contended'
-  /** Assigned, closed, cancelled or still a draft: nothing to distribute. */
-  | 'not_distributable'
-  /** Deferred and its wake time has not come. */
-  | 'deferred'
-  /** Offers of the current round are still open. */
-  | 'offers_open'
-  /** No offer was made; staff were (or already had been) told. */
-  | 'escalated'
-  /**
-   * Masters qualify but are all answering other offers up to their limit: no escalation; the
-   * safety tick retries (and so does any wake-up of the city).
-   */
-  | 'masters_busy'
-  | 'offered';
-
-export interface DistributeResult {
-  orderId: number;
-  outcome: DistributeOutcome;
-  /** Offers this run expired (by the database clock; the master saw them). */
-  expiredOffers: number;
-  /** Offers this run withdrew: due before their push was delivered (see offer-clock.ts). */
-  withdrawnOffers: number;
-  escalations: Omit<EscalationOutcome, 'outbox'>[];
-  offers: { offerId: number; masterId: number }[];
-  round?: number;
-  expiresAt?: Date;
-  /** The order was deferred and woke in this run. */
-  wokeFromDeferred: boolean;
-  /** When it stays deferred: its wake time. */
-  wakeAt?: Date;
-  /** Seconds from creation to this run's offer, when it was the order's first. */
-  secondsToFirstOffer?: number;
-  /** A batch round: the other orders it decided (batch-round.ts). */
-  batch?: DistributeResult[];
-}
 
 interface LockedOrder extends SnapshotSource {
   city_id: number;
@@ -157,18 +116,6 @@ function quickOutcome(orderId: number, probe: OrderProbe | null): DistributeResu
     probe.due_offers === 0;
   if (!(probe.eligible && probe.covered) && !open) return null;
   return { ...quiet(orderId), outcome: open ? 'offers_open' : 'masters_busy' };
-}
-
-/** A result with nothing done yet (the caller sets the outcome). */
-export function quiet(orderId: number): Omit<DistributeResult, 'outcome'> {
-  return {
-    orderId,
-    expiredOffers: 0,
-    withdrawnOffers: 0,
-    escalations: [],
-    offers: [],
-    wokeFromDeferred: false,
-  };
 }
 
 /**
