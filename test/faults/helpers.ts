@@ -297,6 +297,24 @@ export async function outboxCounts(db: Db, ids?: readonly number[]): Promise<Rec
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
+/** Waits until every row of `ids` is `sent`; on timeout the error carries the rows' status counts (and `context()`). */
+export async function waitAllSent(
+  db: Db,
+  ids: readonly number[],
+  timeoutMs: number,
+  context?: () => string,
+): Promise<void> {
+  await waitUntil(
+    `every row of ${ids.length} sent`,
+    async () => (await outboxCounts(db, ids)).sent === ids.length,
+    timeoutMs,
+    200,
+  ).catch(async (err: Error) => {
+    const counts = JSON.stringify(await outboxCounts(db, ids));
+    throw new Error(`${err.message}: ${counts}${context ? `\n${context()}` : ''}`);
+  });
+}
+
 /** Accepted sendMessage calls per chat on one token. */
 export function acceptedSendsByChat(tg: FakeTelegram, token: string): Map<number, FakeCall[]> {
   const byChat = new Map<number, FakeCall[]>();

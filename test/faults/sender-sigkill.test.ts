@@ -25,8 +25,8 @@ import {
   spawnSender,
   startSenderProcessBase,
   stopSenderProcessBase,
+  waitAllSent,
   waitReady,
-  waitUntil,
   within,
 } from './helpers';
 
@@ -93,14 +93,7 @@ it('sender SIGKILLed mid-burst and restarted: nothing lost, held rows delivered 
   await waitReady(second, port, 120_000);
   const restartedAt = Date.now();
 
-  await waitUntil(
-    'every burst row sent',
-    async () => (await outboxCounts(tdb.db, ids)).sent === BURST,
-    120_000,
-    200,
-  ).catch(async (err) => {
-    throw new Error(`${err.message}: ${JSON.stringify(await outboxCounts(tdb.db, ids))}\n${second.output()}`);
-  });
+  await waitAllSent(tdb.db, ids, 120_000, () => second.output());
   const doneAt = Date.now();
   // Each held row's delivery, in ms after the replacement was ready (host clock, as restartedAt).
   const heldSentAt = await tdb.db

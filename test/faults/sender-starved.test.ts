@@ -18,7 +18,6 @@ import {
   freePort,
   insertChatBurst,
   MASTER_TOKEN,
-  outboxCounts,
   report,
   type SenderProcess,
   senderEnv,
@@ -26,6 +25,7 @@ import {
   spawnSender,
   startSenderProcessBase,
   stopSenderProcessBase,
+  waitAllSent,
   waitReady,
   waitUntil,
   within,
@@ -103,14 +103,7 @@ it('three senders, each frozen in turn for most of a lease while its sends are i
     stalls.push(Date.now() - stoppedAt);
   }
 
-  await waitUntil(
-    'every row sent',
-    async () => (await outboxCounts(tdb.db, ids)).sent === ids.length,
-    180_000,
-    200,
-  ).catch(async (err) => {
-    throw new Error(`${err.message}: ${JSON.stringify(await outboxCounts(tdb.db, ids))}`);
-  });
+  await waitAllSent(tdb.db, ids, 180_000);
 
   const byChat = acceptedSendsByChat(tg, MASTER_TOKEN);
   const copies = chatIds.map((c) => byChat.get(c)?.length ?? 0);

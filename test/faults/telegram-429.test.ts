@@ -35,11 +35,10 @@ import {
   duplicates,
   insertChatBurst,
   MASTER_TOKEN,
-  outboxCounts,
   report,
   senderEnv,
   sleep,
-  waitUntil,
+  waitAllSent,
 } from './helpers';
 
 jest.setTimeout(300_000);
@@ -154,14 +153,7 @@ it('429 for 10 s mid-burst: nothing lost, nothing doubled, no attempt counted', 
   cancel();
   const faultTo = Date.now();
 
-  await waitUntil(
-    'every burst row sent',
-    async () => (await outboxCounts(tdb.db, ids)).sent === BURST,
-    120_000,
-    200,
-  ).catch(async (err) => {
-    throw new Error(`${err.message}: ${JSON.stringify(await outboxCounts(tdb.db, ids))}`);
-  });
+  await waitAllSent(tdb.db, ids, 120_000);
   const doneAt = Date.now();
 
   const sends = tg.calls.filter(isSend);
