@@ -12,9 +12,9 @@ import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 
-/** The env every service shares (a subset of each service's config). */
 export { startRelayLoop } from './relay-loop';
 
+/** The env every service shares (a subset of each service's config). */
 export interface BaseConfig {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
