@@ -76,6 +76,12 @@ export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
 export const STAFF_ROLES = ['global_admin', 'city_admin', 'logist'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
+  global_admin: 'Глобальный администратор',
+  city_admin: 'Администратор города',
+  logist: 'Логист',
+};
+
 export const COMMISSION_STATUSES = ['wait_pay', 'reported', 'approved', 'overdue'] as const;
 export type CommissionStatus = (typeof COMMISSION_STATUSES)[number];
 

@@ -1,4 +1,5 @@
 import type { Db } from '@fs/db';
+import { STAFF_ROLE_LABELS } from '@fs/domain';
 
 /** Which of the three bots a chat is with. */
 export type BotName = 'admin' | 'master' | 'client';
@@ -21,11 +22,6 @@ export interface Person {
   bot: BotName;
 }
 
-const ROLES: Record<string, string> = {
-  global_admin: 'Глобальный администратор',
-  city_admin: 'Администратор города',
-  logist: 'Логист',
-};
 const MODERATION: Record<string, string> = {
   pending: 'анкета на модерации',
   rejected: 'анкета отклонена',
@@ -84,7 +80,7 @@ export class People {
       kind: 'staff',
       fullName: s.full_name,
       username: s.username,
-      subtitle: ROLES[s.role] ?? s.role,
+      subtitle: STAFF_ROLE_LABELS[s.role],
       bot: 'admin',
     }));
     for (const m of masters) {

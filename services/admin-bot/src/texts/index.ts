@@ -1,4 +1,4 @@
-import { escapeHtml, type StaffRole } from '@fs/domain';
+import { escapeHtml, STAFF_ROLE_LABELS, type StaffRole } from '@fs/domain';
 import { mastersTexts } from './masters';
 import { opsTexts } from './ops';
 import { orderCreateTexts } from './order-create';
@@ -8,12 +8,6 @@ import { ordersTexts } from './orders';
  * Every text the admin bot sends (this module and its section files). Russian; user-provided
  * values are HTML-escaped.
  */
-
-export const ROLE_LABELS: Record<StaffRole, string> = {
-  global_admin: 'Глобальный администратор',
-  city_admin: 'Администратор города',
-  logist: 'Логист',
-};
 
 export const texts = {
   error: '⚠️ Что-то пошло не так. Попробуйте ещё раз или нажмите /start.',
@@ -41,7 +35,7 @@ export const texts = {
   greeting: (name: string, role: StaffRole, cities: string[]) => {
     const lines = [
       `👋 Здравствуйте, ${escapeHtml(name || 'коллега')}!`,
-      `Ваша роль: <b>${ROLE_LABELS[role]}</b>.`,
+      `Ваша роль: <b>${STAFF_ROLE_LABELS[role]}</b>.`,
     ];
     if (role === 'global_admin') lines.push('Доступ: все города.');
     else if (cities.length > 0) lines.push(`Города: ${cities.map(escapeHtml).join(', ')}.`);

@@ -10,10 +10,12 @@ import {
   type OrderStatus,
   pluralRu,
   type ShiftStatus,
+  STAFF_ROLE_LABELS,
   type StaffRole,
 } from '@fs/domain';
 import type { MasterListRow } from '../queries/masters';
 import type { StaffRow } from '../queries/staff-admin';
+import { COMMISSION_STATUS_LABELS, ORDER_STATUS_LABELS, withIcons } from './statuses';
 
 /** Admin bot texts: masters, moderation, finance, staff and access (part of the bot's one texts module). */
 
@@ -29,31 +31,12 @@ const SHIFT: Record<ShiftStatus, string> = {
   off: '⚪️ Вне смены',
 };
 
-const COMMISSION: Record<CommissionStatus, string> = {
-  wait_pay: '⏳ Ожидает оплаты',
-  reported: '🧾 Проверяется',
-  approved: '✅ Оплачено',
-  overdue: '🚫 Просрочено',
-};
+const COMMISSION = withIcons<CommissionStatus>(
+  { wait_pay: '⏳', reported: '🧾', approved: '✅', overdue: '🚫' },
+  COMMISSION_STATUS_LABELS,
+);
 
-const ORDER_STATUS: Record<OrderStatus, string> = {
-  created: 'Черновик',
-  deferred: 'Отложен',
-  searching: 'Поиск мастера',
-  guarantee: 'Гарантия: поиск',
-  assigned: 'Назначен мастеру',
-  en_route: 'Мастер в пути',
-  working: 'Мастер работает',
-  payment: 'Ожидает оплаты',
-  closed: 'Закрыт',
-  canceled: 'Отменён',
-};
-
-const ROLE: Record<StaffRole, string> = {
-  global_admin: '👑 Глобальный администратор',
-  city_admin: '🏙 Администратор города',
-  logist: '📦 Логист',
-};
+const ROLE = withIcons<StaffRole>({ global_admin: '👑', city_admin: '🏙', logist: '📦' }, STAFF_ROLE_LABELS);
 
 const GROUP = {
   reported: '🧾 На проверке',
@@ -210,7 +193,7 @@ function masterCard(m: MasterCardView, f: Field): string {
     `📊 Закрыто заказов: ${m.stats.closed} · выручка ${formatMoney(m.stats.revenueKopecks)} · отменено ${m.stats.canceled}`,
     `📦 Активные заказы: ${
       m.activeOrders.length > 0
-        ? m.activeOrders.map((o) => `#${o.id} (${ORDER_STATUS[o.status]})`).join(', ')
+        ? m.activeOrders.map((o) => `#${o.id} (${ORDER_STATUS_LABELS[o.status]})`).join(', ')
         : 'нет'
     }`,
     `💰 Комиссии: к оплате ${formatMoney(m.balance.dueKopecks)} · просрочено ${formatMoney(m.balance.overdueKopecks)} · оплачено ${formatMoney(m.balance.paidKopecks)}`,
@@ -228,8 +211,6 @@ function masterCard(m: MasterCardView, f: Field): string {
 export const mastersTexts = {
   moderationLabel: MODERATION,
   shiftLabel: SHIFT,
-  commissionLabel: COMMISSION,
-  orderStatusLabel: ORDER_STATUS,
   roleLabel: ROLE,
   groupLabel: GROUP,
   periodLabel: PERIOD,

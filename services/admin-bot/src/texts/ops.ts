@@ -1,43 +1,22 @@
 import {
-  type CommissionStatus,
   escapeHtml,
   isFullDay,
   KPI_TARGETS,
   type KpiTargetKey,
   meetsKpiTarget,
-  type OrderStatus,
   type OrderType,
   type ReferralRewardStatus,
   truncate,
 } from '@fs/domain';
 import type { KpiCounts } from '../reports/queries';
+import { COMMISSION_STATUS_LABELS, ORDER_STATUS_LABELS } from './statuses';
 
 /** Admin bot texts: reports, settings, logs (part of the bot's one texts module). */
 
 export type ReportKindKey = 'orders' | 'comm' | 'refs' | 'kpi';
 export type SettingsGroupKey = 'dist' | 'limits' | 'comm' | 'hours' | 'support' | 'channels' | 'geo';
 
-const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
-  created: 'Черновик',
-  deferred: 'Отложена',
-  searching: 'Поиск мастера',
-  guarantee: 'Гарантия: поиск мастера',
-  assigned: 'Назначено мастеру',
-  en_route: 'Мастер в пути',
-  working: 'Мастер работает',
-  payment: 'Ожидает подтверждения оплаты',
-  closed: 'Закрыта',
-  canceled: 'Отменена',
-};
-
 const ORDER_TYPE_LABELS: Record<OrderType, string> = { normal: 'Обычный', guarantee: 'Гарантийный' };
-
-const COMMISSION_STATUS_LABELS: Record<CommissionStatus, string> = {
-  wait_pay: 'Ожидает оплаты',
-  reported: 'Оплата отмечена',
-  approved: 'Подтверждена',
-  overdue: 'Просрочена',
-};
 
 const REFERRAL_STATUS_LABELS: Record<ReferralRewardStatus, string> = {
   accrued: 'Начислено',

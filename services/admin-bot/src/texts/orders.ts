@@ -18,25 +18,26 @@ import {
   truncate,
 } from '@fs/domain';
 import type { HistoryEntry, OfferEntry, OrderCard, OrderRow } from '../queries/orders';
-import { opsTexts } from './ops';
+import { ORDER_STATUS_LABELS, withIcons } from './statuses';
 
 /** Admin bot texts: order queue, filters, search, order card and actions (part of the bot's one texts module). */
 
-// One set of status titles for the whole bot (the reports' columns use it too).
-const STATUS: Record<OrderStatus, string> = opsTexts.reports.orderStatus;
-
-const STATUS_ICON: Record<OrderStatus, string> = {
-  created: '📝',
-  deferred: '⏸',
-  searching: '🔎',
-  guarantee: '🛡',
-  assigned: '👷',
-  en_route: '🚗',
-  working: '🛠',
-  payment: '💳',
-  closed: '✅',
-  canceled: '❌',
-};
+/** The queue's rows show each status behind its icon. */
+const LIST_STATUS = withIcons<OrderStatus>(
+  {
+    created: '📝',
+    deferred: '⏸',
+    searching: '🔎',
+    guarantee: '🛡',
+    assigned: '👷',
+    en_route: '🚗',
+    working: '🛠',
+    payment: '💳',
+    closed: '✅',
+    canceled: '❌',
+  },
+  ORDER_STATUS_LABELS,
+);
 
 const ACTOR: Record<ActorType, string> = {
   system: '⚙️ система',
@@ -97,7 +98,7 @@ export interface FilterSummary {
 function filterLines(f: FilterSummary): string[] {
   const lines: string[] = [];
   if (f.city) lines.push(`🏙 Город: ${escapeHtml(f.city)}`);
-  if (f.status) lines.push(`📊 Статус: ${STATUS[f.status]}`);
+  if (f.status) lines.push(`📊 Статус: ${ORDER_STATUS_LABELS[f.status]}`);
   if (f.category) lines.push(`🛠 Категория: ${CATEGORY_LABELS[f.category]}`);
   if (f.date) lines.push(`📅 Дата: ${f.date.split('-').reverse().join('.')}`);
   if (f.master) lines.push(`👷 Мастер: ${escapeHtml(f.master)}`);
@@ -153,7 +154,7 @@ function listRow(r: ListRowFields, now: Date, f: Field): string {
   const guarantee = r.type === 'guarantee' ? ' 🛡' : '';
   const master = r.master_name ? f(r.master_name) : 'мастер не назначен';
   return [
-    `<b>#${r.id}</b>${guarantee} ${STATUS_ICON[r.status]} ${STATUS[r.status]}`,
+    `<b>#${r.id}</b>${guarantee} ${LIST_STATUS[r.status]}`,
     `   ${place(r, f)} · ${CATEGORY_LABELS[r.category]}`,
     `   ⏰ ${slotOf(r, now)} · 👷 ${master}`,
   ].join('\n');
@@ -180,13 +181,13 @@ export function addressLine(
 }
 
 function historyLine(h: HistoryData, tz: string, now: Date, f: Field): string {
-  const from = h.from_status ? `${STATUS[h.from_status]} → ` : '';
+  const from = h.from_status ? `${ORDER_STATUS_LABELS[h.from_status]} → ` : '';
   const who =
     h.actor_type === 'staff' || h.actor_type === 'master'
       ? `${ACTOR[h.actor_type]} ${f(h.actor_name ?? `#${h.actor_id ?? '?'}`)}`
       : ACTOR[h.actor_type];
   const why = h.reason ? ` · ${f(HISTORY_REASON[h.reason] ?? h.reason)}` : '';
-  return `• ${formatMoment(h.created_at, tz, now)} — ${from}${STATUS[h.to_status]} · ${who}${why}`;
+  return `• ${formatMoment(h.created_at, tz, now)} — ${from}${ORDER_STATUS_LABELS[h.to_status]} · ${who}${why}`;
 }
 
 function offerLine(f: OfferData, tz: string, now: Date, field: Field): string {
@@ -239,7 +240,7 @@ function cardText(c: CardData, history: HistoryData[], offers: OfferData[], now:
   const lines = [
     `<b>📦 Заказ #${c.id}</b>${c.type === 'guarantee' ? ' · 🛡 гарантийный' : ''}`,
     '',
-    `📊 Статус: <b>${STATUS[c.status]}</b>`,
+    `📊 Статус: <b>${ORDER_STATUS_LABELS[c.status]}</b>`,
     `🏷 Тип: ${TYPE[c.type]}`,
     `🛠 Категория: ${CATEGORY_LABELS[c.category]}`,
     `📍 Адрес: <code>${f(addressLine(c))}</code>`,
@@ -338,7 +339,7 @@ export interface CandidateLineData {
 }
 
 export const ordersTexts = {
-  statusLabel: STATUS,
+  statusLabel: ORDER_STATUS_LABELS,
   sectionTitle: SECTION_TITLE,
 
   menu: (f: FilterSummary) =>
@@ -546,7 +547,7 @@ export const ordersTexts = {
     tomorrow: 'Завтра',
     slot: (label: string) => label,
     filterCity: (v: string | null) => `🏙 Город: ${v ?? 'все'}`,
-    filterStatus: (v: OrderStatus | null) => `📊 Статус: ${v ? STATUS[v] : 'все'}`,
+    filterStatus: (v: OrderStatus | null) => `📊 Статус: ${v ? ORDER_STATUS_LABELS[v] : 'все'}`,
     filterCategory: (v: Category | null) => `🛠 Категория: ${v ? CATEGORY_LABELS[v] : 'все'}`,
     filterDate: (v: string | null) => `📅 Дата: ${v ? v.split('-').reverse().join('.') : 'любая'}`,
     filterMaster: (v: string | null) => `👷 Мастер: ${v ? truncate(v, 30) : 'любой'}`,
