@@ -1,4 +1,5 @@
 export * from './connection';
+export * from './metrics';
 export * from './names';
 export * from './outbox';
 export * from './payloads';

@@ -1,9 +1,7 @@
 import type { Db, SettingsCache } from '@fs/db';
 import { ORDER_STATUSES } from '@fs/domain';
-import type { Logger } from '@fs/observability';
-import { prom } from '@fs/observability';
-import { outboxBacklog, type Queues } from '@fs/queue';
-import type { Queue } from 'bullmq';
+import { type Logger, prom, scrapeOnce, withTimeout } from '@fs/observability';
+import { type Queues, registerOutboxBacklogGauges, registerQueueJobsGauge } from '@fs/queue';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 
@@ -11,8 +9,6 @@ type Registry = InstanceType<typeof prom.Registry>;
 
 /** Statuses an order leaves (closed and canceled grow forever: they are not counted on scrape). */
 const OPEN_STATUSES = ORDER_STATUSES.filter((s) => s !== 'closed' && s !== 'canceled');
-/** A scrape never waits on a stuck Postgres/Redis longer than this (Prometheus times out at 10 s). */
-const COLLECT_TIMEOUT_MS = 2000;
 /**
  * distribution_metrics rows are claimed only once they are this old, so that a transaction
  * that took an earlier id but commits later is not skipped by the cursor.
@@ -31,16 +27,6 @@ if cur == ARGV[1] then
   return 1
 end
 return 0`;
-
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out`)), COLLECT_TIMEOUT_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 export interface ScrapeMetricsOptions {
   registry: Registry;
@@ -87,9 +73,9 @@ export function createScrapeMetrics(opts: ScrapeMetricsOptions): ScrapeMetrics {
   const registers = [registry];
   const lastTickKey = `${opts.prefix}:metrics:last-tick`;
   const acceptCursorKey = `${opts.prefix}:metrics:accept-cursor`;
-  const warn = (what: string) => (err: unknown) => {
+  const onError = (what: string, err: unknown) =>
     logger.warn({ err: String(err) }, `metrics: ${what} not collected`);
-  };
+  const warn = (what: string) => (err: unknown) => onError(what, err);
 
   new prom.Gauge({
     name: 'fs_orders',
@@ -112,57 +98,17 @@ export function createScrapeMetrics(opts: ScrapeMetricsOptions): ScrapeMetrics {
     },
   });
 
-  const queues: Queue[] = [opts.queues.distribution, ...opts.queues.notifyQueues()];
-  new prom.Gauge({
-    name: 'fs_queue_jobs',
-    help: 'BullMQ jobs by queue and state (same value on every scheduler replica: use max)',
-    labelNames: ['queue', 'state'] as const,
-    registers,
-    async collect() {
-      await Promise.all(
-        queues.map(async (q) => {
-          const counts = await withTimeout(
-            q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'),
-            `${q.name} job counts`,
-          ).catch(warn(`${q.name} job counts`));
-          for (const [state, n] of Object.entries(counts ?? {})) this.set({ queue: q.name, state }, n);
-        }),
-      );
+  registerQueueJobsGauge(
+    registry,
+    {
+      name: 'fs_queue_jobs',
+      help: 'BullMQ jobs by queue and state (same value on every scheduler replica: use max)',
     },
-  });
-
-  type Backlog = Awaited<ReturnType<typeof outboxBacklog>>;
-  let backlog: Promise<Backlog | undefined> | null = null;
-  /** One backlog query per scrape, shared by both gauges. */
-  function backlogOnce() {
-    backlog ??= withTimeout(outboxBacklog(db), 'outbox backlog')
-      .catch((err: unknown) => {
-        warn('outbox backlog')(err);
-        return undefined;
-      })
-      .finally(() => {
-        backlog = null;
-      });
-    return backlog;
-  }
-  new prom.Gauge({
-    name: 'notifications_outbox_pending',
-    help: 'Outbox rows waiting to be delivered (also reported by the sender; use max)',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.count);
-    },
-  });
-  new prom.Gauge({
-    name: 'notifications_outbox_oldest_pending_age_seconds',
-    help: 'How long the oldest pending outbox row has been due, 0 when none (also reported by the sender; use max)',
-    registers,
-    async collect() {
-      const b = await backlogOnce();
-      if (b) this.set(b.oldestAgeS);
-    },
-  });
+    [opts.queues.distribution, ...opts.queues.notifyQueues()],
+    ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'],
+    onError,
+  );
+  registerOutboxBacklogGauges(registry, db, onError);
 
   new prom.Gauge({
     name: 'fs_distribution_last_tick_timestamp_seconds',
@@ -184,16 +130,8 @@ export function createScrapeMetrics(opts: ScrapeMetricsOptions): ScrapeMetrics {
     },
   });
 
-  let claiming: Promise<void> | null = null;
   /** One claim per scrape, shared by every metric fed from distribution_metrics. */
-  function claimOnce(): Promise<void> {
-    claiming ??= withTimeout(claimAccepts(), 'accept claim')
-      .catch(warn('time to accept'))
-      .finally(() => {
-        claiming = null;
-      });
-    return claiming;
-  }
+  const claimOnce = scrapeOnce('accepts', claimAccepts, onError);
 
   const timeToAccept = new prom.Histogram({
     name: 'fs_distribution_time_to_accept_seconds',

@@ -48,7 +48,7 @@ export async function startSender(
 ): Promise<SenderHandle> {
   const base = await createServiceBase(SERVICE_NAME, config, opts.logger);
   const { logger, registry, db, redis, queues } = base;
-  const metrics = createSenderMetrics(registry, db, queues.notifyQueues());
+  const metrics = createSenderMetrics(registry, db, queues.notifyQueues(), logger);
   const gateFor = (ratePerSecond: number) =>
     new SendGate(redis, config.REDIS_PREFIX, {
       perChatIntervalMs: config.SENDER_PER_CHAT_INTERVAL_MS,
