@@ -106,6 +106,17 @@ export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
+/** Notices to the client about their order (client bot or SMS), in the order they happen. */
+export const CLIENT_EVENTS = [
+  'client_order_accepted',
+  'client_master_en_route',
+  'client_order_rescheduled',
+  'client_order_canceled',
+  'client_feedback_request',
+] as const;
+export type ClientEvent = (typeof CLIENT_EVENTS)[number];
+
+/** Every notice the outbox carries, the client's among them. */
 export const NOTIFICATION_EVENTS = [
   'new_offer',
   'offer_closed',
@@ -135,24 +146,10 @@ export const NOTIFICATION_EVENTS = [
   'order_rescheduled',
   'system_event',
   'profile_updated',
-  'client_order_accepted',
-  'client_master_en_route',
-  'client_order_rescheduled',
-  'client_order_canceled',
-  'client_feedback_request',
+  ...CLIENT_EVENTS,
   'review_alert',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
-
-/** Notices to the client about their order (client bot or SMS), in the order they happen. */
-export const CLIENT_EVENTS = [
-  'client_order_accepted',
-  'client_master_en_route',
-  'client_order_rescheduled',
-  'client_order_canceled',
-  'client_feedback_request',
-] as const satisfies readonly NotificationEvent[];
-export type ClientEvent = (typeof CLIENT_EVENTS)[number];
 
 export const ESCALATION_REASONS = ['rounds_exhausted', 'no_candidates', 'no_district'] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
