@@ -6,6 +6,7 @@ import { runAfterCommit } from '../shared/after-commit';
 import type { DispatchDeps, Executor } from '../shared/deps';
 import { alertsChannelId, staffOutboxRows, staffRecipients } from '../shared/staff-recipients';
 import { recordSystemEvent } from '../shared/system-events';
+import { commissionsWithCity, commissionsWithOrder } from './commission-read';
 
 /**
  * Commission deadlines, run by the scheduler's `commissions` Job Scheduler every minute:
@@ -60,22 +61,19 @@ interface DueRow {
 
 async function sendReminders(deps: Deps, now: Date): Promise<OutboxRef[]> {
   const horizon = new Date(now.getTime() + REMINDER_LADDER_MINUTES[0] * 60_000);
-  const due: DueRow[] = await deps.db
-    .selectFrom('commissions as c')
-    .innerJoin('orders as o', 'o.id', 'c.order_id')
-    .innerJoin('cities as ci', 'ci.id', 'o.city_id')
+  const due: DueRow[] = await commissionsWithCity(deps.db)
     .select([
-      'c.id',
-      'c.order_id',
-      'c.master_id',
-      'c.amount_kopecks',
-      'c.deadline_at',
-      'c.created_at',
-      'ci.timezone',
+      'k.id',
+      'k.order_id',
+      'k.master_id',
+      'k.amount_kopecks',
+      'k.deadline_at',
+      'k.created_at',
+      'c.timezone',
     ])
-    .where('c.status', '=', 'wait_pay')
-    .where('c.deadline_at', '>', now)
-    .where('c.deadline_at', '<=', horizon)
+    .where('k.status', '=', 'wait_pay')
+    .where('k.deadline_at', '>', now)
+    .where('k.deadline_at', '<=', horizon)
     .execute();
   const refs: OutboxRef[] = [];
   for (const c of due) {
@@ -197,19 +195,17 @@ async function applyOverdueBatch(
   channelId: number | null,
 ): Promise<{ refs: OutboxRef[]; overdue: number; blocked: number }> {
   return deps.db.transaction().execute(async (trx) => {
-    const claimed: OverdueRow[] = await trx
-      .selectFrom('commissions as c')
-      .innerJoin('orders as o', 'o.id', 'c.order_id')
-      .select(['c.id', 'c.order_id', 'c.master_id', 'c.amount_kopecks', 'o.city_id'])
+    const claimed: OverdueRow[] = await commissionsWithOrder(trx)
+      .select(['k.id', 'k.order_id', 'k.master_id', 'k.amount_kopecks', 'o.city_id'])
       .where((eb) =>
         eb.or([
-          eb.and([eb('c.status', '=', 'wait_pay'), eb('c.deadline_at', '<=', now)]),
-          eb.and([eb('c.status', '=', 'overdue'), eb('c.blocked_applied', '=', false)]),
+          eb.and([eb('k.status', '=', 'wait_pay'), eb('k.deadline_at', '<=', now)]),
+          eb.and([eb('k.status', '=', 'overdue'), eb('k.blocked_applied', '=', false)]),
         ]),
       )
-      .orderBy('c.deadline_at')
+      .orderBy('k.deadline_at')
       .limit(OVERDUE_BATCH)
-      .forUpdate('c')
+      .forUpdate('k')
       .skipLocked()
       .execute();
     const rows: OutboxInsert[] = [];

@@ -1,5 +1,6 @@
 import type { CommissionStatus } from '@fs/domain';
 import type { Executor } from '../shared/deps';
+import { commissionsWithOrder } from './commission-read';
 
 /** A commission row locked for a write (staff check, the master's payment report), with its order and master. */
 export interface LockedCommission {
@@ -20,24 +21,22 @@ export async function lockCommission(
   trx: Executor,
   commissionId: number,
 ): Promise<LockedCommission | undefined> {
-  return trx
-    .selectFrom('commissions as c')
-    .innerJoin('orders as o', 'o.id', 'c.order_id')
-    .innerJoin('masters as m', 'm.id', 'c.master_id')
+  return commissionsWithOrder(trx)
+    .innerJoin('masters as m', 'm.id', 'k.master_id')
     .select([
-      'c.id',
-      'c.order_id',
-      'c.master_id',
+      'k.id',
+      'k.order_id',
+      'k.master_id',
       'm.full_name as master_name',
-      'c.amount_kopecks',
-      'c.status',
-      'c.deadline_at',
-      'c.blocked_applied',
+      'k.amount_kopecks',
+      'k.status',
+      'k.deadline_at',
+      'k.blocked_applied',
       'o.city_id',
       'o.status as order_status',
       'o.version as order_version',
     ])
-    .where('c.id', '=', commissionId)
-    .forUpdate('c')
+    .where('k.id', '=', commissionId)
+    .forUpdate('k')
     .executeTakeFirst();
 }

@@ -1,6 +1,21 @@
 import type { Db } from '@fs/db';
 import type { CommissionStatus, OrderType } from '@fs/domain';
 import { sql } from 'kysely';
+import type { Executor } from '../shared/deps';
+
+/**
+ * The commission read every list, card, report, lock and deadline run starts from: the
+ * commission (`k`) with its order (`o`). A commission's city is its order's city (scope checks
+ * go by `o.city_id`). Callers add their conditions, columns and locks (`forUpdate('k')`).
+ */
+export function commissionsWithOrder(db: Executor) {
+  return db.selectFrom('commissions as k').innerJoin('orders as o', 'o.id', 'k.order_id');
+}
+
+/** `commissionsWithOrder` with the order's city (`c`: name, timezone), for what shows dates or the city. */
+export function commissionsWithCity(db: Executor) {
+  return commissionsWithOrder(db).innerJoin('cities as c', 'c.id', 'o.city_id');
+}
 
 /**
  * Reads of one master's commissions, used by both bots: the master's 💳 Финансы (summary, open
@@ -83,10 +98,7 @@ export interface MasterCommissionRow {
 }
 
 function commissionsOf(db: Db, masterId: number) {
-  return db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
+  return commissionsWithCity(db)
     .select([
       'k.id',
       'k.order_id as orderId',

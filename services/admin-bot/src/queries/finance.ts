@@ -1,5 +1,11 @@
 import type { Db } from '@fs/db';
-import { BALANCE_SUMS, balanceOf, type MasterBalance } from '@fs/dispatch';
+import {
+  BALANCE_SUMS,
+  balanceOf,
+  commissionsWithCity,
+  commissionsWithOrder,
+  type MasterBalance,
+} from '@fs/dispatch';
 import { atLocalTime, type CommissionStatus, localDateOf } from '@fs/domain';
 import { sql } from 'kysely';
 import type { CallbackArgs } from '../callbacks';
@@ -54,9 +60,7 @@ export function periodBounds(
 }
 
 function commissionsQuery(db: Db, staff: StaffMember, group: CommissionGroup) {
-  return db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
+  return commissionsWithOrder(db)
     .innerJoin('masters as m', 'm.id', 'k.master_id')
     .where(cityFilter('o.city_id', staff))
     .where('k.status', 'in', [...GROUP_STATUSES[group]]);
@@ -64,9 +68,7 @@ function commissionsQuery(db: Db, staff: StaffMember, group: CommissionGroup) {
 
 /** How many commissions each group holds in the staff member's cities. */
 export async function groupCounts(db: Db, staff: StaffMember): Promise<Record<CommissionGroup, number>> {
-  const rows = await db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
+  const rows = await commissionsWithOrder(db)
     .where(cityFilter('o.city_id', staff))
     .select(['k.status', (eb) => eb.fn.countAll<string>().as('n')])
     .groupBy('k.status')
@@ -145,56 +147,65 @@ export async function listCommissions(
   );
 }
 
-export interface CommissionCard {
+/** A commission as staff see it, on its card and in the commissions export. */
+export interface StaffCommissionRow {
   id: number;
   order_id: number;
+  city: string;
+  timezone: string;
   master_id: number;
   master_name: string;
   master_phone: string | null;
-  city_id: number;
-  city: string;
-  timezone: string;
   amount_kopecks: number;
   rate: string;
   status: CommissionStatus;
+  created_at: Date;
   deadline_at: Date;
   reported_at: Date | null;
   approved_at: Date | null;
-  approved_by: string | null;
   paid_amount_kopecks: number | null;
   reject_reason: string | null;
-  created_at: Date;
+}
+
+/** Commissions with the columns of `StaffCommissionRow` (the order's city, the master); callers add conditions and columns. */
+export function staffCommissions(db: Db) {
+  return commissionsWithCity(db)
+    .innerJoin('masters as m', 'm.id', 'k.master_id')
+    .select([
+      'k.id',
+      'k.order_id',
+      'c.name as city',
+      'c.timezone',
+      'k.master_id',
+      'm.full_name as master_name',
+      'm.phone as master_phone',
+      'k.amount_kopecks',
+      'k.rate',
+      'k.status',
+      'k.created_at',
+      'k.deadline_at',
+      'k.reported_at',
+      'k.approved_at',
+      'k.paid_amount_kopecks',
+      'k.reject_reason',
+    ]);
+}
+
+/** The card: the staff row plus who approved it, the order's total and the number of receipts. */
+export interface CommissionCard extends StaffCommissionRow {
+  city_id: number;
+  approved_by: string | null;
   order_total_kopecks: number | null;
   receipts: number;
 }
 
 /** The commission card; undefined when not found. Scope: the caller checks `city_id`. */
 export async function loadCommissionCard(db: Db, commissionId: number): Promise<CommissionCard | undefined> {
-  return db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .innerJoin('masters as m', 'm.id', 'k.master_id')
+  return staffCommissions(db)
     .leftJoin('staff_users as s', 's.id', 'k.approved_by_staff_id')
     .select((eb) => [
-      'k.id',
-      'k.order_id',
-      'k.master_id',
-      'm.full_name as master_name',
-      'm.phone as master_phone',
       'o.city_id',
-      'c.name as city',
-      'c.timezone',
-      'k.amount_kopecks',
-      'k.rate',
-      'k.status',
-      'k.deadline_at',
-      'k.reported_at',
-      'k.approved_at',
       's.full_name as approved_by',
-      'k.paid_amount_kopecks',
-      'k.reject_reason',
-      'k.created_at',
       'o.total_amount_kopecks as order_total_kopecks',
       eb
         .selectFrom('attachments as a')
@@ -236,9 +247,7 @@ export async function listBalances(
   page: number,
   perPage = COMMISSIONS_PER_PAGE,
 ): Promise<Page<BalanceRow>> {
-  const base = db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
+  const base = commissionsWithOrder(db)
     .innerJoin('masters as m', 'm.id', 'k.master_id')
     .where(cityFilter('o.city_id', staff));
   const count = base.select(sql<string>`count(DISTINCT k.master_id)`.as('total')).executeTakeFirstOrThrow();

@@ -1,7 +1,8 @@
 import type { Db } from '@fs/db';
-import { type OrderPlace, ordersWithPlace } from '@fs/dispatch';
-import type { Category, CommissionStatus, OrderStatus, OrderType, ReferralRewardStatus } from '@fs/domain';
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { commissionsWithCity, type OrderPlace, ordersWithPlace } from '@fs/dispatch';
+import type { Category, OrderStatus, OrderType, ReferralRewardStatus } from '@fs/domain';
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type StaffCommissionRow, staffCommissions } from '../queries/finance';
 import { type CityScope, scopeCondition } from '../scope';
 import type { ReportPeriod } from './period';
 
@@ -16,6 +17,24 @@ const inCities = scopeCondition;
 
 function inPeriod(column: string, p: ReportPeriod): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(column)} >= ${p.from} and ${sql.ref(column)} < ${p.to}`;
+}
+
+/**
+ * An export's rows: of the scope's cities (a row's city is its order's, `o.city_id`), created in
+ * the period, oldest first. `t` is the alias of the listed table (its `created_at` and `id`).
+ */
+function exportRows<DB, TB extends keyof DB, O>(
+  q: SelectQueryBuilder<DB, TB, O>,
+  t: 'o' | 'k' | 'r',
+  scope: ReportScope,
+  p: ReportPeriod,
+) {
+  return q
+    .where(inCities('o.city_id', scope))
+    .where(inPeriod(`${t}.created_at`, p))
+    .orderBy(sql.ref(`${t}.created_at`))
+    .orderBy(sql.ref(`${t}.id`))
+    .execute();
 }
 
 export interface OrderReportRow extends OrderPlace {
@@ -45,7 +64,7 @@ export interface OrderReportRow extends OrderPlace {
 
 /** Orders created in the period. */
 export function loadOrderRows(db: Db, scope: ReportScope, p: ReportPeriod): Promise<OrderReportRow[]> {
-  return ordersWithPlace(db)
+  const q = ordersWithPlace(db)
     .leftJoin('masters as m', 'm.id', 'o.assigned_master_id')
     .leftJoin('reviews as r', 'r.order_id', 'o.id')
     .select([
@@ -75,32 +94,12 @@ export function loadOrderRows(db: Db, scope: ReportScope, p: ReportPeriod): Prom
       sql<number | null>`m.rating::float8`.as('master_rating'),
       'r.stars as review_stars',
       'r.amount_confirmed as review_amount_confirmed',
-    ])
-    .where(inCities('o.city_id', scope))
-    .where(inPeriod('o.created_at', p))
-    .orderBy('o.created_at')
-    .orderBy('o.id')
-    .execute();
+    ]);
+  return exportRows(q, 'o', scope, p);
 }
 
-export interface CommissionReportRow {
-  id: number;
-  order_id: number;
-  city: string;
-  timezone: string;
-  master_id: number;
-  master_name: string;
-  master_phone: string | null;
-  amount_kopecks: number;
-  rate: string;
-  status: CommissionStatus;
-  created_at: Date;
-  deadline_at: Date;
-  reported_at: Date | null;
-  approved_at: Date | null;
-  paid_amount_kopecks: number | null;
-  reject_reason: string | null;
-}
+/** A commission row of the export: the columns staff see on its card. */
+export type CommissionReportRow = StaffCommissionRow;
 
 /** Commissions created in the period (city = the order's city). */
 export function loadCommissionRows(
@@ -108,34 +107,7 @@ export function loadCommissionRows(
   scope: ReportScope,
   p: ReportPeriod,
 ): Promise<CommissionReportRow[]> {
-  return db
-    .selectFrom('commissions as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
-    .innerJoin('masters as m', 'm.id', 'k.master_id')
-    .select([
-      'k.id',
-      'k.order_id',
-      'c.name as city',
-      'c.timezone',
-      'k.master_id',
-      'm.full_name as master_name',
-      'm.phone as master_phone',
-      'k.amount_kopecks',
-      'k.rate',
-      'k.status',
-      'k.created_at',
-      'k.deadline_at',
-      'k.reported_at',
-      'k.approved_at',
-      'k.paid_amount_kopecks',
-      'k.reject_reason',
-    ])
-    .where(inCities('o.city_id', scope))
-    .where(inPeriod('k.created_at', p))
-    .orderBy('k.created_at')
-    .orderBy('k.id')
-    .execute();
+  return exportRows(staffCommissions(db), 'k', scope, p);
 }
 
 export interface ReferralReportRow {
@@ -158,11 +130,8 @@ export interface ReferralReportRow {
 
 /** Referral rewards accrued in the period (city = the order the commission came from). */
 export function loadReferralRows(db: Db, scope: ReportScope, p: ReportPeriod): Promise<ReferralReportRow[]> {
-  return db
-    .selectFrom('referral_rewards as r')
-    .innerJoin('commissions as k', 'k.id', 'r.commission_id')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
-    .innerJoin('cities as c', 'c.id', 'o.city_id')
+  const q = commissionsWithCity(db)
+    .innerJoin('referral_rewards as r', 'r.commission_id', 'k.id')
     .innerJoin('masters as ref', 'ref.id', 'r.referrer_id')
     .innerJoin('masters as inv', 'inv.id', 'r.referred_master_id')
     .select([
@@ -181,12 +150,8 @@ export function loadReferralRows(db: Db, scope: ReportScope, p: ReportPeriod): P
       'r.status',
       'r.created_at',
       'r.paid_at',
-    ])
-    .where(inCities('o.city_id', scope))
-    .where(inPeriod('r.created_at', p))
-    .orderBy('r.created_at')
-    .orderBy('r.id')
-    .execute();
+    ]);
+  return exportRows(q, 'r', scope, p);
 }
 
 /** Raw KPI counts of one city (cityId null = the whole scope). */
