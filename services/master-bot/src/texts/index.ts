@@ -102,7 +102,7 @@ const SHIFT_LINE: Record<ShiftStatus, string> = {
 };
 
 /** Master-facing order status titles. */
-export const ORDER_STATUS_TITLES: Partial<Record<OrderStatus, string>> = {
+export const ORDER_STATUS_TITLES: Record<OrderStatus, string> = {
   assigned: 'Назначено мастеру',
   en_route: 'Мастер в пути',
   working: 'Мастер работает',
@@ -251,7 +251,7 @@ export const mt = {
     empty: '<b>📦 Активные заказы</b>\n\nСейчас нет активных заказов.',
     /** A list row; `f` is fitText's (the whole list is one fitText). */
     row: (o: ActiveOrderRow, now: Date, f: Field) =>
-      `#${o.id} • ${f(o.city)}, ${f(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}\n🔁 ${ORDER_STATUS_TITLES[o.status] ?? o.status}`,
+      `#${o.id} • ${f(o.city)}, ${f(o.district ?? 'район не указан')} • ${CATEGORY_LABELS[o.category]} • ${slotText(o, now)}\n🔁 ${ORDER_STATUS_TITLES[o.status]}`,
     notFound: 'Заказ не найден среди ваших активных заказов.',
     /** Every active order (a master holds a few), one fitText. */
     screen: (orders: readonly ActiveOrderRow[], now: Date) =>
@@ -376,11 +376,7 @@ export function activeCardText(o: ActiveOrderRow, now: Date): string {
 
 /** The active card's lines, for a text that adds its own (the history card) inside one fitText. */
 export function activeCardLines(o: ActiveOrderRow, now: Date, f: Field): string[] {
-  const lines = [
-    `<b>📦 Заказ #${o.id}</b>`,
-    `🔁 Статус: <b>${ORDER_STATUS_TITLES[o.status] ?? o.status}</b>`,
-    '',
-  ];
+  const lines = [`<b>📦 Заказ #${o.id}</b>`, `🔁 Статус: <b>${ORDER_STATUS_TITLES[o.status]}</b>`, ''];
   if (o.type === 'guarantee') lines.push('🛡 <b>ЗАЯВКА ПО ГАРАНТИИ</b>');
   lines.push(`🏙 ${f(o.city)}, ${f(o.district ?? 'район не указан')}`);
   lines.push(`📍 ${mappedAddress(o, f)}`);
