@@ -6,6 +6,7 @@ export * from './copy-button';
 export * from './errors';
 export * from './file-relay';
 export * from './gateway';
+export * from './guarded-buttons';
 export * from './keyboards';
 export * from './message-file';
 export * from './private-only';

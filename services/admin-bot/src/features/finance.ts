@@ -18,7 +18,7 @@ import { COMMISSION_GROUPS, COMMISSION_PERIODS } from '../callbacks/masters';
 import type { AdminContext } from '../context';
 import { sendStoredFiles } from '../files';
 import { menuRow, pagerRow } from '../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../middlewares/guard';
+import { capable, staffAction, staffScreen, wizardInput } from '../middlewares/guard';
 import { staffTimezone } from '../queries/cities';
 import {
   type CommissionCard,
@@ -179,12 +179,7 @@ finance.use(
     await showFinanceMenu(ctx, staff);
   }),
 );
-finance.use(
-  staffAction('financeGroup', 'finance', async (ctx, { group }, staff) => {
-    await ctx.answerCbQuery();
-    await showGroup(ctx, staff, group);
-  }),
-);
+finance.use(staffScreen('financeGroup', 'finance', (ctx, { group }, staff) => showGroup(ctx, staff, group)));
 finance.use(
   staffAction('financeList', 'finance', async (ctx, { group, period, page }, staff) => {
     const tz = await staffTimezone(ctx.deps.db, staff);

@@ -4,7 +4,7 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import { type CallbackArgs, cbButton } from '../callbacks';
 import type { AdminContext } from '../context';
 import { menuRow } from '../keyboards/menu';
-import { staffAction } from '../middlewares/guard';
+import { staffPages } from '../middlewares/guard';
 import { staffTimezone } from '../queries/cities';
 import { type LogEntry, loadLogPage } from '../queries/logs';
 import type { StaffMember } from '../queries/staff';
@@ -31,17 +31,9 @@ export function formatLogEntry(e: LogEntry, tz: string): string {
 export const logs = new Composer<AdminContext>();
 
 logs.use(
-  staffAction('logsMenu', 'logs', async (ctx, _args, staff) => {
-    await ctx.answerCbQuery();
-    await showPage(ctx, staff, 'all', 0);
-  }),
-);
-
-logs.use(
-  staffAction('logsPage', 'logs', async (ctx, { filter, page }, staff) => {
-    await ctx.answerCbQuery();
-    await showPage(ctx, staff, filter, page);
-  }),
+  staffPages('logsMenu', 'logsPage', 'logs', { filter: 'all', page: 0 }, (ctx, { filter, page }, staff) =>
+    showPage(ctx, staff, filter, page),
+  ),
 );
 
 async function showPage(ctx: AdminContext, staff: StaffMember, filter: Filter, page: number) {

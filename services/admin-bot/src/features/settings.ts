@@ -18,7 +18,7 @@ import { type CallbackArgs, cbButton } from '../callbacks';
 import { SETTING_TOKENS } from '../callbacks/ops';
 import type { AdminContext } from '../context';
 import { menuRow, pairs } from '../keyboards/menu';
-import { capable, staffAction, wizardInput } from '../middlewares/guard';
+import { capable, staffAction, staffScreen, wizardInput } from '../middlewares/guard';
 import { type CityRow, cityPage, loadCity } from '../queries/cities';
 import { cityDistrictCounts, cityDistrictNames } from '../queries/settings';
 import type { StaffMember } from '../queries/staff';
@@ -228,10 +228,7 @@ async function resetCityHours(ctx: AdminContext, staff: StaffMember, city: CityR
 }
 
 settings.use(
-  staffAction('cityHoursList', 'settings', async (ctx, { page }, staff) => {
-    await ctx.answerCbQuery();
-    await showCityList(ctx, staff, page, 'hours');
-  }),
+  staffScreen('cityHoursList', 'settings', (ctx, { page }, staff) => showCityList(ctx, staff, page, 'hours')),
 );
 settings.use(
   staffAction('cityHoursOpen', 'settings', async (ctx, { cityId }) => {
@@ -287,10 +284,7 @@ settings.use(
 
 // ── Geography: cities, districts, timezones ───────────────────────────────────────────
 settings.use(
-  staffAction('geoCities', 'settings', async (ctx, { page }, staff) => {
-    await ctx.answerCbQuery();
-    await showCityList(ctx, staff, page, 'geo');
-  }),
+  staffScreen('geoCities', 'settings', (ctx, { page }, staff) => showCityList(ctx, staff, page, 'geo')),
 );
 settings.use(
   staffAction('geoCity', 'settings', async (ctx, { cityId }) => {

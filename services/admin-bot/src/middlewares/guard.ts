@@ -1,31 +1,32 @@
-import type { WizardDef } from '@fs/telegram';
+import { guardedButtons, type WizardDef } from '@fs/telegram';
 import type { MiddlewareFn } from 'telegraf';
-import { type CallbackArgs, type CallbackName, callbackOf, onCallback } from '../callbacks';
+import { callbackOf, cb } from '../callbacks';
 import type { AdminContext } from '../context';
 import { SECTIONS } from '../keyboards/menu';
 import type { StaffMember } from '../queries/staff';
 import { type Capability, can } from '../scope';
 import { texts } from '../texts';
 
-/**
- * Routes one admin button to its handler after checking the role may use `capability`.
- * The handler still checks the object's city with `inScope`/`cityFilter` (or the dispatch
- * use case does). Refused callbacks are answered here; the handler answers its own.
- */
-export function staffAction<N extends CallbackName>(
-  name: N,
-  capability: Capability,
-  handler: (ctx: AdminContext, args: CallbackArgs<N>, staff: StaffMember) => Promise<unknown> | unknown,
-): MiddlewareFn<AdminContext> {
-  return onCallback(name, async (ctx: AdminContext, args: CallbackArgs<N>) => {
-    const staff = ctx.staff;
-    if (!staff || !can(staff, capability)) {
-      await ctx.answerCbQuery(texts.noRight, { show_alert: true });
-      return;
-    }
-    await handler(ctx, args, staff);
-  });
+/** The acting staff member when their role may use `capability`; otherwise the button is refused. */
+async function allowedStaff(ctx: AdminContext, capability: Capability): Promise<StaffMember | undefined> {
+  const staff = ctx.staff;
+  if (staff && can(staff, capability)) return staff;
+  await ctx.answerCbQuery(texts.noRight, { show_alert: true });
+  return undefined;
 }
+
+/**
+ * Admin buttons, each for one `capability` (@fs/telegram `guardedButtons`): `staffAction(name,
+ * capability, handler)`; `staffScreen` for a button that only shows a screen; `staffPages(entry,
+ * list, …)` for a paged list with a menu entry. The handler still checks the object's city with
+ * `inScope`/`cityFilter` (or the dispatch use case does). Refused buttons are answered here; the
+ * handler answers its own.
+ */
+export const {
+  action: staffAction,
+  screen: staffScreen,
+  pages: staffPages,
+} = guardedButtons(cb, allowedStaff);
 
 /** A section entry the role lacks (a forged or old button) is refused before its feature. */
 export const sectionGuard: MiddlewareFn<AdminContext> = async (ctx, next) => {

@@ -7,7 +7,7 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import { type CallbackArgs, cbButton } from '../callbacks';
 import type { MasterContext } from '../context';
 import { menuRow } from '../keyboards/menu';
-import { masterAction, refuse } from '../middlewares/guard';
+import { masterAction, masterScreen, refuse } from '../middlewares/guard';
 import { type ActiveOrderRow, listActiveOrders, loadActiveOrder } from '../queries/work';
 import { activeCardText, fullAddress, mt } from '../texts';
 import { startClosing } from './close-order.wizard';
@@ -20,12 +20,7 @@ export const activeOrders = new Composer<MasterContext>();
 
 const { buttons } = mt;
 
-activeOrders.use(
-  masterAction('activeList', 'approved', async (ctx, _args, master) => {
-    await ctx.answerCbQuery();
-    await renderList(ctx, master.id);
-  }),
-);
+activeOrders.use(masterScreen('activeList', 'approved', (ctx, _args, master) => renderList(ctx, master.id)));
 
 activeOrders.use(
   masterAction('activeCard', 'approved', async (ctx, { orderId }, master) => {

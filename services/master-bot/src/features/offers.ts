@@ -5,7 +5,7 @@ import { Composer } from 'telegraf';
 import { cbButton } from '../callbacks';
 import type { MasterContext } from '../context';
 import { menuRow, pagerRow } from '../keyboards/menu';
-import { masterAction, refuse } from '../middlewares/guard';
+import { masterAction, masterScreen, refuse } from '../middlewares/guard';
 import { listOffers, loadOfferCard, OFFERS_PAGE_SIZE } from '../queries/work';
 import { mt, offerCardText } from '../texts';
 
@@ -19,10 +19,7 @@ export const offers = new Composer<MasterContext>();
 const { buttons } = mt;
 
 offers.use(
-  masterAction('offersList', 'approved', async (ctx, { page }, master) => {
-    await ctx.answerCbQuery();
-    await renderList(ctx, master.id, page);
-  }),
+  masterScreen('offersList', 'approved', (ctx, { page }, master) => renderList(ctx, master.id, page)),
 );
 
 offers.use(

@@ -1,7 +1,6 @@
 import type { MasterState } from '@fs/dispatch';
-import type { WizardDef } from '@fs/telegram';
-import type { MiddlewareFn } from 'telegraf';
-import { type CallbackArgs, type CallbackName, onCallback } from '../callbacks';
+import { guardedButtons, type WizardDef } from '@fs/telegram';
+import { cb } from '../callbacks';
 import type { MasterContext } from '../context';
 import { mt, texts } from '../texts';
 
@@ -16,7 +15,7 @@ import { mt, texts } from '../texts';
 export type Access = 'registered' | 'active' | 'approved';
 
 /** The acting master when they have `access`; otherwise the callback is answered with why not. */
-export async function allowed(ctx: MasterContext, access: Access): Promise<MasterState | undefined> {
+async function allowed(ctx: MasterContext, access: Access): Promise<MasterState | undefined> {
   const master = ctx.master;
   const g = texts.guard;
   let refusal: string | undefined;
@@ -45,17 +44,12 @@ export async function refuse(
   await ctx.answerCbQuery(alert, { show_alert: true });
 }
 
-/** Routes one button to its handler when the acting master has `access` (see `allowed`). */
-export function masterAction<N extends CallbackName>(
-  name: N,
-  access: Access,
-  handler: (ctx: MasterContext, args: CallbackArgs<N>, master: MasterState) => Promise<unknown> | unknown,
-): MiddlewareFn<MasterContext> {
-  return onCallback(name, async (ctx: MasterContext, args: CallbackArgs<N>) => {
-    const master = await allowed(ctx, access);
-    if (master) await handler(ctx, args, master);
-  });
-}
+/**
+ * Master buttons, each for one `access` (@fs/telegram `guardedButtons`, refused as `allowed`
+ * says): `masterAction(name, access, handler)`; `masterScreen` for a button that only shows a
+ * screen; `masterPages(entry, list, …)` for a paged list with a menu entry.
+ */
+export const { action: masterAction, screen: masterScreen, pages: masterPages } = guardedButtons(cb, allowed);
 
 /**
  * The answer to a button of wizard `def` when it is not open: "session expired" only when it

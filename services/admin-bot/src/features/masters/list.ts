@@ -6,7 +6,7 @@ import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { sendStoredFiles } from '../../files';
 import { menuRow, pagerRow, pairs } from '../../keyboards/menu';
-import { staffAction } from '../../middlewares/guard';
+import { staffAction, staffPages, staffScreen } from '../../middlewares/guard';
 import { cityPage } from '../../queries/cities';
 import {
   cityName,
@@ -36,23 +36,11 @@ const statusLabel = (v: MasterFilters['status']) => (v === 'all' ? T.filterAll :
 const skillLabel = (v: MasterFilters['skill']) => (v === 'all' ? T.filterAll : CATEGORY_LABELS[v]);
 
 mastersList.use(
-  staffAction('mastersMenu', 'masters', async (ctx, _args, staff) => {
-    await ctx.answerCbQuery();
-    await showList(ctx, staff, 0);
-  }),
+  staffPages('mastersMenu', 'mastersList', 'masters', { page: 0 }, (ctx, { page }, staff) =>
+    showList(ctx, staff, page),
+  ),
 );
-mastersList.use(
-  staffAction('mastersList', 'masters', async (ctx, { page }, staff) => {
-    await ctx.answerCbQuery();
-    await showList(ctx, staff, page);
-  }),
-);
-mastersList.use(
-  staffAction('mastersFilters', 'masters', async (ctx) => {
-    await ctx.answerCbQuery();
-    await showFilters(ctx);
-  }),
-);
+mastersList.use(staffScreen('mastersFilters', 'masters', (ctx) => showFilters(ctx)));
 mastersList.use(staffAction('mastersFilterStatus', 'masters', (ctx, { v }) => setFilter(ctx, { status: v })));
 mastersList.use(staffAction('mastersFilterSkill', 'masters', (ctx, { v }) => setFilter(ctx, { skill: v })));
 mastersList.use(staffAction('mastersFilterShift', 'masters', (ctx, { v }) => setFilter(ctx, { shift: v })));

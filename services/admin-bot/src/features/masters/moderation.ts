@@ -5,7 +5,7 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
-import { staffAction } from '../../middlewares/guard';
+import { staffAction, staffPages } from '../../middlewares/guard';
 import { listPendingMasters } from '../../queries/masters';
 import type { StaffMember } from '../../queries/staff';
 import { show } from '../../render';
@@ -20,16 +20,9 @@ import { answerRefusal, T } from './common';
 export const moderation = new Composer<AdminContext>();
 
 moderation.use(
-  staffAction('moderationMenu', 'moderation', async (ctx, _args, staff) => {
-    await ctx.answerCbQuery();
-    await showQueue(ctx, staff, 0);
-  }),
-);
-moderation.use(
-  staffAction('moderationList', 'moderation', async (ctx, { page }, staff) => {
-    await ctx.answerCbQuery();
-    await showQueue(ctx, staff, page);
-  }),
+  staffPages('moderationMenu', 'moderationList', 'moderation', { page: 0 }, (ctx, { page }, staff) =>
+    showQueue(ctx, staff, page),
+  ),
 );
 moderation.use(
   staffAction('masterApprove', 'moderation', async (ctx, { masterId }, staff) => {

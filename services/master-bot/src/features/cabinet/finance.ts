@@ -13,7 +13,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types'
 import { cbButton } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
-import { masterAction, refuse } from '../../middlewares/guard';
+import { masterAction, masterPages, refuse } from '../../middlewares/guard';
 import { mt, requisitesLines } from '../../texts';
 
 /**
@@ -27,17 +27,9 @@ const { buttons } = mt;
 const t = mt.cabinet;
 
 finance.use(
-  masterAction('financeView', 'registered', async (ctx, _args, master) => {
-    await ctx.answerCbQuery();
-    await renderOverview(ctx, master, 0);
-  }),
-);
-
-finance.use(
-  masterAction('financePage', 'registered', async (ctx, { page }, master) => {
-    await ctx.answerCbQuery();
-    await renderOverview(ctx, master, page);
-  }),
+  masterPages('financeView', 'financePage', 'registered', { page: 0 }, (ctx, { page }, master) =>
+    renderOverview(ctx, master, page),
+  ),
 );
 
 finance.use(

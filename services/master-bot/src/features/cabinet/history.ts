@@ -3,7 +3,7 @@ import { Composer } from 'telegraf';
 import { cbButton } from '../../callbacks';
 import type { MasterContext } from '../../context';
 import { menuRow, pagerRow } from '../../keyboards/menu';
-import { masterAction, refuse } from '../../middlewares/guard';
+import { masterAction, masterScreen, refuse } from '../../middlewares/guard';
 import { HISTORY_PAGE_SIZE, listHistory, loadHistoryOrder } from '../../queries/cabinet';
 import { historyCardText, mt } from '../../texts';
 
@@ -14,10 +14,7 @@ const { buttons } = mt;
 const t = mt.cabinet;
 
 history.use(
-  masterAction('historyList', 'registered', async (ctx, { page }, master) => {
-    await ctx.answerCbQuery();
-    await renderList(ctx, master.id, page);
-  }),
+  masterScreen('historyList', 'registered', (ctx, { page }, master) => renderList(ctx, master.id, page)),
 );
 
 history.use(
