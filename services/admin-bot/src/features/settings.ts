@@ -11,7 +11,7 @@ import {
   type Settings,
 } from '@fs/domain';
 import { defineWizard, inlineKeyboard, type WizardDef } from '@fs/telegram';
-import { Composer } from 'telegraf';
+import { Composer, type MiddlewareFn } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { z } from 'zod';
 import { type CallbackArgs, cbButton } from '../callbacks';
@@ -230,34 +230,15 @@ async function resetCityHours(ctx: AdminContext, staff: StaffMember, city: CityR
 settings.use(
   staffScreen('cityHoursList', 'settings', (ctx, { page }, staff) => showCityList(ctx, staff, page, 'hours')),
 );
+settings.use(cityAction('cityHoursOpen', (ctx, city) => showCityHours(ctx, city)));
 settings.use(
-  staffAction('cityHoursOpen', 'settings', async (ctx, { cityId }) => {
-    const city = await cityOr404(ctx, cityId);
-    if (city) await showCityHours(ctx, city);
-  }),
+  askForCity('cityHoursEdit', cityHoursWizard, async (ctx, city) =>
+    T.askCityHours(city.name, cityHours(city, await loadSettings(ctx.deps.db)).text),
+  ),
 );
+settings.use(cityAction('cityHoursReset', (ctx, city, staff) => resetCityHours(ctx, staff, city)));
 settings.use(
-  staffAction('cityHoursEdit', 'settings', async (ctx, { cityId }) => {
-    const city = await cityOr404(ctx, cityId);
-    if (!city) return;
-    ctx.wizard.set(cityHoursWizard, { cityId });
-    const h = cityHours(city, await loadSettings(ctx.deps.db));
-    await ctx.reply(T.askCityHours(city.name, h.text), {
-      parse_mode: 'HTML',
-      reply_markup: cancelKeyboard(),
-    });
-  }),
-);
-settings.use(
-  staffAction('cityHoursReset', 'settings', async (ctx, { cityId }, staff) => {
-    const city = await cityOr404(ctx, cityId);
-    if (city) await resetCityHours(ctx, staff, city);
-  }),
-);
-settings.use(
-  wizardInput(cityHoursWizard, capable('settings'), async (ctx, { cityId }, text, staff) => {
-    const city = await cityOfWizard(ctx, cityId, text);
-    if (!city || text === undefined) return;
+  cityInput(cityHoursWizard, async (ctx, city, text, staff) => {
     const raw = text.slice(0, 100).trim();
     if (raw === '-') {
       ctx.wizard.clear();
@@ -286,24 +267,10 @@ settings.use(
 settings.use(
   staffScreen('geoCities', 'settings', (ctx, { page }, staff) => showCityList(ctx, staff, page, 'geo')),
 );
+settings.use(cityAction('geoCity', (ctx, city) => showGeoCity(ctx, city)));
+settings.use(askForCity('geoAddDistrict', districtWizard, (_ctx, city) => T.askDistrict(city.name)));
 settings.use(
-  staffAction('geoCity', 'settings', async (ctx, { cityId }) => {
-    const city = await cityOr404(ctx, cityId);
-    if (city) await showGeoCity(ctx, city);
-  }),
-);
-settings.use(
-  staffAction('geoAddDistrict', 'settings', async (ctx, { cityId }) => {
-    const city = await cityOr404(ctx, cityId);
-    if (!city) return;
-    ctx.wizard.set(districtWizard, { cityId });
-    await ctx.reply(T.askDistrict(city.name), { parse_mode: 'HTML', reply_markup: cancelKeyboard() });
-  }),
-);
-settings.use(
-  wizardInput(districtWizard, capable('settings'), async (ctx, { cityId }, text, staff) => {
-    const city = await cityOfWizard(ctx, cityId, text);
-    if (!city || text === undefined) return;
+  cityInput(districtWizard, async (ctx, city, text, staff) => {
     const name = text.slice(0, 200).trim().replace(/\s+/g, ' ');
     if (name.length < 2 || name.length > 120 || !DISTRICT_NAME.test(name))
       return void (await ctx.reply(T.badDistrict));
@@ -316,20 +283,10 @@ settings.use(
   }),
 );
 settings.use(
-  staffAction('geoTimezone', 'settings', async (ctx, { cityId }) => {
-    const city = await cityOr404(ctx, cityId);
-    if (!city) return;
-    ctx.wizard.set(timezoneWizard, { cityId });
-    await ctx.reply(T.askTimezone(city.name, city.timezone), {
-      parse_mode: 'HTML',
-      reply_markup: cancelKeyboard(),
-    });
-  }),
+  askForCity('geoTimezone', timezoneWizard, (_ctx, city) => T.askTimezone(city.name, city.timezone)),
 );
 settings.use(
-  wizardInput(timezoneWizard, capable('settings'), async (ctx, { cityId }, text, staff) => {
-    const city = await cityOfWizard(ctx, cityId, text);
-    if (!city || text === undefined) return;
+  cityInput(timezoneWizard, async (ctx, city, text, staff) => {
     const tz = canonicalTimezone(text.slice(0, 100));
     if (!tz) return void (await ctx.reply(T.badTimezone));
     await setCityTimezone(ctx.deps.dispatch, staff.id, city.id, tz);
@@ -424,24 +381,59 @@ async function showGeoCity(ctx: AdminContext, city: CityRow) {
   );
 }
 
-/** A city callback: the city must exist (settings are for global admins: every city is theirs). */
-async function cityOr404(ctx: AdminContext, cityId: number): Promise<CityRow | undefined> {
-  const city = await loadCity(ctx.deps.db, cityId);
-  if (!city) await ctx.answerCbQuery(T.cityGone, { show_alert: true });
-  else await ctx.answerCbQuery();
-  return city;
+// ── A city's buttons and typed values ─────────────────────────────────────────────────
+type CityButton =
+  | 'cityHoursOpen'
+  | 'cityHoursEdit'
+  | 'cityHoursReset'
+  | 'geoCity'
+  | 'geoAddDistrict'
+  | 'geoTimezone';
+type CityWizard = WizardDef<{ cityId: number }>;
+
+/**
+ * A button about one city: the city must exist (refused with an alert when it is gone; settings
+ * are for global admins, so every city is theirs), then `handler` gets it.
+ */
+function cityAction(
+  name: CityButton,
+  handler: (ctx: AdminContext, city: CityRow, staff: StaffMember) => Promise<unknown>,
+): MiddlewareFn<AdminContext> {
+  return staffAction(name, 'settings', async (ctx, { cityId }, staff) => {
+    const city = await loadCity(ctx.deps.db, cityId);
+    if (!city) return void (await ctx.answerCbQuery(T.cityGone, { show_alert: true }));
+    await ctx.answerCbQuery();
+    await handler(ctx, city, staff);
+  });
 }
 
-/** The city a typed city setting is about (answered when the text is missing or the city is gone). */
-async function cityOfWizard(ctx: AdminContext, cityId: number, text: string | undefined) {
-  if (text === undefined) {
-    await ctx.reply(T.notText);
-    return undefined;
-  }
-  const city = await loadCity(ctx.deps.db, cityId);
-  if (!city) {
-    ctx.wizard.clear();
-    await ctx.reply(T.cityGone);
-  }
-  return city;
+/** A city button that asks for one of its values: opens wizard `def` and sends `prompt` with ✖️. */
+function askForCity(
+  name: CityButton,
+  def: CityWizard,
+  prompt: (ctx: AdminContext, city: CityRow) => string | Promise<string>,
+): MiddlewareFn<AdminContext> {
+  return cityAction(name, async (ctx, city) => {
+    ctx.wizard.set(def, { cityId: city.id });
+    await ctx.reply(await prompt(ctx, city), { parse_mode: 'HTML', reply_markup: cancelKeyboard() });
+  });
+}
+
+/**
+ * The value typed into city wizard `def`: `handler` gets the city and the text (answered here
+ * when it is not text, or the city is gone, which also leaves the wizard).
+ */
+function cityInput(
+  def: CityWizard,
+  handler: (ctx: AdminContext, city: CityRow, text: string, staff: StaffMember) => Promise<unknown>,
+): MiddlewareFn<AdminContext> {
+  return wizardInput(def, capable('settings'), async (ctx, { cityId }, text, staff) => {
+    if (text === undefined) return void (await ctx.reply(T.notText));
+    const city = await loadCity(ctx.deps.db, cityId);
+    if (!city) {
+      ctx.wizard.clear();
+      return void (await ctx.reply(T.cityGone));
+    }
+    await handler(ctx, city, text, staff);
+  });
 }
