@@ -1,26 +1,24 @@
 import { OPEN_OFFER_STATES, type OrderAssignedPayload } from '@fs/domain';
 import type { OutboxInsert } from '@fs/queue';
 import { sql } from 'kysely';
-import { clientNoticeRows } from '../clients/client-notices';
 import type { StaffActor } from '../masters/master-admin';
 import { type CandidateExplanation, type CandidateRejection, findCandidates } from '../offers/candidates';
 import { resetDistribution } from '../offers/escalation';
 import { recordAssignmentMetrics } from '../offers/offer-accept';
 import { offerClosedRows } from '../offers/offer-closed';
 import { insertOffers } from '../offers/offer-insert';
-import { audit } from '../shared/audit';
-import { type Executor, nowOf } from '../shared/deps';
+import type { Executor } from '../shared/deps';
 import {
   actOnOrder,
   canDistribute,
   type LockedOrder,
+  moveByStaff,
   type OrderActionResult,
   type OrderAdminDeps,
   wakeDeferredByStaff,
   wrongState,
 } from './order-admin';
 import { toOrderSnapshot } from './order-snapshot';
-import { transitionOrder } from './order-transition';
 
 /**
  * Staff pick the master themselves: 📨 a manual offer (the master still accepts it) or ✅ a
@@ -120,15 +118,9 @@ export function offerOrderToMaster(
       });
       if (!made) return wrongState;
       const offer = made.offers[0]!;
-      await audit(trx, {
-        staffId: actor.staffId,
-        action: 'order.manual_offer',
-        entityType: 'order',
-        entityId: order.id,
-        payload: { master_id: masterId, offer_id: offer.offerId, overridden: verdict.rejections },
-      });
       return {
         result: { kind: 'ok' as const, offerId: offer.offerId, expiresAt: made.expiresAt },
+        audit: { master_id: masterId, offer_id: offer.offerId, overridden: verdict.rejections },
         after: {
           expiry: { orderId: order.id, round: 1, expiresAt: made.expiresAt },
         },
@@ -137,6 +129,22 @@ export function offerOrderToMaster(
       };
     },
   );
+}
+
+/** On assignment to `masterId`: their own open offer becomes accepted, everyone else's canceled. */
+function settleOpenOffers(trx: Executor, orderId: number, masterId: number, whose: 'own' | 'others') {
+  return trx
+    .updateTable('offers')
+    .set({
+      state: whose === 'own' ? 'accepted' : 'canceled',
+      responded_at: sql<Date>`now()`,
+      close_reason: 'assigned_by_staff',
+    })
+    .where('order_id', '=', orderId)
+    .where('master_id', whose === 'own' ? '=' : '<>', masterId)
+    .where('state', 'in', OPEN_OFFER_STATES)
+    .returning(['id', 'master_id'])
+    .execute();
 }
 
 /**
@@ -158,36 +166,17 @@ export function assignOrderToMaster(
     const hard = hardOf(verdict);
     if (hard.length > 0) return { result: { kind: 'master_unfit' as const, rejections: hard } };
     if ((await wakeDeferredByStaff(trx, order, actor, 'assigned_by_staff')) === null) return wrongState;
-    const moved = await transitionOrder(trx, {
-      orderId: order.id,
-      from: order.status,
+    const moved = await moveByStaff(trx, order, actor, {
       to: 'assigned',
-      actorType: 'staff',
-      actorId: actor.staffId,
       reason: 'assigned_by_staff',
       context: { master_id: masterId, overridden: verdict.rejections },
-      expectedVersion: order.version,
       patch: { assigned_master_id: masterId, assigned_at: sql<Date>`now()` },
       guard: (eb) => eb('assigned_master_id', 'is', null),
     });
     if (!moved) return wrongState;
 
-    const own = await trx
-      .updateTable('offers')
-      .set({ state: 'accepted', responded_at: sql<Date>`now()`, close_reason: 'assigned_by_staff' })
-      .where('order_id', '=', order.id)
-      .where('master_id', '=', masterId)
-      .where('state', 'in', OPEN_OFFER_STATES)
-      .returning(['id', 'master_id'])
-      .executeTakeFirst();
-    const others = await trx
-      .updateTable('offers')
-      .set({ state: 'canceled', responded_at: sql<Date>`now()`, close_reason: 'assigned_by_staff' })
-      .where('order_id', '=', order.id)
-      .where('master_id', '<>', masterId)
-      .where('state', 'in', OPEN_OFFER_STATES)
-      .returning(['id', 'master_id'])
-      .execute();
+    const [own] = await settleOpenOffers(trx, order.id, masterId, 'own');
+    const others = await settleOpenOffers(trx, order.id, masterId, 'others');
     await recordAssignmentMetrics(trx, order.id, own?.id ?? null, masterId, 'manual');
     await resetDistribution(trx, order.id);
 
@@ -208,24 +197,11 @@ export function assignOrderToMaster(
         dedup_key: `order-assigned-master:${order.id}:v${moved.version}`,
       },
     ];
-    outbox.push(
-      ...(await clientNoticeRows(trx, settings, {
-        orderId: order.id,
-        event: 'client_order_accepted',
-        version: moved.version,
-        now: nowOf(deps),
-      })),
-    );
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'order.assign',
-      entityType: 'order',
-      entityId: order.id,
-      payload: { master_id: masterId, overridden: verdict.rejections },
-    });
     return {
       result: { kind: 'ok' as const },
+      audit: { master_id: masterId, overridden: verdict.rejections },
       outbox,
+      clientNotice: { event: 'client_order_accepted', version: moved.version },
       ...(others.length > 0 ? { after: { freed: { cityId: order.city_id, reason: 'offers_taken' } } } : {}),
     };
   });

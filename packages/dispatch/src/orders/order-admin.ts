@@ -11,7 +11,7 @@ import {
 } from '@fs/domain';
 import { insertOutbox, type OutboxInsert, type OutboxRef } from '@fs/queue';
 import { sql } from 'kysely';
-import { clientNoticeRows } from '../clients/client-notices';
+import { type ClientNoticeInput, clientNoticeRows } from '../clients/client-notices';
 import type { StaffActor } from '../masters/master-admin';
 import { RETURNED_BY_STAFF } from '../offers/candidates';
 import { resetDistribution } from '../offers/escalation';
@@ -19,7 +19,7 @@ import { offerClosedRows } from '../offers/offer-closed';
 import { type AfterCommitWork, runAfterCommit } from '../shared/after-commit';
 import { audit } from '../shared/audit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
-import { transitionOrder } from './order-transition';
+import { type TransitionOrderInput, transitionOrder } from './order-transition';
 
 /**
  * What staff do to an order from its card: distribute now, cancel, return to search,
@@ -27,9 +27,9 @@ import { transitionOrder } from './order-transition';
  * guarantee order from a closed one (order-admin-guarantee.ts). Each action is one
  * transaction that locks the order row, re-checks the acting staff member's city scope and
  * the order's state (a forged or stale button changes nothing), changes it through the state
- * machine, writes one admin_audit_log row and the master's notification as an outbox row
- * whose dedup key is tied to the new order version — a second tap finds the order already
- * changed and writes nothing.
+ * machine, writes one admin_audit_log row and the master's (and client's) notification as an
+ * outbox row whose dedup key is tied to the new order version — a second tap finds the order
+ * already changed and writes nothing.
  */
 
 export type OrderAdminDeps = Pick<DispatchDeps, 'db' | 'queues' | 'logger' | 'settings' | 'clock'>;
@@ -69,7 +69,11 @@ export interface LockedOrder {
 
 export interface OrderActOutcome<R> {
   result: R;
+  /** The change's admin_audit_log payload (action `order.<what>`, the order as entity); set when it changed. */
+  audit?: Record<string, unknown>;
   outbox?: OutboxInsert[];
+  /** What the client is told of the change (client-notices.ts): its row goes after `outbox`. */
+  clientNotice?: Pick<ClientNoticeInput, 'event' | 'version'>;
   /** Outbox rows the action already inserted itself (to enqueue after commit). */
   outboxRefs?: OutboxRef[];
   after?: Omit<AfterCommitWork, 'outbox'>;
@@ -90,8 +94,9 @@ async function lockOrder(trx: Executor, orderId: number): Promise<LockedOrder | 
 }
 
 /**
- * Runs one staff action on a locked order (scope checked first), then inserts its outbox rows
- * in the same transaction and does the Redis work after commit.
+ * Runs one staff action on a locked order (scope checked first), then writes its audit row and
+ * inserts its outbox rows (the client's notice last) in the same transaction, and does the
+ * Redis work after commit.
  */
 export async function actOnOrder<R extends { kind: string }>(
   deps: OrderAdminDeps,
@@ -106,7 +111,21 @@ export async function actOnOrder<R extends { kind: string }>(
     if (!order) return { result: { kind: 'not_found' as const }, work: {} };
     if (!actor.inScope(order.city_id)) return { result: { kind: 'not_in_scope' as const }, work: {} };
     const outcome = await act(trx, order, settings);
-    const refs = [...(outcome.outboxRefs ?? []), ...(await insertOutbox(trx, outcome.outbox ?? []))];
+    if (outcome.audit) {
+      await audit(trx, {
+        staffId: actor.staffId,
+        action: `order.${what}`,
+        entityType: 'order',
+        entityId: order.id,
+        payload: outcome.audit,
+      });
+    }
+    const outbox = [...(outcome.outbox ?? [])];
+    if (outcome.clientNotice) {
+      const notice = { ...outcome.clientNotice, orderId: order.id, now: nowOf(deps) };
+      outbox.push(...(await clientNoticeRows(trx, settings, notice)));
+    }
+    const refs = [...(outcome.outboxRefs ?? []), ...(await insertOutbox(trx, outbox))];
     return { result: outcome.result, work: { ...outcome.after, outbox: refs } as AfterCommitWork };
   });
   deps.logger.info(
@@ -134,6 +153,26 @@ export const canCancel = (o: Pick<LockedOrder, 'status'>) => canStaffCancel(o.st
 export const canReschedule = (o: Pick<LockedOrder, 'status'>) => isReschedulable(o.status);
 
 /**
+ * A staff move of the locked order through the state machine: from its status as read, at its
+ * version (a stale tap moves nothing and gets null).
+ */
+export function moveByStaff(
+  trx: Executor,
+  order: LockedOrder,
+  actor: StaffActor,
+  move: Omit<TransitionOrderInput, 'orderId' | 'from' | 'actorType' | 'actorId' | 'expectedVersion'>,
+): Promise<{ version: number } | null> {
+  return transitionOrder(trx, {
+    ...move,
+    orderId: order.id,
+    from: order.status,
+    actorType: 'staff',
+    actorId: actor.staffId,
+    expectedVersion: order.version,
+  });
+}
+
+/**
  * A deferred order woken by staff (distribute now, manual offer, assignment) goes to
  * searching first; a searching/guarantee order stays. Returns the status after.
  */
@@ -144,14 +183,9 @@ export async function wakeDeferredByStaff(
   reason: string,
 ): Promise<OrderStatus | null> {
   if (order.status !== 'deferred') return order.status;
-  const moved = await transitionOrder(trx, {
-    orderId: order.id,
-    from: 'deferred',
+  const moved = await moveByStaff(trx, order, actor, {
     to: 'searching',
-    actorType: 'staff',
-    actorId: actor.staffId,
     reason,
-    expectedVersion: order.version,
     patch: { deferred_until: null },
   });
   if (!moved) return null;
@@ -207,8 +241,23 @@ export async function cancelOffers(
   return rows;
 }
 
-const openOnly = (offers: { id: number; master_id: number; state: string }[]) =>
-  offers.filter((o) => isIn(OPEN_OFFER_STATES, o.state));
+/**
+ * The order was taken from the masters (canceled, returned to search): the pushes of its
+ * withdrawn open offers are closed, and the assigned master is told once with `reason`.
+ */
+function withdrawalRows(
+  order: LockedOrder,
+  withdrawn: { id: number; master_id: number; state: string }[],
+  version: number,
+  reason: string,
+): OutboxInsert[] {
+  const open = withdrawn.filter((o) => isIn(OPEN_OFFER_STATES, o.state));
+  const rows = offerClosedRows(open, order.id, 'canceled');
+  if (order.assigned_master_id !== null) {
+    rows.push(orderCanceledRow(order.id, order.assigned_master_id, version, reason));
+  }
+  return rows;
+}
 
 /**
  * ⚡️ Автораспределение: a deferred order goes to searching; rounds and the escalation episode
@@ -229,15 +278,9 @@ export function distributeNow(
       const wasDeferred = order.status === 'deferred';
       if ((await wakeDeferredByStaff(trx, order, actor, 'distribute_now')) === null) return wrongState;
       await resetDistribution(trx, order.id);
-      await audit(trx, {
-        staffId: actor.staffId,
-        action: 'order.distribute_now',
-        entityType: 'order',
-        entityId: order.id,
-        payload: { was_deferred: wasDeferred },
-      });
       return {
         result: { kind: 'ok' as const, woke: wasDeferred },
+        audit: { was_deferred: wasDeferred },
         after: { wake: { orderId: order.id, reason: 'staff_distribute_now' } },
       };
     },
@@ -255,44 +298,22 @@ export function cancelOrderByStaff(
   orderId: number,
   reason: string,
 ): Promise<OrderActionResult> {
-  return actOnOrder<OrderActionResult>(deps, actor, orderId, 'cancel', async (trx, order, settings) => {
+  return actOnOrder<OrderActionResult>(deps, actor, orderId, 'cancel', async (trx, order) => {
     if (!canCancel(order)) return wrongState;
-    const moved = await transitionOrder(trx, {
-      orderId: order.id,
-      from: order.status,
+    const moved = await moveByStaff(trx, order, actor, {
       to: 'canceled',
-      actorType: 'staff',
-      actorId: actor.staffId,
       reason: 'canceled_by_staff',
       context: { reason },
-      expectedVersion: order.version,
       patch: { cancel_reason: reason },
     });
     if (!moved) return wrongState;
     const withdrawn = await cancelOffers(trx, order.id, OPEN_OFFER_STATES, 'order_canceled');
-    const outbox = offerClosedRows(withdrawn, order.id, 'canceled');
-    if (order.assigned_master_id !== null) {
-      outbox.push(orderCanceledRow(order.id, order.assigned_master_id, moved.version, reason));
-    }
-    outbox.push(
-      ...(await clientNoticeRows(trx, settings, {
-        orderId: order.id,
-        event: 'client_order_canceled',
-        version: moved.version,
-        now: nowOf(deps),
-      })),
-    );
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'order.cancel',
-      entityType: 'order',
-      entityId: order.id,
-      payload: { reason, from: order.status, master_id: order.assigned_master_id },
-    });
     const freed = withdrawn.length > 0 || order.assigned_master_id !== null;
     return {
       result: { kind: 'ok' as const },
-      outbox,
+      audit: { reason, from: order.status, master_id: order.assigned_master_id },
+      outbox: withdrawalRows(order, withdrawn, moved.version, reason),
+      clientNotice: { event: 'client_order_canceled', version: moved.version },
       ...(freed ? { after: { freed: { cityId: order.city_id, reason: 'order_canceled' } } } : {}),
     };
   });
@@ -313,35 +334,20 @@ export function returnOrderToSearch(
 ): Promise<OrderActionResult> {
   return actOnOrder<OrderActionResult>(deps, actor, orderId, 'return_to_search', async (trx, order) => {
     if (!canReturn(order)) return wrongState;
-    const moved = await transitionOrder(trx, {
-      orderId: order.id,
-      from: order.status,
+    const moved = await moveByStaff(trx, order, actor, {
       to: 'searching',
-      actorType: 'staff',
-      actorId: actor.staffId,
       // This row (reason and master_id) keeps the master out of the order's next rounds (candidates.ts).
       reason: RETURNED_BY_STAFF,
       context: { master_id: order.assigned_master_id },
-      expectedVersion: order.version,
       patch: { assigned_master_id: null, assigned_at: null },
     });
     if (!moved) return wrongState;
     const offers = await cancelOffers(trx, order.id, ['sent', 'viewed', 'accepted'], 'returned_to_search');
     await resetDistribution(trx, order.id);
-    const outbox = offerClosedRows(openOnly(offers), order.id, 'canceled');
-    if (order.assigned_master_id !== null) {
-      outbox.push(orderCanceledRow(order.id, order.assigned_master_id, moved.version, reason));
-    }
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'order.return_to_search',
-      entityType: 'order',
-      entityId: order.id,
-      payload: { from: order.status, master_id: order.assigned_master_id },
-    });
     return {
       result: { kind: 'ok' as const },
-      outbox,
+      audit: { from: order.status, master_id: order.assigned_master_id },
+      outbox: withdrawalRows(order, offers, moved.version, reason),
       // The master's slot is free again: other orders of the city may take it.
       after: {
         wake: { orderId: order.id, reason: 'staff_return_to_search' },
@@ -374,7 +380,7 @@ export function rescheduleOrder(
     actor,
     orderId,
     'reschedule',
-    async (trx, order, settings) => {
+    async (trx, order) => {
       if (!canReschedule(order)) return wrongState;
       const same =
         order.is_asap === slot.isAsap &&
@@ -413,20 +419,9 @@ export function rescheduleOrder(
           dedup_key: `order-rescheduled:${order.id}:v${row.version}`,
         });
       }
-      outbox.push(
-        ...(await clientNoticeRows(trx, settings, {
-          orderId: order.id,
-          event: 'client_order_rescheduled',
-          version: row.version,
-          now: nowOf(deps),
-        })),
-      );
-      await audit(trx, {
-        staffId: actor.staffId,
-        action: 'order.reschedule',
-        entityType: 'order',
-        entityId: order.id,
-        payload: {
+      return {
+        result: { kind: 'ok' as const },
+        audit: {
           from: {
             start: order.timeslot_start?.toISOString() ?? null,
             end: order.timeslot_end?.toISOString() ?? null,
@@ -434,10 +429,8 @@ export function rescheduleOrder(
           },
           to: { start: slot.start.toISOString(), end: slot.end.toISOString(), is_asap: slot.isAsap },
         },
-      });
-      return {
-        result: { kind: 'ok' as const },
         outbox,
+        clientNotice: { event: 'client_order_rescheduled', version: row.version },
         // A deferred order's wake time moved: let the scheduler look again.
         ...(order.status === 'deferred'
           ? { after: { wake: { orderId: order.id, reason: 'staff_reschedule' } } }

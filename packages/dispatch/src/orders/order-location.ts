@@ -9,7 +9,6 @@ import {
 } from '@fs/domain';
 import { sql } from 'kysely';
 import type { StaffActor } from '../masters/master-admin';
-import { audit } from '../shared/audit';
 import type { Executor } from '../shared/deps';
 import {
   actOnOrder,
@@ -63,15 +62,9 @@ export function pinOrderLocation(
       })
       .where('id', '=', order.id)
       .execute();
-    await audit(trx, {
-      staffId: actor.staffId,
-      action: 'order.pin_location',
-      entityType: 'order',
-      entityId: order.id,
-      payload: { from: before, to: point },
-    });
     return {
       result: { kind: 'ok' as const },
+      audit: { from: before, to: point },
       ...(canDistribute(order) ? { after: { wake: { orderId: order.id, reason: 'location_pinned' } } } : {}),
     };
   });
