@@ -45,36 +45,33 @@ async function explain(deps: Deps, masterId: number): Promise<ShiftChangeResult>
   return { kind: 'wrong_state', shiftStatus: m.shift_status, breakUntil: m.break_until };
 }
 
+/**
+ * One change `from` → `to` (a break lasting `breakMinutes`). Going off needs no eligibility (a
+ * blocked master may still go off); coming on wakes the city's waiting orders.
+ */
 async function change(
   deps: Deps,
   masterId: number,
   what: string,
-  update: {
-    from: readonly ShiftStatus[];
-    to: ShiftStatus;
-    breakMinutes?: number;
-    /** Off shift needs no eligibility (a blocked master may still go off). */
-    requireEligible: boolean;
-    wake: boolean;
-  },
+  from: readonly ShiftStatus[],
+  to: ShiftStatus,
+  breakMinutes?: number,
 ): Promise<ShiftChangeResult> {
   let q = deps.db
     .updateTable('masters')
     .set({
-      shift_status: update.to,
+      shift_status: to,
       break_until:
-        update.breakMinutes !== undefined
-          ? sql<Date>`now() + make_interval(mins => ${update.breakMinutes}::int)`
-          : null,
+        breakMinutes !== undefined ? sql<Date>`now() + make_interval(mins => ${breakMinutes}::int)` : null,
       // A live location counts only during the shift (master-location.ts).
-      ...(update.to === 'off' ? { live_active: false } : {}),
+      ...(to === 'off' ? { live_active: false } : {}),
       updated_at: sql<Date>`now()`,
       version: sql<number>`version + 1`,
     })
     .where('id', '=', masterId)
     .where('is_deleted', '=', false)
-    .where('shift_status', 'in', update.from);
-  if (update.requireEligible) q = q.where(ELIGIBLE);
+    .where('shift_status', 'in', from);
+  if (to !== 'off') q = q.where(ELIGIBLE);
   const row = await q.returning(['shift_status', 'break_until', 'city_id']).executeTakeFirst();
   if (!row) {
     const result = await explain(deps, masterId);
@@ -82,28 +79,18 @@ async function change(
     return result;
   }
   deps.logger.info({ master_id: masterId, change: what, shift: row.shift_status }, 'shift changed');
-  if (update.wake && row.city_id !== null) await wakeCityOrders(deps, row.city_id, `master_${what}`);
+  if (to === 'on' && row.city_id !== null) await wakeCityOrders(deps, row.city_id, `master_${what}`);
   return { kind: 'ok', shiftStatus: row.shift_status, breakUntil: row.break_until };
 }
 
 /** Off → on (also from a break). Wakes the city's waiting orders. */
 export function startShift(deps: Deps, masterId: number): Promise<ShiftChangeResult> {
-  return change(deps, masterId, 'shift_on', {
-    from: ['off', 'break'],
-    to: 'on',
-    requireEligible: true,
-    wake: true,
-  });
+  return change(deps, masterId, 'shift_on', ['off', 'break'], 'on');
 }
 
 /** On or break → off. */
 export function endShift(deps: Deps, masterId: number): Promise<ShiftChangeResult> {
-  return change(deps, masterId, 'shift_off', {
-    from: ['on', 'break'],
-    to: 'off',
-    requireEligible: false,
-    wake: false,
-  });
+  return change(deps, masterId, 'shift_off', ['on', 'break'], 'off');
 }
 
 /** On → break until now + duration. */
@@ -112,23 +99,12 @@ export function startBreak(
   masterId: number,
   duration: BreakDuration,
 ): Promise<ShiftChangeResult> {
-  return change(deps, masterId, 'break_start', {
-    from: ['on'],
-    to: 'break',
-    breakMinutes: BREAK_DURATIONS[duration],
-    requireEligible: true,
-    wake: false,
-  });
+  return change(deps, masterId, 'break_start', ['on'], 'break', BREAK_DURATIONS[duration]);
 }
 
 /** Break → on (the master came back early). Wakes the city's waiting orders. */
 export function endBreak(deps: Deps, masterId: number): Promise<ShiftChangeResult> {
-  return change(deps, masterId, 'break_end', {
-    from: ['break'],
-    to: 'on',
-    requireEligible: true,
-    wake: true,
-  });
+  return change(deps, masterId, 'break_end', ['break'], 'on');
 }
 
 /**
@@ -140,13 +116,7 @@ export function extendBreak(
   masterId: number,
   duration: BreakDuration,
 ): Promise<ShiftChangeResult> {
-  return change(deps, masterId, 'break_extend', {
-    from: ['break', 'on'],
-    to: 'break',
-    breakMinutes: BREAK_DURATIONS[duration],
-    requireEligible: true,
-    wake: false,
-  });
+  return change(deps, masterId, 'break_extend', ['break', 'on'], 'break', BREAK_DURATIONS[duration]);
 }
 
 export interface ProcessBreaksResult {
