@@ -57,21 +57,22 @@ export async function submitDraft(
 
   const attached = await files.list(d.nonce);
   try {
+    // What the draft leaves out (district, street, name, …) createOrder stores as empty.
     const result = await createOrder(deps.dispatch, {
       cityId: sc.city.id,
-      districtId: d.districtId ?? null,
-      streetId: d.streetId ?? null,
-      street: d.street ?? null,
-      house: d.house ?? null,
-      apartment: d.apartment ?? null,
-      addressComment: d.comment ?? null,
-      clientName: d.clientName ?? '',
+      districtId: d.districtId,
+      streetId: d.streetId,
+      street: d.street,
+      house: d.house,
+      apartment: d.apartment,
+      addressComment: d.comment,
+      clientName: d.clientName,
       clientPhone: d.clientPhone,
       category: d.category,
-      description: d.description ?? '',
+      description: d.description,
       timeslot: { start: window.start, end: window.end },
       isAsap: window.isAsap,
-      type: d.type ?? 'normal',
+      type: d.type,
       createdByStaffId: staff.id,
       attachments: attached,
       auditPayload: { mode: d.mode, reused_address: d.reused === true },
