@@ -8,6 +8,7 @@ import { runAfterCommit } from '../shared/after-commit';
 import { type ActFile, attachmentRow } from '../shared/attachments';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
 import { estimateArrival } from './order-location';
+import { ordersWithPlace } from './order-read';
 import { transitionOrder } from './order-transition';
 
 /**
@@ -212,9 +213,7 @@ export async function closeOrderByMaster(deps: Deps, input: CloseOrderInput): Pr
   const result = await deps.db
     .transaction()
     .execute(async (trx): Promise<CloseOrderResult & { cityId?: number }> => {
-      const order = await trx
-        .selectFrom('orders as o')
-        .innerJoin('cities as c', 'c.id', 'o.city_id')
+      const order = await ordersWithPlace(trx)
         .select([
           'o.id',
           'o.status',
