@@ -5,7 +5,7 @@ import { runAfterCommit } from '../shared/after-commit';
 import { type ActFile, attachmentRow } from '../shared/attachments';
 import { audit } from '../shared/audit';
 import { type DispatchDeps, type Executor, nowOf } from '../shared/deps';
-import { transitionOrder } from './order-transition';
+import { recordStatus, transitionOrder } from './order-transition';
 
 /** An order as staff confirmed it (the admin bot validates and normalises the fields). */
 export interface CreateOrderInput {
@@ -122,18 +122,14 @@ export async function createOrder(deps: DispatchDeps, input: CreateOrderInput): 
       .returning('id')
       .executeTakeFirstOrThrow();
     const actor = input.createdByStaffId ? ('staff' as const) : ('system' as const);
-    await trx
-      .insertInto('order_status_history')
-      .values({
-        order_id: order.id,
-        from_status: null,
-        to_status: 'created',
-        actor_type: actor,
-        actor_id: input.createdByStaffId ?? null,
-        reason: 'order_created',
-        context: '{}',
-      })
-      .execute();
+    await recordStatus(trx, {
+      orderId: order.id,
+      from: null,
+      to: 'created',
+      actorType: actor,
+      actorId: input.createdByStaffId,
+      reason: 'order_created',
+    });
     await transitionOrder(trx, {
       orderId: order.id,
       from: 'created',

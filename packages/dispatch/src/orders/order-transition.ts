@@ -44,6 +44,17 @@ export async function transitionOrder(
   if (input.guard) query = query.where(input.guard);
   const row = await query.returning('version').executeTakeFirst();
   if (!row) return null;
+  await recordStatus(trx, input);
+  return row;
+}
+
+/** The order_status_history row of a status change; `from` is null for a new order's first row. */
+export async function recordStatus(
+  trx: Executor,
+  input: Pick<TransitionOrderInput, 'orderId' | 'to' | 'actorType' | 'actorId' | 'reason' | 'context'> & {
+    from: OrderStatus | null;
+  },
+): Promise<void> {
   await trx
     .insertInto('order_status_history')
     .values({
@@ -56,5 +67,4 @@ export async function transitionOrder(
       context: JSON.stringify(input.context ?? {}),
     })
     .execute();
-  return row;
 }
