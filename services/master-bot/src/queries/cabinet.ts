@@ -1,14 +1,8 @@
 import type { Db } from '@fs/db';
-import { type OrderPlace, ordersWithPlace } from '@fs/dispatch';
-import type {
-  CommissionStatus,
-  ModerationStatus,
-  OrderStatus,
-  OrderType,
-  ReferralRewardStatus,
-} from '@fs/domain';
+import { ordersWithPlace } from '@fs/dispatch';
+import type { CommissionStatus, ModerationStatus, OrderStatus, ReferralRewardStatus } from '@fs/domain';
 import { sql } from 'kysely';
-import { type ActiveOrderRow, orderCardQuery } from './work';
+import { type ActiveOrderRow, ORDER_HEAD, type OrderHead, orderCardQuery } from './work';
 
 /** Reads of the master's cabinet: history, statistics, finance, referrals. Every one is scoped to the master. */
 
@@ -25,11 +19,7 @@ export interface HistoryTotals {
   sumKopecks: number;
 }
 
-export interface HistoryRow extends Pick<OrderPlace, 'city' | 'timezone' | 'district'> {
-  id: number;
-  status: OrderStatus;
-  type: OrderType;
-  category: ActiveOrderRow['category'];
+export interface HistoryRow extends OrderHead {
   totalKopecks: number | null;
   finishedAt: Date;
 }
@@ -57,13 +47,7 @@ export async function listHistory(db: Db, masterId: number, page: number) {
   };
   const rows = await historyOrders(db, masterId)
     .select([
-      'o.id',
-      'o.status',
-      'o.type',
-      'c.name as city',
-      'c.timezone',
-      'd.name as district',
-      'o.category',
+      ...ORDER_HEAD,
       'o.total_amount_kopecks as totalKopecks',
       sql<Date>`coalesce(o.closed_at, o.updated_at)`.as('finishedAt'),
     ])

@@ -82,14 +82,32 @@ export async function loadOfferCard(
   return { ...rest, street: streetName ?? street } as OfferCardRow;
 }
 
-export interface ActiveOrderRow extends OrderPlace {
+/**
+ * What every order of the master's own starts with, in a history line and on a card: which
+ * order (number, status, type, category) and where (city with its zone, district), read through
+ * `ordersWithPlace`.
+ */
+export const ORDER_HEAD = [
+  'o.id',
+  'o.status',
+  'o.type',
+  'c.name as city',
+  'c.timezone',
+  'd.name as district',
+  'o.category',
+] as const;
+
+export interface OrderHead extends Pick<OrderPlace, 'city' | 'timezone' | 'district'> {
   id: number;
   status: OrderStatus;
   type: OrderType;
+  category: Category;
+}
+
+export interface ActiveOrderRow extends OrderHead, OrderPlace {
   addressComment: string | null;
   clientName: string;
   clientPhone: string | null;
-  category: Category;
   description: string;
   timeslotStart: Date | null;
   timeslotEnd: Date | null;
@@ -105,19 +123,13 @@ export interface ActiveOrderRow extends OrderPlace {
  */
 export function orderCardQuery(db: Db) {
   return ordersWithPlace(db).select([
-    'o.id',
-    'o.status',
-    'o.type',
-    'c.name as city',
-    'c.timezone',
-    'd.name as district',
+    ...ORDER_HEAD,
     sql<string | null>`coalesce(s.name, o.street)`.as('street'),
     'o.house',
     'o.apartment',
     'o.address_comment as addressComment',
     'o.client_name as clientName',
     'o.client_phone as clientPhone',
-    'o.category',
     'o.description',
     'o.timeslot_start as timeslotStart',
     'o.timeslot_end as timeslotEnd',
