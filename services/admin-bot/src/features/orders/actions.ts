@@ -15,7 +15,7 @@ import {
   returnOrderToSearch,
 } from '@fs/dispatch';
 import { inlineKeyboard, type WizardDef } from '@fs/telegram';
-import { Composer } from 'telegraf';
+import { Composer, type MiddlewareFn } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
@@ -47,16 +47,22 @@ type Refusal = 'not_found' | 'not_in_scope' | 'wrong_state';
 
 export const toCardRow = (orderId: number) => [cbButton(B.toCard, 'ordersCard', { orderId })];
 
-/** Asks for typed input about the order: `wizard` waits for it, ⬅️ leads back to the card. */
-export async function askForText(
-  ctx: AdminContext,
-  orderId: number,
+/**
+ * The button that asks for typed input about the order while `allowed` holds (the rule the
+ * action itself checks, see stateCard): `wizard` waits for it, ⬅️ leads back to the card.
+ */
+export function askForText(
+  name: 'ordersCancel' | 'ordersRescheduleDate' | 'ordersPin',
+  allowed: (card: OrderCard) => boolean,
   wizard: WizardDef<{ orderId: number }>,
-  prompt: string,
-): Promise<void> {
-  await ctx.answerCbQuery();
-  ctx.wizard.set(wizard, { orderId });
-  await show(ctx, prompt, inlineKeyboard([toCardRow(orderId)]));
+  prompt: (orderId: number) => string,
+): MiddlewareFn<AdminContext> {
+  return staffAction(name, 'orders', async (ctx, { orderId }, staff) => {
+    if (!(await stateCard(ctx, staff, orderId, allowed))) return;
+    await ctx.answerCbQuery();
+    ctx.wizard.set(wizard, { orderId });
+    await show(ctx, prompt(orderId), inlineKeyboard([toCardRow(orderId)]));
+  });
 }
 
 /** The step before a change: `text`, the yes button and ⬅️ back to the card. */
@@ -148,13 +154,7 @@ orderActions.use(
   }),
 );
 
-orderActions.use(
-  staffAction('ordersCancel', 'orders', async (ctx, { orderId }, staff) => {
-    const card = await stateCard(ctx, staff, orderId, canCancel);
-    if (!card) return;
-    await askForText(ctx, orderId, cancelWizard, T.cancelPrompt(orderId));
-  }),
-);
+orderActions.use(askForText('ordersCancel', canCancel, cancelWizard, T.cancelPrompt));
 
 orderActions.use(
   wizardInput(cancelWizard, capable('orders'), async (ctx, { orderId }, text, staff) => {

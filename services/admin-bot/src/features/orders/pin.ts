@@ -2,9 +2,9 @@ import { canPinLocation, pinOrderLocation } from '@fs/dispatch';
 import { isValidPoint } from '@fs/domain';
 import { Composer } from 'telegraf';
 import type { AdminContext } from '../../context';
-import { capable, staffAction, wizardInput } from '../../middlewares/guard';
+import { capable, wizardInput } from '../../middlewares/guard';
 import { actorOf } from '../../scope';
-import { askForText, finish, stateCard } from './actions';
+import { askForText, finish } from './actions';
 import { pinWizard, T } from './common';
 
 /**
@@ -13,12 +13,7 @@ import { pinWizard, T } from './common';
  */
 export const orderPin = new Composer<AdminContext>();
 
-orderPin.use(
-  staffAction('ordersPin', 'orders', async (ctx, { orderId }, staff) => {
-    if (!(await stateCard(ctx, staff, orderId, canPinLocation))) return;
-    await askForText(ctx, orderId, pinWizard, T.pinPrompt(orderId));
-  }),
-);
+orderPin.use(askForText('ordersPin', canPinLocation, pinWizard, T.pinPrompt));
 
 orderPin.use(
   wizardInput(pinWizard, capable('orders'), async (ctx, { orderId }, _text, staff) => {

@@ -45,11 +45,7 @@ orderReschedule.use(
 );
 
 orderReschedule.use(
-  staffAction('ordersRescheduleDate', 'orders', async (ctx, { orderId }, staff) => {
-    const card = await stateCard(ctx, staff, orderId, canReschedule);
-    if (!card) return;
-    await askForText(ctx, orderId, rescheduleDateWizard, T.rescheduleDatePrompt(orderId));
-  }),
+  askForText('ordersRescheduleDate', canReschedule, rescheduleDateWizard, T.rescheduleDatePrompt),
 );
 
 orderReschedule.use(
