@@ -147,10 +147,9 @@ orderCreate.use(
   }),
 );
 orderCreate.use(
-  stepAction('ocDistrictNone', ['district'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await go(ctx, staff, { ...d, districtId: null, districtName: null }, 'district', 'edit');
-  }),
+  stepMove('ocDistrictNone', ['district'], (ctx, _args, staff, d) =>
+    go(ctx, staff, { ...d, districtId: null, districtName: null }, 'district', 'edit'),
+  ),
 );
 orderCreate.use(pageAction('ocDistrictPage', 'district'));
 orderCreate.use(
@@ -174,16 +173,14 @@ orderCreate.use(
   }),
 );
 orderCreate.use(
-  stepAction('ocStreetManual', ['street'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'streetManual', 'edit');
-  }),
+  stepMove('ocStreetManual', ['street'], (ctx, _args, staff, d) =>
+    show(ctx, staff, d, 'streetManual', 'edit'),
+  ),
 );
 orderCreate.use(
-  stepAction('ocStreetNone', ['street'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await go(ctx, staff, { ...d, street: null, streetId: null, streetIds: undefined }, 'street', 'edit');
-  }),
+  stepMove('ocStreetNone', ['street'], (ctx, _args, staff, d) =>
+    go(ctx, staff, { ...d, street: null, streetId: null, streetIds: undefined }, 'street', 'edit'),
+  ),
 );
 orderCreate.use(
   stepAction('ocSkip', ['apartment', 'comment'], async (ctx, _args, staff, d, step) => {
@@ -265,22 +262,15 @@ orderCreate.use(
   }),
 );
 orderCreate.use(
-  stepAction('ocSlotDate', ['slot', 'slotsOfDate'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'slotDate', 'edit');
-  }),
+  stepMove('ocSlotDate', ['slot', 'slotsOfDate'], (ctx, _args, staff, d) =>
+    show(ctx, staff, d, 'slotDate', 'edit'),
+  ),
 );
 orderCreate.use(
-  stepAction('ocSlotMenu', SLOT_STEPS, async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'slot', 'edit');
-  }),
+  stepMove('ocSlotMenu', SLOT_STEPS, (ctx, _args, staff, d) => show(ctx, staff, d, 'slot', 'edit')),
 );
 orderCreate.use(
-  stepAction('ocType', ['type'], async (ctx, { type }, staff, d) => {
-    await ctx.answerCbQuery();
-    await go(ctx, staff, { ...d, type }, 'type', 'edit');
-  }),
+  stepMove('ocType', ['type'], (ctx, { type }, staff, d) => go(ctx, staff, { ...d, type }, 'type', 'edit')),
 );
 orderCreate.use(
   stepAction('ocFilesAdd', ['files'], async (ctx) => {
@@ -291,10 +281,7 @@ orderCreate.use(
   }),
 );
 orderCreate.use(
-  stepAction('ocFilesDone', ['files'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await go(ctx, staff, d, 'files', 'edit');
-  }),
+  stepMove('ocFilesDone', ['files'], (ctx, _args, staff, d) => go(ctx, staff, d, 'files', 'edit')),
 );
 orderCreate.use(
   stepAction('ocFilesClear', ['files'], async (ctx, _args, staff, d) => {
@@ -306,28 +293,20 @@ orderCreate.use(
 
 // ── Card, edit, back, cancel, create ──────────────────────────────────────────────────
 orderCreate.use(
-  stepAction('ocEditMenu', ['confirm'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'editMenu', 'edit');
-  }),
+  stepMove('ocEditMenu', ['confirm'], (ctx, _args, staff, d) => show(ctx, staff, d, 'editMenu', 'edit')),
 );
 orderCreate.use(
-  stepAction('ocEditField', ['editMenu'], async (ctx, { field }, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, { ...d, editing: true }, FIELD_STEP[field], 'edit');
-  }),
+  stepMove('ocEditField', ['editMenu'], (ctx, { field }, staff, d) =>
+    show(ctx, staff, { ...d, editing: true }, FIELD_STEP[field], 'edit'),
+  ),
 );
 orderCreate.use(
-  stepAction('ocConfirm', ['editMenu'], async (ctx, _args, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, 'confirm', 'edit');
-  }),
+  stepMove('ocConfirm', ['editMenu'], (ctx, _args, staff, d) => show(ctx, staff, d, 'confirm', 'edit')),
 );
 orderCreate.use(
-  stepAction('ocBack', 'any', async (ctx, _args, staff, d, step) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, previousStep(d, step), 'edit');
-  }),
+  stepMove('ocBack', 'any', (ctx, _args, staff, d, step) =>
+    show(ctx, staff, d, previousStep(d, step), 'edit'),
+  ),
 );
 orderCreate.use(
   staffAction('ocCancel', 'orders', async (ctx) => {
@@ -365,10 +344,7 @@ draftOnStart.start(async (ctx, next) => {
 const hasContent = (d: Draft) => d.cityId !== undefined || d.clientPhone !== undefined;
 
 orderCreate.use(
-  stepAction('ocResume', 'any', async (ctx, _args, staff, d, step) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, step, 'edit');
-  }),
+  stepMove('ocResume', 'any', (ctx, _args, staff, d, step) => show(ctx, staff, d, step, 'edit')),
 );
 orderCreate.use(
   stepAction('ocDiscard', 'any', async (ctx, _args, _staff, d) => {
@@ -558,10 +534,9 @@ function pageAction(
   name: 'ocCityPage' | 'ocDistrictPage',
   step: 'city' | 'district',
 ): MiddlewareFn<AdminContext> {
-  return stepAction(name, [step], async (ctx, { page }, staff, d) => {
-    await ctx.answerCbQuery();
-    await show(ctx, staff, d, step, 'edit', undefined, { page });
-  });
+  return stepMove(name, [step], (ctx, { page }, staff, d) =>
+    show(ctx, staff, d, step, 'edit', undefined, { page }),
+  );
 }
 
 /**
@@ -594,6 +569,18 @@ function stepAction<N extends CallbackName>(
       return;
     }
     await handler(ctx, args, staff, w.draft, w.step);
+  });
+}
+
+/** A step button that only moves the wizard: answered at once, then `move`. */
+function stepMove<N extends CallbackName>(
+  name: N,
+  steps: readonly Step[] | 'any',
+  move: (ctx: AdminContext, args: CallbackArgs<N>, staff: StaffMember, d: Draft, step: Step) => Promise<void>,
+): MiddlewareFn<AdminContext> {
+  return stepAction(name, steps, async (ctx, args, staff, d, step) => {
+    await ctx.answerCbQuery();
+    await move(ctx, args, staff, d, step);
   });
 }
 
