@@ -1,5 +1,6 @@
 import type { Context, MiddlewareFn } from 'telegraf';
 import type { z } from 'zod';
+import type { Actions, CallbackCodec } from './callback-data';
 
 /**
  * The one wizard mechanism of both bots: a conversation has at most one open wizard, kept in
@@ -165,4 +166,20 @@ export function wizards<C extends WizardContext>(idleSeconds: number): Middlewar
     ctx.wizard = new Wizards(ctx, idleMs);
     return next();
   };
+}
+
+/**
+ * A bot's 🏠 menu button (action `name` of its codec): answered at once, leaves any open
+ * wizard and shows the menu in place (`show`).
+ */
+export function menuButton<C extends WizardContext, D extends Actions>(
+  codec: CallbackCodec<D>,
+  name: keyof D & string,
+  show: (ctx: C) => Promise<unknown>,
+): MiddlewareFn<C> {
+  return codec.on(name, async (ctx: C) => {
+    await ctx.answerCbQuery();
+    ctx.wizard.clear();
+    await show(ctx);
+  });
 }

@@ -1,6 +1,6 @@
-import { safeEdit } from '@fs/telegram';
+import { menuButton, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
-import { onCallback } from '../callbacks';
+import { cb } from '../callbacks';
 import type { AdminContext } from '../context';
 import { menuKeyboard } from '../keyboards/menu';
 import type { StaffMember } from '../queries/staff';
@@ -26,13 +26,7 @@ menu.command('cancel', async (ctx) => {
   await showMenu(ctx, 'reply');
 });
 
-menu.use(
-  onCallback('adminMenu', async (ctx: AdminContext) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.clear();
-    await showMenu(ctx, 'edit');
-  }),
-);
+menu.use(menuButton(cb, 'adminMenu', (ctx: AdminContext) => showMenu(ctx, 'edit')));
 
 export function menuText(staff: StaffMember): string {
   return `${texts.greeting(staff.fullName, staff.role, staff.cities)}\n\n${texts.menu.title}`;

@@ -1,8 +1,8 @@
 import { referralCodeFromStart } from '@fs/dispatch';
-import { inlineKeyboard, safeEdit } from '@fs/telegram';
+import { inlineKeyboard, menuButton, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { cbButton, onCallback } from '../callbacks';
+import { cb, cbButton } from '../callbacks';
 import type { MasterContext } from '../context';
 import { blockedKeyboard, menuKeyboard } from '../keyboards/menu';
 import { reloadMaster } from '../middlewares/identify';
@@ -36,13 +36,7 @@ start.start(async (ctx) => {
   await showMenu(ctx, 'reply');
 });
 
-start.use(
-  onCallback('masterMenu', async (ctx: MasterContext) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.clear();
-    await showMenu(ctx, 'edit');
-  }),
-);
+start.use(menuButton(cb, 'masterMenu', (ctx: MasterContext) => showMenu(ctx, 'edit')));
 
 /**
  * The start screen by state: unknown (the personal-data consent), pending, rejected (reason
