@@ -1,4 +1,4 @@
-import { writeSetting } from '@fs/db';
+import { type City, writeSetting } from '@fs/db';
 import type { SettingKey } from '@fs/domain';
 import { sql } from 'kysely';
 import { audit } from './audit';
@@ -38,42 +38,62 @@ export async function updateSetting(
   deps.logger.info({ staff_id: staffId, key }, 'setting changed');
 }
 
-/** A city's own working hours ("HH:MM" pair), or null to use the global ones. */
-export async function setCityWorkingHours(
+type CitySetting = Pick<City, 'timezone' | 'working_hours_start' | 'working_hours_end'>;
+
+/**
+ * Writes a city's setting columns with the `city.<what>` audit row, whose payload `describe`
+ * makes from the row as it was (locked first).
+ */
+async function updateCity(
   deps: Pick<DispatchDeps, 'db'>,
   staffId: number,
   cityId: number,
-  hours: [string, string] | null,
+  what: 'working_hours' | 'timezone',
+  set: Partial<CitySetting>,
+  describe: (was: CitySetting | undefined) => Record<string, unknown>,
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    const city = await trx
+    const was = await trx
       .selectFrom('cities')
-      .select(['working_hours_start', 'working_hours_end'])
+      .select(['timezone', 'working_hours_start', 'working_hours_end'])
       .where('id', '=', cityId)
       .forUpdate()
       .executeTakeFirst();
     await trx
       .updateTable('cities')
-      .set({
-        working_hours_start: hours?.[0] ?? null,
-        working_hours_end: hours?.[1] ?? null,
-        updated_at: sql<Date>`now()`,
-      })
+      .set({ ...set, updated_at: sql<Date>`now()` })
       .where('id', '=', cityId)
       .execute();
-    const hhmm = (t: string) => t.slice(0, 5).padStart(5, '0');
-    const from =
-      city?.working_hours_start && city.working_hours_end
-        ? [hhmm(city.working_hours_start), hhmm(city.working_hours_end)]
-        : null;
     await audit(trx, {
       staffId,
-      action: 'city.working_hours',
+      action: `city.${what}`,
       entityType: 'city',
       entityId: cityId,
-      payload: { from, to: hours },
+      payload: describe(was),
     });
   });
+}
+
+/** A city's own working hours ("HH:MM" pair), or null to use the global ones. */
+export function setCityWorkingHours(
+  deps: Pick<DispatchDeps, 'db'>,
+  staffId: number,
+  cityId: number,
+  hours: [string, string] | null,
+): Promise<void> {
+  const set = { working_hours_start: hours?.[0] ?? null, working_hours_end: hours?.[1] ?? null };
+  return updateCity(deps, staffId, cityId, 'working_hours', set, (was) => ({
+    from: hoursOf(was),
+    to: hours,
+  }));
+}
+
+/** The city's own hours as an "HH:MM" pair (the columns hold times), null when it has none. */
+function hoursOf(city: CitySetting | undefined): [string, string] | null {
+  const hhmm = (t: string) => t.slice(0, 5).padStart(5, '0');
+  return city?.working_hours_start && city.working_hours_end
+    ? [hhmm(city.working_hours_start), hhmm(city.working_hours_end)]
+    : null;
 }
 
 /** Adds a district to a city; null when the city already has one of that name (any case). */
@@ -110,30 +130,14 @@ export async function addDistrict(
 }
 
 /** A city's IANA timezone (already canonical). */
-export async function setCityTimezone(
+export function setCityTimezone(
   deps: Pick<DispatchDeps, 'db'>,
   staffId: number,
   cityId: number,
   timezone: string,
 ): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('cities')
-      .select('timezone')
-      .where('id', '=', cityId)
-      .forUpdate()
-      .executeTakeFirst();
-    await trx
-      .updateTable('cities')
-      .set({ timezone, updated_at: sql<Date>`now()` })
-      .where('id', '=', cityId)
-      .execute();
-    await audit(trx, {
-      staffId,
-      action: 'city.timezone',
-      entityType: 'city',
-      entityId: cityId,
-      payload: { from: before?.timezone ?? null, to: timezone },
-    });
-  });
+  return updateCity(deps, staffId, cityId, 'timezone', { timezone }, (was) => ({
+    from: was?.timezone ?? null,
+    to: timezone,
+  }));
 }
