@@ -1,6 +1,7 @@
+import { markReachableAgain } from '@fs/db';
 import type { MiddlewareFn } from 'telegraf';
 import type { ClientContext } from '../context';
-import { clearClientChatUnreachable, loadClientChat } from '../queries/orders';
+import { loadClientChat } from '../queries/orders';
 
 /**
  * Loads this chat's client record once per update (`ctx.client`); every handler reads it from
@@ -11,7 +12,7 @@ export const identify: MiddlewareFn<ClientContext> = async (ctx, next) => {
   if (ctx.chat?.type === 'private') {
     const client = await loadClientChat(ctx.deps.db, ctx.chat.id);
     if (client?.unreachable_at) {
-      await clearClientChatUnreachable(ctx.deps.db, ctx.chat.id);
+      await markReachableAgain(ctx.deps.db, 'client', ctx.chat.id);
       client.unreachable_at = null;
     }
     ctx.client = client;

@@ -18,16 +18,6 @@ export async function loadClientChat(db: Db, chatId: number): Promise<ClientChat
     .executeTakeFirst();
 }
 
-/** Writing to the bot again means the client unblocked it. */
-export async function clearClientChatUnreachable(db: Db, chatId: number): Promise<void> {
-  await db
-    .updateTable('client_chats')
-    .set({ unreachable_at: null, updated_at: sql<Date>`now()` })
-    .where('chat_id', '=', chatId)
-    .where('unreachable_at', 'is not', null)
-    .execute();
-}
-
 /** What the client sees of one of their orders (only orders bound to their chat). */
 export interface ClientOrderView {
   id: number;
