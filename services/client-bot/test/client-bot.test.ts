@@ -253,6 +253,24 @@ describe('notices off and on', () => {
   });
 });
 
+describe('a client who blocked the bot', () => {
+  it('is reachable again once they write to it', async () => {
+    const { token } = await orderWithLink(h);
+    const u = newClient();
+    await d.send(u, `/start ${token}`);
+    // What the sender records on a 403 "bot was blocked by the user".
+    await h.tdb.db
+      .updateTable('client_chats')
+      .set({ unreachable_at: new Date() })
+      .where('chat_id', '=', u.id)
+      .execute();
+    expect((await chatRow(u.id))?.unreachable_at).not.toBeNull();
+
+    await d.send(u, '/start');
+    expect((await chatRow(u.id))?.unreachable_at).toBeNull();
+  });
+});
+
 describe('status', () => {
   it('📋 sends the card; another chat’s order is not found', async () => {
     const { orderId, token } = await orderWithLink(h, { status: 'en_route' });
