@@ -6,13 +6,13 @@ import {
   searchOrders,
 } from '@fs/dispatch';
 import { CATEGORIES, CATEGORY_LABELS, localDateOf, ORDER_STATUSES } from '@fs/domain';
-import { inlineKeyboard } from '@fs/telegram';
-import { Composer } from 'telegraf';
+import { inlineKeyboard, type WizardDef } from '@fs/telegram';
+import { Composer, type MiddlewareFn } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import { cbButton } from '../../callbacks';
+import { type CallbackArgs, cbButton } from '../../callbacks';
 import type { AdminContext } from '../../context';
 import { menuRow, pagerRow, pairs } from '../../keyboards/menu';
-import { answerClosedWizard, capable, staffAction, wizardInput } from '../../middlewares/guard';
+import { answerClosedWizard, capable, staffAction, staffScreen, wizardInput } from '../../middlewares/guard';
 import { cityPage, loadCity, staffTimezone } from '../../queries/cities';
 import {
   countSections,
@@ -41,30 +41,40 @@ import {
 export const ordersList = new Composer<AdminContext>();
 
 const B = T.buttons;
+/** ⬅️ back to 🔧 Фильтры. */
+const toFilters = () => cbButton(B.back, 'ordersFilters', {});
 
-ordersList.use(
-  staffAction('ordersMenu', 'orders', async (ctx, _args, staff) => {
+/** A button that asks for typed input: opens `wizard` (empty) and shows `prompt` over ⬅️ `back`. */
+function askFor(
+  name: 'ordersSearch' | 'ordersFilterDate' | 'ordersFilterMaster',
+  wizard: WizardDef<object>,
+  prompt: string,
+  back: InlineKeyboardButton,
+): MiddlewareFn<AdminContext> {
+  return staffAction(name, 'orders', async (ctx) => {
     await ctx.answerCbQuery();
+    ctx.wizard.set(wizard, {});
+    await show(ctx, prompt, inlineKeyboard([[back]]));
+  });
+}
+
+/** A screen the ⬅️ of the search or a filter prompt leads to: it leaves the prompt's wizard. */
+function leavingPrompt<N extends 'ordersMenu' | 'ordersList' | 'ordersFilters'>(
+  name: N,
+  show: (ctx: AdminContext, args: CallbackArgs<N>, staff: StaffMember) => Promise<unknown>,
+): MiddlewareFn<AdminContext> {
+  return staffScreen(name, 'orders', (ctx, args, staff) => {
     ctx.wizard.clear();
-    await showOrdersMenu(ctx, staff);
-  }),
+    return show(ctx, args, staff);
+  });
+}
+
+ordersList.use(leavingPrompt('ordersMenu', (ctx, _args, staff) => showOrdersMenu(ctx, staff)));
+ordersList.use(
+  leavingPrompt('ordersList', (ctx, { section, page }, staff) => showList(ctx, staff, section, page)),
 );
 
-ordersList.use(
-  staffAction('ordersList', 'orders', async (ctx, { section, page }, staff) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.clear();
-    await showList(ctx, staff, section, page);
-  }),
-);
-
-ordersList.use(
-  staffAction('ordersSearch', 'orders', async (ctx) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.set(searchWizard, {});
-    await show(ctx, T.searchPrompt, inlineKeyboard([[cbButton(B.toOrders, 'ordersMenu', {})]]));
-  }),
-);
+ordersList.use(askFor('ordersSearch', searchWizard, T.searchPrompt, cbButton(B.toOrders, 'ordersMenu', {})));
 
 ordersList.use(
   wizardInput(searchWizard, capable('orders'), async (ctx, _state, text, staff) => {
@@ -146,16 +156,10 @@ async function showChoices<V extends string>(
     button(mark(current === null, B.any), 'all'),
     ...values.map((v) => button(mark(v === current, label(v)), v)),
   ];
-  await show(ctx, title, inlineKeyboard([...pairs(options), [cbButton(B.back, 'ordersFilters', {})]]));
+  await show(ctx, title, inlineKeyboard([...pairs(options), [toFilters()]]));
 }
 
-ordersList.use(
-  staffAction('ordersFilters', 'orders', async (ctx, _args, staff) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.clear();
-    await showFilters(ctx, staff);
-  }),
-);
+ordersList.use(leavingPrompt('ordersFilters', (ctx, _args, staff) => showFilters(ctx, staff)));
 
 ordersList.use(
   staffAction('ordersFilterCities', 'orders', async (ctx, { page }, staff) => {
@@ -170,7 +174,7 @@ ordersList.use(
     ];
     const nav = pagerRow(p.page, p.pages, 'ordersFilterCities', (n) => ({ page: n }));
     if (nav.length > 0) rows.push(nav);
-    rows.push([cbButton(B.back, 'ordersFilters', {})]);
+    rows.push([toFilters()]);
     await show(ctx, T.filterCitiesTitle, inlineKeyboard(rows));
   }),
 );
@@ -230,13 +234,7 @@ ordersList.use(
   ),
 );
 
-ordersList.use(
-  staffAction('ordersFilterDate', 'orders', async (ctx) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.set(filterDateWizard, {});
-    await show(ctx, T.filterDatePrompt, inlineKeyboard([[cbButton(B.back, 'ordersFilters', {})]]));
-  }),
-);
+ordersList.use(askFor('ordersFilterDate', filterDateWizard, T.filterDatePrompt, toFilters()));
 
 ordersList.use(
   wizardInput(filterDateWizard, capable('orders'), async (ctx, _state, text, staff) => {
@@ -258,13 +256,7 @@ ordersList.use(
   ),
 );
 
-ordersList.use(
-  staffAction('ordersFilterMaster', 'orders', async (ctx) => {
-    await ctx.answerCbQuery();
-    ctx.wizard.set(filterMasterWizard, {});
-    await show(ctx, T.filterMasterPrompt, inlineKeyboard([[cbButton(B.back, 'ordersFilters', {})]]));
-  }),
-);
+ordersList.use(askFor('ordersFilterMaster', filterMasterWizard, T.filterMasterPrompt, toFilters()));
 
 ordersList.use(
   wizardInput(filterMasterWizard, capable('orders'), async (ctx, _state, text, staff) => {
@@ -287,7 +279,7 @@ ordersList.use(
         },
       ),
     ]);
-    rows.push([cbButton(B.back, 'ordersFilters', {})]);
+    rows.push([toFilters()]);
     await ctx.reply(T.filterMasterPick, { reply_markup: inlineKeyboard(rows) });
   }),
 );
