@@ -20,15 +20,24 @@ export const activeOrders = new Composer<MasterContext>();
 
 const { buttons } = mt;
 
+/** The master's own active order, or undefined after refusing the button (`why` is logged). */
+async function ownActiveOrder(
+  ctx: MasterContext,
+  master: MasterState,
+  orderId: number,
+  why: string,
+  level?: 'info' | 'warn',
+) {
+  const order = await loadActiveOrder(ctx.deps.db, master.id, orderId);
+  if (!order) await refuse(ctx, mt.active.notFound, { order_id: orderId }, why, level);
+  return order;
+}
+
 activeOrders.use(masterScreen('activeList', 'approved', (ctx, _args, master) => renderList(ctx, master.id)));
 
 activeOrders.use(
   masterAction('activeCard', 'approved', async (ctx, { orderId }, master) => {
-    const order = await loadActiveOrder(ctx.deps.db, master.id, orderId);
-    if (!order) {
-      await refuse(ctx, mt.active.notFound, { order_id: orderId }, 'active order card refused', 'info');
-      return;
-    }
+    if (!(await ownActiveOrder(ctx, master, orderId, 'active order card refused', 'info'))) return;
     await ctx.answerCbQuery();
     await renderCard(ctx, master.id, orderId);
   }),
@@ -64,16 +73,8 @@ activeOrders.use(masterAction('activeWorking', 'approved', step('en_route', mt.a
 
 activeOrders.use(
   masterAction('activeClose', 'approved', async (ctx, { orderId }, master) => {
-    const order = await loadActiveOrder(ctx.deps.db, master.id, orderId);
-    if (!order) {
-      await refuse(
-        ctx,
-        mt.active.notFound,
-        { order_id: orderId },
-        'close of a foreign or inactive order refused',
-      );
-      return;
-    }
+    const order = await ownActiveOrder(ctx, master, orderId, 'close of a foreign or inactive order refused');
+    if (!order) return;
     if (order.status !== 'working') {
       await ctx.answerCbQuery(mt.active.cannotClose, { show_alert: true });
       await renderCard(ctx, master.id, orderId);

@@ -57,16 +57,25 @@ finance.use(
 
 finance.use(
   masterAction('commissionCard', 'registered', async (ctx, { commissionId }, master) => {
-    const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
-    if (!card) {
-      await refuse(ctx, t.finance.notFound, { commission_id: commissionId }, 'commission card refused');
-      return;
-    }
+    const card = await ownCommission(ctx, master, commissionId, 'commission card refused');
+    if (!card) return;
     await ctx.answerCbQuery();
     const view = await commissionCardView(ctx, card);
     await safeEdit(ctx, view.text, { parse_mode: 'HTML', reply_markup: view.markup });
   }),
 );
+
+/** The master's own commission, or undefined after refusing the button (`why` is logged). */
+export async function ownCommission(
+  ctx: MasterContext,
+  master: MasterState,
+  commissionId: number,
+  why: string,
+) {
+  const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
+  if (!card) await refuse(ctx, t.finance.notFound, { commission_id: commissionId }, why);
+  return card;
+}
 
 const commissionRows = (rows: readonly MasterCommissionRow[]): InlineKeyboardButton[][] =>
   rows.map((r) => [cbButton(t.buttons.commission(r.id), 'commissionCard', { commissionId: r.id })]);

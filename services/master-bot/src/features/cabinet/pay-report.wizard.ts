@@ -1,4 +1,4 @@
-import { loadMasterCommission, MAX_RECEIPTS, reportCommissionPayment } from '@fs/dispatch';
+import { MAX_RECEIPTS, reportCommissionPayment } from '@fs/dispatch';
 import { defineWizard, fileOfMessage, inlineKeyboard, messageFileSchema, safeEdit } from '@fs/telegram';
 import { Composer } from 'telegraf';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import type { MasterContext } from '../../context';
 import { menuRow } from '../../keyboards/menu';
 import { masterAction, refuse } from '../../middlewares/guard';
 import { mt } from '../../texts';
+import { ownCommission } from './finance';
 
 /**
  * 💸 Я оплатил → receipts (photos or documents, kept in the Redis session) → ✅ Готово: the
@@ -41,16 +42,8 @@ const afterKeyboard = (commissionId?: number) =>
 
 payReport.use(
   masterAction('commissionPay', 'registered', async (ctx, { commissionId }, master) => {
-    const card = await loadMasterCommission(ctx.deps.db, master.id, commissionId);
-    if (!card) {
-      await refuse(
-        ctx,
-        t.finance.notFound,
-        { commission_id: commissionId },
-        'pay report of a foreign commission refused',
-      );
-      return;
-    }
+    const card = await ownCommission(ctx, master, commissionId, 'pay report of a foreign commission refused');
+    if (!card) return;
     if (card.status === 'reported' || card.status === 'approved') {
       const text = card.status === 'reported' ? t.finance.alreadyReported : t.finance.alreadyApproved;
       await ctx.answerCbQuery(text, { show_alert: true });
