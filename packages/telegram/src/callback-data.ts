@@ -25,6 +25,14 @@ type ArgValues<S> = { [K in keyof S]: S[K] extends ArgSpec<infer T> ? T : never 
 /** The typed arguments of action `N`. */
 export type ArgsOf<D extends Actions, N extends keyof D> = ArgValues<D[N]['args']>;
 
+/** The action names of a bot's codec (`typeof cb`). */
+export type CallbackNameOf<C extends { actions: Actions }> = keyof C['actions'] & string;
+/** The typed arguments of action `N` of a bot's codec. */
+export type CallbackArgsOf<C extends { actions: Actions }, N extends CallbackNameOf<C>> = ArgsOf<
+  C['actions'],
+  N
+>;
+
 export type Decoded<D extends Actions> = {
   [N in keyof D & string]: { name: N; bot: CallbackBot; args: ArgsOf<D, N> };
 }[keyof D & string];

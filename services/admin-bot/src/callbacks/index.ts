@@ -1,4 +1,4 @@
-import { type ArgsOf, callbackCodec } from '@fs/telegram';
+import { type CallbackArgsOf, type CallbackNameOf, callbackCodec } from '@fs/telegram';
 import { ADMIN_MASTERS_CALLBACKS } from './masters';
 import { ADMIN_CALLBACKS } from './menu';
 import { ADMIN_OPS_CALLBACKS } from './ops';
@@ -18,7 +18,6 @@ export const cb = callbackCodec(
   ADMIN_OPS_CALLBACKS,
 );
 
-type Defs = typeof cb.actions;
-export type CallbackName = keyof Defs & string;
-export type CallbackArgs<N extends CallbackName> = ArgsOf<Defs, N>;
+export type CallbackName = CallbackNameOf<typeof cb>;
+export type CallbackArgs<N extends CallbackName> = CallbackArgsOf<typeof cb, N>;
 export const { encode, decode, button: cbButton, on: onCallback, of: callbackOf } = cb;

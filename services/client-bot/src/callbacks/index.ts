@@ -1,4 +1,12 @@
-import { type ArgsOf, action, callbackCodec, idArg, intArg, oneOfArg } from '@fs/telegram';
+import {
+  action,
+  type CallbackArgsOf,
+  type CallbackNameOf,
+  callbackCodec,
+  idArg,
+  intArg,
+  oneOfArg,
+} from '@fs/telegram';
 
 /**
  * Every inline-button action of the client bot (codes `c:…`). The notices the sender renders
@@ -19,7 +27,6 @@ export const cb = callbackCodec('client', {
   refresh: action('c:rf', { orderId: idArg }),
 });
 
-type Defs = typeof cb.actions;
-export type CallbackName = keyof Defs & string;
-export type CallbackArgs<N extends CallbackName> = ArgsOf<Defs, N>;
+export type CallbackName = CallbackNameOf<typeof cb>;
+export type CallbackArgs<N extends CallbackName> = CallbackArgsOf<typeof cb, N>;
 export const { encode, decode, button: cbButton, on: onCallback } = cb;

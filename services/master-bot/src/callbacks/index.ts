@@ -1,4 +1,4 @@
-import { type ArgsOf, callbackCodec } from '@fs/telegram';
+import { type CallbackArgsOf, type CallbackNameOf, callbackCodec } from '@fs/telegram';
 import { MASTER_CABINET_CALLBACKS } from './cabinet';
 import { MASTER_ONBOARDING_CALLBACKS } from './onboarding';
 import { MASTER_CALLBACKS } from './work';
@@ -14,7 +14,6 @@ export const cb = callbackCodec(
   MASTER_CABINET_CALLBACKS,
 );
 
-type Defs = typeof cb.actions;
-export type CallbackName = keyof Defs & string;
-export type CallbackArgs<N extends CallbackName> = ArgsOf<Defs, N>;
+export type CallbackName = CallbackNameOf<typeof cb>;
+export type CallbackArgs<N extends CallbackName> = CallbackArgsOf<typeof cb, N>;
 export const { encode, decode, button: cbButton, on: onCallback, of: callbackOf } = cb;
