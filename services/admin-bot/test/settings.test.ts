@@ -194,6 +194,14 @@ describe('settings: values', () => {
 });
 
 describe('settings: cities', () => {
+  /** The city's own working hours as stored (null: the global ones). */
+  const cityHours = (cityId: number) =>
+    h.tdb.db
+      .selectFrom('cities')
+      .select(['working_hours_start', 'working_hours_end'])
+      .where('id', '=', cityId)
+      .executeTakeFirstOrThrow();
+
   it('per-city working hours: bad format and order refused, saved, reset to the global ones', async () => {
     const { city } = await createCity(h.tdb.db, { name: 'Часоград' });
     const menu = await d.menu(admin);
@@ -206,12 +214,7 @@ describe('settings: cities', () => {
     expect((await d.send(admin, '9-18')).text).toBe(T.badCityHours);
     expect((await d.send(admin, '18:00-09:00')).text).toBe(T.cityHoursOrder);
     expect((await d.send(admin, '08:00-24:00')).text).toBe(T.badCityHours);
-    const row = () =>
-      h.tdb.db
-        .selectFrom('cities')
-        .select(['working_hours_start', 'working_hours_end'])
-        .where('id', '=', city.id)
-        .executeTakeFirstOrThrow();
+    const row = () => cityHours(city.id);
     expect(await row()).toEqual({ working_hours_start: null, working_hours_end: null });
     await d.send(admin, '08:00 – 22:00');
     expect(await row()).toEqual({ working_hours_start: '08:00:00', working_hours_end: '22:00:00' });
@@ -226,12 +229,7 @@ describe('settings: cities', () => {
 
   it('per-city working hours: round the clock, typed as a word or as equal times', async () => {
     const { city } = await createCity(h.tdb.db, { name: 'Круглоград' });
-    const row = () =>
-      h.tdb.db
-        .selectFrom('cities')
-        .select(['working_hours_start', 'working_hours_end'])
-        .where('id', '=', city.id)
-        .executeTakeFirstOrThrow();
+    const row = () => cityHours(city.id);
     const menu = await d.menu(admin);
     await d.tap(admin, menu.message_id, {
       data: encode('cityHoursOpen', { cityId: city.id }),
