@@ -474,6 +474,36 @@ it('keeps what the bots change in sight, splits a long text into messages and se
     expect(pageErrors).toEqual([]);
   }));
 
+it('shows the chat picked even when the people list refreshes while it loads', () =>
+  diagnosed(async () => {
+    await page.goto(sandbox.openUrl);
+    await openPerson(DEMO_ADMIN.fullName);
+    // The admin's chat from the case above (the long text): it must not stay on screen for Иван.
+    const adminsText = page.locator('#messages .msg.out', { hasText: 'слово699' });
+    await adminsText.waitFor();
+    // Hold Иван's chat snapshot until the people list (refreshed on every new person or message
+    // of a person) has been read again: the refresh replaces the picked person's record.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(
+      (url) => url.pathname === '/api/chat' && url.searchParams.get('user') === String(IVAN.tgUserId),
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await openPerson(IVAN.fullName);
+    await page.evaluate('refreshPeople()');
+    release();
+    // Иван's own chat: the order he accepted in the first case.
+    await botSays(`Заказ #${storyOrderId} ваш!`);
+    await expect(adminsText.count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+  }));
+
 const admin = DEMO_ADMIN.tgUserId;
 const userMessages = () =>
   sandbox.fake.chat(ADMIN_TOKEN, admin).filter((m) => m.from?.id === admin && m.text);

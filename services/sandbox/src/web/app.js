@@ -183,7 +183,9 @@ async function selectPerson(person, bot) {
   // Events that arrived while loading are newer than the snapshot: keep them.
   for (const [id, m] of state.chats.get(key).messages) if (!chat.messages.has(id)) chat.messages.set(id, m);
   state.chats.set(key, chat);
-  if (state.current.person === person && state.current.bot === bot) renderChat();
+  // Still the chat picked? (By id: a people refresh meanwhile replaces the person's record.)
+  const cur = state.current;
+  if (cur.person.tgUserId === person.tgUserId && cur.bot === bot) renderChat();
   $('#text').focus();
 }
 
